@@ -1,0 +1,258 @@
+//! The command line, as clap types only. Checked and turned into plain settings by
+//! `commands` before anything happens.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    success
+  1    failure not listed below (I/O, disk full, ...)
+  2    invalid usage or input: bad flags, invalid questionnaire, invalid answers file
+  3    cannot decrypt: wrong passphrase, or no identity matches the file
+  4    damaged, truncated or unsupported file
+  130  cancelled: Ctrl-C, quit, or input ended early; nothing was saved
+
+confide works offline and never uses the network.";
+
+/// Private, offline self-assessment and pre-session intake for sexual health.
+///
+/// confide asks short questionnaires, encrypts the answers with age before anything
+/// touches the disk, and prints a calm, non-diagnostic summary. A bare `confide` runs
+/// `confide take`.
+#[derive(Debug, Parser)]
+#[command(name = "confide", version, after_help = EXIT_CODES, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Options of `take`, for a bare `confide`.
+    #[command(flatten)]
+    pub take: TakeArgs,
+}
+
+/// Options that every command accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Where sessions and the identity are kept
+    #[arg(long, global = true, value_name = "DIR", env = "CONFIDE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// A folder of custom questionnaires (*.json); may be repeated
+    #[arg(long = "questionnaires", global = true, value_name = "DIR")]
+    pub questionnaire_dirs: Vec<PathBuf>,
+
+    /// When to use colour (NO_COLOR is honoured with `auto`)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Read the passphrase from the first line of this file
+    #[arg(long, global = true, value_name = "FILE", env = "CONFIDE_PASSPHRASE_FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Language of questions and summaries (default: from the locale, then English)
+    #[arg(long, global = true, value_name = "LANG", env = "CONFIDE_LANG")]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Answer questionnaires and see a summary (the default)
+    Take(TakeArgs),
+    /// List the available questionnaires
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Check questionnaire files and print every problem
+    Validate {
+        /// Questionnaire files to check
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Print the JSON Schema of the questionnaire format
+    Schema,
+    /// Show your saved sessions with scores, bands and trends (asks for your passphrase)
+    History {
+        #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
+        format: HistoryFormat,
+    },
+    /// Show one saved session (default: the latest)
+    Show {
+        /// Session id (or a unique prefix), as listed by `confide history`
+        #[arg(value_name = "SESSION_ID")]
+        id: Option<String>,
+        #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+        format: ShowFormat,
+    },
+    /// Delete one saved session
+    Delete {
+        #[arg(value_name = "SESSION_ID")]
+        id: String,
+        /// Do not ask for confirmation
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Manage your key: create it, print its public recipient, change its passphrase
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Make an invitation for a client (therapists)
+    Invite(InviteArgs),
+    /// Open intake files and print a clinician report (therapists)
+    Report(ReportArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    Man,
+}
+
+#[derive(Debug, Default, Args)]
+pub struct TakeArgs {
+    /// Questionnaires to take, by id (default: every bundled questionnaire, in order)
+    #[arg(value_name = "QUESTIONNAIRE_ID")]
+    pub ids: Vec<String>,
+
+    /// Line-based prompts for screen readers and pipes (automatic when stdin is not a terminal)
+    #[arg(long)]
+    pub plain: bool,
+
+    /// Answer from an answers file (confide.answers/1) instead of asking
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Show the summary and store nothing
+    #[arg(long)]
+    pub no_save: bool,
+
+    /// Also encrypt to this age recipient (age1...); may be repeated
+    #[arg(long = "to", value_name = "RECIPIENT")]
+    pub to: Vec<String>,
+
+    /// An age recipients file; may be repeated
+    #[arg(long = "recipients-file", value_name = "FILE")]
+    pub recipients_files: Vec<PathBuf>,
+
+    /// An invitation made by `confide invite`
+    #[arg(long, value_name = "FILE")]
+    pub invite: Option<PathBuf>,
+
+    /// Write the encrypted intake here (default with --to/--invite: ./confide-intake-<date>-<id8>.age)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// ASCII-armored output, to paste into a secure message
+    #[arg(long)]
+    pub armor: bool,
+
+    /// A code your therapist gave you (never a name); stored inside the encrypted record
+    #[arg(long, value_name = "CODE")]
+    pub reference: Option<String>,
+
+    /// Continue the unfinished session you kept as a draft
+    #[arg(long)]
+    pub resume: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create your key, protected by a new passphrase
+    Init,
+    /// Print your public recipient (age1...), to share with others
+    Recipient,
+    /// Change the passphrase that protects your key
+    Passwd,
+}
+
+#[derive(Debug, Args)]
+pub struct InviteArgs {
+    /// The therapist's age recipient (age1...) that intakes are encrypted to
+    #[arg(long, value_name = "RECIPIENT", required = true)]
+    pub to: String,
+    /// Bundled or custom questionnaires to include, by id (comma-separated)
+    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    pub questionnaires: Vec<String>,
+    /// A questionnaire file to embed in full; may be repeated
+    #[arg(long = "questionnaire-file", value_name = "FILE")]
+    pub questionnaire_files: Vec<PathBuf>,
+    /// A code that identifies the client to you (never a name)
+    #[arg(long, value_name = "CODE")]
+    pub reference: Option<String>,
+    /// A message shown to the client before the questions
+    #[arg(long, value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Your practice's name, shown to the client
+    #[arg(long, value_name = "NAME")]
+    pub practice: Option<String>,
+    /// Write the invitation here instead of printing it
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Intake files, or folders of them
+    #[arg(required = true, value_name = "FILE_OR_DIR")]
+    pub paths: Vec<PathBuf>,
+    /// An age identity file (plain or passphrase-protected); may be repeated
+    #[arg(short = 'i', long = "identity", value_name = "IDENTITY_FILE")]
+    pub identities: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+    Markdown,
+    Fhir,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Csv,
+    Markdown,
+    Fhir,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,95 @@
+//! One module per subcommand. The only layer that prints results and chooses exit codes.
+//!
+//! Arguments go through two stages: clap's types (`cli`), then `Settings`, a checked plain
+//! configuration built before any side effect.
+
+mod list;
+mod schema;
+mod shell;
+mod validate;
+
+use std::path::PathBuf;
+
+use crate::cli::{Cli, ColorChoice, Command};
+use crate::error::{Error, Result};
+use crate::model::catalog::Catalog;
+use crate::model::validate::is_language_tag;
+use crate::store;
+use crate::term::style::{ColorMode, Style};
+
+/// Checked settings shared by every command.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub lang: String,
+    pub style: Style,
+    pub questionnaire_dirs: Vec<PathBuf>,
+    pub config_dir: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub passphrase_file: Option<PathBuf>,
+}
+
+impl Settings {
+    fn from_cli(cli: &Cli) -> Result<Settings> {
+        let g = &cli.global;
+        let lang = match &g.lang {
+            Some(l) if is_language_tag(l) => l.clone(),
+            Some(l) => {
+                return Err(Error::usage(format!("`{l}` is not a language tag"))
+                    .with_hint("use a tag such as `en` or `es` with --lang"));
+            }
+            None => locale_language().unwrap_or_else(|| "en".into()),
+        };
+        let mode = match g.color {
+            ColorChoice::Auto => ColorMode::Auto,
+            ColorChoice::Always => ColorMode::Always,
+            ColorChoice::Never => ColorMode::Never,
+        };
+        Ok(Settings {
+            lang,
+            style: Style::decide(mode),
+            questionnaire_dirs: g.questionnaire_dirs.clone(),
+            config_dir: store::paths::config_dir(),
+            data_dir: g.data_dir.clone(),
+            passphrase_file: g.passphrase_file.clone(),
+        })
+    }
+
+    /// Bundled and custom questionnaires.
+    pub fn catalog(&self) -> Result<Catalog> {
+        store::questionnaires::catalog(&self.questionnaire_dirs, self.config_dir.as_deref())
+    }
+}
+
+/// The language of the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), such as `es` from
+/// `es_ES.UTF-8`.
+fn locale_language() -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .and_then(|v| {
+            let base = v.split(['.', '@']).next()?.replace('_', "-");
+            let lang = base.split('-').next()?.to_lowercase();
+            (is_language_tag(&lang) && lang != "c" && lang != "posix").then_some(lang)
+        })
+}
+
+/// Runs the command the person asked for.
+pub fn dispatch(cli: Cli) -> Result<()> {
+    let settings = Settings::from_cli(&cli)?;
+    match cli.command {
+        None => Err(Error::not_available("take")),
+        Some(Command::Take(_)) => Err(Error::not_available("take")),
+        Some(Command::List { format }) => list::run(&settings, format),
+        Some(Command::Validate { files }) => validate::run(&settings, &files),
+        Some(Command::Schema) => schema::run(),
+        Some(Command::History { .. }) => Err(Error::not_available("history")),
+        Some(Command::Show { .. }) => Err(Error::not_available("show")),
+        Some(Command::Delete { .. }) => Err(Error::not_available("delete")),
+        Some(Command::Keys { .. }) => Err(Error::not_available("keys")),
+        Some(Command::Invite(_)) => Err(Error::not_available("invite")),
+        Some(Command::Report(_)) => Err(Error::not_available("report")),
+        Some(Command::Completions { shell }) => shell::completions(shell),
+        Some(Command::Man) => shell::man(),
+    }
+}

@@ -1,0 +1,10 @@
+//! `confide schema`: the JSON Schema of the questionnaire format.
+
+use crate::error::Result;
+use crate::model::questionnaire::Questionnaire;
+
+pub fn run() -> Result<()> {
+    let schema = schemars::schema_for!(Questionnaire);
+    let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    crate::term::println(&text)
+}

@@ -1,0 +1,47 @@
+//! confide: private, offline self-assessment and pre-session intake for sexual health.
+//!
+//! Layers, with dependencies flowing one way:
+//! `commands` -> `session` | `store` | `report` -> `scoring` -> `model`.
+//! `model` and `scoring` are pure; only `commands` prints errors and picks exit codes.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod model;
+pub mod scoring;
+pub mod store;
+pub mod term;
+
+use clap::Parser;
+
+/// Runs confide with the process arguments and returns the exit code.
+pub fn run() -> i32 {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match commands::dispatch(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            report(&e);
+            e.exit_code()
+        }
+    }
+}
+
+/// Prints an error as `confide: error: ...` and an optional `confide: hint: ...`.
+fn report(e: &error::Error) {
+    if e.kind == error::Kind::ClosedPipe {
+        return;
+    }
+    term::eprintln(&format!("confide: error: {}", term::sanitize::line(&e.message)));
+    if let Some(hint) = &e.hint {
+        term::eprintln(&format!("confide: hint: {}", term::sanitize::line(hint)));
+    }
+}

@@ -1,0 +1,54 @@
+//! The answers file, `confide.answers/1`: answers given ahead of time for `take --answers`.
+//!
+//! This module reads the file's shape. Checking each answer against the questionnaires
+//! (which items are asked, ranges, required items) is done by `scoring::answers`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::load::{deserialize_at_with, json_from_bytes};
+use super::problem::Problem;
+
+pub const ANSWERS_FORMAT: &str = "confide.answers/1";
+
+/// Largest answers file accepted, in bytes.
+pub const MAX_ANSWERS_BYTES: usize = 1024 * 1024;
+
+/// Answers per questionnaire id, then per item id, as raw JSON values.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersFile {
+    pub format: String,
+    #[serde(default)]
+    pub reference: Option<String>,
+    pub answers: BTreeMap<String, BTreeMap<String, Value>>,
+}
+
+/// Parses an answers file, checking its format.
+pub fn parse(bytes: &[u8]) -> Result<AnswersFile, Vec<Problem>> {
+    let value = json_from_bytes(bytes, MAX_ANSWERS_BYTES)?;
+    let format = value.get("format").and_then(Value::as_str);
+    match format {
+        Some(ANSWERS_FORMAT) => {}
+        Some(other) => {
+            return Err(vec![Problem::at(
+                "/format",
+                format!(
+                    "unsupported format `{}`; expected `{ANSWERS_FORMAT}`",
+                    super::validate::truncate(other, 40)
+                ),
+            )]);
+        }
+        None if value.is_object() => {
+            return Err(vec![Problem::at(
+                "/format",
+                format!("missing `format`; expected `{ANSWERS_FORMAT}`"),
+            )]);
+        }
+        None => return Err(vec![Problem::at("", "an answers file must be a JSON object")]),
+    }
+    // Values are checked later, item by item; a shape error here names only the place.
+    deserialize_at_with::<AnswersFile>(&value, "", true).map_err(|p| vec![p])
+}

@@ -1,0 +1,14 @@
+//! Questionnaire and response types, parsing and validation. Pure: no I/O, no terminal.
+
+pub mod answer;
+pub mod answers_file;
+pub mod bundled;
+pub mod catalog;
+pub mod condition;
+pub mod load;
+pub mod problem;
+pub mod questionnaire;
+pub mod range;
+pub mod response;
+pub mod text;
+pub mod validate;

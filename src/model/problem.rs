@@ -1,0 +1,74 @@
+//! A problem found in an input file, with the place it was found.
+
+use std::fmt;
+
+/// Where a problem is: a JSON pointer into the document, or a line and column for syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// The whole file.
+    File,
+    /// A JSON pointer such as `/items/3/options`.
+    Path(String),
+    /// A position in the text (1-based).
+    Position { line: usize, column: usize },
+}
+
+/// One thing wrong with an input, worded for the person who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub location: Location,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
+        let path = path.into();
+        Problem {
+            location: if path.is_empty() {
+                Location::Path("/".into())
+            } else {
+                Location::Path(path)
+            },
+            message: message.into(),
+        }
+    }
+
+    pub fn file(message: impl Into<String>) -> Self {
+        Problem {
+            location: Location::File,
+            message: message.into(),
+        }
+    }
+
+    pub fn position(line: usize, column: usize, message: impl Into<String>) -> Self {
+        Problem {
+            location: Location::Position { line, column },
+            message: message.into(),
+        }
+    }
+
+    pub fn path(&self) -> Option<&str> {
+        match &self.location {
+            Location::Path(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Location::File => write!(f, "{}", self.message),
+            Location::Path(p) => write!(f, "{p}: {}", self.message),
+            Location::Position { line, column } => {
+                write!(f, "line {line}, column {column}: {}", self.message)
+            }
+        }
+    }
+}
+
+/// Appends a key to a JSON pointer, escaping `~` and `/` as RFC 6901 asks.
+pub fn join(base: &str, key: impl fmt::Display) -> String {
+    let key = key.to_string().replace('~', "~0").replace('/', "~1");
+    format!("{base}/{key}")
+}

@@ -1,0 +1,96 @@
+//! The values a scale can take, worked out from its definition alone.
+//!
+//! Used at load time to check that bands cover every reachable value, and by reports to show
+//! a score against its range.
+
+use super::questionnaire::{Item, Method, Questionnaire, Scale};
+
+/// Lowest and highest reachable value of a scale, and whether every value is whole.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScaleRange {
+    pub min: f64,
+    pub max: f64,
+    /// True when the scale only takes whole numbers, so bands step by 1.
+    pub integral: bool,
+}
+
+/// The range of scale `index`, or `None` if the scale refers to something unusable.
+pub fn scale_range(q: &Questionnaire, index: usize) -> Option<ScaleRange> {
+    scale_range_depth(q, index, 0)
+}
+
+fn scale_range_depth(q: &Questionnaire, index: usize, depth: usize) -> Option<ScaleRange> {
+    let scale = q.scales.get(index)?;
+    if depth > q.scales.len() {
+        return None;
+    }
+    let mut parts: Vec<(f64, f64, bool)> = Vec::new();
+    if !scale.items.is_empty() && !scale.scales.is_empty() {
+        return None;
+    }
+    for id in &scale.items {
+        let (_, item) = q.item(id)?;
+        let (lo, hi) = q.item_range(item)?;
+        let integral = match item {
+            Item::Number(n) => n.decimals == 0 && is_whole(n.min) && is_whole(n.max),
+            _ => true,
+        };
+        parts.push((lo, hi, integral));
+    }
+    for id in &scale.scales {
+        let (j, _) = q.scale(id)?;
+        if j >= index {
+            return None;
+        }
+        let r = scale_range_depth(q, j, depth + 1)?;
+        parts.push((r.min, r.max, r.integral));
+    }
+    combine(scale, &parts)
+}
+
+fn combine(scale: &Scale, parts: &[(f64, f64, bool)]) -> Option<ScaleRange> {
+    let n = parts.len();
+    if n == 0 || !scale.factor.is_finite() {
+        return None;
+    }
+    let m = scale.min_answered.unwrap_or(n).clamp(1, n);
+    let mut mins: Vec<f64> = parts.iter().map(|p| p.0).collect();
+    let mut maxs: Vec<f64> = parts.iter().map(|p| p.1).collect();
+    mins.sort_by(f64::total_cmp);
+    maxs.sort_by(|a, b| b.total_cmp(a));
+    let all_integral = parts.iter().all(|p| p.2);
+    let (lo, hi, integral) = match (scale.method, scale.prorate && m < n) {
+        (Method::Sum, false) => {
+            // The smallest sum takes the m smallest minimums plus any further negative ones.
+            let lo: f64 = mins[..m].iter().sum::<f64>() + mins[m..].iter().filter(|v| **v < 0.0).sum::<f64>();
+            let hi: f64 = maxs[..m].iter().sum::<f64>() + maxs[m..].iter().filter(|v| **v > 0.0).sum::<f64>();
+            (lo, hi, all_integral)
+        }
+        (Method::Sum, true) => {
+            let lo = mins[..m].iter().sum::<f64>() / m as f64 * n as f64;
+            let hi = maxs[..m].iter().sum::<f64>() / m as f64 * n as f64;
+            (lo.min(mins.iter().sum()), hi.max(maxs.iter().sum()), false)
+        }
+        (Method::Mean, _) => {
+            let lo = mins[..m].iter().sum::<f64>() / m as f64;
+            let hi = maxs[..m].iter().sum::<f64>() / m as f64;
+            (lo, hi, all_integral && n == 1)
+        }
+    };
+    let (a, b) = (lo * scale.factor, hi * scale.factor);
+    let integral = integral && is_whole(scale.factor);
+    Some(ScaleRange {
+        min: round(a.min(b)),
+        max: round(a.max(b)),
+        integral,
+    })
+}
+
+/// Rounds away floating-point noise (0.30000000000000004) to 6 decimals.
+pub fn round(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+pub fn is_whole(v: f64) -> bool {
+    v.is_finite() && v.fract() == 0.0
+}

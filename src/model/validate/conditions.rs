@@ -1,0 +1,357 @@
+//! Rules for conditions (`enable_when`, flag `when`, band variants), and for references to
+//! other questionnaires, which can only be checked against the set of available ones.
+
+use serde_json::Value;
+
+use super::{Validator, is_id, truncate};
+use crate::model::condition::{Clause, Condition, Op};
+use crate::model::problem::{Problem, join};
+use crate::model::questionnaire::{Item, Questionnaire};
+use crate::model::range::{ScaleRange, scale_range};
+
+/// What a clause compares against.
+enum Target<'a> {
+    Item(&'a Questionnaire, &'a Item),
+    Scale(Option<ScaleRange>),
+}
+
+/// A reference of the form `questionnaire_id.name`, or a local name.
+pub fn split_ref(r: &str) -> (Option<&str>, &str) {
+    match r.split_once('.') {
+        Some((q, name)) => (Some(q), name),
+        None => (None, r),
+    }
+}
+
+impl Validator<'_> {
+    /// Checks a condition. `owner` is the index of the item whose `enable_when` this is:
+    /// such a condition may only look at earlier items.
+    pub(super) fn condition(&mut self, path: &str, cond: &Condition, owner: Option<usize>) {
+        let path = join(path, cond.key());
+        let clauses = cond.clauses();
+        if clauses.is_empty() {
+            self.problem(&path, "the condition has no clauses");
+            return;
+        }
+        if clauses.len() > self.limits.max_clauses {
+            self.problem(
+                &path,
+                format!("{} clauses; the limit is {}", clauses.len(), self.limits.max_clauses),
+            );
+            return;
+        }
+        for (k, clause) in clauses.iter().enumerate() {
+            self.clause(&join(&path, k), clause, owner);
+        }
+    }
+
+    fn clause(&mut self, path: &str, clause: &Clause, owner: Option<usize>) {
+        let q = self.q;
+        if let Op::Unknown(op) = &clause.op {
+            self.problem(
+                join(path, "op"),
+                format!(
+                    "unknown op `{}`; expected one of {}",
+                    truncate(op, 20),
+                    Op::KNOWN.join(", ")
+                ),
+            );
+        }
+        let target = match (&clause.item, &clause.scale) {
+            (Some(_), Some(_)) => {
+                self.problem(path, "a clause names either `item` or `scale`, not both");
+                return;
+            }
+            (None, None) => {
+                self.problem(path, "a clause needs `item` or `scale`");
+                return;
+            }
+            (Some(r), None) => {
+                let p = join(path, "item");
+                match self.resolve_local(&p, r, "item") {
+                    None => return,
+                    Some(id) => {
+                        let Some((idx, item)) = q.item(id) else {
+                            self.problem(&p, format!("unknown item `{}`", truncate(id, 70)));
+                            return;
+                        };
+                        if !item.is_question() {
+                            self.problem(&p, format!("item `{id}` is a display item and has no answer"));
+                            return;
+                        }
+                        if let Some(me) = owner {
+                            if idx == me {
+                                self.problem(&p, "an item cannot depend on itself");
+                                return;
+                            }
+                            if idx > me {
+                                self.problem(
+                                    &p,
+                                    format!("depends on item `{id}`, which comes later; an item may depend only on earlier items"),
+                                );
+                                return;
+                            }
+                        }
+                        Target::Item(q, item)
+                    }
+                }
+            }
+            (None, Some(r)) => {
+                let p = join(path, "scale");
+                match self.resolve_local(&p, r, "scale") {
+                    None => return,
+                    Some(id) => {
+                        let Some((si, _)) = q.scale(id) else {
+                            self.problem(&p, format!("unknown scale `{}`", truncate(id, 70)));
+                            return;
+                        };
+                        if let Some(me) = owner {
+                            let items = scale_items(q, si);
+                            if items.contains(&me) {
+                                self.problem(
+                                    &p,
+                                    format!("cyclic: scale `{id}` includes this item, so the item cannot depend on it"),
+                                );
+                                return;
+                            }
+                            if let Some(&later) = items.iter().find(|&&i| i > me) {
+                                self.problem(
+                                    &p,
+                                    format!(
+                                        "depends on scale `{id}`, which includes the later item `{}`; an item may depend only on earlier items",
+                                        q.items[later].id()
+                                    ),
+                                );
+                                return;
+                            }
+                        }
+                        Target::Scale(scale_range(q, si))
+                    }
+                }
+            }
+        };
+        for problem in check_clause(path, clause, &target) {
+            self.problems.push(problem);
+        }
+    }
+
+    /// Returns the local id of a reference, or `None` when it points into another
+    /// questionnaire (checked later against the catalog) or is malformed.
+    fn resolve_local<'r>(&mut self, path: &str, r: &'r str, what: &str) -> Option<&'r str> {
+        match split_ref(r) {
+            (None, id) => Some(id),
+            (Some(qid), id) => {
+                if qid == self.q.id {
+                    self.problem(
+                        path,
+                        format!("refers to its own questionnaire as `{r}`; write `{id}`"),
+                    );
+                } else if !is_id(qid) || !is_id(id) {
+                    self.problem(
+                        path,
+                        format!("`{}` is not a valid reference; write `questionnaire_id.{what}_id`", truncate(r, 70)),
+                    );
+                }
+                None
+            }
+        }
+    }
+}
+
+/// The items a scale draws on, following scales of scales.
+fn scale_items(q: &Questionnaire, si: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack = vec![si];
+    let mut visited = vec![false; q.scales.len()];
+    while let Some(s) = stack.pop() {
+        if std::mem::replace(&mut visited[s], true) {
+            continue;
+        }
+        let scale = &q.scales[s];
+        out.extend(scale.items.iter().filter_map(|id| q.item(id).map(|(i, _)| i)));
+        stack.extend(scale.scales.iter().filter_map(|id| q.scale(id).map(|(j, _)| j)));
+    }
+    out
+}
+
+/// Checks an operator and value against what they compare with.
+fn check_clause(path: &str, clause: &Clause, target: &Target) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let vpath = join(path, "value");
+    let op = &clause.op;
+    if matches!(op, Op::Unknown(_)) {
+        return out;
+    }
+    if *op == Op::Exists {
+        if clause.value.is_some() {
+            out.push(Problem::at(vpath, "`exists` takes no value"));
+        }
+        return out;
+    }
+    let Some(value) = &clause.value else {
+        out.push(Problem::at(path, format!("op `{op}` needs a value")));
+        return out;
+    };
+    let (kind, options, range): (&str, Vec<i64>, Option<(f64, f64)>) = match target {
+        Target::Item(q, item) => {
+            let options = q.options_of(item).iter().map(|o| o.value).collect();
+            (item.kind(), options, q.item_range(item))
+        }
+        Target::Scale(r) => ("scale", Vec::new(), r.map(|r| (r.min, r.max))),
+    };
+    match kind {
+        "multi_choice" => {
+            if *op != Op::Includes {
+                out.push(Problem::at(
+                    join(path, "op"),
+                    format!("compare a multi_choice item with `includes`, not `{op}`"),
+                ));
+                return out;
+            }
+            match value.as_i64() {
+                None => out.push(Problem::at(vpath, "`includes` needs an option value (a whole number)")),
+                Some(v) if !options.contains(&v) => out.push(Problem::at(
+                    vpath,
+                    format!("{v} is not an option value of this item, so the clause can never be true"),
+                )),
+                Some(_) => {}
+            }
+        }
+        "text" => {
+            if !matches!(op, Op::Eq | Op::Ne) {
+                out.push(Problem::at(
+                    join(path, "op"),
+                    format!("text items can only be compared with exists, = and !=, not `{op}`"),
+                ));
+            } else if !value.is_string() {
+                out.push(Problem::at(vpath, "a text item is compared with a string"));
+            }
+        }
+        _ => {
+            if *op == Op::Includes {
+                out.push(Problem::at(
+                    join(path, "op"),
+                    format!("`includes` only applies to multi_choice items, and this is a {kind}"),
+                ));
+                return out;
+            }
+            let Some(v) = value.as_f64() else {
+                out.push(Problem::at(vpath, format!("a {kind} is compared with a number, not {}", describe(value))));
+                return out;
+            };
+            if kind == "single_choice"
+                && matches!(op, Op::Eq | Op::Ne)
+                && !options.iter().any(|&o| o as f64 == v)
+            {
+                let never = if *op == Op::Eq { "never" } else { "always" };
+                out.push(Problem::at(
+                    vpath.clone(),
+                    format!("{v} is not an option value of this item, so the clause is {never} true"),
+                ));
+            }
+            if let Some((lo, hi)) = range {
+                let impossible = match op {
+                    Op::Gt => v >= hi,
+                    Op::Ge => v > hi,
+                    Op::Lt => v <= lo,
+                    Op::Le => v < lo,
+                    Op::Eq => v < lo || v > hi,
+                    _ => false,
+                };
+                if impossible {
+                    out.push(Problem::at(
+                        vpath,
+                        format!("`{op} {v}` can never be true: the {kind} ranges from {lo} to {hi}"),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn describe(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Checks references to other questionnaires (`other.item`, `other.scale`) against the ones
+/// available. `lookup` finds a questionnaire by id.
+pub fn check_references<'a>(
+    q: &Questionnaire,
+    lookup: &dyn Fn(&str) -> Option<&'a Questionnaire>,
+    available: &[&str],
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut visit = |path: String, cond: &Condition| {
+        let path = join(&path, cond.key());
+        for (k, clause) in cond.clauses().iter().enumerate() {
+            let cpath = join(&path, k);
+            let (key, r) = match (&clause.item, &clause.scale) {
+                (Some(r), None) => ("item", r),
+                (None, Some(r)) => ("scale", r),
+                _ => continue,
+            };
+            let (Some(qid), id) = split_ref(r) else { continue };
+            if qid == q.id || !is_id(qid) || !is_id(id) {
+                continue;
+            }
+            let rpath = join(&cpath, key);
+            let Some(other) = lookup(qid) else {
+                out.push(Problem::at(
+                    rpath,
+                    format!("refers to questionnaire `{qid}`, which is not available (available: {})", available.join(", ")),
+                ));
+                continue;
+            };
+            let target = if key == "item" {
+                match other.item(id) {
+                    Some((_, item)) if item.is_question() => Target::Item(other, item),
+                    Some(_) => {
+                        out.push(Problem::at(rpath, format!("`{r}` is a display item and has no answer")));
+                        continue;
+                    }
+                    None => {
+                        out.push(Problem::at(rpath, format!("questionnaire `{qid}` has no item `{id}`")));
+                        continue;
+                    }
+                }
+            } else {
+                match other.scale(id) {
+                    Some((si, _)) => Target::Scale(scale_range(other, si)),
+                    None => {
+                        out.push(Problem::at(rpath, format!("questionnaire `{qid}` has no scale `{id}`")));
+                        continue;
+                    }
+                }
+            };
+            out.extend(check_clause(&cpath, clause, &target));
+        }
+    };
+    if let Some(c) = &q.applies_when {
+        visit("/applies_when".to_string(), c);
+    }
+    for (i, item) in q.items.iter().enumerate() {
+        if let Some(c) = item.common().enable_when {
+            visit(join(&join("/items", i), "enable_when"), c);
+        }
+    }
+    for (i, scale) in q.scales.iter().enumerate() {
+        for (b, band) in scale.bands.iter().enumerate() {
+            for (v, variant) in band.variants.iter().enumerate() {
+                let p = format!("/scales/{i}/bands/{b}/variants/{v}/when");
+                visit(p, &variant.when);
+            }
+        }
+    }
+    for (i, flag) in q.flags.iter().enumerate() {
+        visit(join(&join("/flags", i), "when"), &flag.when);
+    }
+    out
+}

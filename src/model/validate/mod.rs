@@ -1,0 +1,319 @@
+//! The validation pass: every rule of `confide.questionnaire/1` that the shape of the JSON
+//! cannot express, each reported with its JSON path. All problems are collected.
+
+mod conditions;
+mod items;
+mod scales;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use super::problem::{Problem, join};
+use super::questionnaire::{FlagLevel, ProvenanceKind, QUESTIONNAIRE_FORMAT, Questionnaire};
+use super::text::Text;
+
+pub use conditions::check_references;
+
+/// Size limits that keep hostile or mistaken files from exhausting memory or patience.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_items: usize,
+    pub max_options: usize,
+    pub max_option_sets: usize,
+    pub max_scales: usize,
+    pub max_bands: usize,
+    pub max_flags: usize,
+    pub max_clauses: usize,
+    pub max_text_chars: usize,
+    pub max_text_answer: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_items: 200,
+            max_options: 50,
+            max_option_sets: 50,
+            max_scales: 50,
+            max_bands: 20,
+            max_flags: 100,
+            max_clauses: 50,
+            max_text_chars: 10_000,
+            max_text_answer: 10_000,
+        }
+    }
+}
+
+/// Checks a parsed questionnaire and returns every problem found.
+pub fn validate(q: &Questionnaire, limits: &Limits) -> Vec<Problem> {
+    let mut v = Validator {
+        q,
+        limits,
+        problems: Vec::new(),
+    };
+    v.header();
+    v.option_sets();
+    v.items();
+    v.scales();
+    v.flags();
+    v.guidance();
+    v.problems
+}
+
+pub(crate) struct Validator<'a> {
+    pub q: &'a Questionnaire,
+    pub limits: &'a Limits,
+    pub problems: Vec<Problem>,
+}
+
+impl Validator<'_> {
+    pub fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(Problem::at(path, message));
+    }
+
+    fn header(&mut self) {
+        let q = self.q;
+        if q.format != QUESTIONNAIRE_FORMAT {
+            let newer = q
+                .format
+                .strip_prefix("confide.questionnaire/")
+                .and_then(|v| v.parse::<u32>().ok())
+                .is_some_and(|v| v > 1);
+            if newer {
+                self.problem(
+                    "/format",
+                    format!(
+                        "format `{}` is newer than this version of confide understands (`{QUESTIONNAIRE_FORMAT}`); update confide",
+                        q.format
+                    ),
+                );
+            } else {
+                self.problem(
+                    "/format",
+                    format!("unknown format `{}`; expected `{QUESTIONNAIRE_FORMAT}`", q.format),
+                );
+            }
+        }
+        self.id("/id", &q.id, "questionnaire id");
+        if let Err(e) = semver::Version::parse(&q.version) {
+            self.problem(
+                "/version",
+                format!("`{}` is not a semantic version such as 1.0.0 ({e})", q.version),
+            );
+        }
+        if !is_language_tag(&q.language) {
+            self.problem(
+                "/language",
+                format!("`{}` is not a language tag such as `en` or `pt-BR`", q.language),
+            );
+        }
+        self.text("/title", &q.title);
+        self.text("/description", &q.description);
+        if let Some(t) = &q.recall_period {
+            self.text("/recall_period", t);
+        }
+        if let Some(t) = &q.intro {
+            self.text("/intro", t);
+        }
+        if let Some(cond) = &q.applies_when {
+            self.condition("/applies_when", cond, None);
+            for (k, clause) in cond.clauses().iter().enumerate() {
+                let local = clause.item.as_deref().or(clause.scale.as_deref()).is_some_and(|r| !r.contains('.'));
+                if local {
+                    self.problem(
+                        join(&join("/applies_when", cond.key()), k),
+                        "applies_when can only refer to other questionnaires (`questionnaire_id.item_id`)",
+                    );
+                }
+            }
+        }
+        let p = &q.provenance;
+        let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+        match p.kind {
+            ProvenanceKind::Original => {}
+            ProvenanceKind::PublicDomain => {
+                if blank(&p.citation) {
+                    self.problem(
+                        "/provenance/citation",
+                        "a public-domain questionnaire must cite its source",
+                    );
+                }
+            }
+            ProvenanceKind::Licensed => {
+                if blank(&p.citation) {
+                    self.problem("/provenance/citation", "a licensed questionnaire must cite its source");
+                }
+                if blank(&p.license) {
+                    self.problem("/provenance/license", "a licensed questionnaire must name its license");
+                }
+            }
+        }
+    }
+
+    fn flags(&mut self) {
+        let q = self.q;
+        if q.flags.len() > self.limits.max_flags {
+            self.problem(
+                "/flags",
+                format!("{} flags; the limit is {}", q.flags.len(), self.limits.max_flags),
+            );
+            return;
+        }
+        let mut seen = HashMap::new();
+        for (i, flag) in q.flags.iter().enumerate() {
+            let base = join("/flags", i);
+            self.id(&join(&base, "id"), &flag.id, "flag id");
+            self.duplicate(&mut seen, &flag.id, &base, "flag id");
+            if parse_level(&flag.level).is_none() {
+                self.problem(
+                    join(&base, "level"),
+                    format!(
+                        "unknown flag level `{}`; expected note, suggestion, see-a-clinician or urgent",
+                        flag.level
+                    ),
+                );
+            }
+            self.condition(&join(&base, "when"), &flag.when, None);
+            self.text(&join(&base, "message"), &flag.message);
+        }
+    }
+
+    fn guidance(&mut self) {
+        let Some(g) = &self.q.guidance else { return };
+        for (key, list) in [
+            ("what_is_common", &g.what_is_common),
+            ("what_helps", &g.what_helps),
+            ("when_to_seek_help", &g.when_to_seek_help),
+        ] {
+            for (i, t) in list.iter().enumerate() {
+                self.text(&join(&join("/guidance", key), i), t);
+            }
+        }
+        for (i, r) in g.references.iter().enumerate() {
+            let path = join("/guidance/references", i);
+            self.plain_string(&path, r);
+        }
+    }
+
+    /// Checks an id: lowercase letters, digits, `_` and `-`, starting with a letter.
+    pub fn id(&mut self, path: &str, id: &str, what: &str) {
+        if !is_id(id) {
+            self.problem(
+                path,
+                format!(
+                    "`{}` is not a valid {what}: use 1 to 64 lowercase letters, digits, `_` or `-`, starting with a letter",
+                    truncate(id, 70)
+                ),
+            );
+        }
+    }
+
+    /// Records `id` as seen at `base`, reporting a duplicate.
+    pub fn duplicate(&mut self, seen: &mut HashMap<String, String>, id: &str, base: &str, what: &str) {
+        if let Some(first) = seen.get(id) {
+            self.problem(
+                join(base, "id"),
+                format!("duplicate {what} `{id}` (first used at {first})"),
+            );
+        } else {
+            seen.insert(id.to_owned(), base.to_owned());
+        }
+    }
+
+    /// Checks a text field: not empty, within the size limit, free of control characters,
+    /// and, for a language map, with an entry in the questionnaire's language.
+    pub fn text(&mut self, path: &str, text: &Text) {
+        if let Text::Map(map) = text {
+            if map.is_empty() {
+                self.problem(path, "a text map needs at least one language");
+                return;
+            }
+            if !map.contains_key(&self.q.language) {
+                self.problem(
+                    path,
+                    format!(
+                        "text has no `{}` entry, the questionnaire's language",
+                        self.q.language
+                    ),
+                );
+            }
+            for key in map.keys() {
+                if !is_language_tag(key) {
+                    self.problem(
+                        join(path, key),
+                        format!("`{}` is not a language tag", truncate(key, 40)),
+                    );
+                }
+            }
+        }
+        for (lang, s) in text.all() {
+            let p = match lang {
+                Some(l) => join(path, l),
+                None => path.to_owned(),
+            };
+            self.plain_string(&p, s);
+        }
+    }
+
+    fn plain_string(&mut self, path: &str, s: &str) {
+        if s.trim().is_empty() {
+            self.problem(path, "text is empty");
+        }
+        let chars = s.chars().count();
+        if chars > self.limits.max_text_chars {
+            self.problem(
+                path,
+                format!(
+                    "text is {chars} characters long; the limit is {}",
+                    self.limits.max_text_chars
+                ),
+            );
+        }
+        if let Some(c) = s.chars().find(|c| is_forbidden_char(*c)) {
+            self.problem(
+                path,
+                format!(
+                    "text contains the control character U+{:04X}; remove it (terminal escapes and direction overrides are not allowed)",
+                    c as u32
+                ),
+            );
+        }
+    }
+}
+
+/// Characters that could move the cursor, change colours or reorder text on screen.
+pub fn is_forbidden_char(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+pub fn parse_level(s: &str) -> Option<FlagLevel> {
+    FlagLevel::ALL.into_iter().find(|l| l.as_str() == s)
+}
+
+pub fn is_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some('a'..='z'))
+        && id.len() <= 64
+        && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '_' | '-'))
+}
+
+/// A simple BCP 47 check: a 2 or 3 letter language, then subtags of 2 to 8 letters or digits.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+pub fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,287 @@
+//! The scoring engine: which items are asked, scale values, bands and flags.
+//!
+//! Pure and deterministic: it sees only questionnaires and answers, never the terminal,
+//! files or the clock. Questionnaires are processed in the order they are taken, so a
+//! condition may look at an earlier questionnaire (`context.activity`).
+
+pub mod answers;
+mod condition;
+pub mod record;
+
+use std::collections::BTreeMap;
+
+use crate::model::answer::Answer;
+use crate::model::questionnaire::{FlagLevel, Item, Method, Questionnaire};
+use crate::model::range::round;
+use crate::model::validate::parse_level;
+
+pub use condition::evaluate;
+
+/// Answers to one questionnaire, by item id. Items without an entry were skipped or not
+/// asked.
+pub type ItemAnswers = BTreeMap<String, Answer>;
+
+/// Answers per questionnaire id.
+pub type SessionAnswers = BTreeMap<String, ItemAnswers>;
+
+/// What happened to one item in a finished questionnaire.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Answered(Answer),
+    Declined,
+    Skipped,
+    /// Its `enable_when` was false.
+    NotAsked,
+}
+
+/// A scale's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScaleScore {
+    pub scale: String,
+    /// `None` when fewer than `min_answered` parts had a value.
+    pub value: Option<f64>,
+    /// Index into the scale's bands.
+    pub band: Option<usize>,
+    /// Index of the band variant whose condition held, if any.
+    pub variant: Option<usize>,
+    pub answered: usize,
+    pub parts: usize,
+}
+
+impl ScaleScore {
+    pub fn valid(&self) -> bool {
+        self.value.is_some()
+    }
+}
+
+/// A flag whose condition held.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RaisedFlag {
+    /// Index into the questionnaire's flags.
+    pub index: usize,
+    pub id: String,
+    pub level: FlagLevel,
+}
+
+/// A scored questionnaire.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    pub id: String,
+    /// Outcome per item, in item order (display items are `NotAsked` when disabled and
+    /// `Skipped` otherwise; they are never answered).
+    pub outcomes: Vec<Outcome>,
+    /// The answers that count: those of enabled items only.
+    pub answers: ItemAnswers,
+    pub scales: Vec<ScaleScore>,
+    pub flags: Vec<RaisedFlag>,
+}
+
+impl Scored {
+    pub fn scale(&self, id: &str) -> Option<&ScaleScore> {
+        self.scales.iter().find(|s| s.scale == id)
+    }
+
+    /// The most urgent level raised, if any.
+    pub fn top_level(&self) -> Option<FlagLevel> {
+        self.flags.iter().map(|f| f.level).max()
+    }
+}
+
+/// Finished questionnaires that later ones may refer to, by id.
+pub type Earlier<'a> = BTreeMap<&'a str, &'a Scored>;
+
+/// What conditions can look at: the questionnaire being answered, its answers so far, the
+/// scales over them, and earlier questionnaires.
+pub struct View<'a> {
+    pub q: &'a Questionnaire,
+    pub answers: &'a ItemAnswers,
+    pub scales: Option<&'a [ScaleScore]>,
+    pub earlier: &'a Earlier<'a>,
+}
+
+impl View<'_> {
+    fn item(&self, reference: &str) -> Option<&Answer> {
+        match reference.split_once('.') {
+            Some((qid, id)) => self.earlier.get(qid)?.answers.get(id),
+            None => self.answers.get(reference),
+        }
+    }
+
+    fn scale(&self, reference: &str) -> Option<f64> {
+        match reference.split_once('.') {
+            Some((qid, id)) => self.earlier.get(qid)?.scale(id)?.value,
+            None => match self.scales {
+                Some(scales) => scales.iter().find(|s| s.scale == reference)?.value,
+                None => {
+                    let (si, _) = self.q.scale(reference)?;
+                    compute_scales(self.q, self.answers).get(si)?.value
+                }
+            },
+        }
+    }
+}
+
+/// Which items are enabled given `answers`, and the answers that survive: an answer to an
+/// item that is not enabled is dropped, and so cannot enable anything further.
+pub fn enabled(q: &Questionnaire, answers: &ItemAnswers, earlier: &Earlier) -> (Vec<bool>, ItemAnswers) {
+    let mut kept = ItemAnswers::new();
+    let mut on = Vec::with_capacity(q.items.len());
+    for item in &q.items {
+        let common = item.common();
+        let is_on = match common.enable_when {
+            None => true,
+            Some(cond) => evaluate(
+                cond,
+                &View {
+                    q,
+                    answers: &kept,
+                    scales: None,
+                    earlier,
+                },
+            ),
+        };
+        on.push(is_on);
+        if is_on && let Some(a) = answers.get(common.id) {
+            kept.insert(common.id.to_owned(), a.clone());
+        }
+    }
+    (on, kept)
+}
+
+/// Scores one questionnaire.
+pub fn score(q: &Questionnaire, answers: &ItemAnswers, earlier: &Earlier) -> Scored {
+    let (on, kept) = enabled(q, answers, earlier);
+    let outcomes = q
+        .items
+        .iter()
+        .zip(&on)
+        .map(|(item, &is_on)| {
+            if !is_on {
+                Outcome::NotAsked
+            } else {
+                match kept.get(item.id()) {
+                    Some(Answer::Declined) => Outcome::Declined,
+                    Some(a) => Outcome::Answered(a.clone()),
+                    None => Outcome::Skipped,
+                }
+            }
+        })
+        .collect();
+    let mut scales = compute_scales(q, &kept);
+    let flags = {
+        let view = View {
+            q,
+            answers: &kept,
+            scales: Some(&scales),
+            earlier,
+        };
+        let variants: Vec<Option<usize>> = q
+            .scales
+            .iter()
+            .zip(&scales)
+            .map(|(scale, s)| {
+                let b = s.band?;
+                scale.bands[b].variants.iter().position(|v| evaluate(&v.when, &view))
+            })
+            .collect();
+        for (s, v) in scales.iter_mut().zip(variants) {
+            s.variant = v;
+        }
+        let view = View {
+            q,
+            answers: &kept,
+            scales: Some(&scales),
+            earlier,
+        };
+        q.flags
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| evaluate(&f.when, &view))
+            .map(|(index, f)| RaisedFlag {
+                index,
+                id: f.id.clone(),
+                level: parse_level(&f.level).unwrap_or(FlagLevel::Note),
+            })
+            .collect()
+    };
+    Scored {
+        id: q.id.clone(),
+        outcomes,
+        answers: kept,
+        scales,
+        flags,
+    }
+}
+
+/// Scores questionnaires in the order given; each sees the ones before it.
+pub fn score_session(qs: &[&Questionnaire], answers: &SessionAnswers) -> Vec<Scored> {
+    let empty = ItemAnswers::new();
+    let mut done: Vec<Scored> = Vec::with_capacity(qs.len());
+    for q in qs {
+        let earlier: Earlier = done.iter().map(|s| (s.id.as_str(), s)).collect();
+        let scored = score(q, answers.get(&q.id).unwrap_or(&empty), &earlier);
+        done.push(scored);
+    }
+    done
+}
+
+/// Computes every scale of `q` from answers of enabled items.
+pub fn compute_scales(q: &Questionnaire, answers: &ItemAnswers) -> Vec<ScaleScore> {
+    let mut out: Vec<ScaleScore> = Vec::with_capacity(q.scales.len());
+    for scale in &q.scales {
+        let mut values = Vec::new();
+        for id in &scale.items {
+            let Some((_, item)) = q.item(id) else { continue };
+            let v = match (item, answers.get(id)) {
+                (Item::SingleChoice(_), Some(Answer::Choice(v))) => *v as f64,
+                (Item::Number(_), Some(Answer::Number(x))) => *x,
+                _ => continue,
+            };
+            let reverse = match item {
+                Item::SingleChoice(c) => c.reverse,
+                Item::Number(n) => n.reverse,
+                _ => false,
+            };
+            let v = match (reverse, q.item_range(item)) {
+                (true, Some((lo, hi))) => lo + hi - v,
+                _ => v,
+            };
+            values.push(v);
+        }
+        for id in &scale.scales {
+            if let Some(v) = out.iter().find(|s| &s.scale == id).and_then(|s| s.value) {
+                values.push(v);
+            }
+        }
+        let parts = scale.items.len() + scale.scales.len();
+        let k = values.len();
+        let needed = scale.min_answered.unwrap_or(parts).max(1);
+        let value = if k == 0 || k < needed {
+            None
+        } else {
+            let sum: f64 = values.iter().sum();
+            let combined = match scale.method {
+                Method::Sum if scale.prorate => sum * parts as f64 / k as f64,
+                Method::Sum => sum,
+                Method::Mean => sum / k as f64,
+            };
+            Some(round(combined * scale.factor))
+        };
+        let band = value.map(|v| {
+            scale
+                .bands
+                .iter()
+                .position(|b| v <= b.max + 1e-9)
+                .unwrap_or(scale.bands.len().saturating_sub(1))
+        });
+        out.push(ScaleScore {
+            scale: scale.id.clone(),
+            value,
+            band,
+            variant: None,
+            answered: k,
+            parts,
+        });
+    }
+    out
+}

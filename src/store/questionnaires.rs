@@ -1,0 +1,94 @@
+//! Reading questionnaire files and folders of them into the catalog.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result, describe_io};
+use crate::model::catalog::{Catalog, Entry, Source};
+use crate::model::load::{MAX_QUESTIONNAIRE_BYTES, questionnaire_from_bytes};
+use crate::model::problem::Problem;
+
+/// Reads at most `limit + 1` bytes, so a huge file is refused without reading it all.
+pub fn read_limited(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+    let file = fs::File::open(path)?;
+    if file.metadata()?.is_dir() {
+        return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
+    }
+    let mut buf = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Loads one questionnaire file, returning every problem on failure.
+pub fn load_file(path: &Path) -> std::result::Result<Entry, Vec<Problem>> {
+    let bytes = read_limited(path, MAX_QUESTIONNAIRE_BYTES)
+        .map_err(|e| vec![Problem::file(format!("cannot read: {}", describe_io(&e)))])?;
+    if bytes.len() > MAX_QUESTIONNAIRE_BYTES {
+        return Err(vec![Problem::file(format!(
+            "file is too large (more than {MAX_QUESTIONNAIRE_BYTES} bytes)"
+        ))]);
+    }
+    let loaded = questionnaire_from_bytes(&bytes)?;
+    Ok(Entry {
+        loaded,
+        source: Source::File(path.to_path_buf()),
+    })
+}
+
+/// The `*.json` files of a folder, sorted by name.
+pub fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The bundled questionnaires plus custom ones from `dirs` (which must exist) and from the
+/// config folder's `questionnaires/` (if present). Invalid custom files are skipped with a
+/// warning that says how to see the problems.
+pub fn catalog(dirs: &[PathBuf], config_dir: Option<&Path>) -> Result<Catalog> {
+    let mut catalog = Catalog::bundled().map_err(|(name, problems)| {
+        Error::failure(format!(
+            "bundled questionnaire {name} is invalid: {}",
+            problems.first().map(ToString::to_string).unwrap_or_default()
+        ))
+    })?;
+    let mut folders: Vec<(PathBuf, bool)> = dirs.iter().map(|d| (d.clone(), true)).collect();
+    if let Some(c) = config_dir {
+        folders.push((c.join("questionnaires"), false));
+    }
+    for (dir, explicit) in folders {
+        let files = match json_files(&dir) {
+            Ok(f) => f,
+            Err(e) if !explicit && e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                return Err(Error::usage(format!(
+                    "cannot read questionnaire folder {}: {}",
+                    dir.display(),
+                    describe_io(&e)
+                ))
+                .with_hint("--questionnaires takes a folder of *.json questionnaire files"));
+            }
+        };
+        for file in files {
+            match load_file(&file) {
+                Ok(entry) => {
+                    if let Err(why) = catalog.add(entry) {
+                        crate::term::warn(&format!("skipping {}: {why}", file.display()));
+                    }
+                }
+                Err(problems) => crate::term::warn(&format!(
+                    "skipping {}: {} problem{} (run `confide validate {}`)",
+                    file.display(),
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" },
+                    file.display()
+                )),
+            }
+        }
+    }
+    Ok(catalog)
+}

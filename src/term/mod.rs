@@ -1,0 +1,54 @@
+//! Everything about the terminal except prompts: writing output (a closed pipe is not an
+//! error), the colour decision, sanitising untrusted text and wrapping.
+
+pub mod sanitize;
+pub mod style;
+
+use std::io::{self, IsTerminal, Write};
+
+use crate::error::{Error, Result};
+
+/// Writes text to standard output. A reader that went away (`confide list | head -1`)
+/// ends the command quietly with exit 0.
+pub fn print(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| output_error(&e))
+}
+
+/// `print` with a newline.
+pub fn println(text: &str) -> Result<()> {
+    let mut s = String::with_capacity(text.len() + 1);
+    s.push_str(text);
+    s.push('\n');
+    print(&s)
+}
+
+fn output_error(e: &io::Error) -> Error {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        Error::closed_pipe()
+    } else {
+        Error::failure(format!("cannot write output: {}", crate::error::describe_io(e)))
+    }
+}
+
+/// Writes a line to standard error, ignoring failures (there is nowhere else to report them).
+pub fn eprintln(text: &str) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
+}
+
+/// A warning on standard error.
+pub fn warn(text: &str) {
+    eprintln(&format!("confide: warning: {}", sanitize::line(text)));
+}
+
+/// Width to wrap prose to: the terminal's, at most 100 columns; 80 in a pipe.
+pub fn width() -> usize {
+    if io::stdout().is_terminal()
+        && let Some((_, cols)) = console::Term::stdout().size_checked()
+    {
+        return (cols as usize).clamp(20, 100);
+    }
+    80
+}
