@@ -42,21 +42,31 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR", env = "CONFIDE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// A folder of custom questionnaires (*.json); may be repeated
-    #[arg(long = "questionnaires", global = true, value_name = "DIR")]
-    pub questionnaire_dirs: Vec<PathBuf>,
-
     /// When to use colour (NO_COLOR is honoured with `auto`)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
     /// Read the passphrase from the first line of this file
-    #[arg(long, global = true, value_name = "FILE", env = "CONFIDE_PASSPHRASE_FILE")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "CONFIDE_PASSPHRASE_FILE"
+    )]
     pub passphrase_file: Option<PathBuf>,
 
     /// Language of questions and summaries (default: from the locale, then English)
     #[arg(long, global = true, value_name = "LANG", env = "CONFIDE_LANG")]
     pub lang: Option<String>,
+}
+
+/// Where custom questionnaires come from. Accepted before the command and by every command
+/// that reads questionnaires (`invite` uses `--questionnaires` for ids instead).
+#[derive(Debug, Default, Clone, Args)]
+pub struct CatalogArgs {
+    /// A folder of custom questionnaires (*.json); may be repeated
+    #[arg(long = "questionnaires", value_name = "DIR")]
+    pub questionnaire_dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,12 +84,16 @@ pub enum Command {
     List {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        #[command(flatten)]
+        catalog: CatalogArgs,
     },
     /// Check questionnaire files and print every problem
     Validate {
         /// Questionnaire files to check
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        #[command(flatten)]
+        catalog: CatalogArgs,
     },
     /// Print the JSON Schema of the questionnaire format
     Schema,
@@ -87,6 +101,8 @@ pub enum Command {
     History {
         #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
         format: HistoryFormat,
+        #[command(flatten)]
+        catalog: CatalogArgs,
     },
     /// Show one saved session (default: the latest)
     Show {
@@ -95,6 +111,8 @@ pub enum Command {
         id: Option<String>,
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
+        #[command(flatten)]
+        catalog: CatalogArgs,
     },
     /// Delete one saved session
     Delete {
@@ -167,6 +185,9 @@ pub struct TakeArgs {
     /// Continue the unfinished session you kept as a draft
     #[arg(long)]
     pub resume: bool,
+
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -214,6 +235,8 @@ pub struct ReportArgs {
     pub identities: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

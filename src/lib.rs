@@ -40,7 +40,10 @@ fn report(e: &error::Error) {
     if e.kind == error::Kind::ClosedPipe {
         return;
     }
-    term::eprintln(&format!("confide: error: {}", term::sanitize::line(&e.message)));
+    term::eprintln(&format!(
+        "confide: error: {}",
+        term::sanitize::line(&e.message)
+    ));
     if let Some(hint) = &e.hint {
         term::eprintln(&format!("confide: hint: {}", term::sanitize::line(hint)));
     }

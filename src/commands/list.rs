@@ -29,7 +29,10 @@ pub fn run(settings: &Settings, format: ListFormat) -> Result<()> {
                 id: q.id.clone(),
                 version: q.version.clone(),
                 title: q.title.resolve(&settings.lang, &q.language).to_owned(),
-                description: q.description.resolve(&settings.lang, &q.language).to_owned(),
+                description: q
+                    .description
+                    .resolve(&settings.lang, &q.language)
+                    .to_owned(),
                 items: q.items.iter().filter(|i| i.is_question()).count(),
                 source: e.source.describe(),
                 provenance: match q.provenance.kind {
@@ -46,8 +49,18 @@ pub fn run(settings: &Settings, format: ListFormat) -> Result<()> {
             term::println(&text)
         }
         ListFormat::Text => {
-            let idw = rows.iter().map(|r| r.id.chars().count()).max().unwrap_or(2).max(2);
-            let tw = rows.iter().map(|r| r.title.chars().count()).max().unwrap_or(5).max(5);
+            let idw = rows
+                .iter()
+                .map(|r| r.id.chars().count())
+                .max()
+                .unwrap_or(2)
+                .max(2);
+            let tw = rows
+                .iter()
+                .map(|r| r.title.chars().count())
+                .max()
+                .unwrap_or(5)
+                .max(5);
             let mut out = format!(
                 "{:idw$}  {:7}  {:>5}  {:tw$}  SOURCE\n",
                 "ID", "VERSION", "ITEMS", "TITLE"

@@ -31,6 +31,16 @@ pub struct Settings {
 impl Settings {
     fn from_cli(cli: &Cli) -> Result<Settings> {
         let g = &cli.global;
+        let catalog = match &cli.command {
+            None => Some(&cli.take.catalog),
+            Some(Command::Take(t)) => Some(&t.catalog),
+            Some(Command::List { catalog, .. })
+            | Some(Command::Validate { catalog, .. })
+            | Some(Command::History { catalog, .. })
+            | Some(Command::Show { catalog, .. }) => Some(catalog),
+            Some(Command::Report(r)) => Some(&r.catalog),
+            _ => None,
+        };
         let lang = match &g.lang {
             Some(l) if is_language_tag(l) => l.clone(),
             Some(l) => {
@@ -47,7 +57,9 @@ impl Settings {
         Ok(Settings {
             lang,
             style: Style::decide(mode),
-            questionnaire_dirs: g.questionnaire_dirs.clone(),
+            questionnaire_dirs: catalog
+                .map(|c| c.questionnaire_dirs.clone())
+                .unwrap_or_default(),
             config_dir: store::paths::config_dir(),
             data_dir: g.data_dir.clone(),
             passphrase_file: g.passphrase_file.clone(),
@@ -80,8 +92,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         None => Err(Error::not_available("take")),
         Some(Command::Take(_)) => Err(Error::not_available("take")),
-        Some(Command::List { format }) => list::run(&settings, format),
-        Some(Command::Validate { files }) => validate::run(&settings, &files),
+        Some(Command::List { format, .. }) => list::run(&settings, format),
+        Some(Command::Validate { files, .. }) => validate::run(&settings, &files),
         Some(Command::Schema) => schema::run(),
         Some(Command::History { .. }) => Err(Error::not_available("history")),
         Some(Command::Show { .. }) => Err(Error::not_available("show")),

@@ -45,21 +45,35 @@ impl Answer {
 
     /// Reads an answer given as JSON for `item` (answers files and stored records).
     pub fn from_json(item: &Item, value: &Value) -> Result<Answer, String> {
-        if value.as_str() == Some("declined") && (item.common().declinable || !matches!(item, Item::Text(_))) {
+        if value.as_str() == Some("declined")
+            && (item.common().declinable || !matches!(item, Item::Text(_)))
+        {
             return Ok(Answer::Declined);
         }
         match item {
-            Item::SingleChoice(_) => value
-                .as_i64()
-                .map(Answer::Choice)
-                .ok_or_else(|| format!("expected an option value (a whole number), found {}", describe(value))),
+            Item::SingleChoice(_) => value.as_i64().map(Answer::Choice).ok_or_else(|| {
+                format!(
+                    "expected an option value (a whole number), found {}",
+                    describe(value)
+                )
+            }),
             Item::MultiChoice(_) => match value {
                 Value::Array(list) => list
                     .iter()
-                    .map(|v| v.as_i64().ok_or_else(|| format!("expected option values (whole numbers), found {}", describe(v))))
+                    .map(|v| {
+                        v.as_i64().ok_or_else(|| {
+                            format!(
+                                "expected option values (whole numbers), found {}",
+                                describe(v)
+                            )
+                        })
+                    })
                     .collect::<Result<Vec<_>, _>>()
                     .map(Answer::Choices),
-                _ => Err(format!("expected an array of option values, found {}", describe(value))),
+                _ => Err(format!(
+                    "expected an array of option values, found {}",
+                    describe(value)
+                )),
             },
             Item::Number(_) => value
                 .as_f64()
@@ -135,7 +149,9 @@ pub fn check(q: &Questionnaire, item: &Item, answer: &Answer) -> Result<(), Stri
                 return Err("an option is chosen twice".into());
             }
             if vs.len() > 1
-                && let Some(ex) = options.iter().find(|o| o.exclusive && vs.contains(&o.value))
+                && let Some(ex) = options
+                    .iter()
+                    .find(|o| o.exclusive && vs.contains(&o.value))
             {
                 return Err(format!(
                     "option {} (\"{}\") cannot be combined with other options",
@@ -174,7 +190,10 @@ pub fn check(q: &Questionnaire, item: &Item, answer: &Answer) -> Result<(), Stri
             }
             let n = s.chars().count();
             if n > t.max_length {
-                return Err(format!("the answer is {n} characters long; at most {} are accepted", t.max_length));
+                return Err(format!(
+                    "the answer is {n} characters long; at most {} are accepted",
+                    t.max_length
+                ));
             }
             if s.chars().any(|c| is_forbidden_char(c) && c != '\t') {
                 return Err("the answer contains control characters; type plain text".into());

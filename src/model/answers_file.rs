@@ -47,7 +47,12 @@ pub fn parse(bytes: &[u8]) -> Result<AnswersFile, Vec<Problem>> {
                 format!("missing `format`; expected `{ANSWERS_FORMAT}`"),
             )]);
         }
-        None => return Err(vec![Problem::at("", "an answers file must be a JSON object")]),
+        None => {
+            return Err(vec![Problem::at(
+                "",
+                "an answers file must be a JSON object",
+            )]);
+        }
     }
     // Values are checked later, item by item; a shape error here names only the place.
     deserialize_at_with::<AnswersFile>(&value, "", true).map_err(|p| vec![p])

@@ -51,7 +51,8 @@ impl Catalog {
     pub fn bundled() -> Result<Catalog, (String, Vec<Problem>)> {
         let mut catalog = Catalog::default();
         for (name, text) in BUNDLED {
-            let loaded = questionnaire_from_bytes(text.as_bytes()).map_err(|p| (name.to_string(), p))?;
+            let loaded =
+                questionnaire_from_bytes(text.as_bytes()).map_err(|p| (name.to_string(), p))?;
             catalog.entries.push(Entry {
                 loaded,
                 source: Source::Bundled,

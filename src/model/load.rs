@@ -73,7 +73,7 @@ pub fn json_from_bytes(bytes: &[u8], limit: usize) -> Result<Value, Vec<Problem>
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     serde_json::from_str::<Value>(text).map_err(|e| {
         let message = describe_json_error(&e);
-        vec![Problem::position(e.line(), e.column(), message)]
+        vec![Problem::position(e.line(), e.column().max(1), message)]
     })
 }
 
@@ -163,12 +163,14 @@ pub fn friendly_serde_message(msg: &str) -> String {
     let msg = msg
         .replace("invalid type: ", "wrong type: ")
         .replace("unknown variant", "unknown value")
-        .replace("unknown field", "unknown field")
         .replace("integer `", "number `")
         .replace("floating point `", "number `")
         .replace(", expected i64", ", expected a whole number")
         .replace(", expected u8", ", expected a whole number from 0 to 255")
-        .replace(", expected usize", ", expected a whole number of zero or more")
+        .replace(
+            ", expected usize",
+            ", expected a whole number of zero or more",
+        )
         .replace(", expected f64", ", expected a number")
         .replace("a sequence", "an array")
         .replace("expected a map", "expected an object")
@@ -186,7 +188,9 @@ pub fn friendly_serde_message(msg: &str) -> String {
 /// Checks one item, deserialising the struct of its `type` directly so that a problem is
 /// reported at its exact path (an internally tagged enum hides the inner path).
 fn item_shape(v: &Value, path: &str) -> Result<(), Problem> {
-    use super::questionnaire::{ChoiceItem, DisplayItem, Item, MultiChoiceItem, NumberItem, TextItem};
+    use super::questionnaire::{
+        ChoiceItem, DisplayItem, Item, MultiChoiceItem, NumberItem, TextItem,
+    };
     let Some(kind) = v.get("type").and_then(Value::as_str) else {
         return deserialize_at::<Item>(v, path).map(drop);
     };
@@ -258,14 +262,24 @@ mod tests {
     #[test]
     fn a_syntax_error_is_reported_with_line_and_column() {
         let err = json_from_bytes(b"{\n  \"a\": 1,\n  \"b\" 2\n}", 1000).unwrap_err();
-        assert_eq!(err[0].location, super::super::problem::Location::Position { line: 3, column: 7 });
-        assert!(err[0].message.contains("expected `:`"), "{}", err[0].message);
+        assert_eq!(
+            err[0].location,
+            super::super::problem::Location::Position { line: 3, column: 7 }
+        );
+        assert!(
+            err[0].message.contains("expected `:`"),
+            "{}",
+            err[0].message
+        );
     }
 
     #[test]
     fn bytes_that_are_not_utf8_are_reported_with_their_position() {
         let err = json_from_bytes(b"{\"a\":\n\"\xff\"}", 1000).unwrap_err();
-        assert_eq!(err[0].to_string(), "line 2, column 2: file is not UTF-8 text");
+        assert_eq!(
+            err[0].to_string(),
+            "line 2, column 2: file is not UTF-8 text"
+        );
     }
 
     #[test]
@@ -278,7 +292,11 @@ mod tests {
     fn deep_nesting_is_refused_without_overflowing_the_stack() {
         let text = "[".repeat(10_000) + &"]".repeat(10_000);
         let err = json_from_bytes(text.as_bytes(), usize::MAX).unwrap_err();
-        assert!(err[0].message.contains("nested too deeply"), "{}", err[0].message);
+        assert!(
+            err[0].message.contains("nested too deeply"),
+            "{}",
+            err[0].message
+        );
     }
 
     #[test]

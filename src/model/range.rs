@@ -62,8 +62,10 @@ fn combine(scale: &Scale, parts: &[(f64, f64, bool)]) -> Option<ScaleRange> {
     let (lo, hi, integral) = match (scale.method, scale.prorate && m < n) {
         (Method::Sum, false) => {
             // The smallest sum takes the m smallest minimums plus any further negative ones.
-            let lo: f64 = mins[..m].iter().sum::<f64>() + mins[m..].iter().filter(|v| **v < 0.0).sum::<f64>();
-            let hi: f64 = maxs[..m].iter().sum::<f64>() + maxs[m..].iter().filter(|v| **v > 0.0).sum::<f64>();
+            let lo: f64 =
+                mins[..m].iter().sum::<f64>() + mins[m..].iter().filter(|v| **v < 0.0).sum::<f64>();
+            let hi: f64 =
+                maxs[..m].iter().sum::<f64>() + maxs[m..].iter().filter(|v| **v > 0.0).sum::<f64>();
             (lo, hi, all_integral)
         }
         (Method::Sum, true) => {

@@ -137,7 +137,10 @@ impl Response {
             return Err(if newer {
                 RecordError::Newer(format.to_owned())
             } else {
-                RecordError::Foreign(format!("its format is `{}`", super::validate::truncate(format, 40)))
+                RecordError::Foreign(format!(
+                    "its format is `{}`",
+                    super::validate::truncate(format, 40)
+                ))
             });
         }
         // Only the place of the problem is reported: serde's messages can quote values,
@@ -150,7 +153,11 @@ impl Response {
 
     /// The first 8 hex digits of the id, used in file names.
     pub fn id8(&self) -> String {
-        self.id.chars().filter(|c| c.is_ascii_hexdigit()).take(8).collect()
+        self.id
+            .chars()
+            .filter(|c| c.is_ascii_hexdigit())
+            .take(8)
+            .collect()
     }
 
     pub fn questionnaire(&self, id: &str) -> Option<&QuestionnaireRecord> {

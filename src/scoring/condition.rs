@@ -43,7 +43,10 @@ fn compare_answer(answer: &Answer, op: &Op, value: Option<&Value>) -> bool {
         Answer::Choice(v) => compare_number(*v as f64, op, value),
         Answer::Number(x) => compare_number(*x, op, value),
         Answer::Choices(vs) => {
-            *op == Op::Includes && value.and_then(Value::as_i64).is_some_and(|v| vs.contains(&v))
+            *op == Op::Includes
+                && value
+                    .and_then(Value::as_i64)
+                    .is_some_and(|v| vs.contains(&v))
         }
         Answer::Text(s) => match (op, value.and_then(Value::as_str)) {
             (Op::Eq, Some(v)) => s == v,

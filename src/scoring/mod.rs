@@ -123,7 +123,11 @@ impl View<'_> {
 
 /// Which items are enabled given `answers`, and the answers that survive: an answer to an
 /// item that is not enabled is dropped, and so cannot enable anything further.
-pub fn enabled(q: &Questionnaire, answers: &ItemAnswers, earlier: &Earlier) -> (Vec<bool>, ItemAnswers) {
+pub fn enabled(
+    q: &Questionnaire,
+    answers: &ItemAnswers,
+    earlier: &Earlier,
+) -> (Vec<bool>, ItemAnswers) {
     let mut kept = ItemAnswers::new();
     let mut on = Vec::with_capacity(q.items.len());
     for item in &q.items {
@@ -181,7 +185,10 @@ pub fn score(q: &Questionnaire, answers: &ItemAnswers, earlier: &Earlier) -> Sco
             .zip(&scales)
             .map(|(scale, s)| {
                 let b = s.band?;
-                scale.bands[b].variants.iter().position(|v| evaluate(&v.when, &view))
+                scale.bands[b]
+                    .variants
+                    .iter()
+                    .position(|v| evaluate(&v.when, &view))
             })
             .collect();
         for (s, v) in scales.iter_mut().zip(variants) {
@@ -231,7 +238,9 @@ pub fn compute_scales(q: &Questionnaire, answers: &ItemAnswers) -> Vec<ScaleScor
     for scale in &q.scales {
         let mut values = Vec::new();
         for id in &scale.items {
-            let Some((_, item)) = q.item(id) else { continue };
+            let Some((_, item)) = q.item(id) else {
+                continue;
+            };
             let v = match (item, answers.get(id)) {
                 (Item::SingleChoice(_), Some(Answer::Choice(v))) => *v as f64,
                 (Item::Number(_), Some(Answer::Number(x))) => *x,
@@ -285,3 +294,6 @@ pub fn compute_scales(q: &Questionnaire, answers: &ItemAnswers) -> Vec<ScaleScor
     }
     out
 }
+
+#[cfg(test)]
+mod tests;

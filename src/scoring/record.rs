@@ -2,7 +2,9 @@
 
 use crate::model::answer::Answer;
 use crate::model::questionnaire::Questionnaire;
-use crate::model::response::{AnswerRecord, AnswerStatus, FlagRecord, QuestionnaireRecord, ScoreRecord};
+use crate::model::response::{
+    AnswerRecord, AnswerStatus, FlagRecord, QuestionnaireRecord, ScoreRecord,
+};
 
 use super::{ItemAnswers, Outcome, Scored};
 
@@ -60,20 +62,29 @@ pub fn to_record(q: &Questionnaire, sha256: &str, scored: &Scored) -> Questionna
 
 /// Reads the answers of a record back, for scoring again with the same definition.
 /// Fails (naming only the item) when an answer does not fit the definition.
-pub fn answers_from_record(q: &Questionnaire, rec: &QuestionnaireRecord) -> Result<ItemAnswers, String> {
+pub fn answers_from_record(
+    q: &Questionnaire,
+    rec: &QuestionnaireRecord,
+) -> Result<ItemAnswers, String> {
     let mut out = ItemAnswers::new();
     for a in &rec.answers {
         let Some((_, item)) = q.item(&a.item) else {
-            return Err(format!("the record answers item `{}`, which the definition does not have", a.item));
+            return Err(format!(
+                "the record answers item `{}`, which the definition does not have",
+                a.item
+            ));
         };
         match a.status {
             AnswerStatus::Answered => {
-                let value = a
-                    .value
-                    .as_ref()
-                    .ok_or_else(|| format!("item `{}` is marked answered but has no value", a.item))?;
-                let answer = Answer::from_json(item, value)
-                    .map_err(|_| format!("the answer to item `{}` does not fit the definition", a.item))?;
+                let value = a.value.as_ref().ok_or_else(|| {
+                    format!("item `{}` is marked answered but has no value", a.item)
+                })?;
+                let answer = Answer::from_json(item, value).map_err(|_| {
+                    format!(
+                        "the answer to item `{}` does not fit the definition",
+                        a.item
+                    )
+                })?;
                 out.insert(a.item.clone(), answer);
             }
             AnswerStatus::Declined => {

@@ -53,7 +53,10 @@ pub fn catalog(dirs: &[PathBuf], config_dir: Option<&Path>) -> Result<Catalog> {
     let mut catalog = Catalog::bundled().map_err(|(name, problems)| {
         Error::failure(format!(
             "bundled questionnaire {name} is invalid: {}",
-            problems.first().map(ToString::to_string).unwrap_or_default()
+            problems
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default()
         ))
     })?;
     let mut folders: Vec<(PathBuf, bool)> = dirs.iter().map(|d| (d.clone(), true)).collect();

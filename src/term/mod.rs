@@ -29,7 +29,10 @@ fn output_error(e: &io::Error) -> Error {
     if e.kind() == io::ErrorKind::BrokenPipe {
         Error::closed_pipe()
     } else {
-        Error::failure(format!("cannot write output: {}", crate::error::describe_io(e)))
+        Error::failure(format!(
+            "cannot write output: {}",
+            crate::error::describe_io(e)
+        ))
     }
 }
 

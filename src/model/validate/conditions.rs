@@ -36,7 +36,11 @@ impl Validator<'_> {
         if clauses.len() > self.limits.max_clauses {
             self.problem(
                 &path,
-                format!("{} clauses; the limit is {}", clauses.len(), self.limits.max_clauses),
+                format!(
+                    "{} clauses; the limit is {}",
+                    clauses.len(),
+                    self.limits.max_clauses
+                ),
             );
             return;
         }
@@ -76,7 +80,10 @@ impl Validator<'_> {
                             return;
                         };
                         if !item.is_question() {
-                            self.problem(&p, format!("item `{id}` is a display item and has no answer"));
+                            self.problem(
+                                &p,
+                                format!("item `{id}` is a display item and has no answer"),
+                            );
                             return;
                         }
                         if let Some(me) = owner {
@@ -149,7 +156,10 @@ impl Validator<'_> {
                 } else if !is_id(qid) || !is_id(id) {
                     self.problem(
                         path,
-                        format!("`{}` is not a valid reference; write `questionnaire_id.{what}_id`", truncate(r, 70)),
+                        format!(
+                            "`{}` is not a valid reference; write `questionnaire_id.{what}_id`",
+                            truncate(r, 70)
+                        ),
                     );
                 }
                 None
@@ -168,8 +178,18 @@ fn scale_items(q: &Questionnaire, si: usize) -> Vec<usize> {
             continue;
         }
         let scale = &q.scales[s];
-        out.extend(scale.items.iter().filter_map(|id| q.item(id).map(|(i, _)| i)));
-        stack.extend(scale.scales.iter().filter_map(|id| q.scale(id).map(|(j, _)| j)));
+        out.extend(
+            scale
+                .items
+                .iter()
+                .filter_map(|id| q.item(id).map(|(i, _)| i)),
+        );
+        stack.extend(
+            scale
+                .scales
+                .iter()
+                .filter_map(|id| q.scale(id).map(|(j, _)| j)),
+        );
     }
     out
 }
@@ -209,10 +229,15 @@ fn check_clause(path: &str, clause: &Clause, target: &Target) -> Vec<Problem> {
                 return out;
             }
             match value.as_i64() {
-                None => out.push(Problem::at(vpath, "`includes` needs an option value (a whole number)")),
+                None => out.push(Problem::at(
+                    vpath,
+                    "`includes` needs an option value (a whole number)",
+                )),
                 Some(v) if !options.contains(&v) => out.push(Problem::at(
                     vpath,
-                    format!("{v} is not an option value of this item, so the clause can never be true"),
+                    format!(
+                        "{v} is not an option value of this item, so the clause can never be true"
+                    ),
                 )),
                 Some(_) => {}
             }
@@ -236,7 +261,13 @@ fn check_clause(path: &str, clause: &Clause, target: &Target) -> Vec<Problem> {
                 return out;
             }
             let Some(v) = value.as_f64() else {
-                out.push(Problem::at(vpath, format!("a {kind} is compared with a number, not {}", describe(value))));
+                out.push(Problem::at(
+                    vpath,
+                    format!(
+                        "a {kind} is compared with a number, not {}",
+                        describe(value)
+                    ),
+                ));
                 return out;
             };
             if kind == "single_choice"
@@ -246,7 +277,9 @@ fn check_clause(path: &str, clause: &Clause, target: &Target) -> Vec<Problem> {
                 let never = if *op == Op::Eq { "never" } else { "always" };
                 out.push(Problem::at(
                     vpath.clone(),
-                    format!("{v} is not an option value of this item, so the clause is {never} true"),
+                    format!(
+                        "{v} is not an option value of this item, so the clause is {never} true"
+                    ),
                 ));
             }
             if let Some((lo, hi)) = range {
@@ -261,7 +294,9 @@ fn check_clause(path: &str, clause: &Clause, target: &Target) -> Vec<Problem> {
                 if impossible {
                     out.push(Problem::at(
                         vpath,
-                        format!("`{op} {v}` can never be true: the {kind} ranges from {lo} to {hi}"),
+                        format!(
+                            "`{op} {v}` can never be true: the {kind} ranges from {lo} to {hi}"
+                        ),
                     ));
                 }
             }
@@ -298,7 +333,9 @@ pub fn check_references<'a>(
                 (None, Some(r)) => ("scale", r),
                 _ => continue,
             };
-            let (Some(qid), id) = split_ref(r) else { continue };
+            let (Some(qid), id) = split_ref(r) else {
+                continue;
+            };
             if qid == q.id || !is_id(qid) || !is_id(id) {
                 continue;
             }
@@ -306,7 +343,10 @@ pub fn check_references<'a>(
             let Some(other) = lookup(qid) else {
                 out.push(Problem::at(
                     rpath,
-                    format!("refers to questionnaire `{qid}`, which is not available (available: {})", available.join(", ")),
+                    format!(
+                        "refers to questionnaire `{qid}`, which is not available (available: {})",
+                        available.join(", ")
+                    ),
                 ));
                 continue;
             };
@@ -314,11 +354,17 @@ pub fn check_references<'a>(
                 match other.item(id) {
                     Some((_, item)) if item.is_question() => Target::Item(other, item),
                     Some(_) => {
-                        out.push(Problem::at(rpath, format!("`{r}` is a display item and has no answer")));
+                        out.push(Problem::at(
+                            rpath,
+                            format!("`{r}` is a display item and has no answer"),
+                        ));
                         continue;
                     }
                     None => {
-                        out.push(Problem::at(rpath, format!("questionnaire `{qid}` has no item `{id}`")));
+                        out.push(Problem::at(
+                            rpath,
+                            format!("questionnaire `{qid}` has no item `{id}`"),
+                        ));
                         continue;
                     }
                 }
@@ -326,7 +372,10 @@ pub fn check_references<'a>(
                 match other.scale(id) {
                     Some((si, _)) => Target::Scale(scale_range(other, si)),
                     None => {
-                        out.push(Problem::at(rpath, format!("questionnaire `{qid}` has no scale `{id}`")));
+                        out.push(Problem::at(
+                            rpath,
+                            format!("questionnaire `{qid}` has no scale `{id}`"),
+                        ));
                         continue;
                     }
                 }

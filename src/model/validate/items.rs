@@ -44,7 +44,9 @@ impl Validator<'_> {
             if !used.contains(name.as_str()) {
                 self.problem(
                     &base,
-                    format!("option set `{name}` is never used; remove it or use it with `option_set`"),
+                    format!(
+                        "option set `{name}` is never used; remove it or use it with `option_set`"
+                    ),
                 );
             }
         }
@@ -61,7 +63,11 @@ impl Validator<'_> {
         if options.len() > self.limits.max_options {
             self.problem(
                 base,
-                format!("{} options; the limit is {}", options.len(), self.limits.max_options),
+                format!(
+                    "{} options; the limit is {}",
+                    options.len(),
+                    self.limits.max_options
+                ),
             );
             return;
         }
@@ -75,7 +81,11 @@ impl Validator<'_> {
                     format!("duplicate option value {} (also option {first})", opt.value),
                 );
             }
-            let label = opt.label.resolve(&self.q.language, &self.q.language).trim().to_lowercase();
+            let label = opt
+                .label
+                .resolve(&self.q.language, &self.q.language)
+                .trim()
+                .to_lowercase();
             if !label.is_empty()
                 && let Some(first) = labels.insert(label, j)
             {
@@ -93,7 +103,10 @@ impl Validator<'_> {
             }
         }
         if kind == OptionsFor::Multi && options.iter().all(|o| o.exclusive) && options.len() > 1 {
-            self.problem(base, "every option is exclusive, so only one can ever be chosen; use single_choice");
+            self.problem(
+                base,
+                "every option is exclusive, so only one can ever be chosen; use single_choice",
+            );
         }
     }
 
@@ -106,12 +119,19 @@ impl Validator<'_> {
         if q.items.len() > self.limits.max_items {
             self.problem(
                 "/items",
-                format!("{} items; the limit is {}", q.items.len(), self.limits.max_items),
+                format!(
+                    "{} items; the limit is {}",
+                    q.items.len(),
+                    self.limits.max_items
+                ),
             );
             return;
         }
         if !q.items.iter().any(Item::is_question) {
-            self.problem("/items", "the questionnaire has only display items and asks nothing");
+            self.problem(
+                "/items",
+                "the questionnaire has only display items and asks nothing",
+            );
         }
         let mut seen = HashMap::new();
         for (i, item) in q.items.iter().enumerate() {
@@ -147,7 +167,10 @@ impl Validator<'_> {
                         if max < c.min_choices.unwrap_or(1) {
                             self.problem(
                                 join(&base, "max_choices"),
-                                format!("max_choices ({max}) is less than min_choices ({})", c.min_choices.unwrap_or(1)),
+                                format!(
+                                    "max_choices ({max}) is less than min_choices ({})",
+                                    c.min_choices.unwrap_or(1)
+                                ),
                             );
                         } else if n > 0 && max > n {
                             self.problem(
@@ -164,7 +187,10 @@ impl Validator<'_> {
                             format!("min ({}) is greater than max ({})", n.min, n.max),
                         );
                     } else if n.min == n.max {
-                        self.problem(&base, format!("min and max are both {}, so there is nothing to ask", n.min));
+                        self.problem(
+                            &base,
+                            format!("min and max are both {}, so there is nothing to ask", n.min),
+                        );
                     }
                     if n.decimals > 6 {
                         self.problem(join(&base, "decimals"), "decimals must be between 0 and 6");
@@ -186,7 +212,10 @@ impl Validator<'_> {
                     if t.max_length == 0 || t.max_length > self.limits.max_text_answer {
                         self.problem(
                             join(&base, "max_length"),
-                            format!("max_length must be between 1 and {}", self.limits.max_text_answer),
+                            format!(
+                                "max_length must be between 1 and {}",
+                                self.limits.max_text_answer
+                            ),
                         );
                     }
                 }
@@ -207,7 +236,9 @@ impl Validator<'_> {
         kind: OptionsFor,
     ) {
         match (set, inline) {
-            (Some(_), Some(_)) => self.problem(base, "give either `option_set` or `options`, not both"),
+            (Some(_), Some(_)) => {
+                self.problem(base, "give either `option_set` or `options`, not both")
+            }
             (None, None) => self.problem(
                 base,
                 format!("a {} item needs `options` or an `option_set`", item.kind()),

@@ -91,7 +91,10 @@ impl Validator<'_> {
             } else {
                 self.problem(
                     "/format",
-                    format!("unknown format `{}`; expected `{QUESTIONNAIRE_FORMAT}`", q.format),
+                    format!(
+                        "unknown format `{}`; expected `{QUESTIONNAIRE_FORMAT}`",
+                        q.format
+                    ),
                 );
             }
         }
@@ -99,13 +102,19 @@ impl Validator<'_> {
         if let Err(e) = semver::Version::parse(&q.version) {
             self.problem(
                 "/version",
-                format!("`{}` is not a semantic version such as 1.0.0 ({e})", q.version),
+                format!(
+                    "`{}` is not a semantic version such as 1.0.0 ({e})",
+                    q.version
+                ),
             );
         }
         if !is_language_tag(&q.language) {
             self.problem(
                 "/language",
-                format!("`{}` is not a language tag such as `en` or `pt-BR`", q.language),
+                format!(
+                    "`{}` is not a language tag such as `en` or `pt-BR`",
+                    q.language
+                ),
             );
         }
         self.text("/title", &q.title);
@@ -119,7 +128,11 @@ impl Validator<'_> {
         if let Some(cond) = &q.applies_when {
             self.condition("/applies_when", cond, None);
             for (k, clause) in cond.clauses().iter().enumerate() {
-                let local = clause.item.as_deref().or(clause.scale.as_deref()).is_some_and(|r| !r.contains('.'));
+                let local = clause
+                    .item
+                    .as_deref()
+                    .or(clause.scale.as_deref())
+                    .is_some_and(|r| !r.contains('.'));
                 if local {
                     self.problem(
                         join(&join("/applies_when", cond.key()), k),
@@ -142,10 +155,16 @@ impl Validator<'_> {
             }
             ProvenanceKind::Licensed => {
                 if blank(&p.citation) {
-                    self.problem("/provenance/citation", "a licensed questionnaire must cite its source");
+                    self.problem(
+                        "/provenance/citation",
+                        "a licensed questionnaire must cite its source",
+                    );
                 }
                 if blank(&p.license) {
-                    self.problem("/provenance/license", "a licensed questionnaire must name its license");
+                    self.problem(
+                        "/provenance/license",
+                        "a licensed questionnaire must name its license",
+                    );
                 }
             }
         }
@@ -156,7 +175,11 @@ impl Validator<'_> {
         if q.flags.len() > self.limits.max_flags {
             self.problem(
                 "/flags",
-                format!("{} flags; the limit is {}", q.flags.len(), self.limits.max_flags),
+                format!(
+                    "{} flags; the limit is {}",
+                    q.flags.len(),
+                    self.limits.max_flags
+                ),
             );
             return;
         }
@@ -210,7 +233,13 @@ impl Validator<'_> {
     }
 
     /// Records `id` as seen at `base`, reporting a duplicate.
-    pub fn duplicate(&mut self, seen: &mut HashMap<String, String>, id: &str, base: &str, what: &str) {
+    pub fn duplicate(
+        &mut self,
+        seen: &mut HashMap<String, String>,
+        id: &str,
+        base: &str,
+        what: &str,
+    ) {
         if let Some(first) = seen.get(id) {
             self.problem(
                 join(base, "id"),
@@ -284,8 +313,7 @@ impl Validator<'_> {
 
 /// Characters that could move the cursor, change colours or reorder text on screen.
 pub fn is_forbidden_char(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 pub fn parse_level(s: &str) -> Option<FlagLevel> {

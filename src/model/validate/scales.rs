@@ -15,7 +15,11 @@ impl Validator<'_> {
         if q.scales.len() > self.limits.max_scales {
             self.problem(
                 "/scales",
-                format!("{} scales; the limit is {}", q.scales.len(), self.limits.max_scales),
+                format!(
+                    "{} scales; the limit is {}",
+                    q.scales.len(),
+                    self.limits.max_scales
+                ),
             );
             return;
         }
@@ -28,11 +32,17 @@ impl Validator<'_> {
             let parts_ok = self.scale_parts(&base, i, scale);
             let n = scale.items.len() + scale.scales.len();
             if !scale.factor.is_finite() || scale.factor == 0.0 {
-                self.problem(join(&base, "factor"), "factor must be a number other than 0");
+                self.problem(
+                    join(&base, "factor"),
+                    "factor must be a number other than 0",
+                );
             }
             if let Some(m) = scale.min_answered {
                 if m == 0 {
-                    self.problem(join(&base, "min_answered"), "min_answered must be at least 1");
+                    self.problem(
+                        join(&base, "min_answered"),
+                        "min_answered must be at least 1",
+                    );
                 } else if n > 0 && m > n {
                     self.problem(
                         join(&base, "min_answered"),
@@ -61,7 +71,10 @@ impl Validator<'_> {
                 return false;
             }
             (false, false) => {
-                self.problem(base, "a scale combines either `items` or `scales`, not both");
+                self.problem(
+                    base,
+                    "a scale combines either `items` or `scales`, not both",
+                );
                 return false;
             }
             _ => {}
@@ -115,7 +128,9 @@ impl Validator<'_> {
                 Some((j, _)) if j > index => {
                     self.problem(
                         &p,
-                        format!("scale `{id}` is defined later; a scale may combine only earlier scales"),
+                        format!(
+                            "scale `{id}` is defined later; a scale may combine only earlier scales"
+                        ),
                     );
                     ok = false;
                 }
@@ -134,7 +149,11 @@ impl Validator<'_> {
         if scale.bands.len() > self.limits.max_bands {
             self.problem(
                 &bpath,
-                format!("{} bands; the limit is {}", scale.bands.len(), self.limits.max_bands),
+                format!(
+                    "{} bands; the limit is {}",
+                    scale.bands.len(),
+                    self.limits.max_bands
+                ),
             );
             return;
         }
@@ -224,13 +243,22 @@ impl Validator<'_> {
                 let why = if b == 0 {
                     format!("the first band must start at the scale's lowest value, {expected}")
                 } else if min > expected {
-                    format!("there is a gap: the band before ends at {}, so this one must start at {expected}", scale.bands[b - 1].max)
+                    format!(
+                        "there is a gap: the band before ends at {}, so this one must start at {expected}",
+                        scale.bands[b - 1].max
+                    )
                 } else {
-                    format!("it overlaps the band before, which ends at {}; start at {expected}", scale.bands[b - 1].max)
+                    format!(
+                        "it overlaps the band before, which ends at {}; start at {expected}",
+                        scale.bands[b - 1].max
+                    )
                 };
                 self.problem(&p, format!("min is {min}, but {why}"));
             } else if min > band.max {
-                self.problem(&p, format!("min ({min}) is greater than max ({})", band.max));
+                self.problem(
+                    &p,
+                    format!("min ({min}) is greater than max ({})", band.max),
+                );
             }
         }
     }
