@@ -10,7 +10,9 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod model;
+pub mod report;
 pub mod scoring;
+pub mod session;
 pub mod store;
 pub mod term;
 

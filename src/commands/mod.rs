@@ -6,6 +6,7 @@
 mod list;
 mod schema;
 mod shell;
+mod take;
 mod validate;
 
 use std::path::PathBuf;
@@ -90,8 +91,8 @@ fn locale_language() -> Option<String> {
 pub fn dispatch(cli: Cli) -> Result<()> {
     let settings = Settings::from_cli(&cli)?;
     match cli.command {
-        None => Err(Error::not_available("take")),
-        Some(Command::Take(_)) => Err(Error::not_available("take")),
+        None => take::run(&settings, &cli.take),
+        Some(Command::Take(ref args)) => take::run(&settings, args),
         Some(Command::List { format, .. }) => list::run(&settings, format),
         Some(Command::Validate { files, .. }) => validate::run(&settings, &files),
         Some(Command::Schema) => schema::run(),

@@ -433,3 +433,33 @@ impl Questionnaire {
         }
     }
 }
+
+impl Questionnaire {
+    /// Ids of other questionnaires this one refers to (`other.item` in any condition).
+    pub fn references(&self) -> std::collections::BTreeSet<String> {
+        let mut conds: Vec<&Condition> = Vec::new();
+        conds.extend(self.applies_when.as_ref());
+        conds.extend(self.items.iter().filter_map(|i| i.common().enable_when));
+        conds.extend(self.flags.iter().map(|f| &f.when));
+        for s in &self.scales {
+            for b in &s.bands {
+                conds.extend(b.variants.iter().map(|v| &v.when));
+            }
+        }
+        conds
+            .iter()
+            .flat_map(|c| c.clauses())
+            .filter_map(|c| c.item.as_deref().or(c.scale.as_deref()))
+            .filter_map(|r| r.split_once('.').map(|(q, _)| q.to_owned()))
+            .filter(|q| *q != self.id)
+            .collect()
+    }
+
+    /// The flag's level (validated at load).
+    pub fn flag_level(&self, index: usize) -> FlagLevel {
+        self.flags
+            .get(index)
+            .and_then(|f| FlagLevel::ALL.into_iter().find(|l| l.as_str() == f.level))
+            .unwrap_or(FlagLevel::Note)
+    }
+}

@@ -1,6 +1,7 @@
 //! Everything about the terminal except prompts: writing output (a closed pipe is not an
 //! error), the colour decision, sanitising untrusted text and wrapping.
 
+pub mod interrupt;
 pub mod sanitize;
 pub mod style;
 

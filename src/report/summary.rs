@@ -1,0 +1,265 @@
+//! The client summary: for each questionnaire, flags first, then what the answers suggest,
+//! what is common, what often helps, and when and whom to ask; the provenance line last.
+//! Urgent flags from any questionnaire come before everything, with support resources.
+//!
+//! The summary is built as a small document and then written as wrapped text or Markdown,
+//! so `take`, `show` and the tests share one implementation.
+
+use crate::model::questionnaire::{FlagLevel, ProvenanceKind, Questionnaire};
+use crate::model::text::Text;
+use crate::scoring::Scored;
+use crate::term::sanitize;
+use crate::term::style::Style;
+
+use super::resources::Resources;
+
+/// One questionnaire's results.
+pub struct Part<'a> {
+    pub q: &'a Questionnaire,
+    pub scored: &'a Scored,
+    /// False when the questionnaire did not apply and nothing was asked.
+    pub taken: bool,
+}
+
+/// How to write the summary.
+pub struct Options<'a> {
+    pub lang: &'a str,
+    pub width: usize,
+    pub style: Style,
+    pub resources: &'a Resources,
+}
+
+/// A block of the summary document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Title(String),
+    Heading(String),
+    Subheading(String),
+    Para(String),
+    Bullets(Vec<String>),
+    Flag(FlagLevel, String),
+}
+
+pub fn flag_label(level: FlagLevel) -> &'static str {
+    match level {
+        FlagLevel::Urgent => "Urgent",
+        FlagLevel::SeeAClinician => "See a clinician",
+        FlagLevel::Suggestion => "Suggestion",
+        FlagLevel::Note => "Note",
+    }
+}
+
+/// The provenance line of a questionnaire.
+pub fn provenance_line(q: &Questionnaire) -> String {
+    match q.provenance.kind {
+        ProvenanceKind::Original => "These questions are a screening aid written for confide, not a validated clinical instrument, and this is not a diagnosis. For a full assessment, talk to a qualified professional.".into(),
+        ProvenanceKind::PublicDomain | ProvenanceKind::Licensed => format!(
+            "These questions come from {}. A screening result is not a diagnosis; for a full assessment, talk to a qualified professional.",
+            q.provenance.citation.as_deref().unwrap_or("a published questionnaire")
+        ),
+    }
+}
+
+/// Builds the summary document.
+pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
+    let lang = opts.lang;
+    let t = |q: &Questionnaire, text: &Text| {
+        sanitize::text(text.resolve(lang, &q.language)).into_owned()
+    };
+    let mut doc = vec![Block::Title("Your summary".into())];
+
+    let urgent: Vec<(&Questionnaire, String)> = parts
+        .iter()
+        .flat_map(|p| {
+            p.scored
+                .flags
+                .iter()
+                .filter(|f| f.level == FlagLevel::Urgent)
+                .map(move |f| (p.q, t(p.q, &p.q.flags[f.index].message)))
+        })
+        .collect();
+    if !urgent.is_empty() {
+        doc.push(Block::Heading("Please read this first".into()));
+        for (_, message) in &urgent {
+            doc.push(Block::Flag(FlagLevel::Urgent, message.clone()));
+        }
+        let r = opts.resources;
+        doc.push(Block::Subheading("Support you can reach now".into()));
+        doc.push(Block::Para(sanitize::text(&r.intro).into_owned()));
+        for group in &r.groups {
+            if group.entries.is_empty() {
+                continue;
+            }
+            doc.push(Block::Subheading(
+                sanitize::line(&group.region).into_owned(),
+            ));
+            doc.push(Block::Bullets(
+                group
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        let mut s = format!(
+                            "{}: {}",
+                            sanitize::line(&e.name),
+                            sanitize::line(&e.contact)
+                        );
+                        if let Some(about) = &e.about {
+                            s.push_str(". ");
+                            s.push_str(&sanitize::line(about));
+                        }
+                        s
+                    })
+                    .collect(),
+            ));
+        }
+    }
+
+    for part in parts {
+        let q = part.q;
+        doc.push(Block::Heading(t(q, &q.title)));
+        if !part.taken {
+            doc.push(Block::Para(
+                "You said this topic does not concern you right now, so these questions were not asked.".into(),
+            ));
+            continue;
+        }
+        let mut flags: Vec<_> = part
+            .scored
+            .flags
+            .iter()
+            .filter(|f| f.level != FlagLevel::Urgent)
+            .collect();
+        flags.sort_by_key(|f| std::cmp::Reverse(f.level));
+        for f in flags {
+            doc.push(Block::Flag(f.level, t(q, &q.flags[f.index].message)));
+        }
+        let mut suggest = Vec::new();
+        for (scale, score) in q.scales.iter().zip(&part.scored.scales) {
+            match score.band {
+                Some(b) => {
+                    let band = &scale.bands[b];
+                    let summary = match score.variant {
+                        Some(v) => &band.variants[v].summary,
+                        None => &band.summary,
+                    };
+                    suggest.push((format!("{}: {}", t(q, &scale.title), t(q, &band.label)), t(q, summary)));
+                }
+                None => suggest.push((
+                    t(q, &scale.title),
+                    "There were not enough answers here to say more. That is fine: you choose what to share."
+                        .into(),
+                )),
+            }
+        }
+        if !suggest.is_empty() {
+            doc.push(Block::Subheading("What your answers suggest".into()));
+            for (head, text) in suggest {
+                doc.push(Block::Para(format!("{head}. {text}")));
+            }
+        }
+        if let Some(g) = &q.guidance {
+            for (title, list) in [
+                ("What is common", &g.what_is_common),
+                ("What often helps", &g.what_helps),
+                ("When to talk to someone", &g.when_to_seek_help),
+            ] {
+                if !list.is_empty() {
+                    doc.push(Block::Subheading(title.into()));
+                    doc.push(Block::Bullets(list.iter().map(|x| t(q, x)).collect()));
+                }
+            }
+        }
+        doc.push(Block::Para(provenance_line(q)));
+    }
+    doc
+}
+
+/// The summary as text wrapped to `opts.width`, coloured only when `opts.style` says so.
+pub fn render_text(parts: &[Part], opts: &Options) -> String {
+    let doc = document(parts, opts);
+    let width = opts.width.max(20);
+    let style = opts.style;
+    let fill = |text: &str, first: &str, rest: &str| {
+        textwrap::fill(
+            text,
+            textwrap::Options::new(width)
+                .initial_indent(first)
+                .subsequent_indent(rest),
+        )
+    };
+    let mut out = String::new();
+    for block in &doc {
+        match block {
+            Block::Title(s) => {
+                out.push_str(&style.bold(s));
+                out.push('\n');
+                out.push_str(&"=".repeat(s.chars().count()));
+                out.push('\n');
+            }
+            Block::Heading(s) => {
+                out.push('\n');
+                out.push_str(&style.bold(s));
+                out.push('\n');
+                out.push_str(&"-".repeat(s.chars().count().min(width)));
+                out.push('\n');
+            }
+            Block::Subheading(s) => {
+                out.push('\n');
+                out.push_str(&style.bold(s));
+                out.push('\n');
+            }
+            Block::Para(s) => {
+                out.push_str(&fill(s, "", ""));
+                out.push('\n');
+            }
+            Block::Bullets(items) => {
+                for item in items {
+                    out.push_str(&fill(item, "- ", "  "));
+                    out.push('\n');
+                }
+            }
+            Block::Flag(level, s) => {
+                let label = format!("{}:", flag_label(*level));
+                let painted = match level {
+                    FlagLevel::Urgent => style.red(&label),
+                    FlagLevel::SeeAClinician => style.yellow(&label),
+                    _ => style.bold(&label),
+                };
+                // Wrap without the colour codes, then paint the label.
+                let text = fill(&format!("{label} {s}"), "", "  ");
+                out.push_str(&text.replacen(&label, &painted, 1));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// The summary as Markdown.
+pub fn render_markdown(parts: &[Part], opts: &Options) -> String {
+    let doc = document(parts, opts);
+    let esc = |s: &str| {
+        s.replace('\\', "\\\\")
+            .replace('*', "\\*")
+            .replace('_', "\\_")
+            .replace('<', "&lt;")
+    };
+    let mut out = String::new();
+    for block in &doc {
+        match block {
+            Block::Title(s) => out.push_str(&format!("# {}\n", esc(s))),
+            Block::Heading(s) => out.push_str(&format!("\n## {}\n", esc(s))),
+            Block::Subheading(s) => out.push_str(&format!("\n### {}\n\n", esc(s))),
+            Block::Para(s) => out.push_str(&format!("\n{}\n", esc(s))),
+            Block::Bullets(items) => {
+                for item in items {
+                    out.push_str(&format!("- {}\n", esc(item)));
+                }
+            }
+            Block::Flag(level, s) => {
+                out.push_str(&format!("\n> **{}:** {}\n", flag_label(*level), esc(s)))
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,327 @@
+//! The interview as a pure state machine: which item comes next, going back, changing an
+//! answer from the review, and finishing. It never talks to the person; prompters do.
+//!
+//! Questionnaires are walked in order. An item is asked when its `enable_when` holds given
+//! the answers so far; a questionnaire with `applies_when` is skipped when that is false,
+//! unless it was asked for by id. Answers of items that become disabled are kept while the
+//! interview runs (so going back restores them) and dropped when it finishes.
+
+use std::collections::BTreeSet;
+
+use crate::model::answer::{Answer, check};
+use crate::model::questionnaire::{Item, Questionnaire};
+use crate::model::text::Text;
+use crate::scoring::{self, Earlier, Scored, SessionAnswers, evaluate};
+
+/// A position: questionnaire index, item index.
+pub type Pos = (usize, usize);
+
+/// One questionnaire in the interview.
+#[derive(Debug, Clone)]
+pub struct Part<'a> {
+    pub q: &'a Questionnaire,
+    /// Asked for by id: asked even when its `applies_when` is false.
+    pub explicit: bool,
+}
+
+/// Where the interview stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    Asking(Pos),
+    Review,
+}
+
+/// A question to put to the person.
+pub struct Question<'a> {
+    pub q: &'a Questionnaire,
+    pub item: &'a Item,
+    pub pos: Pos,
+    /// 1-based number of this question among the questions that will be asked.
+    pub number: usize,
+    /// How many questions will be asked, given the answers so far.
+    pub total: usize,
+    /// Display items between the previous question and this one.
+    pub notes: Vec<&'a Text>,
+    /// True for the first question shown of its questionnaire (show title and intro).
+    pub first_of_questionnaire: bool,
+    /// The answer given before, if any (when going back or changing).
+    pub current: Option<&'a Answer>,
+    /// Whether `b` / Esc can go back.
+    pub can_go_back: bool,
+}
+
+/// One line of the review: an asked item and its answer.
+pub struct ReviewLine<'a> {
+    pub q: &'a Questionnaire,
+    pub item: &'a Item,
+    pub pos: Pos,
+    pub answer: Option<&'a Answer>,
+}
+
+/// The interview.
+pub struct Flow<'a> {
+    parts: Vec<Part<'a>>,
+    answers: SessionAnswers,
+    stage: Stage,
+    /// Positions of questions shown, for going back.
+    trail: Vec<Pos>,
+    /// Questions the person has seen (so changing an answer only asks what is new).
+    seen: BTreeSet<Pos>,
+    /// While changing an answer from the review: ask newly enabled items after it, then
+    /// return to the review.
+    changing: bool,
+}
+
+impl<'a> Flow<'a> {
+    /// Starts an interview, optionally with answers kept from a draft.
+    pub fn new(parts: Vec<Part<'a>>, answers: SessionAnswers) -> Flow<'a> {
+        let mut flow = Flow {
+            parts,
+            answers,
+            stage: Stage::Review,
+            trail: Vec::new(),
+            seen: BTreeSet::new(),
+            changing: false,
+        };
+        flow.stage = match flow.next_question_from(None) {
+            Some(p) => Stage::Asking(p),
+            None => Stage::Review,
+        };
+        flow
+    }
+
+    pub fn stage(&self) -> &Stage {
+        &self.stage
+    }
+
+    pub fn answers(&self) -> &SessionAnswers {
+        &self.answers
+    }
+
+    pub fn parts(&self) -> &[Part<'a>] {
+        &self.parts
+    }
+
+    /// Scores what has been answered so far, in order; disabled answers are dropped.
+    pub fn scored(&self) -> Vec<Scored> {
+        let mut done: Vec<Scored> = Vec::new();
+        let empty = scoring::ItemAnswers::new();
+        for (qi, part) in self.parts.iter().enumerate() {
+            let earlier: Earlier = done.iter().map(|s| (s.id.as_str(), s)).collect();
+            let applies = self.applies(qi, &earlier);
+            let answers = if applies {
+                self.answers.get(&part.q.id).unwrap_or(&empty)
+            } else {
+                &empty
+            };
+            let mut scored = scoring::score(part.q, answers, &earlier);
+            if !applies {
+                scored.outcomes = vec![scoring::Outcome::NotAsked; part.q.items.len()];
+            }
+            done.push(scored);
+        }
+        done
+    }
+
+    /// Whether questionnaire `qi` is taken, given the earlier ones.
+    fn applies(&self, qi: usize, earlier: &Earlier) -> bool {
+        let part = &self.parts[qi];
+        part.explicit
+            || part.q.applies_when.as_ref().is_none_or(|cond| {
+                evaluate(
+                    cond,
+                    &scoring::View {
+                        q: part.q,
+                        answers: &scoring::ItemAnswers::new(),
+                        scales: Some(&[]),
+                        earlier,
+                    },
+                )
+            })
+    }
+
+    /// Whether questionnaire `qi` is left out because it does not apply.
+    pub fn skipped_questionnaire(&self, qi: usize) -> bool {
+        let scored = self.scored();
+        let earlier: Earlier = scored[..qi].iter().map(|s| (s.id.as_str(), s)).collect();
+        !self.applies(qi, &earlier)
+    }
+
+    /// Enabled questions in order, as positions, given the current answers.
+    fn questions(&self) -> Vec<Pos> {
+        let scored = self.scored();
+        let mut out = Vec::new();
+        for (qi, part) in self.parts.iter().enumerate() {
+            for (ii, item) in part.q.items.iter().enumerate() {
+                if item.is_question() && scored[qi].outcomes[ii] != scoring::Outcome::NotAsked {
+                    out.push((qi, ii));
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether each item (question or display) is enabled now.
+    fn enabled_items(&self) -> Vec<Vec<bool>> {
+        self.scored()
+            .iter()
+            .map(|s| {
+                s.outcomes
+                    .iter()
+                    .map(|o| *o != scoring::Outcome::NotAsked)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The first enabled question after `after` (or from the start).
+    fn next_question_from(&self, after: Option<Pos>) -> Option<Pos> {
+        self.questions()
+            .into_iter()
+            .find(|p| after.is_none_or(|a| *p > a))
+    }
+
+    /// The question at the current position, with what a prompter needs to show it.
+    pub fn question(&self) -> Option<Question<'_>> {
+        let Stage::Asking(pos) = self.stage else {
+            return None;
+        };
+        let (qi, ii) = pos;
+        let q = self.parts[qi].q;
+        let item = &q.items[ii];
+        let questions = self.questions();
+        let number = questions
+            .iter()
+            .position(|p| *p == pos)
+            .map_or(1, |i| i + 1);
+        let enabled = self.enabled_items();
+        // Display items since the previous question of the same questionnaire.
+        let prev_in_q = questions
+            .iter()
+            .rev()
+            .find(|p| p.0 == qi && p.1 < ii)
+            .map(|p| p.1);
+        let start = prev_in_q.map_or(0, |p| p + 1);
+        let notes = (start..ii)
+            .filter(|&j| matches!(q.items[j], Item::Display(_)) && enabled[qi][j])
+            .map(|j| q.items[j].common().text)
+            .collect();
+        Some(Question {
+            q,
+            item,
+            pos,
+            number,
+            total: questions.len(),
+            notes,
+            first_of_questionnaire: prev_in_q.is_none(),
+            current: self.answers.get(&q.id).and_then(|a| a.get(item.id())),
+            can_go_back: !self.trail.is_empty(),
+        })
+    }
+
+    /// Records an answer to the current question and moves on. The answer is checked
+    /// against the item; an error leaves the interview where it was.
+    pub fn answer(&mut self, answer: Answer) -> Result<(), String> {
+        let Stage::Asking(pos) = self.stage else {
+            return Err("there is no question to answer".into());
+        };
+        let q = self.parts[pos.0].q;
+        let item = &q.items[pos.1];
+        check(q, item, &answer)?;
+        self.answers
+            .entry(q.id.clone())
+            .or_default()
+            .insert(item.id().to_owned(), answer);
+        self.advance(pos);
+        Ok(())
+    }
+
+    /// Leaves the current question unanswered (not for required items).
+    pub fn skip(&mut self) -> Result<(), String> {
+        let Stage::Asking(pos) = self.stage else {
+            return Err("there is no question to skip".into());
+        };
+        let q = self.parts[pos.0].q;
+        let item = &q.items[pos.1];
+        if item.common().required {
+            return Err(if item.common().declinable {
+                "this question needs an answer; you can choose \"Prefer not to answer\"".into()
+            } else {
+                "this question needs an answer".into()
+            });
+        }
+        if let Some(a) = self.answers.get_mut(&q.id) {
+            a.remove(item.id());
+        }
+        self.advance(pos);
+        Ok(())
+    }
+
+    fn advance(&mut self, pos: Pos) {
+        self.seen.insert(pos);
+        self.trail.push(pos);
+        let next = if self.changing {
+            // Only questions that the change newly enabled.
+            self.questions()
+                .into_iter()
+                .find(|p| *p > pos && !self.seen.contains(p))
+        } else {
+            self.next_question_from(Some(pos))
+        };
+        self.stage = match next {
+            Some(p) => Stage::Asking(p),
+            None => {
+                self.changing = false;
+                Stage::Review
+            }
+        };
+    }
+
+    /// Goes back to the previous question shown. Returns false when there is none.
+    pub fn back(&mut self) -> bool {
+        let enabled = self.questions();
+        while let Some(prev) = self.trail.pop() {
+            if enabled.contains(&prev) {
+                self.stage = Stage::Asking(prev);
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The review: every question that is asked, with its answer.
+    pub fn review(&self) -> Vec<ReviewLine<'_>> {
+        self.questions()
+            .into_iter()
+            .map(|(qi, ii)| {
+                let q = self.parts[qi].q;
+                let item = &q.items[ii];
+                ReviewLine {
+                    q,
+                    item,
+                    pos: (qi, ii),
+                    answer: self.answers.get(&q.id).and_then(|a| a.get(item.id())),
+                }
+            })
+            .collect()
+    }
+
+    /// From the review, asks one question again (then any question the change enables).
+    pub fn change(&mut self, pos: Pos) -> bool {
+        if !self.questions().contains(&pos) {
+            return false;
+        }
+        self.changing = true;
+        self.stage = Stage::Asking(pos);
+        true
+    }
+
+    /// The answers that count, for storing: only those of asked items.
+    pub fn final_answers(&self) -> SessionAnswers {
+        self.scored()
+            .into_iter()
+            .zip(&self.parts)
+            .map(|(s, p)| (p.q.id.clone(), s.answers))
+            .collect()
+    }
+}

@@ -1,0 +1,348 @@
+//! Turning what a person types into an answer, and an answer back into words. Shared by the
+//! plain and terminal prompters so both accept exactly the same input.
+
+use crate::model::answer::{Answer, check, number_json};
+use crate::model::questionnaire::{Item, Questionnaire};
+
+/// The label of the extra choice on declinable items.
+pub const DECLINE_LABEL: &str = "Prefer not to answer";
+
+/// What a typed line means at a question, before checking it against the item.
+#[derive(Debug, PartialEq)]
+pub enum Typed {
+    Answer(Answer),
+    Skip,
+    Back,
+    Hint,
+    Quit,
+}
+
+/// The numbered choices shown for a choice item: its options, then "Prefer not to answer"
+/// when declinable.
+pub fn choice_labels(q: &Questionnaire, item: &Item, lang: &str) -> Vec<String> {
+    let mut labels: Vec<String> = q
+        .options_of(item)
+        .iter()
+        .map(|o| o.label.resolve(lang, &q.language).to_owned())
+        .collect();
+    if item.common().declinable {
+        labels.push(DECLINE_LABEL.to_owned());
+    }
+    labels
+}
+
+/// Reads a line typed at a question (plain mode protocol of DESIGN.md section 3).
+pub fn parse_line(q: &Questionnaire, item: &Item, line: &str) -> Result<Typed, String> {
+    let line = line.trim();
+    match line {
+        "" => return Ok(Typed::Skip),
+        "b" | "B" => return Ok(Typed::Back),
+        "?" => return Ok(Typed::Hint),
+        "q" | "Q" => return Ok(Typed::Quit),
+        _ => {}
+    }
+    parse_answer(q, item, line).map(Typed::Answer)
+}
+
+/// Reads an answer (not a command) for `item` and checks it.
+pub fn parse_answer(q: &Questionnaire, item: &Item, text: &str) -> Result<Answer, String> {
+    let declinable = item.common().declinable;
+    let options = q.options_of(item);
+    let n = options.len();
+    let pick = |s: &str| -> Result<usize, String> {
+        let k: usize = s.parse().map_err(|_| {
+            format!(
+                "type the number of an option, from 1 to {}",
+                n + declinable as usize
+            )
+        })?;
+        if k == 0 || k > n + declinable as usize {
+            return Err(format!(
+                "there is no option {k}; type a number from 1 to {}",
+                n + declinable as usize
+            ));
+        }
+        Ok(k)
+    };
+    let answer = match item {
+        Item::SingleChoice(_) => {
+            let k = pick(text)?;
+            if k == n + 1 {
+                Answer::Declined
+            } else {
+                Answer::Choice(options[k - 1].value)
+            }
+        }
+        Item::MultiChoice(_) => {
+            let picks = text
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .map(pick)
+                .collect::<Result<Vec<_>, _>>()?;
+            if picks.contains(&(n + 1)) {
+                if picks.len() > 1 {
+                    return Err(format!(
+                        "\"{DECLINE_LABEL}\" cannot be combined with other options"
+                    ));
+                }
+                Answer::Declined
+            } else {
+                let mut chosen: Vec<usize> = picks.clone();
+                chosen.sort_unstable();
+                if chosen.windows(2).any(|w| w[0] == w[1]) {
+                    return Err("an option is listed twice".into());
+                }
+                Answer::Choices(chosen.iter().map(|k| options[k - 1].value).collect())
+            }
+        }
+        Item::Number(_) => {
+            if text == "-" && declinable {
+                Answer::Declined
+            } else {
+                let x: f64 = text
+                    .parse()
+                    .ok()
+                    .filter(|x: &f64| x.is_finite())
+                    .ok_or_else(|| "type a number, such as 3 or 2.5".to_string())?;
+                Answer::Number(x)
+            }
+        }
+        Item::Text(_) => {
+            if text == "-" && declinable {
+                Answer::Declined
+            } else {
+                Answer::Text(text.to_owned())
+            }
+        }
+        Item::Display(_) => return Err("this is not a question".into()),
+    };
+    // Whole-number answers are canonical (2.0 is 2).
+    let answer = match answer {
+        Answer::Number(x) => Answer::Number(number_json(x).as_f64().unwrap_or(x)),
+        a => a,
+    };
+    check(q, item, &answer)?;
+    Ok(answer)
+}
+
+/// An answer in words, as the person would recognise it.
+pub fn describe(q: &Questionnaire, item: &Item, answer: Option<&Answer>, lang: &str) -> String {
+    let label = |v: i64| {
+        q.options_of(item)
+            .iter()
+            .find(|o| o.value == v)
+            .map(|o| o.label.resolve(lang, &q.language).to_owned())
+            .unwrap_or_else(|| v.to_string())
+    };
+    match answer {
+        None => "(skipped)".into(),
+        Some(Answer::Declined) => DECLINE_LABEL.into(),
+        Some(Answer::Choice(v)) => label(*v),
+        Some(Answer::Choices(vs)) => vs.iter().map(|v| label(*v)).collect::<Vec<_>>().join(", "),
+        Some(Answer::Number(x)) => {
+            let unit = match item {
+                Item::Number(n) => n
+                    .unit
+                    .as_ref()
+                    .map(|u| format!(" {}", u.resolve(lang, &q.language))),
+                _ => None,
+            };
+            format!("{}{}", number_json(*x), unit.unwrap_or_default())
+        }
+        Some(Answer::Text(s)) => s.clone(),
+    }
+}
+
+/// The line that says what to type at a question.
+pub fn instructions(q: &Questionnaire, item: &Item, lang: &str) -> String {
+    let common = item.common();
+    let mut parts: Vec<String> = Vec::new();
+    match item {
+        Item::SingleChoice(_) => parts.push("Type the number of your answer".into()),
+        Item::MultiChoice(_) => {
+            parts.push("Type the numbers of all that apply, separated by commas".into())
+        }
+        Item::Number(n) => {
+            let unit = n
+                .unit
+                .as_ref()
+                .map(|u| format!(" {}", u.resolve(lang, &q.language)));
+            let kind = if n.decimals == 0 {
+                "a whole number"
+            } else {
+                "a number"
+            };
+            parts.push(format!(
+                "Type {kind} from {} to {}{}",
+                number_json(n.min),
+                number_json(n.max),
+                unit.unwrap_or_default()
+            ));
+        }
+        Item::Text(t) => parts.push(format!(
+            "Type your answer (up to {} characters)",
+            t.max_length
+        )),
+        Item::Display(_) => {}
+    }
+    if common.declinable && matches!(item, Item::Number(_) | Item::Text(_)) {
+        parts.push("- if you prefer not to answer".into());
+    }
+    if !common.required {
+        parts.push("Enter to skip".into());
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::model::load::questionnaire_from_value;
+
+    fn q() -> Questionnaire {
+        questionnaire_from_value(json!({
+            "format": "confide.questionnaire/1", "id": "q", "version": "1.0.0", "language": "en",
+            "title": "Q", "description": "Q", "provenance": {"kind": "original"},
+            "items": [
+                {"id": "s", "type": "single_choice", "text": "s", "declinable": true,
+                 "options": [{"value": 0, "label": "No"}, {"value": 5, "label": "Yes"}]},
+                {"id": "m", "type": "multi_choice", "text": "m", "declinable": true,
+                 "options": [{"value": 1, "label": "A"}, {"value": 2, "label": "B"}, {"value": 3, "label": "None", "exclusive": true}]},
+                {"id": "n", "type": "number", "text": "n", "min": 0, "max": 24, "decimals": 1, "unit": "hours"},
+                {"id": "t", "type": "text", "text": "t", "declinable": true, "max_length": 10}
+            ]
+        }))
+        .unwrap()
+        .questionnaire
+    }
+
+    fn item(q: &Questionnaire, i: usize) -> &Item {
+        &q.items[i]
+    }
+
+    #[test]
+    fn an_option_number_means_that_option_and_the_extra_number_declines() {
+        let q = q();
+        assert_eq!(
+            parse_line(&q, item(&q, 0), "2"),
+            Ok(Typed::Answer(Answer::Choice(5)))
+        );
+        assert_eq!(
+            parse_line(&q, item(&q, 0), " 3 "),
+            Ok(Typed::Answer(Answer::Declined))
+        );
+        assert!(
+            parse_line(&q, item(&q, 0), "4")
+                .unwrap_err()
+                .contains("no option 4")
+        );
+        assert!(
+            parse_line(&q, item(&q, 0), "yes")
+                .unwrap_err()
+                .contains("type the number")
+        );
+    }
+
+    #[test]
+    fn commands_are_empty_b_question_mark_and_q() {
+        let q = q();
+        assert_eq!(parse_line(&q, item(&q, 0), ""), Ok(Typed::Skip));
+        assert_eq!(parse_line(&q, item(&q, 0), "b"), Ok(Typed::Back));
+        assert_eq!(parse_line(&q, item(&q, 0), "?"), Ok(Typed::Hint));
+        assert_eq!(parse_line(&q, item(&q, 0), "q"), Ok(Typed::Quit));
+    }
+
+    #[test]
+    fn several_options_may_be_separated_by_commas_or_spaces() {
+        let q = q();
+        assert_eq!(
+            parse_line(&q, item(&q, 1), "1, 2"),
+            Ok(Typed::Answer(Answer::Choices(vec![1, 2])))
+        );
+        assert_eq!(
+            parse_line(&q, item(&q, 1), "2 1"),
+            Ok(Typed::Answer(Answer::Choices(vec![1, 2])))
+        );
+        assert!(
+            parse_line(&q, item(&q, 1), "1 3")
+                .unwrap_err()
+                .contains("cannot be combined")
+        );
+        assert!(
+            parse_line(&q, item(&q, 1), "1 4")
+                .unwrap_err()
+                .contains("cannot be combined")
+        );
+        assert_eq!(
+            parse_line(&q, item(&q, 1), "4"),
+            Ok(Typed::Answer(Answer::Declined))
+        );
+    }
+
+    #[test]
+    fn numbers_are_checked_against_range_and_decimals() {
+        let q = q();
+        assert_eq!(
+            parse_line(&q, item(&q, 2), "7.5"),
+            Ok(Typed::Answer(Answer::Number(7.5)))
+        );
+        assert!(
+            parse_line(&q, item(&q, 2), "25")
+                .unwrap_err()
+                .contains("from 0 to 24")
+        );
+        assert!(
+            parse_line(&q, item(&q, 2), "7.25")
+                .unwrap_err()
+                .contains("1 digits")
+        );
+        assert!(
+            parse_line(&q, item(&q, 2), "seven")
+                .unwrap_err()
+                .contains("type a number")
+        );
+        assert!(parse_line(&q, item(&q, 2), "-").is_err(), "not declinable");
+    }
+
+    #[test]
+    fn text_is_taken_as_typed_and_a_dash_declines() {
+        let q = q();
+        assert_eq!(
+            parse_line(&q, item(&q, 3), "hello"),
+            Ok(Typed::Answer(Answer::Text("hello".into())))
+        );
+        assert_eq!(
+            parse_line(&q, item(&q, 3), "-"),
+            Ok(Typed::Answer(Answer::Declined))
+        );
+        assert!(
+            parse_line(&q, item(&q, 3), "far too long text")
+                .unwrap_err()
+                .contains("at most 10")
+        );
+    }
+
+    #[test]
+    fn answers_are_described_in_words() {
+        let q = q();
+        assert_eq!(
+            describe(&q, item(&q, 0), Some(&Answer::Choice(5)), "en"),
+            "Yes"
+        );
+        assert_eq!(
+            describe(&q, item(&q, 1), Some(&Answer::Choices(vec![1, 2])), "en"),
+            "A, B"
+        );
+        assert_eq!(
+            describe(&q, item(&q, 2), Some(&Answer::Number(7.0)), "en"),
+            "7 hours"
+        );
+        assert_eq!(describe(&q, item(&q, 2), None, "en"), "(skipped)");
+        assert_eq!(
+            describe(&q, item(&q, 3), Some(&Answer::Declined), "en"),
+            DECLINE_LABEL
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! The interview: a pure state machine (`flow`) that talks to the person only through the
+//! `Prompter` trait, with a terminal implementation (`tty`, the only user of dialoguer), a
+//! line-based one (`plain`) and scripted replies for tests (`scripted`).
+
+pub mod flow;
+pub mod input;
+pub mod plain;
+pub mod scripted;
+pub mod tty;
+
+use crate::model::answer::Answer;
+use crate::scoring::SessionAnswers;
+
+pub use flow::{Flow, Part, Pos, Question, ReviewLine, Stage};
+
+/// What the person did at a question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Answer(Answer),
+    Skip,
+    Back,
+    /// Leave the interview (`q`, or Esc on the first question).
+    Quit,
+}
+
+/// What the person did at the review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewReply {
+    /// Save (or, with `--no-save`, just show the summary).
+    Save,
+    Discard,
+    Change(Pos),
+}
+
+/// Why a prompter stopped before the interview ended.
+#[derive(Debug)]
+pub enum Stop {
+    /// Input ended (end of file) before the interview was complete.
+    Eof,
+    /// The terminal failed.
+    Io(std::io::Error),
+}
+
+/// How the person is asked.
+pub trait Prompter {
+    /// Asks one question; implementations re-ask until the reply is acceptable.
+    fn ask(&mut self, question: &Question) -> Result<Reply, Stop>;
+    /// Shows every answer and asks what to do.
+    fn review(&mut self, lines: &[ReviewLine], saving: bool) -> Result<ReviewReply, Stop>;
+    /// Tells the person something short (a refused reply, for instance).
+    fn notice(&mut self, message: &str);
+}
+
+/// How an interview ended.
+#[derive(Debug)]
+pub enum End {
+    /// The person confirmed their answers.
+    Finished,
+    /// The person chose to discard everything at the review.
+    Discarded,
+    /// The person quit part way.
+    Quit,
+    /// Input ended part way.
+    Eof,
+    Failed(std::io::Error),
+}
+
+/// Runs the interview to its end.
+pub fn run(flow: &mut Flow, prompter: &mut dyn Prompter, saving: bool) -> End {
+    loop {
+        match flow.stage().clone() {
+            Stage::Asking(_) => {
+                let reply = {
+                    let Some(question) = flow.question() else {
+                        return End::Finished;
+                    };
+                    match prompter.ask(&question) {
+                        Ok(r) => r,
+                        Err(Stop::Eof) => return End::Eof,
+                        Err(Stop::Io(e)) => return End::Failed(e),
+                    }
+                };
+                let result = match reply {
+                    Reply::Answer(a) => flow.answer(a),
+                    Reply::Skip => flow.skip(),
+                    Reply::Back => {
+                        if !flow.back() {
+                            prompter.notice("This is the first question.");
+                        }
+                        Ok(())
+                    }
+                    Reply::Quit => return End::Quit,
+                };
+                if let Err(why) = result {
+                    prompter.notice(&why);
+                }
+            }
+            Stage::Review => {
+                let reply = prompter.review(&flow.review(), saving);
+                match reply {
+                    Ok(ReviewReply::Save) => return End::Finished,
+                    Ok(ReviewReply::Discard) => return End::Discarded,
+                    Ok(ReviewReply::Change(pos)) => {
+                        if !flow.change(pos) {
+                            prompter.notice("That question is not part of this interview.");
+                        }
+                    }
+                    Err(Stop::Eof) => return End::Eof,
+                    Err(Stop::Io(e)) => return End::Failed(e),
+                }
+            }
+        }
+    }
+}
+
+/// The answers a finished flow keeps.
+pub fn finished_answers(flow: &Flow) -> SessionAnswers {
+    flow.final_answers()
+}

@@ -1,0 +1,218 @@
+//! Plain mode: the line protocol of DESIGN.md section 3, for screen readers, pipes and
+//! scripts. No colours, no cursor movement; every prompt ends with `> ` and reads one line.
+
+use std::io::{BufRead, Write};
+
+use super::input::{Typed, choice_labels, describe, instructions, parse_line};
+use super::{Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
+use crate::model::questionnaire::Item;
+use crate::term::sanitize;
+
+/// A prompter reading lines from `input` and writing to `output`.
+pub struct Plain<R, W> {
+    input: R,
+    output: W,
+    lang: String,
+    width: usize,
+}
+
+impl<R: BufRead, W: Write> Plain<R, W> {
+    pub fn new(input: R, output: W, lang: &str, width: usize) -> Self {
+        Plain {
+            input,
+            output,
+            lang: lang.to_owned(),
+            width,
+        }
+    }
+
+    fn say(&mut self, text: &str) -> Result<(), Stop> {
+        self.output
+            .write_all(text.as_bytes())
+            .and_then(|()| self.output.flush())
+            .map_err(Stop::Io)
+    }
+
+    fn wrap(&self, text: &str, indent: &str) -> String {
+        let options = textwrap::Options::new(self.width)
+            .initial_indent(indent)
+            .subsequent_indent(indent);
+        textwrap::fill(&sanitize::text(text), options)
+    }
+
+    /// Prints `> ` and reads one line; end of input is `Stop::Eof`.
+    fn read_line(&mut self) -> Result<String, Stop> {
+        self.say("> ")?;
+        let mut line = String::new();
+        match self.input.read_line(&mut line) {
+            Ok(0) => {
+                let _ = self.say("\n");
+                Err(Stop::Eof)
+            }
+            Ok(_) => Ok(line.trim_end_matches(['\n', '\r']).to_owned()),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Ok(String::from("\u{FFFD}")),
+            Err(e) => Err(Stop::Io(e)),
+        }
+    }
+}
+
+impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
+    fn ask(&mut self, question: &Question) -> Result<Reply, Stop> {
+        let q = question.q;
+        let item = question.item;
+        let lang = self.lang.clone();
+        let mut text = String::new();
+        if question.first_of_questionnaire {
+            text.push('\n');
+            let title = q.title.resolve(&lang, &q.language);
+            text.push_str(&format!(
+                "{}\n{}\n",
+                sanitize::line(title),
+                "=".repeat(title.chars().count().min(self.width))
+            ));
+            if let Some(intro) = &q.intro {
+                text.push_str(&self.wrap(intro.resolve(&lang, &q.language), ""));
+                text.push('\n');
+            }
+        }
+        for note in &question.notes {
+            text.push('\n');
+            text.push_str(&self.wrap(note.resolve(&lang, &q.language), ""));
+            text.push('\n');
+        }
+        text.push('\n');
+        let head = format!("[{}/{}] ", question.number, question.total);
+        let body = item.common().text.resolve(&lang, &q.language);
+        let wrapped = textwrap::fill(
+            &format!("{head}{}", sanitize::text(body)),
+            textwrap::Options::new(self.width).subsequent_indent("      "),
+        );
+        text.push_str(&wrapped);
+        text.push('\n');
+        if matches!(item, Item::SingleChoice(_) | Item::MultiChoice(_)) {
+            for (k, label) in choice_labels(q, item, &lang).iter().enumerate() {
+                text.push_str(&format!("  {}) {}\n", k + 1, sanitize::line(label)));
+            }
+        }
+        let mut help = instructions(q, item, &lang);
+        if question.current.is_some() {
+            help = format!(
+                "Your answer was: {}. Press Enter to keep it; {}",
+                sanitize::line(&describe(q, item, question.current, &lang)),
+                help.replace("; Enter to skip", "")
+            );
+        }
+        text.push_str(&self.wrap(
+            &format!("({help}; b to go back; ? for a hint; q to quit)"),
+            "",
+        ));
+        text.push('\n');
+        self.say(&text)?;
+        loop {
+            let line = self.read_line()?;
+            if line.trim().is_empty()
+                && let Some(current) = question.current
+            {
+                return Ok(Reply::Answer(current.clone()));
+            }
+            match parse_line(q, item, &line) {
+                Ok(Typed::Answer(a)) => return Ok(Reply::Answer(a)),
+                Ok(Typed::Skip) => {
+                    if item.common().required {
+                        let msg = if item.common().declinable {
+                            "This question needs an answer. You can choose \"Prefer not to answer\"."
+                        } else {
+                            "This question needs an answer."
+                        };
+                        self.say(&format!("{msg}\n"))?;
+                        continue;
+                    }
+                    return Ok(Reply::Skip);
+                }
+                Ok(Typed::Back) => {
+                    if question.can_go_back {
+                        return Ok(Reply::Back);
+                    }
+                    self.say("This is the first question.\n")?;
+                }
+                Ok(Typed::Hint) => {
+                    let hint = match item.common().hint {
+                        Some(h) => self.wrap(h.resolve(&lang, &q.language), "  "),
+                        None => "  There is no hint for this question.".into(),
+                    };
+                    self.say(&format!("{hint}\n"))?;
+                }
+                Ok(Typed::Quit) => return Ok(Reply::Quit),
+                Err(why) => {
+                    self.say(&format!("{}\n", capitalise(&why)))?;
+                }
+            }
+        }
+    }
+
+    fn review(&mut self, lines: &[ReviewLine], saving: bool) -> Result<ReviewReply, Stop> {
+        let lang = self.lang.clone();
+        let mut text = String::from("\nReview your answers\n===================\n");
+        let mut last_q = "";
+        for (k, line) in lines.iter().enumerate() {
+            if line.q.id != last_q {
+                last_q = &line.q.id;
+                text.push_str(&format!(
+                    "{}\n",
+                    sanitize::line(line.q.title.resolve(&lang, &line.q.language))
+                ));
+            }
+            let question = line.item.common().text.resolve(&lang, &line.q.language);
+            let answer = describe(line.q, line.item, line.answer, &lang);
+            text.push_str(&format!(
+                "  {}) {}\n     {}\n",
+                k + 1,
+                sanitize::line(question),
+                sanitize::line(&answer)
+            ));
+        }
+        let action = if saving {
+            "Type y to save these answers, n to discard them, or a number to change an answer."
+        } else {
+            "Type y to see your summary (nothing will be saved), n to discard, or a number to change an answer."
+        };
+        text.push_str(&self.wrap(action, ""));
+        text.push('\n');
+        self.say(&text)?;
+        loop {
+            let line = self.read_line()?;
+            match line.trim() {
+                "y" | "Y" | "yes" => return Ok(ReviewReply::Save),
+                "n" | "N" | "no" => return Ok(ReviewReply::Discard),
+                other => match other.parse::<usize>() {
+                    Ok(k) if (1..=lines.len()).contains(&k) => {
+                        return Ok(ReviewReply::Change(lines[k - 1].pos));
+                    }
+                    _ => self.say(&format!(
+                        "Type y, n, or a number from 1 to {}.\n",
+                        lines.len()
+                    ))?,
+                },
+            }
+        }
+    }
+
+    fn notice(&mut self, message: &str) {
+        let _ = self.say(&format!("{}\n", capitalise(message)));
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => {
+            let mut out: String = f.to_uppercase().collect();
+            out.push_str(c.as_str());
+            if !out.ends_with('.') {
+                out.push('.');
+            }
+            out
+        }
+        None => String::new(),
+    }
+}

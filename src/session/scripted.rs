@@ -1,0 +1,62 @@
+//! Scripted replies, for tests of the interview without a person.
+
+use std::collections::VecDeque;
+
+use super::{Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
+
+/// A step of a script.
+#[derive(Debug, Clone)]
+pub enum Step {
+    Reply(Reply),
+    Review(ReviewReply),
+}
+
+/// Replays a fixed list of replies; running out is end of input.
+#[derive(Debug, Default)]
+pub struct Scripted {
+    steps: VecDeque<Step>,
+    /// Item ids asked, in order, as `questionnaire.item`.
+    pub asked: Vec<String>,
+    /// Notices shown.
+    pub notices: Vec<String>,
+    /// How many times the review was shown.
+    pub reviews: usize,
+}
+
+impl Scripted {
+    pub fn new(steps: Vec<Step>) -> Self {
+        Scripted {
+            steps: steps.into(),
+            ..Default::default()
+        }
+    }
+}
+
+impl Prompter for Scripted {
+    fn ask(&mut self, question: &Question) -> Result<Reply, Stop> {
+        self.asked
+            .push(format!("{}.{}", question.q.id, question.item.id()));
+        match self.steps.pop_front() {
+            Some(Step::Reply(r)) => Ok(r),
+            Some(Step::Review(_)) => {
+                Err(Stop::Io(std::io::Error::other("script expected a review")))
+            }
+            None => Err(Stop::Eof),
+        }
+    }
+
+    fn review(&mut self, _: &[ReviewLine], _: bool) -> Result<ReviewReply, Stop> {
+        self.reviews += 1;
+        match self.steps.pop_front() {
+            Some(Step::Review(r)) => Ok(r),
+            Some(Step::Reply(_)) => Err(Stop::Io(std::io::Error::other(
+                "script expected a question",
+            ))),
+            None => Err(Stop::Eof),
+        }
+    }
+
+    fn notice(&mut self, message: &str) {
+        self.notices.push(message.to_owned());
+    }
+}
