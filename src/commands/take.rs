@@ -89,9 +89,33 @@ pub fn run(settings: &Settings, args: &TakeArgs) -> Result<()> {
     let parts = select(&catalog, &args.ids, answers_file.as_ref(), interactive)?;
 
     let (scored, language) = match (&plan.mode, answers_file) {
-        (Mode::Answers(path), Some(file)) => {
+        (Mode::Answers(path), Some(mut file)) => {
             let qs: Vec<_> = parts.iter().map(|p| p.q).collect();
-            let answers = scoring::answers::resolve(&qs, &file).map_err(|problems| {
+            // Questionnaires the file names that do not exist are reported with the rest.
+            let mut unknown = Vec::new();
+            file.answers.retain(|id, _| {
+                let known = catalog.get(id).is_some();
+                if !known {
+                    unknown.push(crate::model::problem::Problem::at(
+                        crate::model::problem::join("/answers", id),
+                        format!(
+                            "unknown questionnaire `{}` (available: {})",
+                            crate::model::validate::truncate(id, 40),
+                            catalog.ids().join(", ")
+                        ),
+                    ));
+                }
+                known
+            });
+            let answers = match scoring::answers::resolve(&qs, &file) {
+                Ok(a) if unknown.is_empty() => Ok(a),
+                Ok(_) => Err(unknown),
+                Err(mut problems) => {
+                    unknown.append(&mut problems);
+                    Err(unknown)
+                }
+            };
+            let answers = answers.map_err(|problems| {
                 let name = sanitize::line(&path.display().to_string()).into_owned();
                 for p in &problems {
                     term::eprintln(&format!("{name}: {}", sanitize::line(&p.to_string())));
@@ -194,6 +218,10 @@ fn select<'a>(
     {
         wanted = f.answers.keys().cloned().collect();
     }
+    if ids.is_empty() {
+        // Unknown ids named by an answers file are reported with its other problems.
+        wanted.retain(|id| catalog.get(id).is_some());
+    }
     for id in &wanted {
         if catalog.get(id).is_none() {
             return Err(
@@ -202,7 +230,7 @@ fn select<'a>(
             );
         }
     }
-    let explicit = !wanted.is_empty();
+    let explicit = !wanted.is_empty() || file.is_some();
     if !explicit {
         wanted = catalog
             .entries

@@ -41,6 +41,17 @@ pub enum Stop {
     Io(std::io::Error),
 }
 
+impl From<std::io::Error> for Stop {
+    /// Ctrl-C read as a key arrives as an `Interrupted` error: it ends the run as Ctrl-C
+    /// does anywhere else.
+    fn from(e: std::io::Error) -> Stop {
+        if e.kind() == std::io::ErrorKind::Interrupted {
+            crate::term::interrupt::leave();
+        }
+        Stop::Io(e)
+    }
+}
+
 /// How the person is asked.
 pub trait Prompter {
     /// Asks one question; implementations re-ask until the reply is acceptable.

@@ -56,7 +56,7 @@ impl Tty {
     }
 
     fn line(&self, text: &str) -> Result<(), Stop> {
-        self.term.write_line(text).map_err(Stop::Io)
+        self.term.write_line(text).map_err(Stop::from)
     }
 
     fn wrap(&self, text: &str) -> String {
@@ -164,7 +164,7 @@ impl Prompter for Tty {
                         .items(&labels)
                         .default(default)
                         .interact_on_opt(&self.term)
-                        .map_err(|dialoguer::Error::IO(e)| Stop::Io(e))?;
+                        .map_err(|dialoguer::Error::IO(e)| Stop::from(e))?;
                     return Ok(match picked {
                         None => back_or_quit,
                         Some(i) if i < n_options => {
@@ -204,7 +204,7 @@ impl Prompter for Tty {
                         .items(&labels)
                         .defaults(&checked)
                         .interact_on_opt(&self.term)
-                        .map_err(|dialoguer::Error::IO(e)| Stop::Io(e))?;
+                        .map_err(|dialoguer::Error::IO(e)| Stop::from(e))?;
                     let Some(picked) = picked else {
                         return Ok(back_or_quit);
                     };
@@ -248,7 +248,7 @@ impl Prompter for Tty {
                             .unwrap_or_else(|| describe(q, item, Some(a), &lang)),
                         None => String::new(),
                     };
-                    let typed = self.read_text("> ", &initial).map_err(Stop::Io)?;
+                    let typed = self.read_text("> ", &initial).map_err(Stop::from)?;
                     let Some(typed) = typed else {
                         return Ok(back_or_quit);
                     };
@@ -304,7 +304,7 @@ impl Prompter for Tty {
                 .default(default)
                 .max_length(self.term.size().0.saturating_sub(4).max(5) as usize)
                 .interact_on_opt(&self.term)
-                .map_err(|dialoguer::Error::IO(e)| Stop::Io(e))?;
+                .map_err(|dialoguer::Error::IO(e)| Stop::from(e))?;
             match picked {
                 Some(i) if i < lines.len() => return Ok(ReviewReply::Change(lines[i].pos)),
                 Some(i) if i == lines.len() => return Ok(ReviewReply::Save),

@@ -26,7 +26,8 @@ pub fn install() {
     });
 }
 
-fn leave() -> ! {
+/// Ends the run as Ctrl-C does: cursor shown, a message, exit 130.
+pub fn leave() -> ! {
     let _ = console::Term::stderr().show_cursor();
     let _ = console::Term::stdout().show_cursor();
     crate::term::eprintln("\nconfide: cancelled; nothing was saved");

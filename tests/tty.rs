@@ -1,0 +1,204 @@
+//! The terminal interview through a real pseudo-terminal: arrow keys, Enter, Space, Esc and
+//! Ctrl-C, as a person presses them. Runs without a terminal of its own (CI).
+
+mod common;
+
+use std::process::Command;
+use std::thread::sleep;
+use std::time::Duration;
+
+use common::{Home, root};
+use rexpect::process::WaitStatus;
+use rexpect::reader::Options;
+use rexpect::session::PtySession;
+
+const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
+const ENTER: &str = "\r";
+const ESC: &str = "\x1b";
+
+fn spawn(home: &Home, strip: bool, configure: impl FnOnce(&mut Command)) -> PtySession {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("confide"));
+    cmd.args(["take", "--no-save", "--questionnaires"])
+        .arg(root().join("tests/fixtures/interview"))
+        .arg("checkin")
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("CONFIDE_DATA_DIR");
+    configure(&mut cmd);
+    let options = Options::new()
+        .timeout_ms(Some(30_000))
+        .strip_ansi_escape_codes(strip);
+    rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty")
+}
+
+/// Sends keys, then gives the program a moment so that a lone Esc is read as Esc.
+fn keys(p: &mut PtySession, keys: &str) {
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+    sleep(Duration::from_millis(150));
+}
+
+/// The review line that mentions `needle` (the arrow between question and answer is
+/// multi-byte, which the pty reader shows byte by byte, so tests look at the line ends).
+fn line_with(text: &str, needle: &str) -> String {
+    text.lines()
+        .rev()
+        .find(|l| l.contains(needle))
+        .unwrap_or_default()
+        .trim_end()
+        .to_string()
+}
+
+fn exit_code(p: &PtySession) -> Option<i32> {
+    match p.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => Some(code),
+        _ => None,
+    }
+}
+
+#[test]
+fn arrow_keys_space_and_enter_answer_every_item() {
+    let home = Home::new();
+    let mut p = spawn(&home, true, |_| {});
+    p.exp_string("How often did you feel calm?").unwrap();
+    keys(&mut p, DOWN);
+    keys(&mut p, ENTER);
+    p.exp_string("Who did you talk to?").unwrap();
+    keys(&mut p, " ");
+    keys(&mut p, ENTER);
+    p.exp_string("How many hours did you sleep").unwrap();
+    keys(&mut p, "7.5");
+    keys(&mut p, ENTER);
+    p.exp_string("How often did you worry?").unwrap();
+    keys(&mut p, DOWN);
+    keys(&mut p, DOWN);
+    keys(&mut p, ENTER);
+    p.exp_string("What worried you most?").unwrap();
+    keys(&mut p, "work");
+    keys(&mut p, ENTER);
+    p.exp_string("Review your answers").unwrap();
+    p.exp_string("Show my summary").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("Your summary").unwrap();
+    p.exp_string("Suggestion: You worried often.").unwrap();
+    p.exp_string("Unease: Unsettled").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), Some(0));
+}
+
+#[test]
+fn esc_goes_back_one_item_and_keeps_the_earlier_answer_selectable() {
+    let home = Home::new();
+    let mut p = spawn(&home, true, |_| {});
+    p.exp_string("How often did you feel calm?").unwrap();
+    keys(&mut p, ENTER); // Never
+    p.exp_string("Who did you talk to?").unwrap();
+    keys(&mut p, ESC);
+    p.exp_string("How often did you feel calm?").unwrap();
+    keys(&mut p, DOWN);
+    keys(&mut p, DOWN);
+    keys(&mut p, ENTER); // Often
+    p.exp_string("Who did you talk to?").unwrap();
+    keys(&mut p, ENTER); // nothing marked: skip
+    p.exp_string("How many hours").unwrap();
+    keys(&mut p, ENTER); // skip
+    p.exp_string("How often did you worry?").unwrap();
+    keys(&mut p, ENTER); // Never
+    p.exp_string("Review your answers").unwrap();
+    let review = p.exp_string("Show my summary").unwrap();
+    assert!(
+        line_with(&review, "feel calm?").ends_with("Often"),
+        "{review}"
+    );
+    assert!(
+        line_with(&review, "talk to?").ends_with("(skipped)"),
+        "{review}"
+    );
+    keys(&mut p, ENTER);
+    p.exp_string("Unease: Settled").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), Some(0));
+}
+
+#[test]
+fn ctrl_c_restores_the_cursor_saves_nothing_and_exits_130() {
+    let home = Home::new();
+    let mut p = spawn(&home, false, |_| {});
+    p.exp_string("How often did you feel calm?").unwrap();
+    keys(&mut p, DOWN);
+    p.send_control('c').unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(rest.contains("cancelled; nothing was saved"), "{rest:?}");
+    assert!(
+        rest.contains("\x1b[?25h"),
+        "the cursor is shown again: {rest:?}"
+    );
+    assert_eq!(exit_code(&p), Some(130));
+    assert!(!home.path().join("data").exists(), "nothing was written");
+}
+
+#[test]
+fn the_review_screen_changes_an_answer_and_returns() {
+    let home = Home::new();
+    let mut p = spawn(&home, true, |_| {});
+    p.exp_string("How often did you feel calm?").unwrap();
+    keys(&mut p, ENTER); // Never (reversed: 2)
+    p.exp_string("Who did you talk to?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("How many hours").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("How often did you worry?").unwrap();
+    keys(&mut p, ENTER); // Never: 0, total 2
+    p.exp_string("Review your answers").unwrap();
+    p.exp_string("Discard these answers").unwrap();
+    // The cursor starts on "Show my summary"; go up to the worry answer.
+    keys(&mut p, UP);
+    keys(&mut p, ENTER);
+    p.exp_string("How often did you worry?").unwrap();
+    keys(&mut p, DOWN);
+    keys(&mut p, DOWN);
+    keys(&mut p, ENTER); // Often: opens the follow-up
+    p.exp_string("What worried you most?").unwrap();
+    keys(&mut p, ENTER); // skip it
+    p.exp_string("Review your answers").unwrap();
+    let review = p.exp_string("Show my summary").unwrap();
+    assert!(
+        line_with(&review, "did you worry?").ends_with("Often"),
+        "{review}"
+    );
+    keys(&mut p, ENTER);
+    p.exp_string("Unease: Unsettled").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), Some(0));
+}
+
+#[test]
+fn the_interview_works_when_stderr_is_redirected() {
+    let home = Home::new();
+    let log = std::fs::File::create(home.path().join("stderr.log")).unwrap();
+    let mut p = spawn(&home, true, move |cmd| {
+        cmd.stderr(log);
+    });
+    p.exp_string("How often did you feel calm?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("Who did you talk to?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("How many hours").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("How often did you worry?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("Review your answers").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("Your summary").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), Some(0));
+    let log = std::fs::read_to_string(home.path().join("stderr.log")).unwrap();
+    assert!(
+        !log.contains("How often"),
+        "prompts went to the terminal, not the log: {log}"
+    );
+}
