@@ -1,7 +1,54 @@
 //! The questionnaires compiled into the binary, in the order they are taken.
 
 /// File name and contents of each bundled questionnaire (from `questionnaires/`).
-pub const BUNDLED: &[(&str, &str)] = &[(
-    "example.json",
-    include_str!("../../questionnaires/example.json"),
-)];
+pub const BUNDLED: &[(&str, &str)] = &[
+    (
+        "context.json",
+        include_str!("../../questionnaires/context.json"),
+    ),
+    (
+        "desire.json",
+        include_str!("../../questionnaires/desire.json"),
+    ),
+    (
+        "anxiety.json",
+        include_str!("../../questionnaires/anxiety.json"),
+    ),
+    ("pain.json", include_str!("../../questionnaires/pain.json")),
+    (
+        "communication.json",
+        include_str!("../../questionnaires/communication.json"),
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::BUNDLED;
+
+    #[test]
+    fn every_file_in_the_questionnaires_folder_is_bundled_and_nothing_else() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/questionnaires");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        files.sort();
+        let mut bundled: Vec<String> = BUNDLED.iter().map(|(n, _)| n.to_string()).collect();
+        bundled.sort();
+        assert_eq!(files, bundled);
+    }
+
+    #[test]
+    fn every_bundled_questionnaire_is_valid_and_their_references_resolve() {
+        let catalog =
+            crate::model::catalog::Catalog::bundled().unwrap_or_else(|(n, p)| panic!("{n}: {p:?}"));
+        assert_eq!(
+            catalog.ids(),
+            vec!["context", "desire", "anxiety", "pain", "communication"]
+        );
+        for e in &catalog.entries {
+            assert_eq!(catalog.check_references(e.q()), vec![], "{}", e.q().id);
+        }
+    }
+}
