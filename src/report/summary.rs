@@ -188,7 +188,15 @@ pub fn render_text(parts: &[Part], opts: &Options) -> String {
         )
     };
     let mut out = String::new();
+    let mut previous: Option<&Block> = None;
     for block in &doc {
+        // A paragraph or flag after a list or paragraph gets a blank line before it.
+        if matches!(block, Block::Para(_) | Block::Flag(..))
+            && matches!(previous, Some(Block::Bullets(_) | Block::Para(_)))
+        {
+            out.push('\n');
+        }
+        previous = Some(block);
         match block {
             Block::Title(s) => {
                 out.push_str(&style.bold(s));

@@ -135,7 +135,9 @@ impl Prompter for Tty {
         };
         self.header(question)?;
         let theme = self.theme();
+        let mut first = true;
         loop {
+            let show_help = std::mem::replace(&mut first, false);
             match item {
                 Item::SingleChoice(_) => {
                     let mut labels: Vec<String> = choice_labels(q, item, &lang)
@@ -196,9 +198,11 @@ impl Prompter for Tty {
                     } else {
                         ", Enter with nothing marked to skip"
                     };
-                    self.line(&self.style.dim(&format!(
-                        "Space to mark each that applies, Enter to confirm{skip}, Esc to go back"
-                    )))?;
+                    if show_help {
+                        self.line(&self.style.dim(&format!(
+                            "Space to mark each that applies, Enter to confirm{skip}, Esc to go back"
+                        )))?;
+                    }
                     let picked = MultiSelect::with_theme(&*theme)
                         .with_prompt(&text)
                         .items(&labels)
