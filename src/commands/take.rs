@@ -9,7 +9,7 @@ use crate::cli::TakeArgs;
 use crate::error::{Error, Result};
 use crate::model::answers_file;
 use crate::model::catalog::Catalog;
-use crate::model::response::{RESPONSE_FORMAT, Response, Tool};
+use crate::model::response::Response;
 use crate::report::{resources, summary};
 use crate::scoring::{self, Scored, record};
 use crate::session::{self, End, Flow, Part};
@@ -107,6 +107,10 @@ pub fn run(settings: &Settings, args: &TakeArgs) -> Result<()> {
                 }
                 known
             });
+            if qs.is_empty() && unknown.is_empty() {
+                return Err(Error::usage("the answers file answers no questionnaire")
+                    .with_hint("give answers under \"answers\": {\"<questionnaire id>\": {...}}"));
+            }
             let answers = match scoring::answers::resolve(&qs, &file) {
                 Ok(a) if unknown.is_empty() => Ok(a),
                 Ok(_) => Err(unknown),
@@ -252,10 +256,41 @@ fn select<'a>(
             i += 1;
         }
     }
-    Ok(catalog
+    // Catalog order, except that a questionnaire comes after those it refers to.
+    let mut ordered: Vec<&crate::model::catalog::Entry> = Vec::new();
+    let chosen: Vec<&crate::model::catalog::Entry> = catalog
         .entries
         .iter()
         .filter(|e| wanted.contains(&e.q().id))
+        .collect();
+    fn visit<'e>(
+        e: &'e crate::model::catalog::Entry,
+        chosen: &[&'e crate::model::catalog::Entry],
+        ordered: &mut Vec<&'e crate::model::catalog::Entry>,
+        depth: usize,
+    ) {
+        if ordered.iter().any(|o| o.q().id == e.q().id) || depth > chosen.len() {
+            return;
+        }
+        for dep in e.q().references() {
+            if let Some(d) = chosen.iter().find(|c| c.q().id == dep) {
+                visit(d, chosen, ordered, depth + 1);
+            }
+        }
+        if !ordered.iter().any(|o| o.q().id == e.q().id) {
+            ordered.push(e);
+        }
+    }
+    for e in &chosen {
+        visit(e, &chosen, &mut ordered, 0);
+    }
+    if ordered.is_empty() && file.is_none() {
+        return Err(
+            Error::usage("there are no questionnaires to take").with_hint("see `confide list`")
+        );
+    }
+    Ok(ordered
+        .into_iter()
         .map(|e| Part {
             q: e.q(),
             explicit: explicit || e.q().applies_when.is_none(),
@@ -263,7 +298,7 @@ fn select<'a>(
         .collect())
 }
 
-/// The record of a finished session.
+/// The record of a finished session, with a new id and the current time.
 pub fn build_response(
     catalog: &Catalog,
     parts: &[Part],
@@ -271,33 +306,30 @@ pub fn build_response(
     reference: Option<String>,
     lang: &str,
 ) -> Response {
-    let created = time::OffsetDateTime::now_utc()
+    let now = time::OffsetDateTime::now_utc();
+    let created = now
         .replace_nanosecond(0)
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    Response {
-        format: RESPONSE_FORMAT.into(),
-        id: uuid::Uuid::new_v4().to_string(),
-        created: created
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
-        tool: Tool {
-            name: "confide".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
+        .unwrap_or(now)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let defs: Vec<(&crate::model::questionnaire::Questionnaire, &str)> = parts
+        .iter()
+        .map(|p| {
+            let sha = catalog
+                .get(&p.q.id)
+                .map(|e| e.loaded.sha256.as_str())
+                .unwrap_or_default();
+            (p.q, sha)
+        })
+        .collect();
+    record::response(
+        &defs,
+        scored,
+        uuid::Uuid::new_v4().to_string(),
+        created,
         reference,
-        language: lang.to_owned(),
-        questionnaires: parts
-            .iter()
-            .zip(scored)
-            .map(|(p, s)| {
-                let sha = catalog
-                    .get(&p.q.id)
-                    .map(|e| e.loaded.sha256.as_str())
-                    .unwrap_or_default();
-                record::to_record(p.q, sha, s)
-            })
-            .collect(),
-    }
+        lang,
+    )
 }
 
 fn print_summary(settings: &Settings, parts: &[Part], scored: &[Scored]) -> Result<()> {

@@ -54,7 +54,7 @@ impl Answer {
             Item::SingleChoice(_) => value.as_i64().map(Answer::Choice).ok_or_else(|| {
                 format!(
                     "expected an option value (a whole number), found {}",
-                    describe(value)
+                    describe_json(value)
                 )
             }),
             Item::MultiChoice(_) => match value {
@@ -64,7 +64,7 @@ impl Answer {
                         v.as_i64().ok_or_else(|| {
                             format!(
                                 "expected option values (whole numbers), found {}",
-                                describe(v)
+                                describe_json(v)
                             )
                         })
                     })
@@ -72,19 +72,50 @@ impl Answer {
                     .map(Answer::Choices),
                 _ => Err(format!(
                     "expected an array of option values, found {}",
-                    describe(value)
+                    describe_json(value)
                 )),
             },
             Item::Number(_) => value
                 .as_f64()
                 .map(Answer::Number)
-                .ok_or_else(|| format!("expected a number, found {}", describe(value))),
+                .ok_or_else(|| format!("expected a number, found {}", describe_json(value))),
             Item::Text(_) => value
                 .as_str()
                 .map(|s| Answer::Text(s.to_owned()))
-                .ok_or_else(|| format!("expected text, found {}", describe(value))),
+                .ok_or_else(|| format!("expected text, found {}", describe_json(value))),
             Item::Display(_) => Err("this is a display item and takes no answer".into()),
         }
+    }
+}
+
+/// The label of the extra choice on declinable items.
+pub const DECLINE_LABEL: &str = "Prefer not to answer";
+
+/// An answer in words, as the person would recognise it.
+pub fn describe(q: &Questionnaire, item: &Item, answer: Option<&Answer>, lang: &str) -> String {
+    let label = |v: i64| {
+        q.options_of(item)
+            .iter()
+            .find(|o| o.value == v)
+            .map(|o| o.label.resolve(lang, &q.language).to_owned())
+            .unwrap_or_else(|| v.to_string())
+    };
+    match answer {
+        None => "(skipped)".into(),
+        Some(Answer::Declined) => DECLINE_LABEL.into(),
+        Some(Answer::Choice(v)) => label(*v),
+        Some(Answer::Choices(vs)) => vs.iter().map(|v| label(*v)).collect::<Vec<_>>().join(", "),
+        Some(Answer::Number(x)) => {
+            let unit = match item {
+                Item::Number(n) => n
+                    .unit
+                    .as_ref()
+                    .map(|u| format!(" {}", u.resolve(lang, &q.language))),
+                _ => None,
+            };
+            format!("{}{}", number_json(*x), unit.unwrap_or_default())
+        }
+        Some(Answer::Text(s)) => s.clone(),
     }
 }
 
@@ -97,7 +128,7 @@ pub fn number_json(x: f64) -> Value {
     }
 }
 
-fn describe(v: &Value) -> String {
+fn describe_json(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Bool(b) => format!("{b}"),

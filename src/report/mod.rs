@@ -1,4 +1,8 @@
-//! What people read: the client summary, and (later) the clinician report and exports.
+//! What people read: the client summary, the clinician report and its exports.
 
+pub mod clinician;
+pub mod clinician_text;
+pub mod csv;
+pub mod fhir;
 pub mod resources;
 pub mod summary;

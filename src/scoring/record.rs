@@ -3,7 +3,8 @@
 use crate::model::answer::Answer;
 use crate::model::questionnaire::Questionnaire;
 use crate::model::response::{
-    AnswerRecord, AnswerStatus, FlagRecord, QuestionnaireRecord, ScoreRecord,
+    AnswerRecord, AnswerStatus, FlagRecord, QuestionnaireRecord, RESPONSE_FORMAT, Response,
+    ScoreRecord, Tool,
 };
 
 use super::{ItemAnswers, Outcome, Scored};
@@ -94,4 +95,32 @@ pub fn answers_from_record(
         }
     }
     Ok(out)
+}
+
+/// The record of a finished session. The caller supplies the id and time, so this stays
+/// pure; `parts` pairs each questionnaire with the hash of its definition.
+pub fn response(
+    parts: &[(&Questionnaire, &str)],
+    scored: &[Scored],
+    id: String,
+    created: String,
+    reference: Option<String>,
+    language: &str,
+) -> Response {
+    Response {
+        format: RESPONSE_FORMAT.into(),
+        id,
+        created,
+        tool: Tool {
+            name: "confide".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        reference,
+        language: language.to_owned(),
+        questionnaires: parts
+            .iter()
+            .zip(scored)
+            .map(|((q, sha), s)| to_record(q, sha, s))
+            .collect(),
+    }
 }

@@ -4,8 +4,7 @@
 use crate::model::answer::{Answer, check, number_json};
 use crate::model::questionnaire::{Item, Questionnaire};
 
-/// The label of the extra choice on declinable items.
-pub const DECLINE_LABEL: &str = "Prefer not to answer";
+pub use crate::model::answer::{DECLINE_LABEL, describe};
 
 /// What a typed line means at a question, before checking it against the item.
 #[derive(Debug, PartialEq)]
@@ -123,34 +122,6 @@ pub fn parse_answer(q: &Questionnaire, item: &Item, text: &str) -> Result<Answer
     };
     check(q, item, &answer)?;
     Ok(answer)
-}
-
-/// An answer in words, as the person would recognise it.
-pub fn describe(q: &Questionnaire, item: &Item, answer: Option<&Answer>, lang: &str) -> String {
-    let label = |v: i64| {
-        q.options_of(item)
-            .iter()
-            .find(|o| o.value == v)
-            .map(|o| o.label.resolve(lang, &q.language).to_owned())
-            .unwrap_or_else(|| v.to_string())
-    };
-    match answer {
-        None => "(skipped)".into(),
-        Some(Answer::Declined) => DECLINE_LABEL.into(),
-        Some(Answer::Choice(v)) => label(*v),
-        Some(Answer::Choices(vs)) => vs.iter().map(|v| label(*v)).collect::<Vec<_>>().join(", "),
-        Some(Answer::Number(x)) => {
-            let unit = match item {
-                Item::Number(n) => n
-                    .unit
-                    .as_ref()
-                    .map(|u| format!(" {}", u.resolve(lang, &q.language))),
-                _ => None,
-            };
-            format!("{}{}", number_json(*x), unit.unwrap_or_default())
-        }
-        Some(Answer::Text(s)) => s.clone(),
-    }
 }
 
 /// The line that says what to type at a question.

@@ -1,0 +1,450 @@
+//! The clinician report (`confide report`): what each intake says, built once as a
+//! serialisable structure (`confide.report/1`) and then written as text, Markdown, CSV or
+//! FHIR.
+//!
+//! Scores are recomputed from the questionnaire definition when its hash matches the one
+//! recorded with the answers; otherwise the recorded scores are shown and the report says so.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::model::catalog::Catalog;
+use crate::model::questionnaire::{Item, Questionnaire};
+use crate::model::range::scale_range;
+use crate::model::response::{AnswerStatus, QuestionnaireRecord, Response, ScoreRecord};
+use crate::scoring::{self, Earlier, Scored, record};
+
+pub const REPORT_FORMAT: &str = "confide.report/1";
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub format: &'static str,
+    /// When the report was made (UTC, RFC 3339).
+    pub generated: String,
+    pub tool: ToolInfo,
+    pub sessions: Vec<SessionReport>,
+    /// Files that could not be read, with the reason.
+    pub failures: Vec<Failure>,
+    /// Sessions grouped by reference code, oldest first, with change between intakes.
+    pub summary: Vec<ReferenceGroup>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionReport {
+    /// The file the session came from, if any.
+    pub file: Option<String>,
+    pub id: String,
+    pub created: String,
+    pub reference: Option<String>,
+    pub language: String,
+    /// The version of confide that recorded the session.
+    pub recorded_by: ToolInfo,
+    /// Every flag raised, most urgent first.
+    pub flags: Vec<FlagEntry>,
+    pub questionnaires: Vec<QuestionnaireReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagEntry {
+    pub questionnaire: String,
+    pub id: String,
+    pub level: String,
+    pub message: String,
+}
+
+/// Whether the definition used to answer is the one available now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefinitionCheck {
+    /// Same hash: scores were recomputed from it.
+    Matches,
+    /// A definition with this id exists but differs: recorded scores are shown.
+    Differs,
+    /// No definition with this id is available: recorded scores are shown.
+    Unavailable,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionnaireReport {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+    pub title: String,
+    pub definition: DefinitionCheck,
+    /// True when scores were recomputed from the definition.
+    pub recomputed: bool,
+    /// Anything the clinician should know about this part (mismatches, for instance).
+    pub notes: Vec<String>,
+    /// False when nothing was asked (the topic did not apply).
+    pub taken: bool,
+    pub scales: Vec<ScaleEntry>,
+    pub answers: Vec<AnswerEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScaleEntry {
+    pub id: String,
+    pub title: String,
+    pub value: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub band: Option<String>,
+    pub band_label: Option<String>,
+    pub valid: bool,
+    pub answered: usize,
+    pub parts: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerEntry {
+    pub item: String,
+    /// The question as asked (when the definition is available).
+    pub text: Option<String>,
+    /// `single_choice`, `multi_choice`, `number` or `text` (when known).
+    pub kind: Option<String>,
+    pub status: AnswerStatus,
+    pub value: Option<Value>,
+    /// The answer in words.
+    pub display: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub file: String,
+    pub error: String,
+    pub exit_code: i32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceGroup {
+    pub reference: Option<String>,
+    pub sessions: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    pub id: String,
+    pub created: String,
+    pub file: Option<String>,
+    /// `questionnaire.scale` to value.
+    pub scores: BTreeMap<String, Option<f64>>,
+    /// `questionnaire.scale` to change since this reference's previous session.
+    pub change: BTreeMap<String, Option<f64>>,
+}
+
+/// One decrypted session and where it came from.
+pub struct Input {
+    pub file: Option<String>,
+    pub response: Response,
+}
+
+/// Builds the report. `generated` is the time to put in it (RFC 3339).
+pub fn build(
+    inputs: &[Input],
+    failures: Vec<Failure>,
+    catalog: &Catalog,
+    lang: &str,
+    generated: String,
+) -> Report {
+    let mut sessions: Vec<SessionReport> =
+        inputs.iter().map(|i| session(i, catalog, lang)).collect();
+    sessions
+        .sort_by(|a, b| (&a.reference, &a.created, &a.id).cmp(&(&b.reference, &b.created, &b.id)));
+    let summary = group(&sessions);
+    Report {
+        format: REPORT_FORMAT,
+        generated,
+        tool: ToolInfo {
+            name: "confide".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        sessions,
+        failures,
+        summary,
+    }
+}
+
+fn session(input: &Input, catalog: &Catalog, lang: &str) -> SessionReport {
+    let r = &input.response;
+    let mut done: Vec<Scored> = Vec::new();
+    let mut questionnaires = Vec::new();
+    let mut flags = Vec::new();
+    for rec in &r.questionnaires {
+        let def = catalog.get(&rec.id);
+        let check = match def {
+            Some(e) if e.loaded.sha256 == rec.sha256 => DefinitionCheck::Matches,
+            Some(_) => DefinitionCheck::Differs,
+            None => DefinitionCheck::Unavailable,
+        };
+        let q = def.map(|e| e.q());
+        let mut notes = Vec::new();
+        let rescored = match (check, q) {
+            (DefinitionCheck::Matches, Some(q)) => match record::answers_from_record(q, rec) {
+                Ok(answers) => {
+                    let earlier: Earlier = done.iter().map(|s| (s.id.as_str(), s)).collect();
+                    let scored = scoring::score(q, &answers, &earlier);
+                    let fresh = record::to_record(q, &rec.sha256, &scored);
+                    if !same_scores(&fresh.scores, &rec.scores) || fresh.flags != rec.flags {
+                        notes.push(
+                            "the recorded scores or flags differ from a fresh computation with the same definition; the fresh computation is shown".into(),
+                        );
+                    }
+                    Some((scored, fresh))
+                }
+                Err(why) => {
+                    notes.push(format!("{why}; recorded scores are shown"));
+                    None
+                }
+            },
+            (DefinitionCheck::Differs, Some(q)) => {
+                notes.push(format!(
+                    "answered with a different definition (version {}, sha256 {}) than the one available here (version {}); recorded scores are shown",
+                    rec.version,
+                    short(&rec.sha256),
+                    q.version
+                ));
+                None
+            }
+            _ => {
+                notes.push(format!(
+                    "the questionnaire `{}` is not available here; recorded scores are shown without its wording",
+                    rec.id
+                ));
+                None
+            }
+        };
+        let (scores, raised) = match &rescored {
+            Some((_, fresh)) => (fresh.scores.clone(), fresh.flags.clone()),
+            None => (rec.scores.clone(), rec.flags.clone()),
+        };
+        if let Some((scored, _)) = rescored {
+            done.push(scored);
+        }
+        let title = q.map_or_else(
+            || rec.id.clone(),
+            |q| q.title.resolve(lang, &q.language).to_owned(),
+        );
+        for f in &raised {
+            let message = q
+                .and_then(|q| {
+                    q.flags
+                        .iter()
+                        .find(|d| d.id == f.id)
+                        .map(|d| d.message.resolve(lang, &q.language).to_owned())
+                })
+                .unwrap_or_else(|| f.id.clone());
+            flags.push(FlagEntry {
+                questionnaire: rec.id.clone(),
+                id: f.id.clone(),
+                level: f.level.clone(),
+                message,
+            });
+        }
+        let use_def = if check == DefinitionCheck::Unavailable {
+            None
+        } else {
+            q
+        };
+        questionnaires.push(QuestionnaireReport {
+            id: rec.id.clone(),
+            version: rec.version.clone(),
+            sha256: rec.sha256.clone(),
+            title,
+            definition: check,
+            recomputed: check == DefinitionCheck::Matches
+                && notes
+                    .iter()
+                    .all(|n| !n.contains("recorded scores are shown")),
+            taken: rec
+                .answers
+                .iter()
+                .any(|a| a.status != AnswerStatus::NotAsked),
+            scales: scales(use_def, &scores, lang),
+            answers: answers(use_def, rec, lang),
+            notes,
+        });
+    }
+    flags.sort_by_key(|f| std::cmp::Reverse(level_rank(&f.level)));
+    SessionReport {
+        file: input.file.clone(),
+        id: r.id.clone(),
+        created: r.created.clone(),
+        reference: r.reference.clone(),
+        language: r.language.clone(),
+        recorded_by: ToolInfo {
+            name: r.tool.name.clone(),
+            version: r.tool.version.clone(),
+        },
+        flags,
+        questionnaires,
+    }
+}
+
+/// Ranks flag levels for sorting; unknown levels (from a forged file) rank lowest.
+pub fn level_rank(level: &str) -> usize {
+    match level {
+        "urgent" => 4,
+        "see-a-clinician" => 3,
+        "suggestion" => 2,
+        "note" => 1,
+        _ => 0,
+    }
+}
+
+fn same_scores(a: &[ScoreRecord], b: &[ScoreRecord]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.scale == y.scale
+                && x.band == y.band
+                && x.valid == y.valid
+                && match (x.value, y.value) {
+                    (Some(p), Some(q)) => (p - q).abs() < 1e-6,
+                    (None, None) => true,
+                    _ => false,
+                }
+        })
+}
+
+pub fn short(sha: &str) -> String {
+    sha.chars().take(12).collect()
+}
+
+fn scales(q: Option<&Questionnaire>, scores: &[ScoreRecord], lang: &str) -> Vec<ScaleEntry> {
+    scores
+        .iter()
+        .map(|s| {
+            let def = q.and_then(|q| q.scale(&s.scale).map(|(i, d)| (q, i, d)));
+            let range = def.and_then(|(q, i, _)| scale_range(q, i));
+            let band_label = def.and_then(|(q, _, d)| {
+                let band = s.band.as_ref()?;
+                d.bands
+                    .iter()
+                    .find(|b| &b.id == band)
+                    .map(|b| b.label.resolve(lang, &q.language).to_owned())
+            });
+            ScaleEntry {
+                id: s.scale.clone(),
+                title: def.map_or_else(
+                    || s.scale.clone(),
+                    |(q, _, d)| d.title.resolve(lang, &q.language).to_owned(),
+                ),
+                value: s.value,
+                min: range.map(|r| r.min),
+                max: range.map(|r| r.max),
+                band: s.band.clone(),
+                band_label,
+                valid: s.valid,
+                answered: s.answered,
+                parts: s.parts,
+            }
+        })
+        .collect()
+}
+
+fn answers(q: Option<&Questionnaire>, rec: &QuestionnaireRecord, lang: &str) -> Vec<AnswerEntry> {
+    rec.answers
+        .iter()
+        .map(|a| {
+            let item = q.and_then(|q| q.item(&a.item).map(|(_, i)| (q, i)));
+            let display = match a.status {
+                AnswerStatus::Declined => "declined (prefer not to answer)".to_string(),
+                AnswerStatus::Skipped => "skipped".to_string(),
+                AnswerStatus::NotAsked => "not asked (did not apply)".to_string(),
+                AnswerStatus::Answered => match (item, &a.value) {
+                    (Some((q, item)), Some(v)) => {
+                        match crate::model::answer::Answer::from_json(item, v) {
+                            Ok(ans) => crate::model::answer::describe(q, item, Some(&ans), lang),
+                            Err(_) => plain_value(v),
+                        }
+                    }
+                    (None, Some(v)) => plain_value(v),
+                    (_, None) => String::new(),
+                },
+            };
+            AnswerEntry {
+                item: a.item.clone(),
+                text: item.map(|(q, i)| i.common().text.resolve(lang, &q.language).to_owned()),
+                kind: item.map(|(_, i)| i.kind().to_owned()),
+                status: a.status,
+                value: a.value.clone(),
+                display,
+            }
+        })
+        .collect()
+}
+
+fn plain_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Groups sessions by reference (oldest first) with change since the previous intake.
+fn group(sessions: &[SessionReport]) -> Vec<ReferenceGroup> {
+    let mut groups: Vec<ReferenceGroup> = Vec::new();
+    for s in sessions {
+        let scores: BTreeMap<String, Option<f64>> = s
+            .questionnaires
+            .iter()
+            .flat_map(|q| {
+                q.scales
+                    .iter()
+                    .map(move |sc| (format!("{}.{}", q.id, sc.id), sc.value))
+            })
+            .collect();
+        let group = match groups.iter_mut().find(|g| g.reference == s.reference) {
+            Some(g) => g,
+            None => {
+                groups.push(ReferenceGroup {
+                    reference: s.reference.clone(),
+                    sessions: Vec::new(),
+                });
+                groups.last_mut().expect("just pushed")
+            }
+        };
+        let change = match group.sessions.last() {
+            Some(prev) => scores
+                .iter()
+                .map(|(k, v)| {
+                    let d = match (v, prev.scores.get(k).copied().flatten()) {
+                        (Some(now), Some(before)) => Some(crate::model::range::round(now - before)),
+                        _ => None,
+                    };
+                    (k.clone(), d)
+                })
+                .collect(),
+            None => BTreeMap::new(),
+        };
+        group.sessions.push(TrendPoint {
+            id: s.id.clone(),
+            created: s.created.clone(),
+            file: s.file.clone(),
+            scores,
+            change,
+        });
+    }
+    groups
+}
+
+/// The note every clinician report ends with.
+pub const CLINICAL_NOTE: &str = "These questionnaires are screening aids, not diagnostic instruments. A clinical diagnosis of a sexual difficulty also needs duration (usually about 6 months or more), clinically significant distress, and a look at context: the relationship, medicines, physical and mental health, and whether stimulation is adequate.";
+
+/// Whether an item kind holds free text.
+pub fn is_text(kind: Option<&str>) -> bool {
+    kind == Some("text")
+}
+
+/// The wording of an item, for exports that need it.
+pub fn item_text(q: &Questionnaire, item: &Item, lang: &str) -> String {
+    item.common().text.resolve(lang, &q.language).to_owned()
+}

@@ -1,0 +1,381 @@
+//! The clinician report as text (for the terminal) and as Markdown.
+
+use super::clinician::{
+    CLINICAL_NOTE, DefinitionCheck, QuestionnaireReport, Report, ScaleEntry, SessionReport, short,
+};
+use crate::model::answer::number_json;
+use crate::model::response::AnswerStatus;
+use crate::term::sanitize;
+use crate::term::style::Style;
+
+fn num(v: f64) -> String {
+    number_json(v).to_string()
+}
+
+fn level_label(level: &str) -> String {
+    match level {
+        "urgent" => "URGENT".into(),
+        "see-a-clinician" => "SEE A CLINICIAN".into(),
+        "suggestion" => "SUGGESTION".into(),
+        "note" => "NOTE".into(),
+        other => sanitize::line(other).to_uppercase(),
+    }
+}
+
+fn definition_words(q: &QuestionnaireReport) -> String {
+    match q.definition {
+        DefinitionCheck::Matches => format!("definition matches, sha256 {}", short(&q.sha256)),
+        DefinitionCheck::Differs => {
+            format!("definition differs, recorded sha256 {}", short(&q.sha256))
+        }
+        DefinitionCheck::Unavailable => "definition not available".into(),
+    }
+}
+
+fn scale_words(s: &ScaleEntry) -> String {
+    let range = match (s.min, s.max) {
+        (Some(a), Some(b)) => format!(" (range {} to {})", num(a), num(b)),
+        _ => String::new(),
+    };
+    match s.value {
+        Some(v) => {
+            let band = match (&s.band_label, &s.band) {
+                (Some(l), _) => format!(", band \"{}\"", sanitize::line(l)),
+                (None, Some(b)) => format!(", band {}", sanitize::line(b)),
+                _ => String::new(),
+            };
+            format!(
+                "{}{range}{band}; valid, {} of {} answered",
+                num(v),
+                s.answered,
+                s.parts
+            )
+        }
+        None => format!(
+            "not enough answers ({} of {} answered){range}",
+            s.answered, s.parts
+        ),
+    }
+}
+
+/// The report as wrapped text.
+pub fn text(report: &Report, width: usize, style: Style) -> String {
+    let width = width.max(40);
+    let fill = |s: &str, first: &str, rest: &str| {
+        textwrap::fill(
+            &sanitize::text(s),
+            textwrap::Options::new(width)
+                .initial_indent(first)
+                .subsequent_indent(rest),
+        )
+    };
+    let mut out = String::new();
+    for (n, s) in report.sessions.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+            out.push_str(&"=".repeat(width.min(72)));
+            out.push_str("\n\n");
+        }
+        session_text(&mut out, s, &fill, style);
+    }
+    if !report.failures.is_empty() {
+        out.push('\n');
+        out.push_str(&style.bold("Files that could not be read"));
+        out.push('\n');
+        for f in &report.failures {
+            out.push_str(&fill(&format!("{}: {}", f.file, f.error), "  ", "    "));
+            out.push('\n');
+        }
+    }
+    if report.sessions.len() > 1 {
+        out.push('\n');
+        out.push_str(&summary_text(report, style));
+    }
+    if !report.sessions.is_empty() {
+        out.push('\n');
+        out.push_str(&fill(CLINICAL_NOTE, "", ""));
+        out.push('\n');
+    }
+    out
+}
+
+fn session_text(
+    out: &mut String,
+    s: &SessionReport,
+    fill: &dyn Fn(&str, &str, &str) -> String,
+    style: Style,
+) {
+    out.push_str(&style.bold("confide intake report"));
+    out.push('\n');
+    if let Some(f) = &s.file {
+        out.push_str(&format!("File:       {}\n", sanitize::line(f)));
+    }
+    out.push_str(&format!(
+        "Reference:  {}\nDate:       {}\nSession:    {}\nRecorded:   {} {}, language {}\n",
+        s.reference
+            .as_deref()
+            .map(sanitize::line)
+            .unwrap_or("(none)".into()),
+        sanitize::line(&s.created),
+        sanitize::line(&s.id),
+        sanitize::line(&s.recorded_by.name),
+        sanitize::line(&s.recorded_by.version),
+        sanitize::line(&s.language),
+    ));
+    out.push('\n');
+    out.push_str(&style.bold("Flags"));
+    out.push('\n');
+    if s.flags.is_empty() {
+        out.push_str("  none raised\n");
+    }
+    for f in &s.flags {
+        let label = level_label(&f.level);
+        let painted = match f.level.as_str() {
+            "urgent" => style.red(&label),
+            "see-a-clinician" => style.yellow(&label),
+            _ => label.clone(),
+        };
+        let body = fill(
+            &format!("{label} [{}] {}", f.questionnaire, f.message),
+            "  ",
+            "    ",
+        );
+        out.push_str(&body.replacen(&label, &painted, 1));
+        out.push('\n');
+    }
+    for q in &s.questionnaires {
+        out.push('\n');
+        out.push_str(&style.bold(&format!(
+            "{} ({} {}, {})",
+            sanitize::line(&q.title),
+            sanitize::line(&q.id),
+            sanitize::line(&q.version),
+            definition_words(q)
+        )));
+        out.push('\n');
+        for n in &q.notes {
+            out.push_str(&fill(&format!("Note: {n}"), "  ", "    "));
+            out.push('\n');
+        }
+        if !q.taken {
+            out.push_str("  Not taken: the topic did not apply, so nothing was asked.\n");
+            continue;
+        }
+        if !q.scales.is_empty() {
+            out.push_str("  Scales\n");
+            for sc in &q.scales {
+                out.push_str(&fill(
+                    &format!("{}: {}", sc.title, scale_words(sc)),
+                    "    ",
+                    "      ",
+                ));
+                out.push('\n');
+            }
+        }
+        out.push_str("  Answers\n");
+        for a in &q.answers {
+            let question = a.text.as_deref().unwrap_or(&a.item);
+            out.push_str(&fill(&format!("{} ({})", question, a.item), "    ", "    "));
+            out.push('\n');
+            let answer = match a.status {
+                AnswerStatus::Answered => a.display.clone(),
+                _ => format!("[{}]", a.display),
+            };
+            out.push_str(&fill(&answer, "      -> ", "         "));
+            out.push('\n');
+        }
+        let free: Vec<_> = q
+            .answers
+            .iter()
+            .filter(|a| a.kind.as_deref() == Some("text") && a.status == AnswerStatus::Answered)
+            .collect();
+        if !free.is_empty() {
+            out.push_str("  Free text\n");
+            for a in free {
+                out.push_str(&fill(
+                    &format!("{}: \"{}\"", a.item, a.display),
+                    "    ",
+                    "      ",
+                ));
+                out.push('\n');
+            }
+        }
+    }
+}
+
+/// The table of sessions grouped by reference, with change between intakes.
+fn summary_text(report: &Report, style: Style) -> String {
+    let mut out = String::new();
+    out.push_str(&style.bold("Summary by reference"));
+    out.push('\n');
+    for g in &report.summary {
+        out.push_str(&format!(
+            "  {}\n",
+            g.reference
+                .as_deref()
+                .map(sanitize::line)
+                .unwrap_or("(no reference)".into())
+        ));
+        for p in &g.sessions {
+            let scores: Vec<String> = p
+                .scores
+                .iter()
+                .map(|(k, v)| {
+                    let value = v.map_or("n/a".into(), num);
+                    match p.change.get(k).copied().flatten() {
+                        Some(d) if d > 0.0 => format!("{k} {value} (+{})", num(d)),
+                        Some(d) if d < 0.0 => format!("{k} {value} ({})", num(d)),
+                        Some(_) => format!("{k} {value} (no change)"),
+                        None => format!("{k} {value}"),
+                    }
+                })
+                .collect();
+            out.push_str(&format!(
+                "    {}  {}  {}\n",
+                sanitize::line(&p.created),
+                sanitize::line(&p.id.chars().take(8).collect::<String>()),
+                sanitize::line(&scores.join(", "))
+            ));
+        }
+    }
+    out
+}
+
+fn md(s: &str) -> String {
+    sanitize::line(s)
+        .replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('*', "\\*")
+        .replace('_', "\\_")
+        .replace('<', "&lt;")
+        .replace('`', "\\`")
+}
+
+/// The report as Markdown.
+pub fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    for s in &report.sessions {
+        out.push_str(&format!(
+            "# confide intake report: {}\n\n",
+            s.reference
+                .as_deref()
+                .map(md)
+                .unwrap_or("no reference".into())
+        ));
+        if let Some(f) = &s.file {
+            out.push_str(&format!("- File: {}\n", md(f)));
+        }
+        out.push_str(&format!(
+            "- Date: {}\n- Session: {}\n- Recorded by: {} {}, language {}\n\n## Flags\n\n",
+            md(&s.created),
+            md(&s.id),
+            md(&s.recorded_by.name),
+            md(&s.recorded_by.version),
+            md(&s.language)
+        ));
+        if s.flags.is_empty() {
+            out.push_str("None raised.\n");
+        }
+        for f in &s.flags {
+            out.push_str(&format!(
+                "- **{}** ({}): {}\n",
+                level_label(&f.level),
+                md(&f.questionnaire),
+                md(&f.message)
+            ));
+        }
+        for q in &s.questionnaires {
+            out.push_str(&format!(
+                "\n## {} ({} {})\n\n",
+                md(&q.title),
+                md(&q.id),
+                md(&q.version)
+            ));
+            out.push_str(&format!("{}.\n", md(&definition_words(q))));
+            for n in &q.notes {
+                out.push_str(&format!("\n> Note: {}\n", md(n)));
+            }
+            if !q.taken {
+                out.push_str("\nNot taken: the topic did not apply, so nothing was asked.\n");
+                continue;
+            }
+            if !q.scales.is_empty() {
+                out.push_str("\n| Scale | Value | Range | Band | Valid |\n|---|---|---|---|---|\n");
+                for sc in &q.scales {
+                    out.push_str(&format!(
+                        "| {} | {} | {} | {} | {} |\n",
+                        md(&sc.title),
+                        sc.value.map_or("n/a".into(), num),
+                        match (sc.min, sc.max) {
+                            (Some(a), Some(b)) => format!("{} to {}", num(a), num(b)),
+                            _ => "unknown".into(),
+                        },
+                        md(sc
+                            .band_label
+                            .as_deref()
+                            .or(sc.band.as_deref())
+                            .unwrap_or("")),
+                        if sc.valid {
+                            format!("yes ({} of {})", sc.answered, sc.parts)
+                        } else {
+                            format!("no ({} of {})", sc.answered, sc.parts)
+                        }
+                    ));
+                }
+            }
+            out.push_str("\n| Item | Question | Answer |\n|---|---|---|\n");
+            for a in &q.answers {
+                let answer = match a.status {
+                    AnswerStatus::Answered => md(&a.display),
+                    _ => format!("*{}*", md(&a.display)),
+                };
+                out.push_str(&format!(
+                    "| {} | {} | {} |\n",
+                    md(&a.item),
+                    md(a.text.as_deref().unwrap_or("")),
+                    answer
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    if !report.failures.is_empty() {
+        out.push_str("## Files that could not be read\n\n");
+        for f in &report.failures {
+            out.push_str(&format!("- {}: {}\n", md(&f.file), md(&f.error)));
+        }
+        out.push('\n');
+    }
+    if report.sessions.len() > 1 {
+        out.push_str("## Summary by reference\n\n| Reference | Date | Session | Scores |\n|---|---|---|---|\n");
+        for g in &report.summary {
+            for p in &g.sessions {
+                let scores: Vec<String> = p
+                    .scores
+                    .iter()
+                    .map(|(k, v)| {
+                        let d = p
+                            .change
+                            .get(k)
+                            .copied()
+                            .flatten()
+                            .map_or(String::new(), |d| format!(" ({:+})", d));
+                        format!("{} {}{}", md(k), v.map_or("n/a".into(), num), d)
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} |\n",
+                    g.reference.as_deref().map(md).unwrap_or_default(),
+                    md(&p.created),
+                    md(&p.id.chars().take(8).collect::<String>()),
+                    scores.join(", ")
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    if !report.sessions.is_empty() {
+        out.push_str(&format!("*{}*\n", md(CLINICAL_NOTE)));
+    }
+    out
+}

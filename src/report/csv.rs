@@ -1,0 +1,127 @@
+//! The report as CSV: one row per session, a column per scale and its band, safe to open in
+//! a spreadsheet (cells that a spreadsheet would read as a formula are neutralised).
+
+use super::clinician::Report;
+use crate::model::answer::number_json;
+
+/// Quotes a cell for CSV and neutralises formula triggers (`=`, `+`, `-`, `@`, tab, CR) by
+/// prefixing a single quote, as OWASP recommends.
+pub fn cell(s: &str) -> String {
+    let cleaned: String = s
+        .chars()
+        .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+        .collect();
+    let neutral = if cleaned.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cleaned}")
+    } else {
+        cleaned
+    };
+    if neutral.contains([',', '"', '\n', '\r'])
+        || neutral.starts_with(' ')
+        || neutral.ends_with(' ')
+    {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
+}
+
+/// A number cell: plain, never neutralised (a negative number stays a number).
+fn number(v: Option<f64>) -> String {
+    v.map(|v| number_json(v).to_string()).unwrap_or_default()
+}
+
+/// The header and rows, CRLF line ends (RFC 4180).
+pub fn render(report: &Report) -> String {
+    // Columns: every questionnaire.scale seen, in first-seen order.
+    let mut columns: Vec<String> = Vec::new();
+    for s in &report.sessions {
+        for q in &s.questionnaires {
+            for sc in &q.scales {
+                let key = format!("{}.{}", q.id, sc.id);
+                if !columns.contains(&key) {
+                    columns.push(key);
+                }
+            }
+        }
+    }
+    let mut header = vec![
+        "file".to_string(),
+        "session".into(),
+        "created".into(),
+        "reference".into(),
+        "urgent".into(),
+        "flags".into(),
+    ];
+    for c in &columns {
+        header.push(c.clone());
+        header.push(format!("{c}.band"));
+    }
+    let mut out = header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    for s in &report.sessions {
+        let mut row = vec![
+            cell(s.file.as_deref().unwrap_or("")),
+            cell(&s.id),
+            cell(&s.created),
+            cell(s.reference.as_deref().unwrap_or("")),
+            s.flags
+                .iter()
+                .filter(|f| f.level == "urgent")
+                .count()
+                .to_string(),
+            cell(
+                &s.flags
+                    .iter()
+                    .map(|f| format!("{}.{} ({})", f.questionnaire, f.id, f.level))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        ];
+        for c in &columns {
+            let found = s
+                .questionnaires
+                .iter()
+                .flat_map(|q| {
+                    q.scales
+                        .iter()
+                        .map(move |sc| (format!("{}.{}", q.id, sc.id), sc))
+                })
+                .find(|(k, _)| k == c);
+            match found {
+                Some((_, sc)) => {
+                    row.push(number(sc.value));
+                    row.push(cell(sc.band.as_deref().unwrap_or("")));
+                }
+                None => {
+                    row.push(String::new());
+                    row.push(String::new());
+                }
+            }
+        }
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn formula_triggers_are_neutralised() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("-2"), "'-2");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\tx");
+    }
+
+    #[test]
+    fn ordinary_text_is_left_alone_and_commas_are_quoted() {
+        assert_eq!(cell("A-1042"), "A-1042");
+        assert_eq!(cell("a, b"), "\"a, b\"");
+        assert_eq!(cell("line\nbreak"), "line break");
+    }
+}
