@@ -5,6 +5,7 @@ pub mod answers_file;
 pub mod bundled;
 pub mod catalog;
 pub mod condition;
+pub mod invitation;
 pub mod load;
 pub mod problem;
 pub mod questionnaire;

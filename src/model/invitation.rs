@@ -1,0 +1,227 @@
+//! Invitations, `confide.invitation/1`: what a therapist sends a client so that the client's
+//! `confide take --invite FILE` asks exactly the chosen questionnaires and encrypts the
+//! answers to the therapist's key.
+//!
+//! Every questionnaire is embedded in full with its version and hash, so the client answers
+//! exactly the definition the therapist chose, whatever version of confide either has. An
+//! invitation that was changed after it was made (a definition that no longer matches its
+//! hash) or that embeds an invalid questionnaire is refused with every problem listed.
+//! Checking the recipient needs age and happens in `store`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::catalog::{Catalog, Entry, Source};
+use super::load::{deserialize_at, json_from_bytes, questionnaire_from_value};
+use super::problem::{Problem, join};
+use super::validate::{is_forbidden_char, truncate};
+
+pub const INVITATION_FORMAT: &str = "confide.invitation/1";
+
+/// Largest invitation accepted, in bytes.
+pub const MAX_INVITATION_BYTES: usize = 4 * 1024 * 1024;
+/// Most questionnaires in one invitation.
+pub const MAX_INVITATION_QUESTIONNAIRES: usize = 20;
+pub const MAX_MESSAGE_CHARS: usize = 2000;
+pub const MAX_PRACTICE_CHARS: usize = 200;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invitation {
+    pub format: String,
+    /// When it was made (UTC, RFC 3339).
+    pub created: String,
+    /// The therapist's age recipient (`age1...`).
+    pub recipient: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practice: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// A code that identifies the client to the therapist; never a name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    pub questionnaires: Vec<Embedded>,
+}
+
+/// One questionnaire, in full.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Embedded {
+    pub id: String,
+    pub version: String,
+    /// Hex SHA-256 of the canonical JSON of `definition`.
+    pub sha256: String,
+    pub definition: Value,
+}
+
+/// A reference code: 1 to 64 letters, digits, `-` or `_` (a code, never a name).
+pub fn is_reference(r: &str) -> bool {
+    !r.is_empty()
+        && r.len() <= 64
+        && r.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Checks a short free text (practice name, message) for length and control characters.
+pub fn check_note(path: &str, text: &str, max: usize, problems: &mut Vec<Problem>) {
+    let n = text.chars().count();
+    if text.trim().is_empty() {
+        problems.push(Problem::at(path, "text is empty"));
+    } else if n > max {
+        problems.push(Problem::at(
+            path,
+            format!("{n} characters; the limit is {max}"),
+        ));
+    }
+    if text.chars().any(|c| is_forbidden_char(c) && c != '\n') {
+        problems.push(Problem::at(path, "text contains control characters"));
+    }
+}
+
+/// Builds an invitation from checked parts. The entries must be in the order to ask them.
+pub fn make(
+    recipient: &str,
+    entries: &[&Entry],
+    reference: Option<String>,
+    message: Option<String>,
+    practice: Option<String>,
+    created: String,
+) -> Invitation {
+    Invitation {
+        format: INVITATION_FORMAT.into(),
+        created,
+        recipient: recipient.to_owned(),
+        practice,
+        message,
+        reference,
+        questionnaires: entries
+            .iter()
+            .map(|e| Embedded {
+                id: e.q().id.clone(),
+                version: e.q().version.clone(),
+                sha256: e.loaded.sha256.clone(),
+                definition: e.loaded.value.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Parses and checks an invitation; on success returns it with its questionnaires as a
+/// catalog, in the invitation's order.
+pub fn parse(bytes: &[u8]) -> Result<(Invitation, Catalog), Vec<Problem>> {
+    let value = json_from_bytes(bytes, MAX_INVITATION_BYTES)?;
+    match value.get("format").and_then(Value::as_str) {
+        Some(INVITATION_FORMAT) => {}
+        Some(other) => {
+            let newer = other
+                .strip_prefix("confide.invitation/")
+                .and_then(|v| v.parse::<u32>().ok())
+                .is_some_and(|v| v > 1);
+            let msg = if newer {
+                format!(
+                    "format `{}` is newer than this version of confide reads; update confide",
+                    truncate(other, 40)
+                )
+            } else {
+                format!(
+                    "unsupported format `{}`; expected `{INVITATION_FORMAT}`",
+                    truncate(other, 40)
+                )
+            };
+            return Err(vec![Problem::at("/format", msg)]);
+        }
+        None => {
+            return Err(vec![Problem::at(
+                "/format",
+                format!("this is not a confide invitation (no `format: {INVITATION_FORMAT}`)"),
+            )]);
+        }
+    }
+    let inv: Invitation = deserialize_at(&value, "").map_err(|p| vec![p])?;
+    let mut problems = Vec::new();
+    if let Some(p) = &inv.practice {
+        check_note("/practice", p, MAX_PRACTICE_CHARS, &mut problems);
+    }
+    if let Some(m) = &inv.message {
+        check_note("/message", m, MAX_MESSAGE_CHARS, &mut problems);
+    }
+    if let Some(r) = &inv.reference
+        && !is_reference(r)
+    {
+        problems.push(Problem::at(
+            "/reference",
+            "a reference must be 1 to 64 letters, digits, `-` or `_`",
+        ));
+    }
+    if inv.questionnaires.is_empty() {
+        problems.push(Problem::at(
+            "/questionnaires",
+            "the invitation names no questionnaire",
+        ));
+    }
+    if inv.questionnaires.len() > MAX_INVITATION_QUESTIONNAIRES {
+        problems.push(Problem::at(
+            "/questionnaires",
+            format!(
+                "{} questionnaires; the limit is {MAX_INVITATION_QUESTIONNAIRES}",
+                inv.questionnaires.len()
+            ),
+        ));
+        return Err(problems);
+    }
+    let mut catalog = Catalog::default();
+    for (i, e) in inv.questionnaires.iter().enumerate() {
+        let base = join("/questionnaires", i);
+        match questionnaire_from_value(e.definition.clone()) {
+            Err(ps) => {
+                for p in ps {
+                    let inner = p.path().unwrap_or("/").trim_end_matches('/').to_string();
+                    problems.push(Problem::at(format!("{base}/definition{inner}"), p.message));
+                }
+            }
+            Ok(loaded) => {
+                if loaded.sha256 != e.sha256 {
+                    problems.push(Problem::at(
+                        join(&base, "sha256"),
+                        "the questionnaire does not match its hash: the invitation was changed after it was made",
+                    ));
+                }
+                if loaded.questionnaire.id != e.id || loaded.questionnaire.version != e.version {
+                    problems.push(Problem::at(
+                        &base,
+                        format!(
+                            "the entry says {} {} but the definition is {} {}",
+                            truncate(&e.id, 40),
+                            truncate(&e.version, 20),
+                            loaded.questionnaire.id,
+                            loaded.questionnaire.version
+                        ),
+                    ));
+                }
+                let entry = Entry {
+                    loaded,
+                    source: Source::Invitation,
+                };
+                if let Err(why) = catalog.add(entry) {
+                    problems.push(Problem::at(join(&base, "id"), why));
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        for (i, e) in catalog.entries.iter().enumerate() {
+            for p in catalog.check_references(e.q()) {
+                let inner = p.path().unwrap_or("").to_string();
+                problems.push(Problem::at(
+                    format!("/questionnaires/{i}/definition{inner}"),
+                    p.message,
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok((inv, catalog))
+    } else {
+        Err(problems)
+    }
+}
