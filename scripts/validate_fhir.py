@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Validates FHIR exports of confide with the fhir.resources R4B models.
+
+Usage: validate_fhir.py FILE...   (each file a FHIR Bundle as JSON)
+Exits 1 and names the file and the problem when one does not validate.
+"""
+import json
+import sys
+
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+
+def check(path: str) -> None:
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    bundle = Bundle.model_validate(data) if hasattr(Bundle, "model_validate") else Bundle.parse_obj(data)
+    if bundle.type != "collection":
+        raise ValueError(f"bundle type is {bundle.type!r}, expected 'collection'")
+    entries = bundle.entry or []
+    if not entries:
+        raise ValueError("the bundle has no entries")
+    for e in entries:
+        resource = e.resource
+        if resource is None:
+            raise ValueError("an entry has no resource")
+        name = resource.get_resource_type() if hasattr(resource, "get_resource_type") else resource.resource_type
+        if name != "QuestionnaireResponse":
+            raise ValueError(f"entry holds a {name}, expected QuestionnaireResponse")
+        if not isinstance(resource, QuestionnaireResponse):
+            resource = QuestionnaireResponse.model_validate(resource.model_dump())
+        if resource.status != "completed":
+            raise ValueError(f"status is {resource.status!r}")
+    print(f"{path}: valid FHIR R4B Bundle with {len(entries)} QuestionnaireResponse entries")
+
+
+def main() -> int:
+    if len(sys.argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    failed = False
+    for path in sys.argv[1:]:
+        try:
+            check(path)
+        except Exception as e:  # report every file, then fail
+            print(f"{path}: INVALID: {e}", file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
