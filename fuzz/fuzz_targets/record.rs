@@ -1,0 +1,12 @@
+//! Arbitrary bytes as the plaintext record inside an intake file, then the clinician
+//! report in every format against the bundled questionnaires.
+#![no_main]
+
+use confide::model::response::Response;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(response) = Response::from_slice(data) {
+        confide_fuzz::render_report(confide_fuzz::bundled(), vec![response]);
+    }
+});

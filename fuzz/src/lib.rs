@@ -1,0 +1,127 @@
+//! Shared helpers for the fuzz targets: the bundled catalog, and the pure paths from a
+//! questionnaire or a record to every rendered output.
+
+use std::sync::OnceLock;
+
+use confide::model::catalog::Catalog;
+use confide::model::questionnaire::Questionnaire;
+use confide::model::response::Response;
+use confide::report::clinician::{self, Input};
+use confide::report::{clinician_text, csv, fhir, resources, summary};
+use confide::scoring::{self, Scored, SessionAnswers};
+use confide::term::style::Style;
+
+/// The bundled questionnaires, loaded once. They are valid by construction (checked by the
+/// test suite), so failing here is a harness bug, not a finding.
+pub fn bundled() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::bundled().expect("bundled questionnaires load"))
+}
+
+pub fn bundled_resources() -> &'static resources::Resources {
+    static RESOURCES: OnceLock<resources::Resources> = OnceLock::new();
+    RESOURCES.get_or_init(resources::bundled)
+}
+
+/// Renders the client summary of scored questionnaires as coloured and plain text at a
+/// narrow and a wide width, and as Markdown.
+pub fn render_summary(qs: &[&Questionnaire], scored: &[Scored]) {
+    let parts: Vec<summary::Part> = qs
+        .iter()
+        .zip(scored)
+        .map(|(q, s)| summary::Part {
+            q,
+            scored: s,
+            taken: s
+                .outcomes
+                .iter()
+                .any(|o| *o != scoring::Outcome::NotAsked),
+        })
+        .collect();
+    for (width, color) in [(20, true), (100, false)] {
+        let opts = summary::Options {
+            lang: "en",
+            width,
+            style: Style { color },
+            resources: bundled_resources(),
+        };
+        let text = summary::render_text(&parts, &opts);
+        assert!(
+            color || !text.contains('\u{1b}'),
+            "plain summary holds an escape character"
+        );
+        let _ = summary::render_markdown(&parts, &opts);
+    }
+}
+
+/// Scores `answers` for `qs` in order, turns the result into a record, and renders both the
+/// client summary and the clinician report of that record.
+pub fn score_and_render(catalog: &Catalog, qs: &[&Questionnaire], answers: &SessionAnswers) {
+    let scored = scoring::score_session(qs, answers);
+    render_summary(qs, &scored);
+    let parts: Vec<(&Questionnaire, &str)> = qs
+        .iter()
+        .map(|q| {
+            let sha = catalog
+                .get(&q.id)
+                .map_or("", |e| e.loaded.sha256.as_str());
+            (*q, sha)
+        })
+        .collect();
+    let record = scoring::record::response(
+        &parts,
+        &scored,
+        "00000000-0000-4000-8000-000000000000".into(),
+        "2026-01-01T00:00:00Z".into(),
+        Some("A-1".into()),
+        "en",
+    );
+    // The record must read back as it was written.
+    let bytes = serde_json::to_vec(&record).expect("a record serialises");
+    let back = Response::from_slice(&bytes).expect("a record written by confide reads back");
+    render_report(catalog, vec![back]);
+}
+
+/// Builds the clinician report of `responses` (each given twice under two file names, so
+/// the summary by reference has something to compare) and renders every format.
+pub fn render_report(catalog: &Catalog, responses: Vec<Response>) {
+    let inputs: Vec<Input> = responses
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            [
+                Input {
+                    file: Some(format!("intake-{i}-a.age")),
+                    response: r.clone(),
+                },
+                Input {
+                    file: Some(format!("intake-{i}-b.age")),
+                    response: r,
+                },
+            ]
+        })
+        .collect();
+    let failures = vec![clinician::Failure {
+        file: "broken.age".into(),
+        error: "the record is damaged".into(),
+        exit_code: 4,
+    }];
+    let report = clinician::build(
+        &inputs,
+        failures,
+        catalog,
+        "en",
+        "2026-01-01T00:00:00Z".into(),
+    );
+    let plain = clinician_text::text(&report, 60, Style { color: false });
+    assert!(
+        !plain.contains('\u{1b}'),
+        "plain clinician report holds an escape character"
+    );
+    let _ = clinician_text::text(&report, 0, Style { color: true });
+    let _ = clinician_text::markdown(&report);
+    let _ = csv::render(&report);
+    let bundle = fhir::bundle(&report);
+    let _ = serde_json::to_string(&bundle).expect("the FHIR bundle serialises");
+    let _ = serde_json::to_string(&report).expect("the JSON report serialises");
+}
