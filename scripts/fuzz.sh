@@ -58,10 +58,14 @@ for t in "${targets[@]}"; do
     fi
     mkdir -p "fuzz/corpus/$t" "fuzz/seeds/$t" "fuzz/artifacts/$t"
     log="fuzz/target/logs/$t.log"
+    dict=()
+    if [ "$t" != plain_input ]; then
+        dict=(-dict=fuzz/dicts/json.dict)
+    fi
     status=0
     cargo +nightly fuzz run -O "$t" "fuzz/corpus/$t" "fuzz/seeds/$t" -- \
         -max_total_time="$seconds" -max_len="${max_len[$t]:-4096}" \
-        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" \
         >"$log" 2>&1 || status=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
     corpus=$(find "fuzz/corpus/$t" -type f | wc -l)
