@@ -1,8 +1,9 @@
 //! Turning bytes into a questionnaire: size limits, UTF-8, JSON syntax, strict shape, then
 //! validation. Every problem found is returned, not just the first.
 
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::problem::{Problem, join};
@@ -71,10 +72,84 @@ pub fn json_from_bytes(bytes: &[u8], limit: usize) -> Result<Value, Vec<Problem>
         )]
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_json::from_str::<Value>(text).map_err(|e| {
-        let message = describe_json_error(&e);
-        vec![Problem::position(e.line(), e.column().max(1), message)]
-    })
+    serde_json::from_str::<Strict>(text)
+        .map(|Strict(v)| v)
+        .map_err(|e| {
+            let message = describe_json_error(&e);
+            vec![Problem::position(e.line(), e.column().max(1), message)]
+        })
+}
+
+/// A JSON value read like `serde_json::Value`, except that an object naming the same key
+/// twice is an error. serde_json keeps the last of two equal keys without a word, so
+/// `{"max": 4, "max": 40}` would say two things and be read as one of them.
+struct Strict(Value);
+
+impl<'de> Deserialize<'de> for Strict {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Strict, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut list = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            list.push(v);
+        }
+        Ok(Value::Array(list))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(de::Error::custom(format!(
+                    "duplicate key `{}`",
+                    super::validate::truncate(&key, 40)
+                )));
+            }
+            let Strict(v) = map.next_value()?;
+            object.insert(key, v);
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 fn describe_json_error(e: &serde_json::Error) -> String {
@@ -86,6 +161,9 @@ fn describe_json_error(e: &serde_json::Error) -> String {
         .unwrap_or(raw);
     if msg.contains("recursion limit exceeded") {
         "nested too deeply (more than 127 levels of arrays and objects)".to_string()
+    } else if e.is_data() {
+        // Raised by `Strict`: the text is JSON, but not JSON this format accepts.
+        msg
     } else if e.is_eof() {
         format!("the file ends too early: {msg}")
     } else {
@@ -144,7 +222,7 @@ pub fn deserialize_at_with<T: DeserializeOwned>(
         if redact {
             msg = redact_quoted(&msg);
         }
-        Problem::at(path, friendly_serde_message(&msg))
+        Problem::at(path, friendly_serde_message(&shorten_quoted(&msg, 40)))
     })
 }
 
@@ -156,6 +234,23 @@ pub fn redact_quoted(msg: &str) -> String {
         }
         _ => msg.to_owned(),
     }
+}
+
+/// Cuts every `quoted` part of a serde message to `n` characters: serde quotes field names
+/// and values as found, and a hostile file can make them as long as it likes.
+pub fn shorten_quoted(msg: &str, n: usize) -> String {
+    let mut out = String::with_capacity(msg.len().min(1024));
+    for (i, part) in msg.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&super::validate::truncate(part, n));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// Rewords serde's messages, which speak of Rust, into the words of the format.
@@ -297,6 +392,34 @@ mod tests {
             "{}",
             err[0].message
         );
+    }
+
+    #[test]
+    fn a_key_given_twice_in_one_object_is_an_error_at_its_position() {
+        let err = json_from_bytes(b"{\"a\": {\"max\": 4,\n \"max\": 40}}", 1000).unwrap_err();
+        assert_eq!(err[0].to_string(), "line 2, column 6: duplicate key `max`");
+    }
+
+    #[test]
+    fn the_same_key_in_different_objects_is_fine() {
+        let v = json_from_bytes(br#"[{"a": 1}, {"a": 2, "b": {"a": 3}}]"#, 1000).unwrap();
+        assert_eq!(v, serde_json::json!([{"a": 1}, {"a": 2, "b": {"a": 3}}]));
+    }
+
+    #[test]
+    fn numbers_read_as_serde_json_reads_them() {
+        let text = br#"[1, -1, 18446744073709551615, 1.5, -0, 1e308]"#;
+        let strict = json_from_bytes(text, 1000).unwrap();
+        let plain: Value = serde_json::from_slice(text).unwrap();
+        assert_eq!(strict, plain);
+    }
+
+    #[test]
+    fn long_quoted_names_in_serde_messages_are_cut() {
+        let msg = format!("unknown field `{}`, expected `id`", "k".repeat(500));
+        let short = shorten_quoted(&msg, 40);
+        assert!(short.len() < 100, "{short}");
+        assert!(short.ends_with("…`, expected `id`"), "{short}");
     }
 
     #[test]

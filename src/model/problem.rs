@@ -67,8 +67,35 @@ impl fmt::Display for Problem {
     }
 }
 
+/// Longest key shown in a path; longer ones (never a valid id) are cut, so that a hostile
+/// key cannot turn one problem into a megabyte of output.
+pub const MAX_PATH_KEY_CHARS: usize = 64;
+
 /// Appends a key to a JSON pointer, escaping `~` and `/` as RFC 6901 asks.
 pub fn join(base: &str, key: impl fmt::Display) -> String {
-    let key = key.to_string().replace('~', "~0").replace('/', "~1");
+    let key = key.to_string();
+    let key = super::validate::truncate(&key, MAX_PATH_KEY_CHARS);
+    let key = key.replace('~', "~0").replace('/', "~1");
     format!("{base}/{key}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_escaped_in_a_path() {
+        assert_eq!(join("/a", "b/c~d"), "/a/b~1c~0d");
+    }
+
+    #[test]
+    fn a_key_longer_than_any_id_is_cut_in_a_path() {
+        let path = join("/answers", "q".repeat(100_000));
+        assert_eq!(
+            path.chars().count(),
+            "/answers/".len() + MAX_PATH_KEY_CHARS + 1
+        );
+        assert!(path.ends_with('…'));
+        assert_eq!(join("/x", "a".repeat(64)), format!("/x/{}", "a".repeat(64)));
+    }
 }

@@ -93,5 +93,26 @@ pub fn catalog(dirs: &[PathBuf], config_dir: Option<&Path>) -> Result<Catalog> {
             }
         }
     }
+    skip_broken_references(&mut catalog);
     Ok(catalog)
+}
+
+/// Drops custom questionnaires whose references to other questionnaires do not resolve, as
+/// `confide validate` refuses them, with the same warning as any other invalid file. Dropping
+/// one can break another that refers to it, so this repeats until nothing changes.
+fn skip_broken_references(catalog: &mut Catalog) {
+    loop {
+        let broken = catalog.entries.iter().enumerate().find_map(|(i, e)| {
+            let n = catalog.check_references(e.q()).len();
+            (e.source != Source::Bundled && n > 0).then_some((i, n))
+        });
+        let Some((i, problems)) = broken else {
+            return;
+        };
+        let name = catalog.entries.remove(i).source.describe();
+        crate::term::warn(&format!(
+            "skipping {name}: {problems} problem{} (run `confide validate {name}`)",
+            if problems == 1 { "" } else { "s" },
+        ));
+    }
 }

@@ -181,6 +181,14 @@ impl Validator<'_> {
                     }
                 }
                 Item::Number(n) => {
+                    for (key, v) in [("min", n.min), ("max", n.max)] {
+                        if v.abs() > MAX_NUMBER {
+                            self.problem(
+                                join(&base, key),
+                                format!("{key} must be between -{MAX_NUMBER:e} and {MAX_NUMBER:e}, so that every answer keeps its exact value"),
+                            );
+                        }
+                    }
                     if n.min > n.max {
                         self.problem(
                             &base,
@@ -269,6 +277,10 @@ impl Validator<'_> {
         }
     }
 }
+
+/// Largest magnitude of a number item's `min` and `max`. Far beyond any real question, and
+/// small enough that answers, sums and decimal places stay exact in a 64-bit float.
+pub const MAX_NUMBER: f64 = 1e12;
 
 fn decimals_of(v: f64) -> usize {
     let s = format!("{v}");

@@ -85,7 +85,7 @@ impl Validator<'_> {
                     "/format",
                     format!(
                         "format `{}` is newer than this version of confide understands (`{QUESTIONNAIRE_FORMAT}`); update confide",
-                        q.format
+                        truncate(&q.format, 40)
                     ),
                 );
             } else {
@@ -93,7 +93,7 @@ impl Validator<'_> {
                     "/format",
                     format!(
                         "unknown format `{}`; expected `{QUESTIONNAIRE_FORMAT}`",
-                        q.format
+                        truncate(&q.format, 40)
                     ),
                 );
             }
@@ -103,8 +103,9 @@ impl Validator<'_> {
             self.problem(
                 "/version",
                 format!(
-                    "`{}` is not a semantic version such as 1.0.0 ({e})",
-                    q.version
+                    "`{}` is not a semantic version such as 1.0.0 ({})",
+                    truncate(&q.version, 40),
+                    truncate(&e.to_string(), 80)
                 ),
             );
         }
@@ -113,7 +114,7 @@ impl Validator<'_> {
                 "/language",
                 format!(
                     "`{}` is not a language tag such as `en` or `pt-BR`",
-                    q.language
+                    truncate(&q.language, 40)
                 ),
             );
         }
@@ -243,7 +244,10 @@ impl Validator<'_> {
         if let Some(first) = seen.get(id) {
             self.problem(
                 join(base, "id"),
-                format!("duplicate {what} `{id}` (first used at {first})"),
+                format!(
+                    "duplicate {what} `{}` (first used at {first})",
+                    truncate(id, 70)
+                ),
             );
         } else {
             seen.insert(id.to_owned(), base.to_owned());

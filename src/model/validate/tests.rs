@@ -367,6 +367,28 @@ fn a_number_bound_with_more_decimals_than_allowed_is_rejected() {
 }
 
 #[test]
+fn number_bounds_beyond_a_trillion_are_rejected() {
+    let mut v = base();
+    set(&mut v, "/items/3/min", json!(-1e308));
+    set(&mut v, "/items/3/max", json!(1e13));
+    assert_problem(v.clone(), "/items/3/min", "between -1e12 and 1e12");
+    assert_problem(v, "/items/3/max", "between -1e12 and 1e12");
+    let mut v = base();
+    set(&mut v, "/items/3/max", json!(1e12));
+    assert!(questionnaire_from_value(v).is_ok());
+}
+
+#[test]
+fn a_very_long_version_is_reported_briefly() {
+    let mut v = base();
+    v["version"] = json!("9".repeat(100_000));
+    let problems = questionnaire_from_value(v).unwrap_err();
+    let text = problems[0].to_string();
+    assert!(text.starts_with("/version: `9999"), "{text}");
+    assert!(text.len() < 300, "{} bytes", text.len());
+}
+
+#[test]
 fn more_than_six_decimals_are_rejected() {
     let mut v = base();
     v["items"][3]["decimals"] = json!(9);
