@@ -55,5 +55,15 @@ pub fn parse(bytes: &[u8]) -> Result<AnswersFile, Vec<Problem>> {
         }
     }
     // Values are checked later, item by item; a shape error here names only the place.
-    deserialize_at_with::<AnswersFile>(&value, "", true).map_err(|p| vec![p])
+    let file = deserialize_at_with::<AnswersFile>(&value, "", true).map_err(|p| vec![p])?;
+    if let Some(r) = &file.reference
+        && !super::invitation::is_reference(r)
+    {
+        // Not quoted: a reference that is not a code may well be a name.
+        return Err(vec![Problem::at(
+            "/reference",
+            "a reference must be 1 to 64 letters, digits, `-` or `_` (a code, never a name)",
+        )]);
+    }
+    Ok(file)
 }
