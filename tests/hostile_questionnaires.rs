@@ -240,6 +240,12 @@ hostile! {
     a_very_long_language_is_refused => mutated(|q| q["language"] = json!("e".repeat(100_000)));
     a_very_long_format_is_refused =>
         mutated(|q| q["format"] = json!(format!("confide.questionnaire/{}", "9".repeat(100_000))));
+    a_very_long_band_id_out_of_order_is_refused => mutated(|q| {
+        q["scales"][0]["bands"][1]["id"] = json!("b".repeat(100_000));
+        q["scales"][0]["bands"][1]["max"] = json!(0);
+    });
+    a_very_long_operator_is_refused =>
+        mutated(|q| q["items"][5]["enable_when"]["all"][0]["op"] = json!("<".repeat(100_000)));
     a_version_with_an_escape_is_refused => mutated(|q| q["version"] = json!("1.0.0\u{1b}[2J"));
 
     // Text.

@@ -138,7 +138,8 @@ impl Validator<'_> {
             }
         };
         for problem in check_clause(path, clause, &target) {
-            self.problems.push(problem);
+            let path = problem.path().unwrap_or("").to_owned();
+            self.problem(path, problem.message);
         }
     }
 

@@ -69,6 +69,9 @@ pub(crate) struct Validator<'a> {
 
 impl Validator<'_> {
     pub fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        // Messages quote ids and values from the file in backticks; a hostile file can make
+        // those as long as it likes, so each is cut (ids that could be valid are never cut).
+        let message = super::load::shorten_quoted(&message.into(), 70);
         self.problems.push(Problem::at(path, message));
     }
 
