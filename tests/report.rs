@@ -380,7 +380,7 @@ fn csv_has_a_row_per_session_a_column_per_scale_and_no_formulas() {
     assert_eq!(lines.len(), 2);
     assert_eq!(
         lines[0],
-        "file,session,created,reference,urgent,flags,context.strain,context.strain.band,pain.pain,pain.pain.band"
+        "file,session,created,reference,urgent,flags,context.strain,context.strain.band,pain.pain,pain.pain.band,other_scores"
     );
     assert!(lines[1].starts_with("'+evil.age,aaaaaaaa-"), "{}", lines[1]);
     assert!(
@@ -475,19 +475,49 @@ fn fhir_samples_are_written_for_external_validation() {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fhir-samples");
     std::fs::create_dir_all(&dir).unwrap();
     let mut inputs = Vec::new();
-    for (i, profile) in ["no-activity", "unsafe-communication", "frequent-severe-pain", "everything-fine", "desire-difference"]
-        .iter()
-        .enumerate()
+    for (i, profile) in [
+        "no-activity",
+        "unsafe-communication",
+        "frequent-severe-pain",
+        "everything-fine",
+        "desire-difference",
+    ]
+    .iter()
+    .enumerate()
     {
-        let text = std::fs::read_to_string(format!("tests/fixtures/profiles/{profile}.json")).unwrap();
+        let text =
+            std::fs::read_to_string(format!("tests/fixtures/profiles/{profile}.json")).unwrap();
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let r = session(&c, v["answers"].clone(), &format!("dddddddd-0000-4000-8000-00000000000{i}"), "2026-11-01T09:00:00Z", Some("F-1"));
-        let rep = report(vec![Input { file: None, response: r.clone() }], vec![]);
+        let r = session(
+            &c,
+            v["answers"].clone(),
+            &format!("dddddddd-0000-4000-8000-00000000000{i}"),
+            "2026-11-01T09:00:00Z",
+            Some("F-1"),
+        );
+        let rep = report(
+            vec![Input {
+                file: None,
+                response: r.clone(),
+            }],
+            vec![],
+        );
         let path = dir.join(format!("{profile}.json"));
-        std::fs::write(&path, serde_json::to_vec_pretty(&fhir::bundle(&rep)).unwrap()).unwrap();
-        inputs.push(Input { file: Some(format!("{profile}.age")), response: r });
+        std::fs::write(
+            &path,
+            serde_json::to_vec_pretty(&fhir::bundle(&rep)).unwrap(),
+        )
+        .unwrap();
+        inputs.push(Input {
+            file: Some(format!("{profile}.age")),
+            response: r,
+        });
     }
     let rep = report(inputs, vec![]);
-    std::fs::write(dir.join("all.json"), serde_json::to_vec_pretty(&fhir::bundle(&rep)).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("all.json"),
+        serde_json::to_vec_pretty(&fhir::bundle(&rep)).unwrap(),
+    )
+    .unwrap();
     assert!(dir.join("all.json").exists());
 }

@@ -18,14 +18,21 @@ fn summary(profile: &str) -> String {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(!text.contains('\u{1b}'), "no colour in a pipe");
-    assert!(text.lines().all(|l| l.chars().count() <= 80), "wrapped to 80 columns");
+    assert!(
+        text.lines().all(|l| l.chars().count() <= 80),
+        "wrapped to 80 columns"
+    );
     text
 }
 
 /// The flags in the order shown, as (level, first words).
 fn flags(text: &str) -> Vec<String> {
     text.lines()
-        .filter(|l| ["Urgent:", "See a clinician:", "Suggestion:", "Note:"].iter().any(|p| l.starts_with(p)))
+        .filter(|l| {
+            ["Urgent:", "See a clinician:", "Suggestion:", "Note:"]
+                .iter()
+                .any(|p| l.starts_with(p))
+        })
         .map(|l| l.split(':').next().unwrap_or_default().to_string())
         .collect()
 }
@@ -36,9 +43,15 @@ fn flat(text: &str) -> String {
 
 fn assert_common(text: &str) {
     let f = flat(text);
-    assert!(f.contains("not a validated clinical instrument"), "provenance line");
+    assert!(
+        f.contains("not a validated clinical instrument"),
+        "provenance line"
+    );
     for word in ["disorder", "dysfunction", "you have a", "diagnosis of"] {
-        assert!(!f.to_lowercase().contains(word), "no diagnosis words: {word}");
+        assert!(
+            !f.to_lowercase().contains(word),
+            "no diagnosis words: {word}"
+        );
     }
     assert!(!text.contains('!'), "no exclamation marks");
 }
@@ -69,10 +82,17 @@ fn asexual_and_content() {
 fn low_desire_and_very_bothered() {
     let text = summary("low-desire-very-bothered");
     assert_common(&text);
-    assert_eq!(flags(&text), ["See a clinician", "See a clinician", "Suggestion"]);
+    assert_eq!(
+        flags(&text),
+        ["See a clinician", "See a clinician", "Suggestion"]
+    );
     let f = flat(&text);
-    assert!(f.contains("Desire: Rarely present. Your answers suggest desire came up rarely, and this bothers you."));
-    assert!(f.contains("look for causes such as hormones, health conditions, low mood or medicines"));
+    assert!(f.contains(
+        "Desire: Rarely present. Your answers suggest desire came up rarely, and this bothers you."
+    ));
+    assert!(
+        f.contains("look for causes such as hormones, health conditions, low mood or medicines")
+    );
     insta::assert_snapshot!(text);
 }
 
@@ -80,7 +100,10 @@ fn low_desire_and_very_bothered() {
 fn desire_difference_with_a_partner() {
     let text = summary("desire-difference");
     assert_common(&text);
-    assert_eq!(flags(&text), ["See a clinician", "Suggestion", "Suggestion"]);
+    assert_eq!(
+        flags(&text),
+        ["See a clinician", "Suggestion", "Suggestion"]
+    );
     let f = flat(&text);
     assert!(f.contains("A difference in desire is causing tension between you and your partner."));
     assert!(f.contains("Talking about sex: Sometimes hard."));
@@ -91,7 +114,10 @@ fn desire_difference_with_a_partner() {
 fn high_performance_anxiety() {
     let text = summary("performance-anxiety");
     assert_common(&text);
-    assert_eq!(flags(&text), ["See a clinician", "See a clinician", "Note", "Note"]);
+    assert_eq!(
+        flags(&text),
+        ["See a clinician", "See a clinician", "Note", "Note"]
+    );
     let f = flat(&text);
     assert!(f.contains("Worry about sex: Often in the way."));
     assert!(f.contains("move attention from performance to sensation"));
@@ -103,7 +129,10 @@ fn frequent_severe_pain_always_points_to_a_medical_assessment() {
     let text = summary("frequent-severe-pain");
     assert_common(&text);
     let fl = flags(&text);
-    assert!(fl.iter().filter(|l| *l == "See a clinician").count() >= 2, "{fl:?}");
+    assert!(
+        fl.iter().filter(|l| *l == "See a clinician").count() >= 2,
+        "{fl:?}"
+    );
     assert!(!fl.contains(&"Urgent".to_string()));
     let f = flat(&text);
     assert!(f.contains("deserves a medical assessment"));
@@ -118,13 +147,27 @@ fn communication_difficulty_with_feeling_unsafe_shows_urgent_flags_first_with_re
     assert_common(&text);
     let fl = flags(&text);
     assert_eq!(&fl[..4], ["Urgent", "Urgent", "Urgent", "Urgent"], "{fl:?}");
-    let first_heading = text.lines().filter(|l| !l.is_empty()).nth(2).unwrap_or_default();
+    let first_heading = text
+        .lines()
+        .filter(|l| !l.is_empty())
+        .nth(2)
+        .unwrap_or_default();
     assert_eq!(first_heading, "Please read this first");
     let f = flat(&text);
     let resources = f.find("Support you can reach now").unwrap();
     let situation = f.find("Your situation -").unwrap();
-    assert!(resources < situation, "resources come before the questionnaires");
-    for contact in ["988", "1-800-799-7233", "1-800-656-4673", "116 123", "findahelpline.com", "local emergency number"] {
+    assert!(
+        resources < situation,
+        "resources come before the questionnaires"
+    );
+    for contact in [
+        "988",
+        "1-800-799-7233",
+        "1-800-656-4673",
+        "116 123",
+        "findahelpline.com",
+        "local emergency number",
+    ] {
         assert!(f.contains(contact), "{contact}");
     }
     insta::assert_snapshot!(text);
