@@ -2,6 +2,7 @@
 //! error), the colour decision, sanitising untrusted text and wrapping.
 
 pub mod sanitize;
+pub mod secret;
 pub mod style;
 
 use std::io::{self, IsTerminal, Write};
