@@ -17,7 +17,7 @@
 use age::secrecy::SecretString;
 
 use super::Settings;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::response::Response;
 use crate::store::crypto::Identities;
 use crate::store::draft::Draft;
@@ -40,17 +40,26 @@ impl Access {
         })
     }
 
-    /// Checks, before any question is asked, that a finished session can be saved.
+    /// Checks, before any question is asked, that a finished session can be saved: the
+    /// data folder can be written, and either `recipient.txt` is usable or a new passphrase
+    /// can be obtained to create the key. Every failure is a usage error (exit 2) with a
+    /// hint, except a damaged `recipient.txt` (exit 4).
     pub fn check_can_save(&self) -> Result<()> {
-        if !self.vault.can_encrypt() {
+        if self.vault.can_encrypt() {
+            self.vault.recipients()?;
+        } else {
             if self.vault.has_identity() {
                 // recipient.txt lost: `vault.recipients()` says how to restore it.
                 self.vault.recipients()?;
             }
             self.passphrases
-                .check_available("protect the key that encrypts your answers")?;
+                .check_readable("protect the key that encrypts your answers")?;
         }
-        self.vault.prepare_dir(SESSIONS_DIR)?;
+        self.vault.prepare_dir(SESSIONS_DIR).map_err(|e| {
+            Error::usage(format!("your answers could not be saved: {}", e.message)).with_hint(
+                "choose a folder you can write to with --data-dir DIR (or CONFIDE_DATA_DIR), or answer with --no-save",
+            )
+        })?;
         Ok(())
     }
 
@@ -103,5 +112,86 @@ impl Access {
             ));
         }
         Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Kind;
+    use crate::model::response::{RESPONSE_FORMAT, Tool};
+
+    fn access(dir: &std::path::Path, pass_file: Option<std::path::PathBuf>) -> Access {
+        Access {
+            vault: Vault::at(dir),
+            passphrases: Passphrases::new(pass_file),
+        }
+    }
+
+    fn response() -> Response {
+        Response {
+            format: RESPONSE_FORMAT.into(),
+            id: uuid::Uuid::new_v4().to_string(),
+            created: "2026-11-25T08:15:00Z".into(),
+            tool: Tool {
+                name: "confide".into(),
+                version: "0.1.0".into(),
+            },
+            reference: None,
+            language: "en".into(),
+            questionnaires: vec![],
+        }
+    }
+
+    #[test]
+    fn the_check_before_questions_reads_the_passphrase_file_and_tries_the_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("no-such-file");
+        let e = access(&tmp.path().join("data"), Some(missing))
+            .check_can_save()
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Usage);
+        assert!(
+            e.message.starts_with("cannot read passphrase file"),
+            "{}",
+            e.message
+        );
+
+        let pass = tmp.path().join("pass");
+        std::fs::write(&pass, "a passphrase\n").unwrap();
+        access(&tmp.path().join("data"), Some(pass.clone()))
+            .check_can_save()
+            .unwrap();
+        assert!(tmp.path().join("data/sessions").is_dir());
+
+        let blocked = tmp.path().join("a-file");
+        std::fs::write(&blocked, "").unwrap();
+        let e = access(&blocked, Some(pass)).check_can_save().unwrap_err();
+        assert_eq!(e.kind, Kind::Usage);
+        assert!(
+            e.message.starts_with("your answers could not be saved: "),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.unwrap().contains("--data-dir"));
+    }
+
+    #[test]
+    fn the_first_save_creates_the_key_and_later_saves_need_no_passphrase() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pass = tmp.path().join("pass");
+        std::fs::write(&pass, "a passphrase\n").unwrap();
+        let data = tmp.path().join("data");
+        let first = access(&data, Some(pass.clone()))
+            .save_session(&response())
+            .unwrap();
+        assert!(first.path.exists());
+        assert!(data.join("identity.age").exists());
+        std::fs::remove_file(&pass).unwrap();
+        let a = access(&data, Some(pass));
+        a.check_can_save().unwrap();
+        let second = a.save_session(&response()).unwrap();
+        assert_ne!(first.id, second.id);
+        assert_eq!(a.vault.list_sessions().unwrap().len(), 2);
     }
 }

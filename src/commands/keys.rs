@@ -25,7 +25,6 @@ fn init(access: &Access) -> Result<()> {
             ),
         );
     }
-    access.passphrases.check_available("protect your new key")?;
     let passphrase = access.passphrases.new_passphrase("protect your new key")?;
     let recipient = vault.create_identity(&passphrase)?;
     drop(passphrase);

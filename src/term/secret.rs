@@ -71,6 +71,17 @@ impl Passphrases {
         }
     }
 
+    /// Like `check_available`, and a file or variable is also read now, so a missing or
+    /// empty one is reported before any question is asked rather than after.
+    pub fn check_readable(&self, purpose: &str) -> Result<()> {
+        match self.source() {
+            Source::File(f) => from_file(&f).map(drop),
+            Source::Env => from_env().map(drop),
+            Source::Terminal => Ok(()),
+            Source::Unavailable => Err(unavailable(purpose)),
+        }
+    }
+
     /// The passphrase of an existing key. `prompt` is shown on the terminal.
     pub fn existing(&self, prompt: &str, purpose: &str) -> Result<SecretString> {
         match self.source() {
@@ -171,12 +182,20 @@ fn from_env() -> Result<SecretString> {
 
 /// The first line of a passphrase file, without its line ending.
 fn from_file(path: &Path) -> Result<SecretString> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::io("cannot read passphrase file", path, &e))?;
+    // A passphrase file that cannot be read is a bad option value: exit 2.
+    let unreadable = |e: std::io::Error| {
+        Error::usage(format!(
+            "cannot read passphrase file {}: {}",
+            path.display(),
+            crate::error::describe_io(&e)
+        ))
+        .with_hint("check --passphrase-file (or CONFIDE_PASSPHRASE_FILE)")
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
     let mut buf = Zeroizing::new(Vec::new());
     file.take(MAX_PASSPHRASE_FILE)
         .read_to_end(&mut buf)
-        .map_err(|e| Error::io("cannot read passphrase file", path, &e))?;
+        .map_err(unreadable)?;
     first_line(&buf).ok_or_else(|| {
         Error::usage(format!(
             "passphrase file {} is empty or not text",
