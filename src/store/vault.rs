@@ -129,9 +129,13 @@ impl Vault {
             return Err(self.no_recipient());
         }
         let mut r = Recipients::new();
-        r.add_file(&path).map_err(|e| Error {
-            kind: crate::error::Kind::Damaged,
-            ..e
+        // Bad content in our own file is damage (exit 4), not a usage error.
+        r.add_file(&path).map_err(|e| match e.kind {
+            crate::error::Kind::Usage => Error {
+                kind: crate::error::Kind::Damaged,
+                ..e
+            },
+            _ => e,
         })?;
         Ok(r)
     }
