@@ -3,6 +3,7 @@ use std::sync::OnceLock;
 
 use super::*;
 use crate::error::Kind;
+use age::x25519;
 
 fn file() -> PathBuf {
     PathBuf::from("sessions/20261125T081500Z-1a2b3c4d.age")
