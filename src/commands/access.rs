@@ -23,7 +23,10 @@ use crate::store::crypto::Identities;
 use crate::store::draft::Draft;
 use crate::store::sessions::SavedSession;
 use crate::store::vault::{SESSIONS_DIR, Vault};
-use crate::term::{self, secret::Passphrases};
+use crate::term::{
+    self,
+    secret::{Passphrases, Source},
+};
 
 /// The vault and the passphrase sources of one command.
 #[derive(Debug, Clone)]
@@ -72,10 +75,12 @@ impl Access {
         if self.vault.has_identity() {
             self.vault.recipients()?;
         }
-        term::eprintln(&format!(
-            "confide keeps your answers encrypted in {}.\nChoose a passphrase to protect them. Without it, saved sessions cannot be opened again.",
-            self.vault.dir().display()
-        ));
+        if self.passphrases.source() == Source::Terminal {
+            term::eprintln(&format!(
+                "confide keeps your answers encrypted in {}.\nChoose a passphrase to protect them. Without it, saved sessions cannot be opened again.",
+                self.vault.dir().display()
+            ));
+        }
         let passphrase = self
             .passphrases
             .new_passphrase("protect the key that encrypts your answers")?;

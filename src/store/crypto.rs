@@ -32,12 +32,12 @@
 //!
 //! Plaintext only ever lives in `Zeroizing` buffers; no message here quotes file contents.
 
-use std::io::{BufRead, Read, Write};
-use std::path::Path;
-
 mod keys;
 
 pub use keys::{Identities, Recipients, new_identity_file, parse_identities, parse_recipient};
+
+use std::io::{BufRead, Read, Write};
+use std::path::Path;
 
 use age::armor::{ArmoredReader, ArmoredWriter, Format};
 use age::secrecy::SecretString;
@@ -56,7 +56,7 @@ pub const MAX_WORK_FACTOR: u8 = 22;
 /// Largest age file read into memory (sessions, intakes, identity files).
 pub const MAX_FILE_BYTES: usize = 16 << 20;
 
-/// Where an age file stops being readable text.
+/// How an age file begins: ASCII-armored, or binary.
 const ARMOR_BEGIN: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
 const AGE_MAGIC: &str = "age-encryption.org/";
 
