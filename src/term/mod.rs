@@ -1,5 +1,6 @@
-//! Everything about the terminal except prompts: writing output (a closed pipe is not an
-//! error), the colour decision, sanitising untrusted text and wrapping.
+//! Everything about the terminal except the interview's prompts: writing output (a closed
+//! pipe is not an error), passphrase input, the colour decision, sanitising untrusted text
+//! and wrapping.
 
 pub mod sanitize;
 pub mod secret;
