@@ -3,9 +3,14 @@
 //! Arguments go through two stages: clap's types (`cli`), then `Settings`, a checked plain
 //! configuration built before any side effect.
 
+pub mod access;
+mod delete;
+mod history;
+mod keys;
 mod list;
 mod schema;
 mod shell;
+mod show;
 mod take;
 mod validate;
 
@@ -96,10 +101,10 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::List { format, .. }) => list::run(&settings, format),
         Some(Command::Validate { files, .. }) => validate::run(&settings, &files),
         Some(Command::Schema) => schema::run(),
-        Some(Command::History { .. }) => Err(Error::not_available("history")),
-        Some(Command::Show { .. }) => Err(Error::not_available("show")),
-        Some(Command::Delete { .. }) => Err(Error::not_available("delete")),
-        Some(Command::Keys { .. }) => Err(Error::not_available("keys")),
+        Some(Command::History { format, .. }) => history::run(&settings, format),
+        Some(Command::Show { id, format, .. }) => show::run(&settings, id.as_deref(), format),
+        Some(Command::Delete { id, yes }) => delete::run(&settings, &id, yes),
+        Some(Command::Keys { command }) => keys::run(&settings, &command),
         Some(Command::Invite(_)) => Err(Error::not_available("invite")),
         Some(Command::Report(_)) => Err(Error::not_available("report")),
         Some(Command::Completions { shell }) => shell::completions(shell),
