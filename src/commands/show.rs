@@ -7,7 +7,8 @@ use super::access::Access;
 use crate::cli::ShowFormat;
 use crate::error::{Error, Result};
 use crate::model::response::Response;
-use crate::term;
+use crate::report::{clinician, resources, summary};
+use crate::term::{self, sanitize};
 
 pub fn run(settings: &Settings, id: Option<&str>, format: ShowFormat) -> Result<()> {
     let access = Access::new(settings)?;
@@ -28,9 +29,9 @@ type Render = fn(&Response, &Settings) -> Result<String>;
 fn renderer(format: ShowFormat) -> Result<Render> {
     match format {
         ShowFormat::Json => Ok(json),
-        ShowFormat::Text => Err(Error::not_available("show --format text")),
-        ShowFormat::Markdown => Err(Error::not_available("show --format markdown")),
-        ShowFormat::Fhir => Err(Error::not_available("show --format fhir")),
+        ShowFormat::Text => Ok(text),
+        ShowFormat::Markdown => Ok(markdown),
+        ShowFormat::Fhir => Ok(fhir),
     }
 }
 
@@ -38,6 +39,76 @@ fn renderer(format: ShowFormat) -> Result<Render> {
 fn json(record: &Response, _: &Settings) -> Result<String> {
     let mut s = serde_json::to_string_pretty(record)
         .map_err(|_| Error::failure("cannot encode the record"))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// The client summary, scored again from the saved answers.
+fn summary(record: &Response, settings: &Settings, markdown: bool) -> Result<String> {
+    let catalog = settings.catalog()?;
+    let resources = resources::load(settings.config_dir.as_deref());
+    let rescored = summary::rescore(record, &catalog);
+    let parts: Vec<summary::Part> = rescored
+        .parts
+        .iter()
+        .map(|(q, s, taken)| summary::Part {
+            q,
+            scored: s,
+            taken: *taken,
+        })
+        .collect();
+    let opts = summary::Options {
+        lang: &settings.lang,
+        width: term::width(),
+        style: settings.style,
+        resources: &resources,
+    };
+    let head = format!(
+        "Session {} of {}{}\n",
+        sanitize::line(&record.id),
+        sanitize::line(&record.created),
+        record
+            .reference
+            .as_deref()
+            .map(|r| format!(", reference {}", sanitize::line(r)))
+            .unwrap_or_default()
+    );
+    let mut out = if markdown {
+        format!("{}\n{}", head, summary::render_markdown(&parts, &opts))
+    } else {
+        format!("{}\n{}", head, summary::render_text(&parts, &opts))
+    };
+    if let Some(note) = summary::missing_note(&rescored.missing) {
+        out.push('\n');
+        out.push_str(&textwrap::fill(&note, opts.width));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn text(record: &Response, settings: &Settings) -> Result<String> {
+    summary(record, settings, false)
+}
+
+fn markdown(record: &Response, settings: &Settings) -> Result<String> {
+    summary(record, settings, true)
+}
+
+/// The session as a FHIR R4 Bundle of QuestionnaireResponse resources.
+fn fhir(record: &Response, settings: &Settings) -> Result<String> {
+    let catalog = settings.catalog()?;
+    let report = clinician::build(
+        &[clinician::Input {
+            file: None,
+            response: record.clone(),
+        }],
+        Vec::new(),
+        &catalog,
+        &settings.lang,
+        crate::store::vault::now_rfc3339(),
+    );
+    let mut s = serde_json::to_string_pretty(&crate::report::fhir::bundle(&report))
+        .map_err(|_| Error::failure("cannot encode the bundle"))?;
     s.push('\n');
     Ok(s)
 }

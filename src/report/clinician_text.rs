@@ -3,13 +3,12 @@
 use super::clinician::{
     CLINICAL_NOTE, DefinitionCheck, QuestionnaireReport, Report, ScaleEntry, SessionReport, short,
 };
-use crate::model::answer::number_json;
 use crate::model::response::AnswerStatus;
 use crate::term::sanitize;
 use crate::term::style::Style;
 
 fn num(v: f64) -> String {
-    number_json(v).to_string()
+    crate::model::range::display(v, 1)
 }
 
 fn level_label(level: &str) -> String {

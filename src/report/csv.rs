@@ -2,7 +2,6 @@
 //! a spreadsheet (cells that a spreadsheet would read as a formula are neutralised).
 
 use super::clinician::{Report, SessionReport};
-use crate::model::answer::number_json;
 
 /// Quotes a cell for CSV and neutralises formula triggers (`=`, `+`, `-`, `@`, tab, CR) by
 /// prefixing a single quote, as OWASP recommends.
@@ -28,7 +27,8 @@ pub fn cell(s: &str) -> String {
 
 /// A number cell: plain, never neutralised (a negative number stays a number).
 fn number(v: Option<f64>) -> String {
-    v.map(|v| number_json(v).to_string()).unwrap_or_default()
+    v.map(|v| crate::model::range::display(v, 2))
+        .unwrap_or_default()
 }
 
 /// The scale columns for every questionnaire of a catalog, in catalog order.

@@ -86,6 +86,16 @@ impl Recipients {
         self.list.len()
     }
 
+    /// Adds every recipient of `other` not already present.
+    pub fn extend(&mut self, other: Recipients) {
+        for (name, r) in other.names.into_iter().zip(other.list) {
+            if !self.names.contains(&name) {
+                self.names.push(name);
+                self.list.push(r);
+            }
+        }
+    }
+
     /// The recipients as `age1...` text, in the order they were added.
     pub fn names(&self) -> &[String] {
         &self.names
