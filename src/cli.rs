@@ -22,7 +22,7 @@ confide works offline and never uses the network.";
 /// touches the disk, and prints a calm, non-diagnostic summary. A bare `confide` runs
 /// `confide take`.
 #[derive(Debug, Parser)]
-#[command(name = "confide", version, after_help = EXIT_CODES, args_conflicts_with_subcommands = true)]
+#[command(name = "confide", version, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -32,7 +32,7 @@ pub struct Cli {
 
     /// Options of `take`, for a bare `confide`.
     #[command(flatten)]
-    pub take: TakeArgs,
+    pub take: TakeOptions,
 }
 
 /// Options that every command accepts.
@@ -62,7 +62,7 @@ pub struct GlobalArgs {
 
 /// Where custom questionnaires come from. Accepted before the command and by every command
 /// that reads questionnaires (`invite` uses `--questionnaires` for ids instead).
-#[derive(Debug, Default, Clone, Args)]
+#[derive(Debug, Default, Clone, PartialEq, Args)]
 pub struct CatalogArgs {
     /// A folder of custom questionnaires (*.json); may be repeated
     #[arg(long = "questionnaires", value_name = "DIR")]
@@ -146,6 +146,13 @@ pub struct TakeArgs {
     #[arg(value_name = "QUESTIONNAIRE_ID")]
     pub ids: Vec<String>,
 
+    #[command(flatten)]
+    pub options: TakeOptions,
+}
+
+/// The options of `take`, also accepted by a bare `confide`.
+#[derive(Debug, Default, Clone, PartialEq, Args)]
+pub struct TakeOptions {
     /// Line-based prompts for screen readers and pipes (automatic when stdin is not a terminal)
     #[arg(long)]
     pub plain: bool,

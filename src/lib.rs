@@ -20,6 +20,7 @@ use clap::Parser;
 
 /// Runs confide with the process arguments and returns the exit code.
 pub fn run() -> i32 {
+    disable_core_dumps();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -35,6 +36,13 @@ pub fn run() -> i32 {
             e.exit_code()
         }
     }
+}
+
+/// A crash must not write answers or keys to a core file. Failure to set the limit is not
+/// fatal (some sandboxes forbid it), but the limit is always tried first.
+fn disable_core_dumps() {
+    #[cfg(unix)]
+    let _ = rlimit::setrlimit(rlimit::Resource::CORE, 0, 0);
 }
 
 /// Prints an error as `confide: error: ...` and an optional `confide: hint: ...`.

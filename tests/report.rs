@@ -380,7 +380,7 @@ fn csv_has_a_row_per_session_a_column_per_scale_and_no_formulas() {
     assert_eq!(lines.len(), 2);
     assert_eq!(
         lines[0],
-        "file,session,created,reference,urgent,flags,context.strain,context.strain.band,pain.pain,pain.pain.band"
+        "file,session,created,reference,urgent,flags,context.strain,context.strain.band,pain.pain,pain.pain.band,other_scores"
     );
     assert!(lines[1].starts_with("'+evil.age,aaaaaaaa-"), "{}", lines[1]);
     assert!(

@@ -3,9 +3,16 @@
 //! Arguments go through two stages: clap's types (`cli`), then `Settings`, a checked plain
 //! configuration built before any side effect.
 
+pub mod access;
+mod delete;
+mod history;
+mod invite;
+mod keys;
 mod list;
+mod report;
 mod schema;
 mod shell;
+mod show;
 mod take;
 mod validate;
 
@@ -32,9 +39,8 @@ pub struct Settings {
 impl Settings {
     fn from_cli(cli: &Cli) -> Result<Settings> {
         let g = &cli.global;
-        let catalog = match &cli.command {
-            None => Some(&cli.take.catalog),
-            Some(Command::Take(t)) => Some(&t.catalog),
+        let sub_catalog = match &cli.command {
+            Some(Command::Take(t)) => Some(&t.options.catalog),
             Some(Command::List { catalog, .. })
             | Some(Command::Validate { catalog, .. })
             | Some(Command::History { catalog, .. })
@@ -42,6 +48,21 @@ impl Settings {
             Some(Command::Report(r)) => Some(&r.catalog),
             _ => None,
         };
+        if cli.command.is_some() {
+            // Options of `take` given before another command are a mistake, not ignored.
+            let mut top = cli.take.clone();
+            top.catalog = Default::default();
+            if top != Default::default() {
+                return Err(
+                    Error::usage("options of `take` were given before another command")
+                        .with_hint("write them after `take`, as in `confide take --plain`"),
+                );
+            }
+        }
+        let mut questionnaire_dirs = cli.take.catalog.questionnaire_dirs.clone();
+        if let Some(c) = sub_catalog {
+            questionnaire_dirs.extend(c.questionnaire_dirs.iter().cloned());
+        }
         let lang = match &g.lang {
             Some(l) if is_language_tag(l) => l.clone(),
             Some(l) => {
@@ -58,9 +79,7 @@ impl Settings {
         Ok(Settings {
             lang,
             style: Style::decide(mode),
-            questionnaire_dirs: catalog
-                .map(|c| c.questionnaire_dirs.clone())
-                .unwrap_or_default(),
+            questionnaire_dirs,
             config_dir: store::paths::config_dir(),
             data_dir: g.data_dir.clone(),
             passphrase_file: g.passphrase_file.clone(),
@@ -91,17 +110,17 @@ fn locale_language() -> Option<String> {
 pub fn dispatch(cli: Cli) -> Result<()> {
     let settings = Settings::from_cli(&cli)?;
     match cli.command {
-        None => take::run(&settings, &cli.take),
-        Some(Command::Take(ref args)) => take::run(&settings, args),
+        None => take::run(&settings, &[], &cli.take),
+        Some(Command::Take(ref args)) => take::run(&settings, &args.ids, &args.options),
         Some(Command::List { format, .. }) => list::run(&settings, format),
         Some(Command::Validate { files, .. }) => validate::run(&settings, &files),
         Some(Command::Schema) => schema::run(),
-        Some(Command::History { .. }) => Err(Error::not_available("history")),
-        Some(Command::Show { .. }) => Err(Error::not_available("show")),
-        Some(Command::Delete { .. }) => Err(Error::not_available("delete")),
-        Some(Command::Keys { .. }) => Err(Error::not_available("keys")),
-        Some(Command::Invite(_)) => Err(Error::not_available("invite")),
-        Some(Command::Report(_)) => Err(Error::not_available("report")),
+        Some(Command::History { format, .. }) => history::run(&settings, format),
+        Some(Command::Show { id, format, .. }) => show::run(&settings, id.as_deref(), format),
+        Some(Command::Delete { id, yes }) => delete::run(&settings, &id, yes),
+        Some(Command::Keys { command }) => keys::run(&settings, &command),
+        Some(Command::Invite(ref args)) => invite::run(&settings, args),
+        Some(Command::Report(ref args)) => report::run(&settings, args),
         Some(Command::Completions { shell }) => shell::completions(shell),
         Some(Command::Man) => shell::man(),
     }

@@ -96,3 +96,26 @@ pub fn round(v: f64) -> f64 {
 pub fn is_whole(v: f64) -> bool {
     v.is_finite() && v.fract() == 0.0
 }
+
+/// A score for people to read: at most `decimals` places, no trailing zeros (`28.6`, `15`).
+pub fn display(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display;
+
+    #[test]
+    fn scores_are_shown_with_few_decimals_and_no_trailing_zeros() {
+        assert_eq!(display(28.571429, 1), "28.6");
+        assert_eq!(display(15.0, 1), "15");
+        assert_eq!(display(0.25, 2), "0.25");
+        assert_eq!(display(-1.5, 1), "-1.5");
+    }
+}

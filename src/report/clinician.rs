@@ -147,7 +147,8 @@ pub struct Input {
     pub response: Response,
 }
 
-/// Builds the report. `generated` is the time to put in it (RFC 3339).
+/// Builds the whole report in memory (for a few sessions; `confide report` streams with
+/// `session`, `point` and `group` instead). Sessions stay in the order given.
 pub fn build(
     inputs: &[Input],
     failures: Vec<Failure>,
@@ -155,11 +156,8 @@ pub fn build(
     lang: &str,
     generated: String,
 ) -> Report {
-    let mut sessions: Vec<SessionReport> =
-        inputs.iter().map(|i| session(i, catalog, lang)).collect();
-    sessions
-        .sort_by(|a, b| (&a.reference, &a.created, &a.id).cmp(&(&b.reference, &b.created, &b.id)));
-    let summary = group(&sessions);
+    let sessions: Vec<SessionReport> = inputs.iter().map(|i| session(i, catalog, lang)).collect();
+    let summary = group(sessions.iter().map(point).collect());
     Report {
         format: REPORT_FORMAT,
         generated,
@@ -173,7 +171,8 @@ pub fn build(
     }
 }
 
-fn session(input: &Input, catalog: &Catalog, lang: &str) -> SessionReport {
+/// The report of one session.
+pub fn session(input: &Input, catalog: &Catalog, lang: &str) -> SessionReport {
     let r = &input.response;
     let mut done: Vec<Scored> = Vec::new();
     let mut questionnaires = Vec::new();
@@ -389,11 +388,24 @@ fn plain_value(v: &Value) -> String {
     }
 }
 
-/// Groups sessions by reference (oldest first) with change since the previous intake.
-fn group(sessions: &[SessionReport]) -> Vec<ReferenceGroup> {
-    let mut groups: Vec<ReferenceGroup> = Vec::new();
-    for s in sessions {
-        let scores: BTreeMap<String, Option<f64>> = s
+/// What the summary table needs of one session: its reference and scores.
+#[derive(Debug, Clone)]
+pub struct Point {
+    pub reference: Option<String>,
+    pub id: String,
+    pub created: String,
+    pub file: Option<String>,
+    pub scores: BTreeMap<String, Option<f64>>,
+}
+
+/// The summary point of a session.
+pub fn point(s: &SessionReport) -> Point {
+    Point {
+        reference: s.reference.clone(),
+        id: s.id.clone(),
+        created: s.created.clone(),
+        file: s.file.clone(),
+        scores: s
             .questionnaires
             .iter()
             .flat_map(|q| {
@@ -401,19 +413,35 @@ fn group(sessions: &[SessionReport]) -> Vec<ReferenceGroup> {
                     .iter()
                     .map(move |sc| (format!("{}.{}", q.id, sc.id), sc.value))
             })
-            .collect();
-        let group = match groups.iter_mut().find(|g| g.reference == s.reference) {
-            Some(g) => g,
-            None => {
-                groups.push(ReferenceGroup {
-                    reference: s.reference.clone(),
-                    sessions: Vec::new(),
-                });
-                groups.last_mut().expect("just pushed")
-            }
+            .collect(),
+    }
+}
+
+/// Groups sessions by reference (sessions without one last), oldest first within a group,
+/// with the change of each score since the previous intake of the same reference.
+pub fn group(mut points: Vec<Point>) -> Vec<ReferenceGroup> {
+    points.sort_by(|a, b| {
+        (a.reference.is_none(), &a.reference, &a.created, &a.id).cmp(&(
+            b.reference.is_none(),
+            &b.reference,
+            &b.created,
+            &b.id,
+        ))
+    });
+    let mut groups: Vec<ReferenceGroup> = Vec::new();
+    for p in points {
+        if groups.last().is_none_or(|g| g.reference != p.reference) {
+            groups.push(ReferenceGroup {
+                reference: p.reference.clone(),
+                sessions: Vec::new(),
+            });
+        }
+        let Some(group) = groups.last_mut() else {
+            continue;
         };
         let change = match group.sessions.last() {
-            Some(prev) => scores
+            Some(prev) => p
+                .scores
                 .iter()
                 .map(|(k, v)| {
                     let d = match (v, prev.scores.get(k).copied().flatten()) {
@@ -426,10 +454,10 @@ fn group(sessions: &[SessionReport]) -> Vec<ReferenceGroup> {
             None => BTreeMap::new(),
         };
         group.sessions.push(TrendPoint {
-            id: s.id.clone(),
-            created: s.created.clone(),
-            file: s.file.clone(),
-            scores,
+            id: p.id,
+            created: p.created,
+            file: p.file,
+            scores: p.scores,
             change,
         });
     }

@@ -3,13 +3,12 @@
 use super::clinician::{
     CLINICAL_NOTE, DefinitionCheck, QuestionnaireReport, Report, ScaleEntry, SessionReport, short,
 };
-use crate::model::answer::number_json;
 use crate::model::response::AnswerStatus;
 use crate::term::sanitize;
 use crate::term::style::Style;
 
 fn num(v: f64) -> String {
-    number_json(v).to_string()
+    crate::model::range::display(v, 1)
 }
 
 fn level_label(level: &str) -> String {
@@ -60,43 +59,67 @@ fn scale_words(s: &ScaleEntry) -> String {
 
 /// The report as wrapped text.
 pub fn text(report: &Report, width: usize, style: Style) -> String {
+    let mut out = String::new();
+    for (n, s) in report.sessions.iter().enumerate() {
+        if n > 0 {
+            out.push_str(&separator(width));
+        }
+        out.push_str(&session(s, width, style));
+    }
+    out.push_str(&failures(&report.failures, width, style));
+    if report.sessions.len() > 1 {
+        out.push('\n');
+        out.push_str(&summary_text(&report.summary, style));
+    }
+    if !report.sessions.is_empty() {
+        out.push_str(&footer(width));
+    }
+    out
+}
+
+fn filler(width: usize) -> impl Fn(&str, &str, &str) -> String {
     let width = width.max(40);
-    let fill = |s: &str, first: &str, rest: &str| {
+    move |s: &str, first: &str, rest: &str| {
         textwrap::fill(
             &sanitize::text(s),
             textwrap::Options::new(width)
                 .initial_indent(first)
                 .subsequent_indent(rest),
         )
-    };
+    }
+}
+
+/// The line between two sessions.
+pub fn separator(width: usize) -> String {
+    format!("\n{}\n\n", "=".repeat(width.clamp(40, 72)))
+}
+
+/// One session's report.
+pub fn session(s: &SessionReport, width: usize, style: Style) -> String {
     let mut out = String::new();
-    for (n, s) in report.sessions.iter().enumerate() {
-        if n > 0 {
-            out.push('\n');
-            out.push_str(&"=".repeat(width.min(72)));
-            out.push_str("\n\n");
-        }
-        session_text(&mut out, s, &fill, style);
+    session_text(&mut out, s, &filler(width), style);
+    out
+}
+
+/// The files that could not be read (empty when there are none).
+pub fn failures(failures: &[super::clinician::Failure], width: usize, style: Style) -> String {
+    if failures.is_empty() {
+        return String::new();
     }
-    if !report.failures.is_empty() {
-        out.push('\n');
-        out.push_str(&style.bold("Files that could not be read"));
-        out.push('\n');
-        for f in &report.failures {
-            out.push_str(&fill(&format!("{}: {}", f.file, f.error), "  ", "    "));
-            out.push('\n');
-        }
-    }
-    if report.sessions.len() > 1 {
-        out.push('\n');
-        out.push_str(&summary_text(report, style));
-    }
-    if !report.sessions.is_empty() {
-        out.push('\n');
-        out.push_str(&fill(CLINICAL_NOTE, "", ""));
+    let fill = filler(width);
+    let mut out = String::from("\n");
+    out.push_str(&style.bold("Files that could not be read"));
+    out.push('\n');
+    for f in failures {
+        out.push_str(&fill(&format!("{}: {}", f.file, f.error), "  ", "    "));
         out.push('\n');
     }
     out
+}
+
+/// The closing clinical note.
+pub fn footer(width: usize) -> String {
+    format!("\n{}\n", filler(width)(CLINICAL_NOTE, "", ""))
 }
 
 fn session_text(
@@ -204,11 +227,11 @@ fn session_text(
 }
 
 /// The table of sessions grouped by reference, with change between intakes.
-fn summary_text(report: &Report, style: Style) -> String {
+pub fn summary_text(groups: &[super::clinician::ReferenceGroup], style: Style) -> String {
     let mut out = String::new();
     out.push_str(&style.bold("Summary by reference"));
     out.push('\n');
-    for g in &report.summary {
+    for g in groups {
         out.push_str(&format!(
             "  {}\n",
             g.reference
@@ -255,127 +278,151 @@ fn md(s: &str) -> String {
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
     for s in &report.sessions {
-        out.push_str(&format!(
-            "# confide intake report: {}\n\n",
-            s.reference
-                .as_deref()
-                .map(md)
-                .unwrap_or("no reference".into())
-        ));
-        if let Some(f) = &s.file {
-            out.push_str(&format!("- File: {}\n", md(f)));
-        }
-        out.push_str(&format!(
-            "- Date: {}\n- Session: {}\n- Recorded by: {} {}, language {}\n\n## Flags\n\n",
-            md(&s.created),
-            md(&s.id),
-            md(&s.recorded_by.name),
-            md(&s.recorded_by.version),
-            md(&s.language)
-        ));
-        if s.flags.is_empty() {
-            out.push_str("None raised.\n");
-        }
-        for f in &s.flags {
-            out.push_str(&format!(
-                "- **{}** ({}): {}\n",
-                level_label(&f.level),
-                md(&f.questionnaire),
-                md(&f.message)
-            ));
-        }
-        for q in &s.questionnaires {
-            out.push_str(&format!(
-                "\n## {} ({} {})\n\n",
-                md(&q.title),
-                md(&q.id),
-                md(&q.version)
-            ));
-            out.push_str(&format!("{}.\n", md(&definition_words(q))));
-            for n in &q.notes {
-                out.push_str(&format!("\n> Note: {}\n", md(n)));
-            }
-            if !q.taken {
-                out.push_str("\nNot taken: the topic did not apply, so nothing was asked.\n");
-                continue;
-            }
-            if !q.scales.is_empty() {
-                out.push_str("\n| Scale | Value | Range | Band | Valid |\n|---|---|---|---|---|\n");
-                for sc in &q.scales {
-                    out.push_str(&format!(
-                        "| {} | {} | {} | {} | {} |\n",
-                        md(&sc.title),
-                        sc.value.map_or("n/a".into(), num),
-                        match (sc.min, sc.max) {
-                            (Some(a), Some(b)) => format!("{} to {}", num(a), num(b)),
-                            _ => "unknown".into(),
-                        },
-                        md(sc
-                            .band_label
-                            .as_deref()
-                            .or(sc.band.as_deref())
-                            .unwrap_or("")),
-                        if sc.valid {
-                            format!("yes ({} of {})", sc.answered, sc.parts)
-                        } else {
-                            format!("no ({} of {})", sc.answered, sc.parts)
-                        }
-                    ));
-                }
-            }
-            out.push_str("\n| Item | Question | Answer |\n|---|---|---|\n");
-            for a in &q.answers {
-                let answer = match a.status {
-                    AnswerStatus::Answered => md(&a.display),
-                    _ => format!("*{}*", md(&a.display)),
-                };
-                out.push_str(&format!(
-                    "| {} | {} | {} |\n",
-                    md(&a.item),
-                    md(a.text.as_deref().unwrap_or("")),
-                    answer
-                ));
-            }
-        }
-        out.push('\n');
+        out.push_str(&markdown_session(s));
     }
-    if !report.failures.is_empty() {
-        out.push_str("## Files that could not be read\n\n");
-        for f in &report.failures {
-            out.push_str(&format!("- {}: {}\n", md(&f.file), md(&f.error)));
-        }
-        out.push('\n');
-    }
+    out.push_str(&markdown_failures(&report.failures));
     if report.sessions.len() > 1 {
-        out.push_str("## Summary by reference\n\n| Reference | Date | Session | Scores |\n|---|---|---|---|\n");
-        for g in &report.summary {
-            for p in &g.sessions {
-                let scores: Vec<String> = p
-                    .scores
-                    .iter()
-                    .map(|(k, v)| {
-                        let d = p
-                            .change
-                            .get(k)
-                            .copied()
-                            .flatten()
-                            .map_or(String::new(), |d| format!(" ({:+})", d));
-                        format!("{} {}{}", md(k), v.map_or("n/a".into(), num), d)
-                    })
-                    .collect();
-                out.push_str(&format!(
-                    "| {} | {} | {} | {} |\n",
-                    g.reference.as_deref().map(md).unwrap_or_default(),
-                    md(&p.created),
-                    md(&p.id.chars().take(8).collect::<String>()),
-                    scores.join(", ")
-                ));
-            }
-        }
-        out.push('\n');
+        out.push_str(&markdown_summary(&report.summary));
     }
     if !report.sessions.is_empty() {
-        out.push_str(&format!("*{}*\n", md(CLINICAL_NOTE)));
+        out.push_str(&markdown_footer());
     }
     out
+}
+
+/// One session as Markdown.
+pub fn markdown_session(s: &SessionReport) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# confide intake report: {}\n\n",
+        s.reference
+            .as_deref()
+            .map(md)
+            .unwrap_or("no reference".into())
+    ));
+    if let Some(f) = &s.file {
+        out.push_str(&format!("- File: {}\n", md(f)));
+    }
+    out.push_str(&format!(
+        "- Date: {}\n- Session: {}\n- Recorded by: {} {}, language {}\n\n## Flags\n\n",
+        md(&s.created),
+        md(&s.id),
+        md(&s.recorded_by.name),
+        md(&s.recorded_by.version),
+        md(&s.language)
+    ));
+    if s.flags.is_empty() {
+        out.push_str("None raised.\n");
+    }
+    for f in &s.flags {
+        out.push_str(&format!(
+            "- **{}** ({}): {}\n",
+            level_label(&f.level),
+            md(&f.questionnaire),
+            md(&f.message)
+        ));
+    }
+    for q in &s.questionnaires {
+        out.push_str(&format!(
+            "\n## {} ({} {})\n\n",
+            md(&q.title),
+            md(&q.id),
+            md(&q.version)
+        ));
+        out.push_str(&format!("{}.\n", md(&definition_words(q))));
+        for n in &q.notes {
+            out.push_str(&format!("\n> Note: {}\n", md(n)));
+        }
+        if !q.taken {
+            out.push_str("\nNot taken: the topic did not apply, so nothing was asked.\n");
+            continue;
+        }
+        if !q.scales.is_empty() {
+            out.push_str("\n| Scale | Value | Range | Band | Valid |\n|---|---|---|---|---|\n");
+            for sc in &q.scales {
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} | {} |\n",
+                    md(&sc.title),
+                    sc.value.map_or("n/a".into(), num),
+                    match (sc.min, sc.max) {
+                        (Some(a), Some(b)) => format!("{} to {}", num(a), num(b)),
+                        _ => "unknown".into(),
+                    },
+                    md(sc
+                        .band_label
+                        .as_deref()
+                        .or(sc.band.as_deref())
+                        .unwrap_or("")),
+                    if sc.valid {
+                        format!("yes ({} of {})", sc.answered, sc.parts)
+                    } else {
+                        format!("no ({} of {})", sc.answered, sc.parts)
+                    }
+                ));
+            }
+        }
+        out.push_str("\n| Item | Question | Answer |\n|---|---|---|\n");
+        for a in &q.answers {
+            let answer = match a.status {
+                AnswerStatus::Answered => md(&a.display),
+                _ => format!("*{}*", md(&a.display)),
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                md(&a.item),
+                md(a.text.as_deref().unwrap_or("")),
+                answer
+            ));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+pub fn markdown_failures(failures: &[super::clinician::Failure]) -> String {
+    if failures.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("## Files that could not be read\n\n");
+    for f in failures {
+        out.push_str(&format!("- {}: {}\n", md(&f.file), md(&f.error)));
+    }
+    out.push('\n');
+    out
+}
+
+pub fn markdown_summary(groups: &[super::clinician::ReferenceGroup]) -> String {
+    let mut out = String::from(
+        "## Summary by reference\n\n| Reference | Date | Session | Scores |\n|---|---|---|---|\n",
+    );
+    for g in groups {
+        for p in &g.sessions {
+            let scores: Vec<String> = p
+                .scores
+                .iter()
+                .map(|(k, v)| {
+                    let d = p
+                        .change
+                        .get(k)
+                        .copied()
+                        .flatten()
+                        .map_or(String::new(), |d| format!(" ({:+})", d));
+                    format!("{} {}{}", md(k), v.map_or("n/a".into(), num), d)
+                })
+                .collect();
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                g.reference.as_deref().map(md).unwrap_or_default(),
+                md(&p.created),
+                md(&p.id.chars().take(8).collect::<String>()),
+                scores.join(", ")
+            ));
+        }
+    }
+    out.push('\n');
+    out
+}
+
+pub fn markdown_footer() -> String {
+    format!("*{}*\n", md(CLINICAL_NOTE))
 }

@@ -1,8 +1,7 @@
 //! The report as CSV: one row per session, a column per scale and its band, safe to open in
 //! a spreadsheet (cells that a spreadsheet would read as a formula are neutralised).
 
-use super::clinician::Report;
-use crate::model::answer::number_json;
+use super::clinician::{Report, SessionReport};
 
 /// Quotes a cell for CSV and neutralises formula triggers (`=`, `+`, `-`, `@`, tab, CR) by
 /// prefixing a single quote, as OWASP recommends.
@@ -28,12 +27,99 @@ pub fn cell(s: &str) -> String {
 
 /// A number cell: plain, never neutralised (a negative number stays a number).
 fn number(v: Option<f64>) -> String {
-    v.map(|v| number_json(v).to_string()).unwrap_or_default()
+    v.map(|v| crate::model::range::display(v, 2))
+        .unwrap_or_default()
 }
 
-/// The header and rows, CRLF line ends (RFC 4180).
+/// The scale columns for every questionnaire of a catalog, in catalog order.
+pub fn columns(catalog: &crate::model::catalog::Catalog) -> Vec<String> {
+    catalog
+        .entries
+        .iter()
+        .flat_map(|e| {
+            e.q()
+                .scales
+                .iter()
+                .map(move |s| format!("{}.{}", e.q().id, s.id))
+        })
+        .collect()
+}
+
+/// The header row, CRLF-terminated (RFC 4180). Scores of questionnaires without a column
+/// go to `other_scores`.
+pub fn header(columns: &[String]) -> String {
+    let mut header = vec![
+        "file".to_string(),
+        "session".into(),
+        "created".into(),
+        "reference".into(),
+        "urgent".into(),
+        "flags".into(),
+    ];
+    for c in columns {
+        header.push(c.clone());
+        header.push(format!("{c}.band"));
+    }
+    header.push("other_scores".into());
+    let mut out = header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    out
+}
+
+/// One session's row, CRLF-terminated.
+pub fn row(s: &SessionReport, columns: &[String]) -> String {
+    let mut row = vec![
+        cell(s.file.as_deref().unwrap_or("")),
+        cell(&s.id),
+        cell(&s.created),
+        cell(s.reference.as_deref().unwrap_or("")),
+        s.flags
+            .iter()
+            .filter(|f| f.level == "urgent")
+            .count()
+            .to_string(),
+        cell(
+            &s.flags
+                .iter()
+                .map(|f| format!("{}.{} ({})", f.questionnaire, f.id, f.level))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    ];
+    let scales: Vec<(String, &super::clinician::ScaleEntry)> = s
+        .questionnaires
+        .iter()
+        .flat_map(|q| {
+            q.scales
+                .iter()
+                .map(move |sc| (format!("{}.{}", q.id, sc.id), sc))
+        })
+        .collect();
+    for c in columns {
+        match scales.iter().find(|(k, _)| k == c) {
+            Some((_, sc)) => {
+                row.push(number(sc.value));
+                row.push(cell(sc.band.as_deref().unwrap_or("")));
+            }
+            None => {
+                row.push(String::new());
+                row.push(String::new());
+            }
+        }
+    }
+    let other: Vec<String> = scales
+        .iter()
+        .filter(|(k, _)| !columns.contains(k))
+        .map(|(k, sc)| format!("{k}={}", number(sc.value)))
+        .collect();
+    row.push(cell(&other.join("; ")));
+    let mut out = row.join(",");
+    out.push_str("\r\n");
+    out
+}
+
+/// The whole report as CSV, with a column for every scale that occurs in it.
 pub fn render(report: &Report) -> String {
-    // Columns: every questionnaire.scale seen, in first-seen order.
     let mut columns: Vec<String> = Vec::new();
     for s in &report.sessions {
         for q in &s.questionnaires {
@@ -45,62 +131,9 @@ pub fn render(report: &Report) -> String {
             }
         }
     }
-    let mut header = vec![
-        "file".to_string(),
-        "session".into(),
-        "created".into(),
-        "reference".into(),
-        "urgent".into(),
-        "flags".into(),
-    ];
-    for c in &columns {
-        header.push(c.clone());
-        header.push(format!("{c}.band"));
-    }
-    let mut out = header.iter().map(|h| cell(h)).collect::<Vec<_>>().join(",");
-    out.push_str("\r\n");
+    let mut out = header(&columns);
     for s in &report.sessions {
-        let mut row = vec![
-            cell(s.file.as_deref().unwrap_or("")),
-            cell(&s.id),
-            cell(&s.created),
-            cell(s.reference.as_deref().unwrap_or("")),
-            s.flags
-                .iter()
-                .filter(|f| f.level == "urgent")
-                .count()
-                .to_string(),
-            cell(
-                &s.flags
-                    .iter()
-                    .map(|f| format!("{}.{} ({})", f.questionnaire, f.id, f.level))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
-        ];
-        for c in &columns {
-            let found = s
-                .questionnaires
-                .iter()
-                .flat_map(|q| {
-                    q.scales
-                        .iter()
-                        .map(move |sc| (format!("{}.{}", q.id, sc.id), sc))
-                })
-                .find(|(k, _)| k == c);
-            match found {
-                Some((_, sc)) => {
-                    row.push(number(sc.value));
-                    row.push(cell(sc.band.as_deref().unwrap_or("")));
-                }
-                None => {
-                    row.push(String::new());
-                    row.push(String::new());
-                }
-            }
-        }
-        out.push_str(&row.join(","));
-        out.push_str("\r\n");
+        out.push_str(&row(s, &columns));
     }
     out
 }

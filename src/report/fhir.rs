@@ -14,7 +14,7 @@ const DATA_ABSENT: &str = "http://hl7.org/fhir/StructureDefinition/data-absent-r
 
 /// The whole report as one Bundle.
 pub fn bundle(report: &Report) -> Value {
-    let entries: Vec<Value> = report.sessions.iter().flat_map(responses).collect();
+    let entries: Vec<Value> = report.sessions.iter().flat_map(entries).collect();
     json!({
         "resourceType": "Bundle",
         "type": "collection",
@@ -34,7 +34,8 @@ fn uuid_urn(seed: &str) -> String {
     format!("urn:uuid:{}", uuid::Uuid::from_bytes(b))
 }
 
-fn responses(s: &SessionReport) -> Vec<Value> {
+/// The Bundle entries of one session: a QuestionnaireResponse per questionnaire taken.
+pub fn entries(s: &SessionReport) -> Vec<Value> {
     s.questionnaires
         .iter()
         .filter(|q| q.taken)

@@ -271,3 +271,55 @@ pub fn render_markdown(parts: &[Part], opts: &Options) -> String {
     }
     out
 }
+
+/// A saved session scored again with the definitions available now, for `show`.
+pub struct Rescored<'a> {
+    /// Each questionnaire whose definition matches the one answered, scored again.
+    pub parts: Vec<(&'a Questionnaire, Scored, bool)>,
+    /// Ids of questionnaires answered with a definition that is not available here.
+    pub missing: Vec<String>,
+}
+
+/// Scores a saved session again. A questionnaire whose definition is not available (or
+/// differs from the one answered) cannot be summarised and is listed in `missing`.
+pub fn rescore<'a>(
+    response: &crate::model::response::Response,
+    catalog: &'a crate::model::catalog::Catalog,
+) -> Rescored<'a> {
+    let mut parts: Vec<(&Questionnaire, Scored, bool)> = Vec::new();
+    let mut missing = Vec::new();
+    for rec in &response.questionnaires {
+        let def = catalog
+            .get(&rec.id)
+            .filter(|e| e.loaded.sha256 == rec.sha256);
+        let Some(entry) = def else {
+            missing.push(format!("{} {}", rec.id, rec.version));
+            continue;
+        };
+        let q = entry.q();
+        match crate::scoring::record::answers_from_record(q, rec) {
+            Ok(answers) => {
+                let earlier: crate::scoring::Earlier =
+                    parts.iter().map(|(_, s, _)| (s.id.as_str(), s)).collect();
+                let scored = crate::scoring::score(q, &answers, &earlier);
+                let taken = rec
+                    .answers
+                    .iter()
+                    .any(|a| a.status != crate::model::response::AnswerStatus::NotAsked);
+                parts.push((q, scored, taken));
+            }
+            Err(_) => missing.push(format!("{} {}", rec.id, rec.version)),
+        }
+    }
+    Rescored { parts, missing }
+}
+
+/// The note for questionnaires that could not be summarised again.
+pub fn missing_note(missing: &[String]) -> Option<String> {
+    (!missing.is_empty()).then(|| {
+        format!(
+            "Not shown: {} was answered with a questionnaire version that is not available here, so it cannot be summarised again. `confide show --format json` shows the saved scores.",
+            missing.join(", ")
+        )
+    })
+}

@@ -60,6 +60,10 @@ pub trait Prompter {
     fn review(&mut self, lines: &[ReviewLine], saving: bool) -> Result<ReviewReply, Stop>;
     /// Tells the person something short (a refused reply, for instance).
     fn notice(&mut self, message: &str);
+    /// Shows a block of text as it is (an invitation's message, for instance).
+    fn intro(&mut self, text: &str);
+    /// Asks a yes or no question.
+    fn confirm(&mut self, question: &str) -> Result<bool, Stop>;
 }
 
 /// How an interview ended.

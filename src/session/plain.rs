@@ -200,6 +200,23 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
     fn notice(&mut self, message: &str) {
         let _ = self.say(&format!("{}\n", capitalise(message)));
     }
+
+    fn intro(&mut self, text: &str) {
+        let wrapped = self.wrap(text, "");
+        let _ = self.say(&format!("{wrapped}\n"));
+    }
+
+    fn confirm(&mut self, question: &str) -> Result<bool, Stop> {
+        let q = self.wrap(question, "");
+        self.say(&format!("\n{q} Type y or n.\n"))?;
+        loop {
+            match self.read_line()?.trim() {
+                "y" | "Y" | "yes" => return Ok(true),
+                "n" | "N" | "no" => return Ok(false),
+                _ => self.say("Type y or n.\n")?,
+            }
+        }
+    }
 }
 
 fn capitalise(s: &str) -> String {

@@ -9,6 +9,7 @@ use super::{Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
 pub enum Step {
     Reply(Reply),
     Review(ReviewReply),
+    Confirm(bool),
 }
 
 /// Replays a fixed list of replies; running out is end of input.
@@ -38,9 +39,9 @@ impl Prompter for Scripted {
             .push(format!("{}.{}", question.q.id, question.item.id()));
         match self.steps.pop_front() {
             Some(Step::Reply(r)) => Ok(r),
-            Some(Step::Review(_)) => {
-                Err(Stop::Io(std::io::Error::other("script expected a review")))
-            }
+            Some(_) => Err(Stop::Io(std::io::Error::other(
+                "the script has no answer here",
+            ))),
             None => Err(Stop::Eof),
         }
     }
@@ -49,8 +50,8 @@ impl Prompter for Scripted {
         self.reviews += 1;
         match self.steps.pop_front() {
             Some(Step::Review(r)) => Ok(r),
-            Some(Step::Reply(_)) => Err(Stop::Io(std::io::Error::other(
-                "script expected a question",
+            Some(_) => Err(Stop::Io(std::io::Error::other(
+                "the script has no review reply here",
             ))),
             None => Err(Stop::Eof),
         }
@@ -58,5 +59,19 @@ impl Prompter for Scripted {
 
     fn notice(&mut self, message: &str) {
         self.notices.push(message.to_owned());
+    }
+
+    fn intro(&mut self, text: &str) {
+        self.notices.push(text.to_owned());
+    }
+
+    fn confirm(&mut self, _: &str) -> Result<bool, Stop> {
+        match self.steps.pop_front() {
+            Some(Step::Confirm(b)) => Ok(b),
+            Some(_) => Err(Stop::Io(std::io::Error::other(
+                "script expected a confirmation",
+            ))),
+            None => Err(Stop::Eof),
+        }
     }
 }

@@ -318,6 +318,19 @@ impl Prompter for Tty {
         }
     }
 
+    fn intro(&mut self, text: &str) {
+        let _ = self.term.write_line(&self.wrap(text));
+    }
+
+    fn confirm(&mut self, question: &str) -> Result<bool, Stop> {
+        let theme = self.theme();
+        dialoguer::Confirm::with_theme(&*theme)
+            .with_prompt(sanitize::line(question).into_owned())
+            .default(false)
+            .interact_on(&self.term)
+            .map_err(|dialoguer::Error::IO(e)| Stop::from(e))
+    }
+
     fn notice(&mut self, message: &str) {
         let mut m = message.to_owned();
         if let Some(first) = m.get(0..1) {

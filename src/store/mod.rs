@@ -1,5 +1,10 @@
-//! Everything on disk: where files live, reading questionnaire folders, and (later) the
-//! encrypted vault.
+//! Everything on disk: where files live, reading questionnaire folders, age encryption,
+//! atomic private writes, and the encrypted vault of sessions and drafts.
 
+pub mod atomic;
+pub mod crypto;
+pub mod draft;
 pub mod paths;
 pub mod questionnaires;
+pub mod sessions;
+pub mod vault;

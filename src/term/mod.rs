@@ -1,8 +1,10 @@
-//! Everything about the terminal except prompts: writing output (a closed pipe is not an
-//! error), the colour decision, sanitising untrusted text and wrapping.
+//! Everything about the terminal except the interview's prompts: writing output (a closed
+//! pipe is not an error), passphrase input, the colour decision, sanitising untrusted text
+//! and wrapping.
 
 pub mod interrupt;
 pub mod sanitize;
+pub mod secret;
 pub mod style;
 
 use std::io::{self, IsTerminal, Write};

@@ -1,0 +1,202 @@
+//! Opening the vault for a command: where it is (`--data-dir`, `CONFIDE_DATA_DIR`, the
+//! platform data folder) and where passphrases come from (`term::secret`).
+//!
+//! For `take`:
+//!
+//! 1. before the first question, [`Access::check_can_save`]: the data folder can be written
+//!    and, when there is no key yet, a new passphrase can be obtained (a terminal,
+//!    `--passphrase-file`, or `CONFIDE_PASSPHRASE`); otherwise a usage error (exit 2) with a
+//!    hint, so nobody answers intimate questions only to lose the answers;
+//! 2. after the review, [`Access::save_session`]: creates the key on first use (asking for a
+//!    new passphrase twice on a terminal), then encrypts and writes the session; no
+//!    passphrase is needed once the key exists;
+//! 3. on quitting mid-way, [`Access::save_draft`] if the person wants to keep a draft;
+//!    `--resume` uses [`Access::unlock`] then `Vault::load_draft`; after a finished session,
+//!    `Vault::discard_drafts`.
+
+use age::secrecy::SecretString;
+
+use super::Settings;
+use crate::error::{Error, Result};
+use crate::model::response::Response;
+use crate::store::crypto::Identities;
+use crate::store::draft::Draft;
+use crate::store::sessions::SavedSession;
+use crate::store::vault::{SESSIONS_DIR, Vault};
+use crate::term::{
+    self,
+    secret::{Passphrases, Source},
+};
+
+/// The vault and the passphrase sources of one command.
+#[derive(Debug, Clone)]
+pub struct Access {
+    pub vault: Vault,
+    pub passphrases: Passphrases,
+}
+
+impl Access {
+    pub fn new(settings: &Settings) -> Result<Access> {
+        Ok(Access {
+            vault: Vault::locate(settings.data_dir.as_deref())?,
+            passphrases: Passphrases::new(settings.passphrase_file.clone()),
+        })
+    }
+
+    /// Checks, before any question is asked, that a finished session can be saved: the
+    /// data folder can be written, and either `recipient.txt` is usable or a new passphrase
+    /// can be obtained to create the key. Every failure is a usage error (exit 2) with a
+    /// hint, except a damaged `recipient.txt` (exit 4).
+    pub fn check_can_save(&self) -> Result<()> {
+        if self.vault.can_encrypt() {
+            self.vault.recipients()?;
+        } else {
+            if self.vault.has_identity() {
+                // recipient.txt lost: `vault.recipients()` says how to restore it.
+                self.vault.recipients()?;
+            }
+            self.passphrases
+                .check_readable("protect the key that encrypts your answers")?;
+        }
+        self.vault.prepare_dir(SESSIONS_DIR).map_err(|e| {
+            Error::usage(format!("your answers could not be saved: {}", e.message)).with_hint(
+                "choose a folder you can write to with --data-dir DIR (or CONFIDE_DATA_DIR), or answer with --no-save",
+            )
+        })?;
+        Ok(())
+    }
+
+    /// Creates the key if there is none yet (asking for a new passphrase). Returns whether
+    /// it was created.
+    pub fn ensure_identity(&self) -> Result<bool> {
+        if self.vault.can_encrypt() {
+            return Ok(false);
+        }
+        if self.vault.has_identity() {
+            self.vault.recipients()?;
+        }
+        if self.passphrases.source() == Source::Terminal {
+            term::eprintln(&format!(
+                "confide keeps your answers encrypted in {}.\nChoose a passphrase to protect them. Without it, saved sessions cannot be opened again.",
+                self.vault.dir().display()
+            ));
+        }
+        let passphrase = self
+            .passphrases
+            .new_passphrase("protect the key that encrypts your answers")?;
+        let recipient = self.vault.create_identity(&passphrase)?;
+        drop(passphrase);
+        term::eprintln(&format!("Created your key ({recipient})."));
+        Ok(true)
+    }
+
+    /// Creates the key when needed, then saves the session.
+    pub fn save_session(&self, response: &Response) -> Result<SavedSession> {
+        self.ensure_identity()?;
+        self.vault.save_session(response)
+    }
+
+    /// Creates the key when needed, then keeps the draft.
+    pub fn save_draft(&self, draft: &Draft) -> Result<std::path::PathBuf> {
+        self.ensure_identity()?;
+        self.vault.save_draft(draft)
+    }
+
+    /// Unlocks the key: one passphrase, one scrypt. Warns when `recipient.txt` does not
+    /// belong to it (new sessions would not be readable with this key).
+    pub fn unlock(&self) -> Result<Identities> {
+        let path = self.vault.identity_path();
+        let prompt = format!("Passphrase for {}: ", path.display());
+        let ids = self.vault.unlock(|| -> Result<SecretString> {
+            self.passphrases.existing(&prompt, "open your key")
+        })?;
+        if self.vault.recipient_matches(&ids) == Some(false) {
+            term::warn(&format!(
+                "{} does not belong to your key: sessions saved from now on could not be read with it",
+                self.vault.recipient_path().display()
+            ));
+        }
+        Ok(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Kind;
+    use crate::model::response::{RESPONSE_FORMAT, Tool};
+
+    fn access(dir: &std::path::Path, pass_file: Option<std::path::PathBuf>) -> Access {
+        Access {
+            vault: Vault::at(dir),
+            passphrases: Passphrases::new(pass_file),
+        }
+    }
+
+    fn response() -> Response {
+        Response {
+            format: RESPONSE_FORMAT.into(),
+            id: uuid::Uuid::new_v4().to_string(),
+            created: "2026-11-25T08:15:00Z".into(),
+            tool: Tool {
+                name: "confide".into(),
+                version: "0.1.0".into(),
+            },
+            reference: None,
+            language: "en".into(),
+            questionnaires: vec![],
+        }
+    }
+
+    #[test]
+    fn the_check_before_questions_reads_the_passphrase_file_and_tries_the_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let missing = tmp.path().join("no-such-file");
+        let e = access(&tmp.path().join("data"), Some(missing))
+            .check_can_save()
+            .unwrap_err();
+        assert_eq!(e.kind, Kind::Usage);
+        assert!(
+            e.message.starts_with("cannot read passphrase file"),
+            "{}",
+            e.message
+        );
+
+        let pass = tmp.path().join("pass");
+        std::fs::write(&pass, "a passphrase\n").unwrap();
+        access(&tmp.path().join("data"), Some(pass.clone()))
+            .check_can_save()
+            .unwrap();
+        assert!(tmp.path().join("data/sessions").is_dir());
+
+        let blocked = tmp.path().join("a-file");
+        std::fs::write(&blocked, "").unwrap();
+        let e = access(&blocked, Some(pass)).check_can_save().unwrap_err();
+        assert_eq!(e.kind, Kind::Usage);
+        assert!(
+            e.message.starts_with("your answers could not be saved: "),
+            "{}",
+            e.message
+        );
+        assert!(e.hint.unwrap().contains("--data-dir"));
+    }
+
+    #[test]
+    fn the_first_save_creates_the_key_and_later_saves_need_no_passphrase() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pass = tmp.path().join("pass");
+        std::fs::write(&pass, "a passphrase\n").unwrap();
+        let data = tmp.path().join("data");
+        let first = access(&data, Some(pass.clone()))
+            .save_session(&response())
+            .unwrap();
+        assert!(first.path.exists());
+        assert!(data.join("identity.age").exists());
+        std::fs::remove_file(&pass).unwrap();
+        let a = access(&data, Some(pass));
+        a.check_can_save().unwrap();
+        let second = a.save_session(&response()).unwrap();
+        assert_ne!(first.id, second.id);
+        assert_eq!(a.vault.list_sessions().unwrap().len(), 2);
+    }
+}

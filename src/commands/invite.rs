@@ -1,0 +1,174 @@
+//! `confide invite`: an invitation for a client, with the therapist's recipient, the chosen
+//! questionnaires embedded in full, a reference code and a message.
+
+use super::Settings;
+use crate::cli::InviteArgs;
+use crate::error::{Error, Result};
+use crate::model::catalog::{Catalog, Entry};
+use crate::model::invitation::{self, MAX_MESSAGE_CHARS, MAX_PRACTICE_CHARS};
+use crate::store::crypto::Recipients;
+use crate::store::questionnaires::load_file;
+use crate::store::{atomic, vault::now_rfc3339};
+use crate::term::{self, sanitize};
+
+pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
+    // The recipient must be one the client's confide can encrypt to.
+    Recipients::new().add_str(&args.to, "`--to`")?;
+    if let Some(r) = &args.reference
+        && !invitation::is_reference(r)
+    {
+        return Err(
+            Error::usage("a reference must be 1 to 64 letters, digits, `-` or `_`")
+                .with_hint("use a code such as A-1042; never a client's name"),
+        );
+    }
+    for (text, max, flag) in [
+        (&args.message, MAX_MESSAGE_CHARS, "--message"),
+        (&args.practice, MAX_PRACTICE_CHARS, "--practice"),
+    ] {
+        if let Some(t) = text {
+            let mut problems = Vec::new();
+            invitation::check_note(flag, t, max, &mut problems);
+            if let Some(p) = problems.first() {
+                return Err(Error::usage(format!("{flag}: {}", p.message)));
+            }
+        }
+    }
+    let mut catalog = settings.catalog()?;
+    let mut chosen: Vec<String> = Vec::new();
+    for file in &args.questionnaire_files {
+        let entry = load_file(file).map_err(|problems| {
+            let name = sanitize::line(&file.display().to_string()).into_owned();
+            for p in &problems {
+                term::eprintln(&format!("{name}: {}", sanitize::line(&p.to_string())));
+            }
+            Error::usage(format!("{name} is not a valid questionnaire"))
+                .with_hint(format!("`confide validate {name}` lists its problems"))
+        })?;
+        let id = entry.q().id.clone();
+        if catalog.get(&id).is_some() {
+            // A file replaces a questionnaire of the same id for this invitation.
+            catalog.entries.retain(|e| e.q().id != id);
+        }
+        catalog.entries.push(entry);
+        chosen.push(id);
+    }
+    for id in &args.questionnaires {
+        let id = id.trim();
+        if id.is_empty() {
+            continue;
+        }
+        if catalog.get(id).is_none() {
+            return Err(
+                Error::usage(format!("unknown questionnaire `{}`", sanitize::line(id)))
+                    .with_hint(format!("available: {}", catalog.ids().join(", "))),
+            );
+        }
+        if !chosen.iter().any(|c| c == id) {
+            chosen.push(id.to_owned());
+        }
+    }
+    if chosen.is_empty() {
+        chosen = catalog
+            .entries
+            .iter()
+            .filter(|e| e.source == crate::model::catalog::Source::Bundled)
+            .map(|e| e.q().id.clone())
+            .collect();
+    }
+    let entries = with_dependencies(&catalog, &chosen)?;
+    let inv = invitation::make(
+        args.to.trim(),
+        &entries,
+        args.reference.clone(),
+        args.message.clone(),
+        args.practice.clone(),
+        now_rfc3339(),
+    );
+    let mut text = serde_json::to_string_pretty(&inv)
+        .map_err(|_| Error::failure("cannot encode the invitation"))?;
+    text.push('\n');
+    // What we write must read back; a bug here must not reach a client.
+    invitation::parse(text.as_bytes())
+        .map_err(|p| Error::failure(format!("the invitation did not check out: {}", p[0])))?;
+    match &args.out {
+        None => term::print(&text),
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => std::path::Path::new("."),
+            };
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .ok_or_else(|| Error::usage(format!("{} is not a file name", path.display())))?;
+            if path.exists() {
+                return Err(Error::usage(format!("{} already exists", path.display()))
+                    .with_hint("choose another name with --out; confide never overwrites a file"));
+            }
+            let written = atomic::write_new(dir, &name, text.as_bytes())?;
+            let ids: Vec<&str> = entries.iter().map(|e| e.q().id.as_str()).collect();
+            term::eprintln(&format!(
+                "Wrote {} ({}). Send it to your client; they run `confide take --invite {}`.",
+                written.display(),
+                ids.join(", "),
+                name
+            ));
+            Ok(())
+        }
+    }
+}
+
+/// The chosen questionnaires and those they refer to, dependencies first.
+fn with_dependencies<'a>(catalog: &'a Catalog, chosen: &[String]) -> Result<Vec<&'a Entry>> {
+    let mut wanted: Vec<String> = chosen.to_vec();
+    let mut i = 0;
+    while i < wanted.len() {
+        if let Some(e) = catalog.get(&wanted[i]) {
+            for dep in e.q().references() {
+                if catalog.get(&dep).is_some() && !wanted.contains(&dep) {
+                    term::eprintln(&format!(
+                        "Added `{dep}`: `{}` uses its answers.",
+                        sanitize::line(&e.q().id)
+                    ));
+                    wanted.push(dep);
+                }
+            }
+        }
+        i += 1;
+    }
+    let mut ordered: Vec<&Entry> = Vec::new();
+    fn visit<'e>(
+        id: &str,
+        catalog: &'e Catalog,
+        wanted: &[String],
+        ordered: &mut Vec<&'e Entry>,
+        depth: usize,
+    ) {
+        let Some(e) = catalog.get(id) else { return };
+        if ordered.iter().any(|o| o.q().id == id) || depth > wanted.len() {
+            return;
+        }
+        for dep in e.q().references() {
+            if wanted.contains(&dep) {
+                visit(&dep, catalog, wanted, ordered, depth + 1);
+            }
+        }
+        if !ordered.iter().any(|o| o.q().id == id) {
+            ordered.push(e);
+        }
+    }
+    // Catalog order, dependencies first.
+    for e in &catalog.entries {
+        if wanted.contains(&e.q().id) {
+            visit(&e.q().id, catalog, &wanted, &mut ordered, 0);
+        }
+    }
+    if ordered.len() > invitation::MAX_INVITATION_QUESTIONNAIRES {
+        return Err(Error::usage(format!(
+            "an invitation holds at most {} questionnaires",
+            invitation::MAX_INVITATION_QUESTIONNAIRES
+        )));
+    }
+    Ok(ordered)
+}

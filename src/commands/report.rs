@@ -1,0 +1,343 @@
+//! `confide report`: decrypt intake files (with the vault key or `-i` identity files), and
+//! print a clinician report per session, a summary grouped by reference, and the files that
+//! could not be read.
+//!
+//! Files are decrypted, checked and scored in parallel, a chunk at a time, and each
+//! session's part is written as soon as its chunk is done: memory stays flat however many
+//! files there are. Only a few numbers per session are kept for the summary table.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::Settings;
+use super::access::Access;
+use crate::cli::{ReportArgs, ReportFormat};
+use crate::error::{Error, Kind, Result};
+use crate::model::catalog::Catalog;
+use crate::report::clinician::{
+    self, Failure, Input, Point, REPORT_FORMAT, SessionReport, ToolInfo,
+};
+use crate::report::{clinician_text, csv, fhir};
+use crate::store::crypto::{self, Identities};
+use crate::store::sessions::read_session_file;
+use crate::term::{self, sanitize};
+
+/// Files decrypted in parallel before their part of the report is written.
+const CHUNK: usize = 256;
+
+pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
+    let catalog = settings.catalog()?;
+    let files = collect(&args.paths)?;
+    let ids = identities(settings, &args.identities)?;
+    let generated = crate::store::vault::now_rfc3339();
+    let stdout = std::io::stdout();
+    let mut out = Output {
+        w: BufWriter::with_capacity(1 << 16, stdout.lock()),
+        format: args.format,
+        width: term::width(),
+        style: settings.style,
+        written: 0,
+        items: 0,
+        columns: csv::columns(&catalog),
+    };
+    out.begin(&generated)?;
+    let mut points: Vec<Point> = Vec::new();
+    let mut failures: Vec<(Failure, Kind)> = Vec::new();
+    for chunk in files.chunks(CHUNK) {
+        let results: Vec<std::result::Result<SessionReport, (Failure, Kind)>> = chunk
+            .par_iter()
+            .map(|f| one(f, &ids, &catalog, &settings.lang))
+            .collect();
+        for r in results {
+            match r {
+                Ok(s) => {
+                    out.session(&s)?;
+                    points.push(clinician::point(&s));
+                }
+                Err(f) => failures.push(f),
+            }
+        }
+    }
+    let groups = clinician::group(points);
+    let failed: Vec<Failure> = failures.iter().map(|(f, _)| f.clone()).collect();
+    out.end(&failed, &groups)?;
+    out.w.flush().map_err(|e| output_error(&e))?;
+    drop(out);
+    if failures.is_empty() {
+        return Ok(());
+    }
+    // Failures were part of the report; say them on stderr too where the format cannot.
+    if matches!(args.format, ReportFormat::Csv | ReportFormat::Fhir) {
+        for (f, _) in &failures {
+            term::eprintln(&format!(
+                "confide: {}: {}",
+                sanitize::line(&f.file),
+                sanitize::line(&f.error)
+            ));
+        }
+    }
+    let worst = failures
+        .iter()
+        .map(|(_, k)| *k)
+        .max_by_key(|k| match k {
+            Kind::Decrypt => 2,
+            Kind::Damaged => 3,
+            _ => 1,
+        })
+        .unwrap_or(Kind::Failure);
+    Err(Error::new(
+        worst,
+        format!(
+            "{} of {} files could not be read",
+            failures.len(),
+            files.len()
+        ),
+    )
+    .with_hint(match worst {
+        Kind::Decrypt => {
+            "a file not encrypted to your key needs the identity it was made for (-i FILE)"
+        }
+        Kind::Damaged => {
+            "damaged or foreign files are listed in the report; ask for them to be sent again"
+        }
+        _ => "see the files listed in the report",
+    }))
+}
+
+/// Reads, decrypts and reports one file.
+fn one(
+    path: &Path,
+    ids: &Identities,
+    catalog: &Catalog,
+    lang: &str,
+) -> std::result::Result<SessionReport, (Failure, Kind)> {
+    let name = path.display().to_string();
+    match read_session_file(path, ids) {
+        Ok(response) => Ok(clinician::session(
+            &Input {
+                file: Some(name),
+                response,
+            },
+            catalog,
+            lang,
+        )),
+        Err(e) => Err((
+            Failure {
+                // Messages about a file begin with its name; the report names it already.
+                error: e
+                    .message
+                    .strip_prefix(&name)
+                    .map(|m| m.trim_start().to_owned())
+                    .unwrap_or_else(|| e.message.clone()),
+                file: name,
+                exit_code: e.exit_code(),
+            },
+            e.kind,
+        )),
+    }
+}
+
+/// The files to report on: files as given, and the `*.age` files of folders (sorted).
+fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| {
+            Error::usage(format!(
+                "cannot read {}: {}",
+                p.display(),
+                crate::error::describe_io(&e)
+            ))
+        })?;
+        if meta.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+                .map_err(|e| Error::io("cannot list", p, &e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| {
+                    f.extension().is_some_and(|x| x == "age")
+                        && f.file_name()
+                            .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+                        && f.is_file()
+                })
+                .collect();
+            if found.is_empty() {
+                return Err(Error::usage(format!("{} holds no .age files", p.display())));
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// `-i` identity files (asking for a passphrase only for protected ones), or the vault key.
+fn identities(settings: &Settings, files: &[PathBuf]) -> Result<Identities> {
+    let access = Access::new(settings)?;
+    if files.is_empty() {
+        if !access.vault.has_identity() {
+            return Err(Error::usage(format!(
+                "there is no key in {} to open intake files with",
+                access.vault.dir().display()
+            ))
+            .with_hint("pass the identity file the intakes were encrypted to with -i FILE, or create your key with `confide keys init`"));
+        }
+        return access.unlock();
+    }
+    let mut ids = Identities::new();
+    for f in files {
+        let prompt = format!("Passphrase for {}: ", f.display());
+        let one = crypto::read_identity_file(f, || {
+            access
+                .passphrases
+                .existing(&prompt, "open the identity file")
+        })?;
+        ids.extend(one);
+    }
+    Ok(ids)
+}
+
+fn output_error(e: &std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Error::closed_pipe()
+    } else {
+        Error::failure(format!(
+            "cannot write the report: {}",
+            crate::error::describe_io(e)
+        ))
+    }
+}
+
+/// Writes the report in one format, a session at a time.
+struct Output<W: Write> {
+    w: W,
+    format: ReportFormat,
+    width: usize,
+    style: crate::term::style::Style,
+    /// Sessions written so far.
+    written: usize,
+    /// JSON array elements written so far (sessions, or FHIR entries).
+    items: usize,
+    columns: Vec<String>,
+}
+
+impl<W: Write> Output<W> {
+    fn put(&mut self, s: &str) -> Result<()> {
+        self.w.write_all(s.as_bytes()).map_err(|e| output_error(&e))
+    }
+
+    fn json<T: serde::Serialize>(&mut self, v: &T) -> Result<()> {
+        let text = serde_json::to_string_pretty(v)
+            .map_err(|e| Error::failure(format!("cannot write JSON: {e}")))?;
+        self.put(&text)
+    }
+
+    fn begin(&mut self, generated: &str) -> Result<()> {
+        match self.format {
+            ReportFormat::Json => {
+                let tool = ToolInfo {
+                    name: "confide".into(),
+                    version: env!("CARGO_PKG_VERSION").into(),
+                };
+                let head = format!(
+                    "{{\n\"format\": {},\n\"generated\": {},\n\"tool\": {},\n\"sessions\": [\n",
+                    serde_json::to_string(REPORT_FORMAT).unwrap_or_default(),
+                    serde_json::to_string(generated).unwrap_or_default(),
+                    serde_json::to_string(&tool).unwrap_or_default()
+                );
+                self.put(&head)
+            }
+            ReportFormat::Csv => {
+                let header = csv::header(&self.columns);
+                self.put(&header)
+            }
+            ReportFormat::Fhir => {
+                let head = format!(
+                    "{{\n\"resourceType\": \"Bundle\",\n\"type\": \"collection\",\n\"timestamp\": {},\n\"entry\": [\n",
+                    serde_json::to_string(generated).unwrap_or_default()
+                );
+                self.put(&head)
+            }
+            ReportFormat::Text | ReportFormat::Markdown => Ok(()),
+        }
+    }
+
+    fn session(&mut self, s: &SessionReport) -> Result<()> {
+        let first = self.written == 0;
+        self.written += 1;
+        match self.format {
+            ReportFormat::Text => {
+                if !first {
+                    let sep = clinician_text::separator(self.width);
+                    self.put(&sep)?;
+                }
+                let text = clinician_text::session(s, self.width, self.style);
+                self.put(&text)
+            }
+            ReportFormat::Markdown => {
+                let text = clinician_text::markdown_session(s);
+                self.put(&text)
+            }
+            ReportFormat::Json => {
+                if self.items > 0 {
+                    self.put(",\n")?;
+                }
+                self.items += 1;
+                self.json(s)
+            }
+            ReportFormat::Csv => {
+                let row = csv::row(s, &self.columns);
+                self.put(&row)
+            }
+            ReportFormat::Fhir => {
+                for entry in fhir::entries(s) {
+                    if self.items > 0 {
+                        self.put(",\n")?;
+                    }
+                    self.items += 1;
+                    self.json(&entry)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn end(&mut self, failures: &[Failure], groups: &[clinician::ReferenceGroup]) -> Result<()> {
+        let sessions: usize = groups.iter().map(|g| g.sessions.len()).sum();
+        match self.format {
+            ReportFormat::Text => {
+                let text = clinician_text::failures(failures, self.width, self.style);
+                self.put(&text)?;
+                if sessions > 1 {
+                    let table = clinician_text::summary_text(groups, self.style);
+                    self.put(&format!("\n{table}"))?;
+                }
+                if sessions > 0 {
+                    self.put(&clinician_text::footer(self.width))?;
+                }
+                Ok(())
+            }
+            ReportFormat::Markdown => {
+                self.put(&clinician_text::markdown_failures(failures))?;
+                if sessions > 1 {
+                    self.put(&clinician_text::markdown_summary(groups))?;
+                }
+                if sessions > 0 {
+                    self.put(&clinician_text::markdown_footer())?;
+                }
+                Ok(())
+            }
+            ReportFormat::Json => {
+                self.put("\n],\n\"failures\": ")?;
+                self.json(&failures)?;
+                self.put(",\n\"summary\": ")?;
+                self.json(&groups)?;
+                self.put("\n}\n")
+            }
+            ReportFormat::Csv => Ok(()),
+            ReportFormat::Fhir => self.put("\n]\n}\n"),
+        }
+    }
+}

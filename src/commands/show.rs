@@ -1,0 +1,114 @@
+//! `confide show [SESSION_ID] [--format text|json|markdown|fhir]`: one saved session (the
+//! latest by default). The session is found by its file name first, so a wrong id is
+//! reported before the passphrase is asked.
+
+use super::Settings;
+use super::access::Access;
+use crate::cli::ShowFormat;
+use crate::error::{Error, Result};
+use crate::model::response::Response;
+use crate::report::{clinician, resources, summary};
+use crate::term::{self, sanitize};
+
+pub fn run(settings: &Settings, id: Option<&str>, format: ShowFormat) -> Result<()> {
+    let access = Access::new(settings)?;
+    let file = match id {
+        Some(q) => access.vault.find_session(q)?,
+        None => access.vault.latest_session()?,
+    };
+    let render = renderer(format)?;
+    let ids = access.unlock()?;
+    let record = access.vault.read_session(&file, &ids)?;
+    drop(ids);
+    term::print(&render(&record, settings)?)
+}
+
+type Render = fn(&Response, &Settings) -> Result<String>;
+
+/// How the record is printed. Checked before the passphrase is asked.
+fn renderer(format: ShowFormat) -> Result<Render> {
+    match format {
+        ShowFormat::Json => Ok(json),
+        ShowFormat::Text => Ok(text),
+        ShowFormat::Markdown => Ok(markdown),
+        ShowFormat::Fhir => Ok(fhir),
+    }
+}
+
+/// The record itself (`confide.response/1`), pretty-printed.
+fn json(record: &Response, _: &Settings) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(record)
+        .map_err(|_| Error::failure("cannot encode the record"))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// The client summary, scored again from the saved answers.
+fn summary(record: &Response, settings: &Settings, markdown: bool) -> Result<String> {
+    let catalog = settings.catalog()?;
+    let resources = resources::load(settings.config_dir.as_deref());
+    let rescored = summary::rescore(record, &catalog);
+    let parts: Vec<summary::Part> = rescored
+        .parts
+        .iter()
+        .map(|(q, s, taken)| summary::Part {
+            q,
+            scored: s,
+            taken: *taken,
+        })
+        .collect();
+    let opts = summary::Options {
+        lang: &settings.lang,
+        width: term::width(),
+        style: settings.style,
+        resources: &resources,
+    };
+    let head = format!(
+        "Session {} of {}{}\n",
+        sanitize::line(&record.id),
+        sanitize::line(&record.created),
+        record
+            .reference
+            .as_deref()
+            .map(|r| format!(", reference {}", sanitize::line(r)))
+            .unwrap_or_default()
+    );
+    let mut out = if markdown {
+        format!("{}\n{}", head, summary::render_markdown(&parts, &opts))
+    } else {
+        format!("{}\n{}", head, summary::render_text(&parts, &opts))
+    };
+    if let Some(note) = summary::missing_note(&rescored.missing) {
+        out.push('\n');
+        out.push_str(&textwrap::fill(&note, opts.width));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn text(record: &Response, settings: &Settings) -> Result<String> {
+    summary(record, settings, false)
+}
+
+fn markdown(record: &Response, settings: &Settings) -> Result<String> {
+    summary(record, settings, true)
+}
+
+/// The session as a FHIR R4 Bundle of QuestionnaireResponse resources.
+fn fhir(record: &Response, settings: &Settings) -> Result<String> {
+    let catalog = settings.catalog()?;
+    let report = clinician::build(
+        &[clinician::Input {
+            file: None,
+            response: record.clone(),
+        }],
+        Vec::new(),
+        &catalog,
+        &settings.lang,
+        crate::store::vault::now_rfc3339(),
+    );
+    let mut s = serde_json::to_string_pretty(&crate::report::fhir::bundle(&report))
+        .map_err(|_| Error::failure("cannot encode the bundle"))?;
+    s.push('\n');
+    Ok(s)
+}

@@ -1,0 +1,316 @@
+//! Saved sessions in the vault: `sessions/<utc-compact>-<id8>.age`, each the age-encrypted
+//! `confide.response/1` record of one completed session. The file stem is the session id
+//! that `history`, `show` and `delete` use; `show`/`delete` also accept the id8 or any
+//! unique prefix of either.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::atomic;
+use super::crypto::{self, Identities};
+use super::vault::{SESSIONS_DIR, Vault, to_json_zeroizing};
+use crate::error::{Error, Result};
+use crate::model::response::{RecordError, Response};
+
+/// One session file (not yet decrypted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionFile {
+    /// The file stem, such as `20261125T081500Z-1a2b3c4d`.
+    pub id: String,
+    pub path: PathBuf,
+}
+
+impl SessionFile {
+    /// The 8 hex digits after the time, or the whole id for a file named otherwise.
+    pub fn id8(&self) -> &str {
+        match self.id.rsplit_once('-') {
+            Some((_, id8)) if id8.len() == 8 => id8,
+            _ => &self.id,
+        }
+    }
+
+    /// The time in the name, when the name is ours.
+    pub fn time(&self) -> Option<OffsetDateTime> {
+        let stamp = self.id.split('-').next()?;
+        let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
+        time::PrimitiveDateTime::parse(stamp, &fmt)
+            .ok()
+            .map(|t| t.assume_utc())
+    }
+
+    /// `2026-11-25 08:15 UTC`, or `unknown date`.
+    pub fn display_time(&self) -> String {
+        self.time()
+            .and_then(|t| {
+                t.format(time::macros::format_description!(
+                    "[year]-[month]-[day] [hour]:[minute] UTC"
+                ))
+                .ok()
+            })
+            .unwrap_or_else(|| "unknown date".into())
+    }
+}
+
+/// Where a session was saved.
+#[derive(Debug, Clone)]
+pub struct SavedSession {
+    pub id: String,
+    pub path: PathBuf,
+}
+
+/// A session that could be read, or why not.
+pub type ReadResult = std::result::Result<(SessionFile, Response), (SessionFile, Error)>;
+
+/// `<utc-compact>-<id8>` for a record: its `created` time (or now) and its id.
+pub fn session_stem(response: &Response) -> Result<String> {
+    let id8 = response.id8();
+    if id8.len() != 8 {
+        return Err(Error::failure("the record has no usable id"));
+    }
+    let created = OffsetDateTime::parse(&response.created, &Rfc3339)
+        .unwrap_or_else(|_| OffsetDateTime::now_utc());
+    Ok(format!("{}-{id8}", compact_utc(created)))
+}
+
+/// `20261125T081500Z`.
+pub fn compact_utc(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    t.format(time::macros::format_description!(
+        "[year][month][day]T[hour][minute][second]Z"
+    ))
+    .unwrap_or_else(|_| "00000000T000000Z".into())
+}
+
+impl Vault {
+    /// Encrypts a completed session to `recipient.txt` (no passphrase) and writes it
+    /// atomically to `sessions/`; an existing file is never overwritten.
+    pub fn save_session(&self, response: &Response) -> Result<SavedSession> {
+        let recipients = self.recipients()?;
+        let stem = session_stem(response)?;
+        let plaintext = to_json_zeroizing(response)?;
+        let ciphertext = crypto::encrypt(&plaintext, &recipients, false)?;
+        drop(plaintext);
+        let dir = self.prepare_dir(SESSIONS_DIR)?;
+        let path = atomic::write_new(&dir, &format!("{stem}.age"), &ciphertext)?;
+        Ok(SavedSession { id: stem, path })
+    }
+
+    /// Every `*.age` file in `sessions/`, oldest first (names start with the UTC time).
+    pub fn list_sessions(&self) -> Result<Vec<SessionFile>> {
+        list_age_files(&self.sessions_dir())
+    }
+
+    /// The newest session, if any.
+    pub fn latest_session(&self) -> Result<SessionFile> {
+        self.list_sessions()?.pop().ok_or_else(|| {
+            Error::usage("there are no saved sessions yet").with_hint("`confide take` saves one")
+        })
+    }
+
+    /// The session named by `query`: its full id, its id8, or a unique prefix of either
+    /// (a trailing `.age` is ignored).
+    pub fn find_session(&self, query: &str) -> Result<SessionFile> {
+        let files = self.list_sessions()?;
+        find_in(files, query)
+    }
+
+    /// Decrypts and parses one session.
+    pub fn read_session(&self, file: &SessionFile, ids: &Identities) -> Result<Response> {
+        read_session_file(&file.path, ids)
+    }
+
+    /// Decrypts and parses every file, in parallel, keeping the order; each failure is kept
+    /// with its file so the rest can still be shown.
+    pub fn read_sessions(&self, files: Vec<SessionFile>, ids: &Identities) -> Vec<ReadResult> {
+        files
+            .into_par_iter()
+            .map(|f| match read_session_file(&f.path, ids) {
+                Ok(r) => Ok((f, r)),
+                Err(e) => Err((f, e)),
+            })
+            .collect()
+    }
+
+    /// Deletes one session file.
+    pub fn delete_session(&self, file: &SessionFile) -> Result<()> {
+        atomic::remove(&file.path)
+    }
+}
+
+/// Decrypts and parses a session or intake file, naming it in every error.
+pub fn read_session_file(path: &Path, ids: &Identities) -> Result<Response> {
+    let ciphertext = crypto::read_file(path, "session file")?;
+    let plaintext = crypto::decrypt(&ciphertext, ids, path)?;
+    Response::from_slice(&plaintext).map_err(|e| record_error(&e, path))
+}
+
+/// A record problem as an exit-4 error naming the file.
+pub fn record_error(e: &RecordError, path: &Path) -> Error {
+    let f = path.display();
+    match e {
+        RecordError::Newer(v) => Error::damaged(format!(
+            "{f} was written by a newer version of confide (format `{v}`)"
+        ))
+        .with_hint("update confide to read it"),
+        RecordError::Foreign(why) => Error::damaged(format!("{f} is not a confide record: {why}")),
+        RecordError::Damaged(why) => Error::damaged(format!("{f} is damaged: {why}")),
+    }
+}
+
+/// The `*.age` files of a folder (not temp files), sorted by name. A missing folder is
+/// empty.
+pub fn list_age_files(dir: &Path) -> Result<Vec<SessionFile>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("cannot list", dir, &e)),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("cannot list", dir, &e))?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let Some(stem) = name.strip_suffix(".age") else {
+            continue;
+        };
+        if stem.is_empty() || name.starts_with('.') {
+            continue;
+        }
+        if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+            continue;
+        }
+        files.push(SessionFile {
+            id: stem.to_owned(),
+            path: entry.path(),
+        });
+    }
+    files.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(files)
+}
+
+fn find_in(files: Vec<SessionFile>, query: &str) -> Result<SessionFile> {
+    let q = query.trim();
+    let q = q.strip_suffix(".age").unwrap_or(q);
+    if q.is_empty() {
+        return Err(Error::usage("the session id is empty")
+            .with_hint("`confide history` lists your sessions"));
+    }
+    if let Some(f) = files.iter().find(|f| f.id == q) {
+        return Ok(f.clone());
+    }
+    let exact_id8: Vec<&SessionFile> = files.iter().filter(|f| f.id8() == q).collect();
+    let matches: Vec<&SessionFile> = if exact_id8.is_empty() {
+        files
+            .iter()
+            .filter(|f| f.id.starts_with(q) || f.id8().starts_with(q))
+            .collect()
+    } else {
+        exact_id8
+    };
+    match matches.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(Error::usage(format!("no saved session matches `{q}`"))
+            .with_hint("`confide history` lists your sessions")),
+        many => {
+            let shown: Vec<&str> = many.iter().take(5).map(|f| f.id.as_str()).collect();
+            let more = if many.len() > 5 { ", ..." } else { "" };
+            Err(Error::usage(format!(
+                "`{q}` matches {} sessions: {}{more}",
+                many.len(),
+                shown.join(", ")
+            ))
+            .with_hint("give more of the session id"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(ids: &[&str]) -> Vec<SessionFile> {
+        ids.iter()
+            .map(|id| SessionFile {
+                id: (*id).into(),
+                path: PathBuf::from(format!("{id}.age")),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_session_is_found_by_full_id_id8_or_unique_prefix() {
+        let all = files(&[
+            "20261101T090000Z-1a2b3c4d",
+            "20261125T081500Z-1a2bffff",
+            "20261201T120000Z-9e8d7c6b",
+        ]);
+        let find = |q: &str| find_in(all.clone(), q).map(|f| f.id);
+        assert_eq!(
+            find("20261125T081500Z-1a2bffff").unwrap(),
+            "20261125T081500Z-1a2bffff"
+        );
+        assert_eq!(
+            find("20261125T081500Z-1a2bffff.age").unwrap(),
+            "20261125T081500Z-1a2bffff"
+        );
+        assert_eq!(find("1a2b3c4d").unwrap(), "20261101T090000Z-1a2b3c4d");
+        assert_eq!(find("9e").unwrap(), "20261201T120000Z-9e8d7c6b");
+        assert_eq!(find("202612").unwrap(), "20261201T120000Z-9e8d7c6b");
+        let e = find("1a2b").unwrap_err();
+        assert_eq!(e.kind, crate::error::Kind::Usage);
+        assert!(
+            e.message.starts_with(
+                "`1a2b` matches 2 sessions: 20261101T090000Z-1a2b3c4d, 20261125T081500Z-1a2bffff"
+            ),
+            "{}",
+            e.message
+        );
+        let e = find("ffff0000").unwrap_err();
+        assert_eq!(e.message, "no saved session matches `ffff0000`");
+        assert!(find(" ").is_err());
+    }
+
+    #[test]
+    fn names_carry_the_utc_time_and_id8() {
+        let f = &files(&["20261125T081500Z-1a2b3c4d"])[0];
+        assert_eq!(f.id8(), "1a2b3c4d");
+        assert_eq!(f.display_time(), "2026-11-25 08:15 UTC");
+        let odd = &files(&["my-copy"])[0];
+        assert_eq!(odd.id8(), "my-copy");
+        assert_eq!(odd.display_time(), "unknown date");
+        let t = OffsetDateTime::parse("2026-11-25T09:15:00+01:00", &Rfc3339).unwrap();
+        assert_eq!(compact_utc(t), "20261125T081500Z");
+    }
+
+    #[test]
+    fn listing_skips_temp_files_other_names_and_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in [
+            "20261125T081500Z-1a2b3c4d.age",
+            "20261101T090000Z-00000000.age",
+            ".confide-x.tmp",
+            ".hidden.age",
+            "notes.txt",
+        ] {
+            std::fs::write(dir.path().join(n), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.path().join("dir.age")).unwrap();
+        let ids: Vec<String> = list_age_files(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
+        assert_eq!(
+            ids,
+            ["20261101T090000Z-00000000", "20261125T081500Z-1a2b3c4d"]
+        );
+        assert!(
+            list_age_files(&dir.path().join("missing"))
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
