@@ -1,5 +1,5 @@
-//! Arbitrary bytes as the plaintext record inside an intake file, then the clinician
-//! report in every format against the bundled questionnaires.
+//! Arbitrary bytes as the plaintext record inside a session or intake file, then what
+//! `show` and `report` make of it, in every format, against the bundled questionnaires.
 #![no_main]
 
 use confide::model::response::Response;
@@ -7,6 +7,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(response) = Response::from_slice(data) {
-        confide_fuzz::render_report(confide_fuzz::bundled(), vec![response]);
+        confide_fuzz::render_record(confide_fuzz::bundled(), response);
     }
 });

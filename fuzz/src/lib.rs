@@ -9,7 +9,16 @@ use confide::model::response::Response;
 use confide::report::clinician::{self, Input};
 use confide::report::{clinician_text, csv, fhir, resources, summary};
 use confide::scoring::{self, Scored, SessionAnswers};
+use confide::model::validate::is_forbidden_char;
 use confide::term::style::Style;
+
+/// Panics if plain output holds a character that could move the cursor, change colours
+/// or reorder text: untrusted text must be sanitised before it is printed.
+pub fn assert_printable(what: &str, out: &str) {
+    if let Some(c) = out.chars().find(|&c| is_forbidden_char(c) && c != '\t') {
+        panic!("{what} holds U+{:04X}", c as u32);
+    }
+}
 
 /// The bundled questionnaires, loaded once. They are valid by construction (checked by the
 /// test suite), so failing here is a harness bug, not a finding.
@@ -46,10 +55,9 @@ pub fn render_summary(qs: &[&Questionnaire], scored: &[Scored]) {
             resources: bundled_resources(),
         };
         let text = summary::render_text(&parts, &opts);
-        assert!(
-            color || !text.contains('\u{1b}'),
-            "plain summary holds an escape character"
-        );
+        if !color {
+            assert_printable("the plain summary", &text);
+        }
         let _ = summary::render_markdown(&parts, &opts);
     }
 }
@@ -114,14 +122,29 @@ pub fn render_report(catalog: &Catalog, responses: Vec<Response>) {
         "2026-01-01T00:00:00Z".into(),
     );
     let plain = clinician_text::text(&report, 60, Style { color: false });
-    assert!(
-        !plain.contains('\u{1b}'),
-        "plain clinician report holds an escape character"
-    );
+    assert_printable("the plain clinician report", &plain);
     let _ = clinician_text::text(&report, 0, Style { color: true });
     let _ = clinician_text::markdown(&report);
     let _ = csv::render(&report);
     let bundle = fhir::bundle(&report);
     let _ = serde_json::to_string(&bundle).expect("the FHIR bundle serialises");
     let _ = serde_json::to_string(&report).expect("the JSON report serialises");
+}
+
+/// What `confide show` prints for a saved record: the summary scored again from its
+/// answers, and the note about questionnaires that cannot be summarised.
+pub fn render_show(catalog: &Catalog, response: &Response) {
+    let rescored = summary::rescore(response, catalog);
+    let qs: Vec<&Questionnaire> = rescored.parts.iter().map(|(q, _, _)| *q).collect();
+    let scored: Vec<Scored> = rescored.parts.iter().map(|(_, s, _)| s.clone()).collect();
+    render_summary(&qs, &scored);
+    if let Some(note) = summary::missing_note(&rescored.missing) {
+        assert_printable("the note on questionnaires not shown", &note);
+    }
+}
+
+/// Every output made from one record that came from a file.
+pub fn render_record(catalog: &Catalog, response: Response) {
+    render_show(catalog, &response);
+    render_report(catalog, vec![response]);
 }
