@@ -90,6 +90,25 @@ impl<'a> Flow<'a> {
         flow
     }
 
+    /// Continues at `questionnaire_id.item_id` (from a draft) when that question is asked;
+    /// the questions before it count as seen, so going back works.
+    pub fn resume_at(&mut self, at: &str) {
+        let Some((qid, item)) = at.split_once('.') else {
+            return;
+        };
+        let questions = self.questions();
+        let Some(&pos) = questions.iter().find(|(qi, ii)| {
+            self.parts[*qi].q.id == qid && self.parts[*qi].q.items[*ii].id() == item
+        }) else {
+            return;
+        };
+        for p in questions.iter().take_while(|p| **p < pos) {
+            self.seen.insert(*p);
+            self.trail.push(*p);
+        }
+        self.stage = Stage::Asking(pos);
+    }
+
     pub fn stage(&self) -> &Stage {
         &self.stage
     }

@@ -8,6 +8,9 @@ pub mod plain;
 pub mod scripted;
 pub mod tty;
 
+#[cfg(test)]
+mod tests;
+
 use crate::model::answer::Answer;
 use crate::scoring::SessionAnswers;
 

@@ -165,6 +165,9 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                 None => SessionAnswers::new(),
             };
             let mut flow = Flow::new(parts.clone(), start);
+            if let Some(at) = resumed.as_ref().and_then(|d| d.resume_at.as_deref()) {
+                flow.resume_at(at);
+            }
             interrupt::install();
             let intro = invitation.as_ref().map(|(i, _)| invitation_intro(i));
             let draft = dest.keeps_copy().then(|| DraftContext {

@@ -1,0 +1,238 @@
+//! The interview state machine, driven by scripted replies.
+
+use super::scripted::{Scripted, Step};
+use super::*;
+use crate::model::load::questionnaire_from_bytes;
+use crate::model::questionnaire::Questionnaire;
+
+fn checkin() -> Questionnaire {
+    questionnaire_from_bytes(include_bytes!(
+        "../../tests/fixtures/interview/checkin.json"
+    ))
+    .map(|l| l.questionnaire)
+    .unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+fn bundled() -> crate::model::catalog::Catalog {
+    crate::model::catalog::Catalog::bundled().unwrap_or_else(|(n, p)| panic!("{n}: {p:?}"))
+}
+
+fn reply(a: Answer) -> Step {
+    Step::Reply(Reply::Answer(a))
+}
+
+fn run_script(q: &Questionnaire, steps: Vec<Step>) -> (End, Scripted, SessionAnswers) {
+    let mut flow = Flow::new(vec![Part { q, explicit: true }], SessionAnswers::new());
+    let mut s = Scripted::new(steps);
+    let end = run(&mut flow, &mut s, true);
+    let answers = flow.final_answers();
+    (end, s, answers)
+}
+
+#[test]
+fn items_are_asked_in_order_and_a_gated_item_only_when_its_condition_holds() {
+    let q = checkin();
+    let (end, s, answers) = run_script(
+        &q,
+        vec![
+            reply(Answer::Choice(1)),
+            Step::Reply(Reply::Skip),
+            Step::Reply(Reply::Skip),
+            reply(Answer::Choice(0)),
+            Step::Review(ReviewReply::Save),
+        ],
+    );
+    assert!(matches!(end, End::Finished));
+    assert_eq!(
+        s.asked,
+        [
+            "checkin.mood",
+            "checkin.who",
+            "checkin.sleep",
+            "checkin.worry"
+        ]
+    );
+    assert_eq!(answers["checkin"].len(), 2);
+}
+
+#[test]
+fn back_returns_to_the_previous_question_with_its_answer() {
+    let q = checkin();
+    let (end, s, answers) = run_script(
+        &q,
+        vec![
+            reply(Answer::Choice(1)),
+            Step::Reply(Reply::Back),
+            reply(Answer::Choice(2)),
+            Step::Reply(Reply::Skip),
+            Step::Reply(Reply::Skip),
+            reply(Answer::Choice(0)),
+            Step::Review(ReviewReply::Save),
+        ],
+    );
+    assert!(matches!(end, End::Finished));
+    assert_eq!(
+        &s.asked[..3],
+        ["checkin.mood", "checkin.who", "checkin.mood"]
+    );
+    assert_eq!(answers["checkin"]["mood"], Answer::Choice(2));
+}
+
+#[test]
+fn a_required_item_cannot_be_skipped_and_an_invalid_answer_is_refused() {
+    let q = checkin();
+    let (_, s, _) = run_script(&q, vec![Step::Reply(Reply::Skip), reply(Answer::Choice(7))]);
+    assert_eq!(s.asked, ["checkin.mood", "checkin.mood", "checkin.mood"]);
+    assert!(s.notices[0].contains("needs an answer"), "{:?}", s.notices);
+    assert!(
+        s.notices[1].contains("not one of the option values"),
+        "{:?}",
+        s.notices
+    );
+}
+
+#[test]
+fn changing_an_answer_at_the_review_asks_only_what_the_change_opens() {
+    let q = checkin();
+    let (end, s, answers) = run_script(
+        &q,
+        vec![
+            reply(Answer::Choice(1)),
+            Step::Reply(Reply::Skip),
+            Step::Reply(Reply::Skip),
+            reply(Answer::Choice(0)),
+            Step::Review(ReviewReply::Change((0, 4))),
+            reply(Answer::Choice(2)),
+            reply(Answer::Text("money".into())),
+            Step::Review(ReviewReply::Save),
+        ],
+    );
+    assert!(matches!(end, End::Finished));
+    assert_eq!(&s.asked[4..], ["checkin.worry", "checkin.why"]);
+    assert_eq!(s.reviews, 2);
+    assert_eq!(answers["checkin"]["why"], Answer::Text("money".into()));
+}
+
+#[test]
+fn answers_of_items_that_become_disabled_are_dropped() {
+    let q = checkin();
+    let (_, _, answers) = run_script(
+        &q,
+        vec![
+            reply(Answer::Choice(1)),
+            Step::Reply(Reply::Skip),
+            Step::Reply(Reply::Skip),
+            reply(Answer::Choice(2)),
+            reply(Answer::Text("private".into())),
+            Step::Review(ReviewReply::Change((0, 4))),
+            reply(Answer::Choice(0)),
+            Step::Review(ReviewReply::Save),
+        ],
+    );
+    assert!(!answers["checkin"].contains_key("why"));
+}
+
+#[test]
+fn quitting_and_running_out_of_input_end_the_interview() {
+    let q = checkin();
+    let (end, _, _) = run_script(&q, vec![reply(Answer::Choice(1)), Step::Reply(Reply::Quit)]);
+    assert!(matches!(end, End::Quit));
+    let (end, _, _) = run_script(&q, vec![reply(Answer::Choice(1))]);
+    assert!(matches!(end, End::Eof));
+    let (end, _, _) = run_script(
+        &q,
+        vec![
+            reply(Answer::Choice(1)),
+            Step::Reply(Reply::Skip),
+            Step::Reply(Reply::Skip),
+            Step::Reply(Reply::Skip),
+            Step::Review(ReviewReply::Discard),
+        ],
+    );
+    assert!(matches!(end, End::Discarded));
+}
+
+#[test]
+fn progress_counts_only_questions_that_will_be_asked() {
+    let q = checkin();
+    let mut flow = Flow::new(
+        vec![Part {
+            q: &q,
+            explicit: true,
+        }],
+        SessionAnswers::new(),
+    );
+    let first = flow.question().unwrap();
+    assert_eq!((first.number, first.total), (1, 4));
+    flow.answer(Answer::Choice(1)).unwrap();
+    flow.skip().unwrap();
+    let sleep = flow.question().unwrap();
+    assert_eq!(
+        sleep.notes.len(),
+        1,
+        "the display item comes with the next question"
+    );
+    flow.skip().unwrap();
+    flow.answer(Answer::Choice(2)).unwrap();
+    let why = flow.question().unwrap();
+    assert_eq!((why.number, why.total), (5, 5));
+}
+
+#[test]
+fn a_questionnaire_that_does_not_apply_is_left_out_unless_asked_for() {
+    let catalog = bundled();
+    let parts: Vec<Part> = catalog
+        .entries
+        .iter()
+        .map(|e| Part {
+            q: e.q(),
+            explicit: e.q().applies_when.is_none(),
+        })
+        .collect();
+    let mut flow = Flow::new(parts.clone(), SessionAnswers::new());
+    // context: skip activity and partner, choose the pain topic only, then skip the rest.
+    flow.skip().unwrap();
+    flow.skip().unwrap();
+    flow.answer(Answer::Choices(vec![3])).unwrap();
+    while let Some(q) = flow.question() {
+        if q.q.id != "context" {
+            break;
+        }
+        flow.skip().unwrap();
+    }
+    assert_eq!(
+        flow.question().map(|q| q.q.id.clone()).as_deref(),
+        Some("pain")
+    );
+    assert!(flow.skipped_questionnaire(1), "desire does not apply");
+    let mut explicit = parts;
+    explicit[1].explicit = true;
+    let flow = Flow::new(explicit, flow.answers().clone());
+    assert!(
+        !flow.skipped_questionnaire(1),
+        "asked for by id, desire is asked"
+    );
+}
+
+#[test]
+fn a_draft_resumes_at_the_question_it_stopped_at() {
+    let q = checkin();
+    let mut start = SessionAnswers::new();
+    start
+        .entry("checkin".into())
+        .or_default()
+        .insert("mood".into(), Answer::Choice(1));
+    let mut flow = Flow::new(
+        vec![Part {
+            q: &q,
+            explicit: true,
+        }],
+        start,
+    );
+    flow.resume_at("checkin.sleep");
+    let question = flow.question().unwrap();
+    assert_eq!(question.item.id(), "sleep");
+    assert!(question.can_go_back);
+    assert!(flow.back());
+    assert_eq!(flow.question().unwrap().item.id(), "who");
+}

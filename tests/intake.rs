@@ -1,0 +1,655 @@
+//! The therapist workflow: intakes encrypted to a therapist's key, invitations, and
+//! `confide report`, including interoperability with the reference Go `age` CLI.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Home, age_keygen, have_age, root, stderr, stdout};
+
+const PASS: &str = "therapist passphrase for tests";
+
+fn profile(name: &str) -> PathBuf {
+    root().join(format!("tests/fixtures/profiles/{name}.json"))
+}
+
+/// A client's `take --answers PROFILE --no-save` to `recipient`, written to `out`.
+fn intake(
+    home: &Home,
+    name: &str,
+    recipient: &str,
+    out: &Path,
+    extra: &[&str],
+) -> std::process::Output {
+    home.cmd()
+        .args(["take", "--no-save", "--answers"])
+        .arg(profile(name))
+        .args(["--to", recipient, "--out"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn report(home: &Home, args: &[&str], paths: &[&Path]) -> std::process::Output {
+    home.cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .arg("report")
+        .args(paths)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A key made by confide itself (for tests that do not need the reference age).
+fn confide_key(home: &Home) -> String {
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .args(["keys", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out).trim().to_owned()
+}
+
+#[test]
+fn an_intake_to_an_age_keygen_key_decrypts_with_the_reference_age_to_a_valid_record() {
+    if !have_age() {
+        return;
+    }
+    let home = Home::new();
+    let (key, recipient) = age_keygen(home.path(), "key.txt");
+    let file = home.path().join("intake.age");
+    let out = intake(
+        &home,
+        "frequent-severe-pain",
+        &recipient,
+        &file,
+        &["--reference", "A-1042"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("Your answers are encrypted in {}", file.display())));
+    let out = Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(&key)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(record["format"], "confide.response/1");
+    assert_eq!(record["reference"], "A-1042");
+    let ids: Vec<&str> = record["questionnaires"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["context", "pain"]);
+    // The same file through `confide report -i`.
+    let out = report(
+        &home,
+        &["-i", key.to_str().unwrap(), "--format", "json"],
+        &[&file],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rep: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rep["format"], "confide.report/1");
+    assert_eq!(rep["sessions"][0]["id"], record["id"]);
+    assert_eq!(rep["sessions"][0]["flags"][0]["level"], "see-a-clinician");
+}
+
+#[test]
+fn a_file_that_age_encrypts_from_a_valid_record_is_reported() {
+    if !have_age() {
+        return;
+    }
+    let home = Home::new();
+    let (key, recipient) = age_keygen(home.path(), "key.txt");
+    let mine = home.path().join("mine.age");
+    assert_eq!(
+        intake(&home, "everything-fine", &recipient, &mine, &[])
+            .status
+            .code(),
+        Some(0)
+    );
+    let plain = Command::new("age")
+        .arg("-d")
+        .arg("-i")
+        .arg(&key)
+        .arg(&mine)
+        .output()
+        .unwrap();
+    assert!(plain.status.success());
+    let record = home.path().join("record.json");
+    fs::write(&record, &plain.stdout).unwrap();
+    let theirs = home.path().join("theirs.age");
+    let out = Command::new("age")
+        .args(["-r", &recipient, "-o"])
+        .arg(&theirs)
+        .arg(&record)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    fs::remove_file(&record).unwrap();
+    let out = report(&home, &["-i", key.to_str().unwrap()], &[&theirs]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("confide intake report"));
+    assert!(text.contains("definition matches"));
+}
+
+#[test]
+fn an_identity_protected_with_age_p_works_with_i() {
+    if !have_age() {
+        return;
+    }
+    let home = Home::new();
+    let (key, recipient) = age_keygen(home.path(), "key.txt");
+    let protected = home.path().join("key.age");
+    // The reference age reads the passphrase from the terminal only.
+    let mut cmd = Command::new("age");
+    cmd.args(["-p", "-o"]).arg(&protected).arg(&key);
+    let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+    for _ in 0..2 {
+        p.exp_string("passphrase").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        p.send_line(PASS).unwrap();
+    }
+    p.exp_eof().unwrap();
+    assert!(
+        fs::read(&protected)
+            .unwrap()
+            .starts_with(b"age-encryption.org/v1")
+    );
+    let file = home.path().join("intake.age");
+    assert_eq!(
+        intake(&home, "performance-anxiety", &recipient, &file, &[])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = report(
+        &home,
+        &["-i", protected.to_str().unwrap(), "--format", "csv"],
+        &[&file],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out).split("\r\n").filter(|l| !l.is_empty()).count(),
+        2
+    );
+    // The wrong passphrase is exit 3.
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", "not it")
+        .arg("report")
+        .arg(&file)
+        .arg("-i")
+        .arg(&protected)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}
+
+#[test]
+fn an_armored_intake_is_text_that_report_and_age_read() {
+    let home = Home::new();
+    let recipient = confide_key(&home);
+    let file = home.path().join("intake.txt");
+    let out = intake(&home, "no-activity", &recipient, &file, &["--armor"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("-----BEGIN AGE ENCRYPTED FILE-----"));
+    assert!(
+        text.trim_end()
+            .ends_with("-----END AGE ENCRYPTED FILE-----")
+    );
+    let out = report(&home, &[], &[&file]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn the_intake_is_also_readable_by_the_client_when_they_have_a_vault() {
+    let home = Home::new();
+    confide_key(&home);
+    let therapist = Home::new();
+    let their_key = confide_key(&therapist);
+    let file = home.path().join("intake.age");
+    let out = intake(&home, "no-activity", &their_key, &file, &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("(and you, with your passphrase)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        report(&home, &[], &[&file]).status.code(),
+        Some(0),
+        "the client's own key opens it"
+    );
+    assert_eq!(
+        report(&therapist, &[], &[&file]).status.code(),
+        Some(0),
+        "the therapist's key opens it"
+    );
+}
+
+#[test]
+fn an_existing_out_file_is_never_overwritten_and_nothing_is_asked() {
+    let home = Home::new();
+    let recipient = confide_key(&home);
+    let file = home.path().join("intake.age");
+    fs::write(&file, b"keep me").unwrap();
+    let out = home
+        .cmd()
+        .args(["take", "--plain", "--no-save", "--to", &recipient, "--out"])
+        .arg(&file)
+        .write_stdin("1\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already exists"));
+    assert!(!stdout(&out).contains("[1/"), "no question was asked");
+    assert_eq!(fs::read(&file).unwrap(), b"keep me");
+}
+
+#[test]
+fn a_bad_recipient_is_refused_before_any_question() {
+    let home = Home::new();
+    for (to, message) in [
+        ("age1xyz", "is not a valid age recipient"),
+        (
+            "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
+            "is a secret key",
+        ),
+        ("ssh-ed25519 AAAA", "is an SSH key"),
+    ] {
+        let out = home
+            .cmd()
+            .args(["take", "--plain", "--no-save", "--to", to])
+            .write_stdin("1\n")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{to}");
+        assert!(stderr(&out).contains(message), "{to}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("QQQQQQQQ"),
+            "a secret is never echoed"
+        );
+        assert!(!stdout(&out).contains("[1/"));
+    }
+}
+
+#[test]
+fn out_and_armor_need_a_recipient() {
+    let home = Home::new();
+    let out = home
+        .cmd()
+        .args(["take", "--no-save", "--armor"])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--armor is for an intake file"));
+}
+
+#[test]
+fn a_folder_report_lists_unreadable_files_and_still_reports_the_rest() {
+    let home = Home::new();
+    let recipient = confide_key(&home);
+    let other = Home::new();
+    let other_key = confide_key(&other);
+    let dir = home.path().join("intakes");
+    fs::create_dir_all(&dir).unwrap();
+    assert_eq!(
+        intake(
+            &home,
+            "no-activity",
+            &recipient,
+            &dir.join("a.age"),
+            &["--reference", "R-1"]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        intake(
+            &home,
+            "everything-fine",
+            &recipient,
+            &dir.join("b.age"),
+            &["--reference", "R-1"]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    // Made by someone without a vault, for another key only.
+    let stranger = Home::new();
+    assert_eq!(
+        intake(
+            &stranger,
+            "no-activity",
+            &other_key,
+            &dir.join("c-other.age"),
+            &[]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    let good = fs::read(dir.join("a.age")).unwrap();
+    fs::write(dir.join("d-truncated.age"), &good[..good.len() / 2]).unwrap();
+    fs::write(dir.join("e-foreign.age"), b"not an age file at all").unwrap();
+    fs::write(dir.join("notes.txt"), b"ignored").unwrap();
+    let out = report(&home, &[], &[&dir]);
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "the worst failure decides: {}",
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert_eq!(text.matches("confide intake report").count(), 2, "{text}");
+    let failures = &text[text.find("Files that could not be read").unwrap()..];
+    assert!(failures.contains("c-other.age"), "{failures}");
+    assert!(failures.contains("d-truncated.age"));
+    assert!(failures.contains("e-foreign.age"));
+    assert!(!failures.contains("notes.txt"));
+    assert!(text.contains("Summary by reference\n  R-1\n"), "{text}");
+    assert!(stderr(&out).contains("confide: error: 3 of 5 files could not be read"));
+    // Only files for another key: exit 3.
+    let out = report(&home, &[], &[&dir.join("c-other.age")]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+}
+
+#[test]
+fn csv_and_fhir_exports_of_several_intakes() {
+    let home = Home::new();
+    let recipient = confide_key(&home);
+    let dir = home.path().join("in");
+    fs::create_dir_all(&dir).unwrap();
+    for (i, p) in [
+        "no-activity",
+        "unsafe-communication",
+        "frequent-severe-pain",
+    ]
+    .iter()
+    .enumerate()
+    {
+        assert_eq!(
+            intake(
+                &home,
+                p,
+                &recipient,
+                &dir.join(format!("{i}.age")),
+                &["--reference", "=1+2"]
+            )
+            .status
+            .code(),
+            Some(2),
+            "a reference is a code"
+        );
+        assert_eq!(
+            intake(
+                &home,
+                p,
+                &recipient,
+                &dir.join(format!("{i}.age")),
+                &["--reference", "K-9"]
+            )
+            .status
+            .code(),
+            Some(0)
+        );
+    }
+    let out = report(&home, &["--format", "csv"], &[&dir]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let csv = stdout(&out);
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 4);
+    assert!(lines[0].starts_with("file,session,created,reference,urgent,flags,context.strain,context.strain.band,desire.desire"));
+    let urgent: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(4).unwrap())
+        .collect();
+    assert_eq!(urgent, ["0", "4", "0"]);
+
+    let out = report(&home, &["--format", "fhir"], &[&dir]);
+    assert_eq!(out.status.code(), Some(0));
+    let bundle: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(
+        bundle["entry"].as_array().unwrap().len(),
+        5 + 2 + 2,
+        "a resource per questionnaire taken"
+    );
+    let dir_out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fhir-samples");
+    fs::create_dir_all(&dir_out).unwrap();
+    fs::write(dir_out.join("report-cli.json"), &out.stdout).unwrap();
+
+    let out = report(&home, &["--format", "markdown"], &[&dir]);
+    assert!(stdout(&out).contains("## Summary by reference"));
+}
+
+#[test]
+fn report_without_a_key_says_how_to_give_one() {
+    let home = Home::new();
+    let file = home.path().join("x.age");
+    fs::write(&file, b"age-encryption.org/v1\n").unwrap();
+    let out = home.cmd().arg("report").arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("-i FILE"), "{}", stderr(&out));
+}
+
+fn invite(home: &Home, recipient: &str, extra: &[&str]) -> PathBuf {
+    let file = home.path().join("invitation.json");
+    let out = home
+        .cmd()
+        .args([
+            "invite",
+            "--to",
+            recipient,
+            "--reference",
+            "C-7",
+            "--practice",
+            "Riverside Therapy",
+            "--message",
+            "Please answer before we meet.",
+        ])
+        .args(extra)
+        .arg("--out")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    file
+}
+
+#[test]
+fn an_invitation_runs_exactly_its_questionnaires_and_the_report_shows_its_reference() {
+    let therapist = Home::new();
+    let key = confide_key(&therapist);
+    let inv = invite(&therapist, &key, &["--questionnaires", "pain"]);
+    let doc: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
+    assert_eq!(doc["format"], "confide.invitation/1");
+    let ids: Vec<&str> = doc["questionnaires"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["context", "pain"],
+        "context comes along because pain uses it"
+    );
+
+    let client = Home::new();
+    let out_file = client.path().join("for-therapist.age");
+    // activity: partner; partner: one; topics: pain; skip the rest of context; pain: often...
+    let input = "1\n1\n3\n\n\n\n\n\n\n\n\n\n\n4\n4\n\n\n\n\n\n\n\n\ny\n";
+    let out = client
+        .cmd()
+        .args(["take", "--plain", "--invite"])
+        .arg(&inv)
+        .arg("--out")
+        .arg(&out_file)
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Invitation from Riverside Therapy.\n\nPlease answer before we meet."),
+        "{text}"
+    );
+    assert!(text.contains(&key));
+    assert!(
+        !text.contains("Desire\n======"),
+        "only the invited questionnaires"
+    );
+    assert!(stderr(&out).contains("Only Riverside Therapy can open it"));
+
+    let out = report(&therapist, &["--format", "json"], &[&out_file]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rep: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rep["sessions"][0]["reference"], "C-7");
+    assert_eq!(
+        rep["sessions"][0]["questionnaires"][1]["definition"],
+        "matches"
+    );
+}
+
+#[test]
+fn a_tampered_invitation_is_refused() {
+    let therapist = Home::new();
+    let key = confide_key(&therapist);
+    let inv = invite(&therapist, &key, &["--questionnaires", "desire"]);
+    let mut doc: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
+    doc["questionnaires"][1]["definition"]["items"][0]["text"] = "A different question".into();
+    fs::write(&inv, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = therapist
+        .cmd()
+        .args(["take", "--no-save", "--invite"])
+        .arg(&inv)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("/questionnaires/1/sha256: the questionnaire does not match its hash"),
+        "{err}"
+    );
+    assert!(err.contains("confide: error: the invitation is not valid and was not used"));
+}
+
+#[test]
+fn an_invitation_with_a_bad_recipient_or_an_invalid_questionnaire_is_refused() {
+    let therapist = Home::new();
+    let key = confide_key(&therapist);
+    let inv = invite(&therapist, &key, &["--questionnaires", "desire"]);
+    let original: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
+
+    let mut doc = original.clone();
+    doc["recipient"] = "age1notarecipient".into();
+    fs::write(&inv, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = therapist
+        .cmd()
+        .args(["take", "--no-save", "--invite"])
+        .arg(&inv)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the invitation's recipient"),
+        "{}",
+        stderr(&out)
+    );
+
+    let mut doc = original;
+    doc["questionnaires"][1]["definition"]["items"][0]["type"] = "slider".into();
+    fs::write(&inv, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let out = therapist
+        .cmd()
+        .args(["take", "--no-save", "--invite"])
+        .arg(&inv)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("/questionnaires/1/definition/items/0/type: unknown value `slider`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn invite_embeds_a_custom_questionnaire_file_and_checks_its_arguments() {
+    let therapist = Home::new();
+    let key = confide_key(&therapist);
+    let inv = invite(
+        &therapist,
+        &key,
+        &[
+            "--questionnaire-file",
+            root()
+                .join("tests/fixtures/interview/checkin.json")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
+    assert_eq!(doc["questionnaires"][0]["id"], "checkin");
+    assert_eq!(doc["questionnaires"][0]["definition"]["title"], "Check-in");
+    for (args, message) in [
+        (vec!["--to", "age1bad"], "is not a valid age recipient"),
+        (
+            vec!["--to", &key, "--reference", "Jane Doe"],
+            "a reference must be",
+        ),
+        (
+            vec!["--to", &key, "--questionnaires", "nope"],
+            "unknown questionnaire `nope`",
+        ),
+        (
+            vec!["--to", &key, "--questionnaire-file", "/no/such.json"],
+            "is not a valid questionnaire",
+        ),
+    ] {
+        let out = therapist.cmd().arg("invite").args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    // Without --out, the invitation goes to standard output.
+    let out = therapist
+        .cmd()
+        .args(["invite", "--to", &key])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["questionnaires"].as_array().unwrap().len(), 5);
+}
