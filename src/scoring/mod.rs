@@ -8,7 +8,7 @@ pub mod answers;
 mod condition;
 pub mod record;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::answer::Answer;
 use crate::model::questionnaire::{FlagLevel, Item, Method, Questionnaire};
@@ -130,26 +130,43 @@ pub fn enabled(
 ) -> (Vec<bool>, ItemAnswers) {
     let mut kept = ItemAnswers::new();
     let mut on = Vec::with_capacity(q.items.len());
+    // Scale values over the answers kept so far, computed when a condition first needs them
+    // and again only after `kept` changes. Computing them for each clause instead made a
+    // large questionnaire with many conditions on scales take minutes.
+    let mut scales: Option<Vec<ScaleScore>> = None;
     for item in &q.items {
         let common = item.common();
         let is_on = match common.enable_when {
             None => true,
-            Some(cond) => evaluate(
-                cond,
-                &View {
-                    q,
-                    answers: &kept,
-                    scales: None,
-                    earlier,
-                },
-            ),
+            Some(cond) => {
+                if scales.is_none() && refers_to_own_scale(cond) {
+                    scales = Some(compute_scales(q, &kept));
+                }
+                evaluate(
+                    cond,
+                    &View {
+                        q,
+                        answers: &kept,
+                        scales: scales.as_deref(),
+                        earlier,
+                    },
+                )
+            }
         };
         on.push(is_on);
         if is_on && let Some(a) = answers.get(common.id) {
             kept.insert(common.id.to_owned(), a.clone());
+            scales = None;
         }
     }
     (on, kept)
+}
+
+/// Whether a condition looks at a scale of its own questionnaire.
+fn refers_to_own_scale(cond: &crate::model::condition::Condition) -> bool {
+    cond.clauses()
+        .iter()
+        .any(|c| c.scale.as_deref().is_some_and(|r| !r.contains('.')))
 }
 
 /// Scores one questionnaire.
@@ -234,11 +251,17 @@ pub fn score_session(qs: &[&Questionnaire], answers: &SessionAnswers) -> Vec<Sco
 
 /// Computes every scale of `q` from answers of enabled items.
 pub fn compute_scales(q: &Questionnaire, answers: &ItemAnswers) -> Vec<ScaleScore> {
+    // Items by id, the first of each id as `Questionnaire::item` finds it; a linear search
+    // per scale item made this quadratic in the size of the questionnaire.
+    let mut items: HashMap<&str, &Item> = HashMap::with_capacity(q.items.len());
+    for item in &q.items {
+        items.entry(item.id()).or_insert(item);
+    }
     let mut out: Vec<ScaleScore> = Vec::with_capacity(q.scales.len());
     for scale in &q.scales {
         let mut values = Vec::new();
         for id in &scale.items {
-            let Some((_, item)) = q.item(id) else {
+            let Some(&item) = items.get(id.as_str()) else {
                 continue;
             };
             let v = match (item, answers.get(id)) {

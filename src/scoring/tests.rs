@@ -361,3 +361,41 @@ fn a_record_round_trips_to_the_same_scores() {
     let again = record::answers_from_record(&qq, &back).unwrap();
     assert_eq!(score(&qq, &again, &none()).scales, scored.scales);
 }
+
+/// `p` needs scale `sx` (over `x`) >= 1 and `r` needs scale `sxy` (over `x` and `y`) >= 2,
+/// so each sees the scales as they stand after the answers before it.
+fn scale_gates() -> Questionnaire {
+    load(json!({
+        "format": "confide.questionnaire/1", "id": "g", "version": "1.0.0", "language": "en",
+        "title": "G", "description": "G", "provenance": {"kind": "original"},
+        "option_sets": {"f": [{"value": 0, "label": "0"}, {"value": 1, "label": "1"}]},
+        "items": [
+            {"id": "x", "type": "single_choice", "text": "x", "option_set": "f"},
+            {"id": "p", "type": "single_choice", "text": "p", "option_set": "f",
+             "enable_when": {"all": [{"scale": "sx", "op": ">=", "value": 1}]}},
+            {"id": "y", "type": "single_choice", "text": "y", "option_set": "f"},
+            {"id": "r", "type": "single_choice", "text": "r", "option_set": "f",
+             "enable_when": {"all": [{"scale": "sxy", "op": ">=", "value": 2}]}}
+        ],
+        "scales": [
+            {"id": "sx", "title": "S", "items": ["x"], "method": "sum",
+             "bands": [{"id": "all", "max": 1, "label": "L", "summary": "S"}]},
+            {"id": "sxy", "title": "S", "items": ["x", "y"], "method": "sum", "min_answered": 1,
+             "bands": [{"id": "all", "max": 2, "label": "L", "summary": "S"}]}
+        ]
+    }))
+}
+
+#[test]
+fn a_condition_on_a_scale_sees_every_answer_given_before_it() {
+    let q = scale_gates();
+    let one = |v: i64| Answer::Choice(v);
+    let (on, _) = enabled(&q, &answers(&[("x", one(1)), ("y", one(1))]), &none());
+    assert_eq!(on, vec![true, true, true, true]);
+    let (on, _) = enabled(&q, &answers(&[("x", one(1)), ("y", one(0))]), &none());
+    assert_eq!(on, vec![true, true, true, false]);
+    let (on, _) = enabled(&q, &answers(&[("x", one(0)), ("y", one(1))]), &none());
+    assert_eq!(on, vec![true, false, true, false]);
+    let (on, _) = enabled(&q, &answers(&[("y", one(1))]), &none());
+    assert_eq!(on, vec![true, false, true, false]);
+}

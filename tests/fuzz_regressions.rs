@@ -1,0 +1,54 @@
+//! Inputs that once crashed, hung or misbehaved, found while fuzzing (see docs/fuzzing.md).
+//! Each input is kept under tests/fixtures/fuzz/ and checked here for the clear error or the
+//! correct behaviour that replaced the failure.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{Home, root, stderr, stdout};
+use confide::model::load::questionnaire_from_bytes;
+use confide::scoring::{self, SessionAnswers};
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/fuzz").join(name)
+}
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).expect("fuzz fixture")
+}
+
+#[test]
+fn many_conditions_on_many_scales_are_scored_without_recomputing_every_scale_per_clause() {
+    // 40 items, each enabled by any of 30 scales over the 60 items before them. Every clause
+    // used to recompute all 30 scales, so `take` spent minutes before the first question.
+    let loaded = questionnaire_from_bytes(&read("conditions-on-many-scales.json"))
+        .expect("the questionnaire is valid");
+    let q = &loaded.questionnaire;
+    let scored = scoring::score_session(&[q], &SessionAnswers::new());
+    // With no answers no scale has a value, so none of the 40 later items is asked.
+    let asked = scored[0]
+        .outcomes
+        .iter()
+        .filter(|o| **o != scoring::Outcome::NotAsked)
+        .count();
+    assert_eq!(asked, 60);
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        fixture("conditions-on-many-scales.json"),
+        dir.path().join("scales.json"),
+    )
+    .expect("copy");
+    let home = Home::new();
+    let out = home
+        .cmd()
+        .args(["take", "--plain", "--no-save", "--questionnaires"])
+        .arg(dir.path())
+        .arg("scales")
+        .write_stdin(Vec::<u8>::new())
+        .output()
+        .expect("run take");
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stdout(&out).contains("[1/60]"), "{}", stdout(&out));
+}
