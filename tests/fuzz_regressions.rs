@@ -52,3 +52,30 @@ fn many_conditions_on_many_scales_are_scored_without_recomputing_every_scale_per
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert!(stdout(&out).contains("[1/60]"), "{}", stdout(&out));
 }
+
+#[test]
+fn the_range_of_scales_that_combine_every_earlier_scale_is_worked_out_once_each() {
+    // Scale k combines scales 0 to k-1. Each range used to be worked out again for every
+    // scale that combined it, 2^49 times for the last of fifty: validate never finished.
+    let loaded = questionnaire_from_bytes(&read("scales-combining-every-earlier-scale.json"))
+        .expect("the questionnaire is valid");
+    let q = &loaded.questionnaire;
+    assert_eq!(q.scales.len(), 50);
+    let ranges = confide::model::range::scale_ranges(q);
+    let last = ranges[49].expect("the last scale has a range");
+    assert_eq!((last.min, last.max), (0.0, 2f64.powi(48)));
+    assert_eq!(
+        confide::model::range::scale_range(q, 3).map(|r| r.max),
+        Some(4.0)
+    );
+
+    let home = Home::new();
+    let out = home
+        .cmd()
+        .arg("validate")
+        .arg(fixture("scales-combining-every-earlier-scale.json"))
+        .output()
+        .expect("run validate");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).ends_with(": ok\n"), "{}", stdout(&out));
+}

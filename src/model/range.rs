@@ -3,6 +3,8 @@
 //! Used at load time to check that bands cover every reachable value, and by reports to show
 //! a score against its range.
 
+use std::collections::HashMap;
+
 use super::questionnaire::{Item, Method, Questionnaire, Scale};
 
 /// Lowest and highest reachable value of a scale, and whether every value is whole.
@@ -16,20 +18,39 @@ pub struct ScaleRange {
 
 /// The range of scale `index`, or `None` if the scale refers to something unusable.
 pub fn scale_range(q: &Questionnaire, index: usize) -> Option<ScaleRange> {
-    scale_range_depth(q, index, 0)
+    scale_ranges(q).get(index).copied().flatten()
 }
 
-fn scale_range_depth(q: &Questionnaire, index: usize, depth: usize) -> Option<ScaleRange> {
-    let scale = q.scales.get(index)?;
-    if depth > q.scales.len() {
-        return None;
+/// The range of every scale, in order. A scale may combine only earlier scales, so one pass
+/// that reuses the ranges already worked out is enough; working each combined scale out
+/// again from the start took time exponential in the number of scales.
+pub fn scale_ranges(q: &Questionnaire) -> Vec<Option<ScaleRange>> {
+    let mut items: HashMap<&str, &Item> = HashMap::with_capacity(q.items.len());
+    for item in &q.items {
+        items.entry(item.id()).or_insert(item);
     }
+    let mut ranges: Vec<Option<ScaleRange>> = Vec::with_capacity(q.scales.len());
+    for (index, scale) in q.scales.iter().enumerate() {
+        let range = range_of(q, &items, index, scale, &ranges);
+        ranges.push(range);
+    }
+    ranges
+}
+
+/// The range of one scale, given the ranges of the scales before it.
+fn range_of(
+    q: &Questionnaire,
+    items: &HashMap<&str, &Item>,
+    index: usize,
+    scale: &Scale,
+    earlier: &[Option<ScaleRange>],
+) -> Option<ScaleRange> {
     let mut parts: Vec<(f64, f64, bool)> = Vec::new();
     if !scale.items.is_empty() && !scale.scales.is_empty() {
         return None;
     }
     for id in &scale.items {
-        let (_, item) = q.item(id)?;
+        let item = *items.get(id.as_str())?;
         let (lo, hi) = q.item_range(item)?;
         let integral = match item {
             Item::Number(n) => n.decimals == 0 && is_whole(n.min) && is_whole(n.max),
@@ -42,7 +63,7 @@ fn scale_range_depth(q: &Questionnaire, index: usize, depth: usize) -> Option<Sc
         if j >= index {
             return None;
         }
-        let r = scale_range_depth(q, j, depth + 1)?;
+        let r = (*earlier.get(j)?)?;
         parts.push((r.min, r.max, r.integral));
     }
     combine(scale, &parts)

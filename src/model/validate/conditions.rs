@@ -113,7 +113,7 @@ impl Validator<'_> {
                             return;
                         };
                         if let Some(me) = owner {
-                            let items = scale_items(q, si);
+                            let items = self.scale_items.get(si).cloned().unwrap_or_default();
                             if items.contains(&me) {
                                 self.problem(
                                     &p,
@@ -132,7 +132,7 @@ impl Validator<'_> {
                                 return;
                             }
                         }
-                        Target::Scale(scale_range(q, si))
+                        Target::Scale(self.ranges.get(si).copied().flatten())
                     }
                 }
             }
@@ -170,7 +170,24 @@ impl Validator<'_> {
 }
 
 /// The items a scale draws on, following scales of scales.
-fn scale_items(q: &Questionnaire, si: usize) -> Vec<usize> {
+/// The indexes of the items each scale combines, directly or through the scales it
+/// combines, worked out once for all scales with an index of items by id.
+pub(super) fn all_scale_items(q: &Questionnaire) -> Vec<Vec<usize>> {
+    let mut index: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(q.items.len());
+    for (i, item) in q.items.iter().enumerate() {
+        index.entry(item.id()).or_insert(i);
+    }
+    (0..q.scales.len())
+        .map(|si| scale_items(q, si, &index))
+        .collect()
+}
+
+fn scale_items(
+    q: &Questionnaire,
+    si: usize,
+    index: &std::collections::HashMap<&str, usize>,
+) -> Vec<usize> {
     let mut out = Vec::new();
     let mut stack = vec![si];
     let mut visited = vec![false; q.scales.len()];
@@ -179,12 +196,7 @@ fn scale_items(q: &Questionnaire, si: usize) -> Vec<usize> {
             continue;
         }
         let scale = &q.scales[s];
-        out.extend(
-            scale
-                .items
-                .iter()
-                .filter_map(|id| q.item(id).map(|(i, _)| i)),
-        );
+        out.extend(scale.items.iter().filter_map(|id| index.get(id.as_str())));
         stack.extend(
             scale
                 .scales

@@ -51,6 +51,8 @@ pub fn validate(q: &Questionnaire, limits: &Limits) -> Vec<Problem> {
         q,
         limits,
         problems: Vec::new(),
+        ranges: crate::model::range::scale_ranges(q),
+        scale_items: conditions::all_scale_items(q),
     };
     v.header();
     v.option_sets();
@@ -65,6 +67,10 @@ pub(crate) struct Validator<'a> {
     pub q: &'a Questionnaire,
     pub limits: &'a Limits,
     pub problems: Vec<Problem>,
+    /// The range of each scale, worked out once: conditions may name a scale many times.
+    pub ranges: Vec<Option<crate::model::range::ScaleRange>>,
+    /// The indexes of the items each scale combines, directly or through other scales.
+    pub scale_items: Vec<Vec<usize>>,
 }
 
 impl Validator<'_> {

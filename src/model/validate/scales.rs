@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use super::Validator;
 use crate::model::problem::join;
 use crate::model::questionnaire::{Method, Scale};
-use crate::model::range::{ScaleRange, is_whole, scale_range};
+use crate::model::range::{ScaleRange, is_whole};
 
 const EPS: f64 = 1e-9;
 
@@ -56,7 +56,11 @@ impl Validator<'_> {
                     "prorate only applies to method `sum`: a mean is not changed by missing answers",
                 );
             }
-            let range = if parts_ok { scale_range(q, i) } else { None };
+            let range = if parts_ok {
+                self.ranges.get(i).copied().flatten()
+            } else {
+                None
+            };
             self.bands(&base, scale, range);
         }
     }
