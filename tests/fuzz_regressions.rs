@@ -7,7 +7,10 @@ mod common;
 use std::path::PathBuf;
 
 use common::{Home, root, stderr, stdout};
+use confide::model::catalog::Catalog;
 use confide::model::load::questionnaire_from_bytes;
+use confide::model::response::Response;
+use confide::report::summary;
 use confide::scoring::{self, SessionAnswers};
 
 fn fixture(name: &str) -> PathBuf {
@@ -78,4 +81,21 @@ fn the_range_of_scales_that_combine_every_earlier_scale_is_worked_out_once_each(
         .expect("run validate");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).ends_with(": ok\n"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_record_naming_an_unknown_questionnaire_with_escapes_is_shown_without_them() {
+    // `show` lists questionnaires it cannot summarise by id and version, which come from the
+    // record; they reached the terminal as they were, escape sequences and all.
+    let response = Response::from_slice(&read("record-with-escapes-in-questionnaire-id.json"))
+        .expect("the record parses");
+    let catalog = Catalog::bundled().expect("bundled questionnaires");
+    let rescored = summary::rescore(&response, &catalog);
+    assert!(rescored.parts.is_empty());
+    let note = summary::missing_note(&rescored.missing).expect("a note");
+    assert!(note.contains("[2J"), "{note}");
+    assert!(note.contains("desire 1.0.0"), "{note}");
+    for c in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(!note.contains(c), "U+{:04X} in {note:?}", c as u32);
+    }
 }

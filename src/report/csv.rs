@@ -4,10 +4,13 @@
 use super::clinician::{Report, SessionReport};
 
 /// Quotes a cell for CSV and neutralises formula triggers (`=`, `+`, `-`, `@`, tab, CR) by
-/// prefixing a single quote, as OWASP recommends.
+/// prefixing a single quote, as OWASP recommends. Control characters become spaces and
+/// direction overrides are dropped, so a cell cannot reorder what a reader sees.
 pub fn cell(s: &str) -> String {
+    use crate::model::validate::is_forbidden_char;
     let cleaned: String = s
         .chars()
+        .filter(|&c| !is_forbidden_char(c) || c.is_control())
         .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
         .collect();
     let neutral = if cleaned.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -156,5 +159,11 @@ mod tests {
         assert_eq!(cell("A-1042"), "A-1042");
         assert_eq!(cell("a, b"), "\"a, b\"");
         assert_eq!(cell("line\nbreak"), "line break");
+    }
+
+    #[test]
+    fn direction_overrides_are_dropped() {
+        assert_eq!(cell("A-\u{202e}2401"), "A-2401");
+        assert_eq!(cell("\u{2067}=1+1\u{2069}"), "'=1+1");
     }
 }

@@ -280,6 +280,14 @@ pub struct Rescored<'a> {
     pub missing: Vec<String>,
 }
 
+/// How a questionnaire that cannot be summarised is named: its id and version come from the
+/// record, which may have been forged, so they are shortened and made safe to print.
+fn missing_name(rec: &crate::model::response::QuestionnaireRecord) -> String {
+    use crate::model::validate::truncate;
+    let name = format!("{} {}", truncate(&rec.id, 64), truncate(&rec.version, 20));
+    sanitize::line(&name).into_owned()
+}
+
 /// Scores a saved session again. A questionnaire whose definition is not available (or
 /// differs from the one answered) cannot be summarised and is listed in `missing`.
 pub fn rescore<'a>(
@@ -293,7 +301,7 @@ pub fn rescore<'a>(
             .get(&rec.id)
             .filter(|e| e.loaded.sha256 == rec.sha256);
         let Some(entry) = def else {
-            missing.push(format!("{} {}", rec.id, rec.version));
+            missing.push(missing_name(rec));
             continue;
         };
         let q = entry.q();
@@ -308,7 +316,7 @@ pub fn rescore<'a>(
                     .any(|a| a.status != crate::model::response::AnswerStatus::NotAsked);
                 parts.push((q, scored, taken));
             }
-            Err(_) => missing.push(format!("{} {}", rec.id, rec.version)),
+            Err(_) => missing.push(missing_name(rec)),
         }
     }
     Rescored { parts, missing }
