@@ -10,6 +10,7 @@ use common::{Home, root, stderr, stdout};
 use confide::model::catalog::Catalog;
 use confide::model::load::questionnaire_from_bytes;
 use confide::model::response::Response;
+use confide::report::clinician::{self, Input};
 use confide::report::summary;
 use confide::scoring::{self, SessionAnswers};
 
@@ -98,4 +99,56 @@ fn a_record_naming_an_unknown_questionnaire_with_escapes_is_shown_without_them()
     for c in ['\u{1b}', '\u{7}', '\u{202e}'] {
         assert!(!note.contains(c), "U+{:04X} in {note:?}", c as u32);
     }
+}
+
+/// A record of one questionnaire unknown here with `n` scores, each naming its own scale.
+fn record_with_scales(n: usize) -> Vec<u8> {
+    let scores: Vec<serde_json::Value> = (0..n)
+        .map(|k| {
+            serde_json::json!({"scale": format!("s{k}"), "value": k, "band": null,
+                               "valid": true, "answered": 1, "parts": 1})
+        })
+        .collect();
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&read("record-with-many-scales.json")).expect("JSON");
+    record["questionnaires"][0]["scores"] = serde_json::Value::Array(scores);
+    serde_json::to_vec(&record).expect("serialise")
+}
+
+#[test]
+fn a_record_with_tens_of_thousands_of_scales_becomes_csv_in_linear_time() {
+    // An intake can list any number of scores for a questionnaire confide does not have.
+    // Each CSV cell was found by a linear search through every scale of the session, so
+    // 100,000 scales (a 7 MB intake) kept `report --format csv` busy for many minutes.
+    let n = 20_000;
+    let response = Response::from_slice(&record_with_scales(n)).expect("the record parses");
+    let catalog = Catalog::bundled().expect("bundled questionnaires");
+    let inputs = [Input {
+        file: Some("intake.age".into()),
+        response,
+    }];
+    let report = clinician::build(
+        &inputs,
+        vec![],
+        &catalog,
+        "en",
+        "2026-03-02T00:00:00Z".into(),
+    );
+    let csv = confide::report::csv::render(&report);
+    let mut lines = csv.split("\r\n");
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let row: Vec<&str> = lines.next().expect("row").split(',').collect();
+    assert_eq!(header.len(), 6 + 2 * n + 1);
+    assert_eq!(row.len(), header.len());
+    assert_eq!((header[6], row[6]), ("forged.s0", "0"));
+    let last = 6 + 2 * (n - 1);
+    assert_eq!((header[last], row[last]), ("forged.s19999", "19999"));
+
+    // The streaming form `confide report` uses: catalog columns, the rest in one cell.
+    let columns = confide::report::csv::columns(&catalog);
+    let row = confide::report::csv::row(&report.sessions[0], &columns);
+    assert!(
+        row.contains("forged.s19999=19999"),
+        "the other scores are listed"
+    );
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::model::catalog::Catalog;
 use crate::model::questionnaire::{Item, Questionnaire};
-use crate::model::range::scale_range;
+use crate::model::range::scale_ranges;
 use crate::model::response::{AnswerStatus, QuestionnaireRecord, Response, ScoreRecord};
 use crate::scoring::{self, Earlier, Scored, record};
 
@@ -318,11 +318,13 @@ pub fn short(sha: &str) -> String {
 }
 
 fn scales(q: Option<&Questionnaire>, scores: &[ScoreRecord], lang: &str) -> Vec<ScaleEntry> {
+    // Worked out once: a forged record may list any number of scores.
+    let ranges = q.map(scale_ranges).unwrap_or_default();
     scores
         .iter()
         .map(|s| {
             let def = q.and_then(|q| q.scale(&s.scale).map(|(i, d)| (q, i, d)));
-            let range = def.and_then(|(q, i, _)| scale_range(q, i));
+            let range = def.and_then(|(_, i, _)| ranges.get(i).copied().flatten());
             let band_label = def.and_then(|(q, _, d)| {
                 let band = s.band.as_ref()?;
                 d.bands

@@ -1,6 +1,8 @@
 //! The report as CSV: one row per session, a column per scale and its band, safe to open in
 //! a spreadsheet (cells that a spreadsheet would read as a formula are neutralised).
 
+use std::collections::{HashMap, HashSet};
+
 use super::clinician::{Report, SessionReport};
 
 /// Quotes a cell for CSV and neutralises formula triggers (`=`, `+`, `-`, `@`, tab, CR) by
@@ -98,9 +100,15 @@ pub fn row(s: &SessionReport, columns: &[String]) -> String {
                 .map(move |sc| (format!("{}.{}", q.id, sc.id), sc))
         })
         .collect();
+    // Maps keep this linear: a forged intake can name a hundred thousand scales.
+    let mut first: HashMap<&str, &super::clinician::ScaleEntry> = HashMap::new();
+    for (k, sc) in &scales {
+        first.entry(k.as_str()).or_insert(sc);
+    }
+    let is_column: HashSet<&str> = columns.iter().map(String::as_str).collect();
     for c in columns {
-        match scales.iter().find(|(k, _)| k == c) {
-            Some((_, sc)) => {
+        match first.get(c.as_str()) {
+            Some(sc) => {
                 row.push(number(sc.value));
                 row.push(cell(sc.band.as_deref().unwrap_or("")));
             }
@@ -112,7 +120,7 @@ pub fn row(s: &SessionReport, columns: &[String]) -> String {
     }
     let other: Vec<String> = scales
         .iter()
-        .filter(|(k, _)| !columns.contains(k))
+        .filter(|(k, _)| !is_column.contains(k.as_str()))
         .map(|(k, sc)| format!("{k}={}", number(sc.value)))
         .collect();
     row.push(cell(&other.join("; ")));
@@ -124,11 +132,12 @@ pub fn row(s: &SessionReport, columns: &[String]) -> String {
 /// The whole report as CSV, with a column for every scale that occurs in it.
 pub fn render(report: &Report) -> String {
     let mut columns: Vec<String> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for s in &report.sessions {
         for q in &s.questionnaires {
             for sc in &q.scales {
                 let key = format!("{}.{}", q.id, sc.id);
-                if !columns.contains(&key) {
+                if seen.insert(key.clone()) {
                     columns.push(key);
                 }
             }
