@@ -1,4 +1,5 @@
-//! Inputs that once crashed, hung or misbehaved, found while fuzzing (see docs/fuzzing.md).
+//! Inputs that once crashed, hung or misbehaved, found while fuzzing or while reviewing the
+//! code the fuzz targets run (see docs/fuzzing.md).
 //! Each input is kept under tests/fixtures/fuzz/ and checked here for the clear error or the
 //! correct behaviour that replaced the failure.
 
@@ -151,4 +152,33 @@ fn a_record_with_tens_of_thousands_of_scales_becomes_csv_in_linear_time() {
         row.contains("forged.s19999=19999"),
         "the other scores are listed"
     );
+}
+
+#[test]
+fn a_line_longer_than_64_kib_in_plain_mode_is_cut_and_refused_and_the_next_line_is_read() {
+    // Plain mode read a whole line before looking at it, so input without a newline grew
+    // without bound. Now a line is cut at 64 KiB and the rest of it skipped.
+    let long = "a".repeat(70_000);
+    let input = format!("1\n1,2\n7.5\n3\n{long}\nwork\ny\n");
+    let home = Home::new();
+    let out = home
+        .cmd()
+        .args(["take", "--plain", "--no-save", "--questionnaires"])
+        .arg(root().join("tests/fixtures/interview"))
+        .arg("checkin")
+        .write_stdin(input)
+        .output()
+        .expect("run take");
+    let so = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        so.contains("The answer is 65536 characters long; at most 200 are accepted"),
+        "{}",
+        &so[so.len().saturating_sub(2000)..]
+    );
+    assert!(
+        !so.contains(&"a".repeat(1000)),
+        "the long line is not echoed"
+    );
+    assert!(so.contains("Your summary"), "the interview went on");
 }

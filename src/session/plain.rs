@@ -1,12 +1,16 @@
 //! Plain mode: the line protocol of DESIGN.md section 3, for screen readers, pipes and
 //! scripts. No colours, no cursor movement; every prompt ends with `> ` and reads one line.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 
 use super::input::{Typed, choice_labels, describe, instructions, parse_line};
 use super::{Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
 use crate::model::questionnaire::Item;
 use crate::term::sanitize;
+
+/// Longest line read at a prompt, in bytes: above the longest text answer a questionnaire may
+/// allow (10,000 characters of up to 4 bytes each).
+pub const MAX_LINE_BYTES: u64 = 64 * 1024;
 
 /// A prompter reading lines from `input` and writing to `output`.
 pub struct Plain<R, W> {
@@ -40,18 +44,53 @@ impl<R: BufRead, W: Write> Plain<R, W> {
         textwrap::fill(&sanitize::text(text), options)
     }
 
-    /// Prints `> ` and reads one line; end of input is `Stop::Eof`.
+    /// Prints `> ` and reads one line; end of input is `Stop::Eof`. A line longer than
+    /// [`MAX_LINE_BYTES`] is cut there and the rest of it skipped, so that input without a
+    /// newline cannot fill memory; what is kept is still far too long for any answer, and is
+    /// refused as such.
     fn read_line(&mut self) -> Result<String, Stop> {
         self.say("> ")?;
-        let mut line = String::new();
-        match self.input.read_line(&mut line) {
-            Ok(0) => {
-                let _ = self.say("\n");
-                Err(Stop::Eof)
+        let mut bytes = Vec::new();
+        let n = (&mut self.input)
+            .take(MAX_LINE_BYTES)
+            .read_until(b'\n', &mut bytes)
+            .map_err(Stop::Io)?;
+        if n == 0 {
+            let _ = self.say("\n");
+            return Err(Stop::Eof);
+        }
+        if !bytes.ends_with(b"\n") && n as u64 == MAX_LINE_BYTES {
+            self.skip_rest_of_line()?;
+        }
+        let line = match String::from_utf8(bytes) {
+            Ok(line) => line,
+            Err(e) if e.utf8_error().error_len().is_none() && n as u64 == MAX_LINE_BYTES => {
+                // Cut inside a character: keep the whole characters before it.
+                let valid = e.utf8_error().valid_up_to();
+                let mut bytes = e.into_bytes();
+                bytes.truncate(valid);
+                String::from_utf8(bytes).unwrap_or_default()
             }
-            Ok(_) => Ok(line.trim_end_matches(['\n', '\r']).to_owned()),
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Ok(String::from("\u{FFFD}")),
-            Err(e) => Err(Stop::Io(e)),
+            Err(_) => return Ok(String::from("\u{FFFD}")),
+        };
+        Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+    }
+
+    /// Reads and drops input up to and including the next newline, a buffer at a time.
+    fn skip_rest_of_line(&mut self) -> Result<(), Stop> {
+        loop {
+            let buf = self.input.fill_buf().map_err(Stop::Io)?;
+            if buf.is_empty() {
+                return Ok(());
+            }
+            let (used, done) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            self.input.consume(used);
+            if done {
+                return Ok(());
+            }
         }
     }
 }
