@@ -1,7 +1,7 @@
 //! `confide delete SESSION_ID [--yes]`: removes one saved session after confirmation. The
 //! session is found by its file name, so no passphrase is needed.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::{BufRead, IsTerminal, Read};
 
 use super::Settings;
 use super::access::Access;
@@ -37,8 +37,10 @@ pub fn run(settings: &Settings, id: &str, yes: bool) -> Result<()> {
 fn confirm(question: &str) -> Result<bool> {
     let _ = console::Term::stderr().write_str(question);
     let mut answer = String::new();
+    // A yes or no: a bounded read, so endless input without a newline cannot fill memory.
     std::io::stdin()
         .lock()
+        .take(1024)
         .read_line(&mut answer)
         .map_err(|e| {
             Error::failure(format!(
