@@ -353,7 +353,7 @@ fn a_utf16_file_is_refused() {
     let text = String::from_utf8(mutated(|_| {})).expect("utf-8");
     let mut bytes = vec![0xff, 0xfe];
     bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
-    check(bytes, &["not UTF-8"]);
+    check(bytes, &["UTF-16"]);
 }
 
 #[test]

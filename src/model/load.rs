@@ -63,6 +63,11 @@ pub fn json_from_bytes(bytes: &[u8], limit: usize) -> Result<Value, Vec<Problem>
             limit
         ))]);
     }
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return Err(vec![Problem::file(
+            "the file is UTF-16 text; save it as UTF-8",
+        )]);
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_column(bytes, e.valid_up_to());
         vec![Problem::position(
@@ -374,6 +379,19 @@ mod tests {
         assert_eq!(
             err[0].to_string(),
             "line 2, column 2: file is not UTF-8 text"
+        );
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_named() {
+        let text: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain("{}".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let err = json_from_bytes(&text, 1000).unwrap_err();
+        assert_eq!(
+            err[0].to_string(),
+            "the file is UTF-16 text; save it as UTF-8"
         );
     }
 
