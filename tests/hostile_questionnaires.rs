@@ -167,6 +167,8 @@ hostile! {
     an_item_that_is_a_string_is_refused => mutated(|q| q["items"][0] = json!("mood"));
     an_item_type_of_null_is_refused => mutated(|q| q["items"][0]["type"] = Value::Null);
     required_as_a_string_is_refused => mutated(|q| q["items"][0]["required"] = json!("yes"));
+    a_very_long_string_of_the_wrong_type_is_refused =>
+        mutated(|q| q["items"][0]["required"] = json!("y".repeat(200_000)));
     an_option_value_that_is_a_string_is_refused =>
         mutated(|q| q["items"][1]["options"][0]["value"] = json!("1"));
     an_option_value_with_a_fraction_is_refused =>

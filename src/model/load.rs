@@ -241,9 +241,11 @@ pub fn redact_quoted(msg: &str) -> String {
     }
 }
 
-/// Cuts every `quoted` part of a serde message to `n` characters: serde quotes field names
-/// and values as found, and a hostile file can make them as long as it likes.
+/// Cuts every `quoted` part of a serde message, and a `string "..."` it quotes, to `n`
+/// characters: serde quotes field names and values as found, and a hostile file can make
+/// them as long as it likes.
 pub fn shorten_quoted(msg: &str, n: usize) -> String {
+    let msg = &shorten_string_value(msg, n);
     let mut out = String::with_capacity(msg.len().min(1024));
     for (i, part) in msg.split('`').enumerate() {
         if i > 0 {
@@ -256,6 +258,26 @@ pub fn shorten_quoted(msg: &str, n: usize) -> String {
         }
     }
     out
+}
+
+/// Cuts the text of serde's `string "..."` (as in `invalid type: string "...", expected`).
+fn shorten_string_value(msg: &str, n: usize) -> String {
+    const OPEN: &str = "string \"";
+    match (msg.find(OPEN), msg.rfind("\", expected")) {
+        (Some(start), Some(end)) if end >= start + OPEN.len() => {
+            let inner = &msg[start + OPEN.len()..end];
+            if inner.chars().count() <= n {
+                return msg.to_owned();
+            }
+            format!(
+                "{}{}{}",
+                &msg[..start + OPEN.len()],
+                super::validate::truncate(inner, n),
+                &msg[end..]
+            )
+        }
+        _ => msg.to_owned(),
+    }
 }
 
 /// Rewords serde's messages, which speak of Rust, into the words of the format.
@@ -438,6 +460,24 @@ mod tests {
         let short = shorten_quoted(&msg, 40);
         assert!(short.len() < 100, "{short}");
         assert!(short.ends_with("…`, expected `id`"), "{short}");
+    }
+
+    #[test]
+    fn a_long_string_quoted_by_serde_is_cut() {
+        let msg = format!(
+            "invalid type: string \"{}\", expected a boolean",
+            "y".repeat(500)
+        );
+        let short = shorten_quoted(&msg, 40);
+        assert_eq!(
+            short,
+            format!(
+                "invalid type: string \"{}…\", expected a boolean",
+                "y".repeat(40)
+            )
+        );
+        let msg = "invalid type: string \"yes\", expected a boolean";
+        assert_eq!(shorten_quoted(msg, 40), msg);
     }
 
     #[test]
