@@ -12,7 +12,10 @@ use common::{Home, root, std_cmd_at};
 const PASS: &str = "passphrase for the network test";
 
 fn have_strace() -> bool {
-    let ok = Command::new("strace").arg("-V").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !ok {
         assert!(
             std::env::var("CI").map_or(true, |v| v != "true"),
@@ -28,7 +31,10 @@ fn network_calls(home: &Path, args: &[&str], stdin: &str) -> Vec<String> {
     let log = home.join(format!("strace-{}.log", args.join("-").replace('/', "_")));
     let confide = std_cmd_at(home);
     let mut cmd = Command::new("strace");
-    cmd.args(["-f", "-qq", "-e", "trace=%network", "-o"]).arg(&log).arg(confide.get_program()).args(args);
+    cmd.args(["-f", "-qq", "-e", "trace=%network", "-o"])
+        .arg(&log)
+        .arg(confide.get_program())
+        .args(args);
     for (k, v) in confide.get_envs() {
         match v {
             Some(v) => cmd.env(k, v),
@@ -47,7 +53,11 @@ fn network_calls(home: &Path, args: &[&str], stdin: &str) -> Vec<String> {
         let _ = i.write_all(stdin.as_bytes());
     }
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     fs::read_to_string(&log)
         .unwrap()
         .lines()
@@ -73,12 +83,38 @@ fn take_history_report_and_validate_make_no_network_calls() {
     let intake = home.path().join("intake.age");
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["take", "--answers", answers], ""),
-        (vec!["take", "--plain", "--questionnaires", interview, "checkin"], "1\n\n\n\ny\n"),
-        (vec!["take", "--no-save", "--answers", answers, "--recipients-file", key.to_str().unwrap(), "--out", intake.to_str().unwrap()], ""),
+        (
+            vec!["take", "--plain", "--questionnaires", interview, "checkin"],
+            "1\n\n\n\ny\n",
+        ),
+        (
+            vec![
+                "take",
+                "--no-save",
+                "--answers",
+                answers,
+                "--recipients-file",
+                key.to_str().unwrap(),
+                "--out",
+                intake.to_str().unwrap(),
+            ],
+            "",
+        ),
         (vec!["history"], ""),
         (vec!["show"], ""),
-        (vec!["report", intake.to_str().unwrap(), "--format", "csv"], ""),
-        (vec!["validate", answers.replace("profiles/unsafe-communication.json", "valid/five-item.json").leak()], ""),
+        (
+            vec!["report", intake.to_str().unwrap(), "--format", "csv"],
+            "",
+        ),
+        (
+            vec![
+                "validate",
+                answers
+                    .replace("profiles/unsafe-communication.json", "valid/five-item.json")
+                    .leak(),
+            ],
+            "",
+        ),
         (vec!["list"], ""),
     ];
     for (args, stdin) in cases {
