@@ -176,7 +176,7 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                 reference: plan.reference.clone(),
                 lang: settings.lang.clone(),
             });
-            let end = interview(settings, &plan, &mut flow, intro.as_deref(), draft);
+            let (end, kept) = interview(settings, &plan, &mut flow, intro.as_deref(), draft);
             match end {
                 End::Finished => flow.scored(),
                 End::Discarded => {
@@ -184,9 +184,14 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                         "your answers were discarded; nothing was saved",
                     ));
                 }
+                End::Quit if kept => {
+                    return Err(Error::cancelled(
+                        "you left before the end; your answers so far are kept as an encrypted draft",
+                    ));
+                }
                 End::Quit => {
                     return Err(Error::cancelled(
-                        "you left before the end; no session was saved",
+                        "you left before the end; nothing was saved",
                     ));
                 }
                 End::Eof => {
@@ -235,14 +240,14 @@ struct DraftContext<'a> {
 }
 
 /// Runs the interview with the right prompter; on leaving part way, offers to keep an
-/// encrypted draft.
+/// encrypted draft. Returns how it ended and whether a draft was kept.
 fn interview(
     settings: &Settings,
     plan: &Plan,
     flow: &mut Flow,
     intro: Option<&str>,
     draft: Option<DraftContext>,
-) -> End {
+) -> (End, bool) {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let tty = match plan.mode {
@@ -262,17 +267,19 @@ fn interview(
         prompter.intro(text);
     }
     let end = session::run(flow, prompter.as_mut(), plan.save);
-    if let (End::Quit, Some(ctx)) = (&end, draft) {
-        offer_draft(prompter.as_mut(), flow, &ctx);
-    }
-    end
+    let kept = match (&end, draft) {
+        (End::Quit, Some(ctx)) => offer_draft(prompter.as_mut(), flow, &ctx),
+        _ => false,
+    };
+    (end, kept)
 }
 
-fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, ctx: &DraftContext) {
+/// Asks whether to keep a draft and keeps it; true when one was written.
+fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, ctx: &DraftContext) -> bool {
     let question = "Keep an encrypted draft of your answers so far, to finish later with `confide take --resume`?";
     match prompter.confirm(question) {
         Ok(true) => {}
-        _ => return,
+        _ => return false,
     }
     let mut draft = Draft::new(
         flow.parts().iter().map(|p| p.q.id.clone()).collect(),
@@ -287,14 +294,21 @@ fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, ctx: &DraftContext) {
     draft.resume_at = flow
         .question()
         .map(|q| format!("{}.{}", q.q.id, q.item.id()));
-    match interrupt::critical(|| ctx.access.save_draft(&draft)) {
-        Ok(path) => prompter.intro(&format!(
-            "Your answers so far are kept, encrypted, in {}. Continue with `confide take --resume`.",
-            path.display()
-        )),
-        Err(e) => prompter.notice(&format!("the draft could not be kept: {}", e.message)),
-    }
+    let kept = match interrupt::critical(|| ctx.access.save_draft(&draft)) {
+        Ok(path) => {
+            prompter.intro(&format!(
+                "Your answers so far are kept, encrypted, in {}. Continue with `confide take --resume`.",
+                path.display()
+            ));
+            true
+        }
+        Err(e) => {
+            prompter.notice(&format!("the draft could not be kept: {}", e.message));
+            false
+        }
+    };
     interrupt::honour_pending();
+    kept
 }
 
 fn load_draft(access: &Access) -> Result<Draft> {
