@@ -169,7 +169,19 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                 flow.resume_at(at);
             }
             interrupt::install();
-            let intro = invitation.as_ref().map(|(i, _)| invitation_intro(i));
+            let added: Vec<String> = parts
+                .iter()
+                .filter(|p| !wanted.is_empty() && !wanted.contains(&p.q.id))
+                .map(|p| p.q.title.resolve(&settings.lang, &p.q.language).to_owned())
+                .collect();
+            let intro = match &invitation {
+                Some((i, _)) => Some(invitation_intro(i)),
+                None if !added.is_empty() => Some(format!(
+                    "The questionnaires you chose use your answers about: {}. Those questions come first.",
+                    sanitize::line(&added.join(", "))
+                )),
+                None => None,
+            };
             let draft = dest.keeps_copy().then(|| DraftContext {
                 access: &access,
                 resumed: resumed.as_ref(),
@@ -223,6 +235,16 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         plan.reference.clone(),
         &settings.lang,
     );
+    // A first save asks for a new passphrase: right after "save", before the summary.
+    if dest.keeps_copy()
+        && let Err(e) = access.ensure_identity()
+    {
+        print_summary(settings, &parts, &scored)?;
+        return Err(Error {
+            message: format!("{}; your answers were not saved", e.message),
+            ..e
+        });
+    }
     print_summary(settings, &parts, &scored)?;
     dest.write(&response, &access)?;
     if resumed.is_some() {
