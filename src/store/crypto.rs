@@ -219,6 +219,12 @@ fn open(ciphertext: &[u8], file: &Path) -> Result<Decryptor<std::io::Cursor<Vec<
     if ciphertext.is_empty() {
         return Err(Error::damaged(format!("{} is empty", file.display())));
     }
+    if !is_age_file(ciphertext) {
+        return Err(Error::damaged(format!(
+            "{} is truncated or not an age file",
+            file.display()
+        )));
+    }
     let mut binary = Vec::with_capacity(ciphertext.len());
     ArmoredReader::new(ciphertext)
         .read_to_end(&mut binary)
