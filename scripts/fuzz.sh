@@ -67,15 +67,15 @@ for t in "${targets[@]}"; do
         -max_total_time="$seconds" -max_len="${max_len[$t]:-4096}" \
         -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${dict[@]}" \
         >"$log" 2>&1 || status=$?
-    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
     corpus=$(find "fuzz/corpus/$t" -type f | wc -l)
     if [ "$status" -eq 0 ]; then
         echo "$t: ok, ${runs:-?} runs in ${seconds}s, corpus $corpus"
     else
         failed=1
-        what=$(grep -oE 'ERROR: libFuzzer: [a-z-]+|panicked at [^ ]+' "$log" | head -1)
+        what=$(grep -oE 'ERROR: libFuzzer: [a-z-]+|panicked at [^ ]+' "$log" | head -1 || true)
         artifact=$(grep -oE 'artifact_prefix=[^;]*; Test unit written to [^ ]+' "$log" \
-            | sed 's/.*written to //' | tail -1)
+            | sed 's/.*written to //' | tail -1 || true)
         echo "$t: FAILED (${what:-exit $status}) after ${runs:-?} runs; input ${artifact:-none}; log $log"
     fi
 done
