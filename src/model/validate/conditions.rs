@@ -169,7 +169,6 @@ impl Validator<'_> {
     }
 }
 
-/// The items a scale draws on, following scales of scales.
 /// The indexes of the items each scale combines, directly or through the scales it
 /// combines, worked out once for all scales with an index of items by id.
 pub(super) fn all_scale_items(q: &Questionnaire) -> Vec<Vec<usize>> {
@@ -183,6 +182,7 @@ pub(super) fn all_scale_items(q: &Questionnaire) -> Vec<Vec<usize>> {
         .collect()
 }
 
+/// The items a scale draws on, following scales of scales.
 fn scale_items(
     q: &Questionnaire,
     si: usize,
