@@ -85,6 +85,12 @@ pub fn json_from_bytes(bytes: &[u8], limit: usize) -> Result<Value, Vec<Problem>
         })
 }
 
+/// Parses JSON like `serde_json::from_slice::<Value>`, except that a key given twice in one
+/// object is an error.
+pub fn strict_json(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+    serde_json::from_slice::<Strict>(bytes).map(|Strict(v)| v)
+}
+
 /// A JSON value read like `serde_json::Value`, except that an object naming the same key
 /// twice is an error. serde_json keeps the last of two equal keys without a word, so
 /// `{"max": 4, "max": 40}` would say two things and be read as one of them.

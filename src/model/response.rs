@@ -123,8 +123,15 @@ impl std::fmt::Display for RecordError {
 impl Response {
     /// Parses a record, checking its format and version before its shape.
     pub fn from_slice(bytes: &[u8]) -> Result<Response, RecordError> {
-        let value: Value = serde_json::from_slice(bytes)
-            .map_err(|e| RecordError::Foreign(format!("not JSON ({})", e.classify_name())))?;
+        // A key given twice would let a forged record show one thing to a JSON viewer and
+        // another to confide.
+        let value: Value = super::load::strict_json(bytes).map_err(|e| {
+            if e.is_data() {
+                RecordError::Damaged("a key is given twice in one object".into())
+            } else {
+                RecordError::Foreign(format!("not JSON ({})", e.classify_name()))
+            }
+        })?;
         let format = value
             .get("format")
             .and_then(Value::as_str)
@@ -177,5 +184,29 @@ impl ClassifyName for serde_json::Error {
             serde_json::error::Category::Data => "unexpected data",
             serde_json::error::Category::Eof => "ends too early",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_with_a_key_given_twice_is_damaged() {
+        let text = br#"{"format": "confide.response/1", "format": "x"}"#;
+        assert_eq!(
+            Response::from_slice(text).err(),
+            Some(RecordError::Damaged(
+                "a key is given twice in one object".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_json_is_not_a_record() {
+        assert_eq!(
+            Response::from_slice(b"age-encryption.org/v1").err(),
+            Some(RecordError::Foreign("not JSON (syntax error)".into()))
+        );
     }
 }
