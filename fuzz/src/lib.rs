@@ -6,10 +6,10 @@ use std::sync::OnceLock;
 use confide::model::catalog::Catalog;
 use confide::model::questionnaire::Questionnaire;
 use confide::model::response::Response;
+use confide::model::validate::is_forbidden_char;
 use confide::report::clinician::{self, Input};
 use confide::report::{clinician_text, csv, fhir, resources, summary};
 use confide::scoring::{self, Scored, SessionAnswers};
-use confide::model::validate::is_forbidden_char;
 use confide::term::style::Style;
 
 /// Panics if plain output holds a character that could move the cursor, change colours
@@ -41,10 +41,7 @@ pub fn render_summary(qs: &[&Questionnaire], scored: &[Scored]) {
         .map(|(q, s)| summary::Part {
             q,
             scored: s,
-            taken: s
-                .outcomes
-                .iter()
-                .any(|o| *o != scoring::Outcome::NotAsked),
+            taken: s.outcomes.iter().any(|o| *o != scoring::Outcome::NotAsked),
         })
         .collect();
     for (width, color) in [(20, true), (100, false)] {
@@ -70,9 +67,7 @@ pub fn score_and_render(catalog: &Catalog, qs: &[&Questionnaire], answers: &Sess
     let parts: Vec<(&Questionnaire, &str)> = qs
         .iter()
         .map(|q| {
-            let sha = catalog
-                .get(&q.id)
-                .map_or("", |e| e.loaded.sha256.as_str());
+            let sha = catalog.get(&q.id).map_or("", |e| e.loaded.sha256.as_str());
             (*q, sha)
         })
         .collect();
