@@ -17,7 +17,7 @@ use crate::cli::{ReportArgs, ReportFormat};
 use crate::error::{Error, Kind, Result};
 use crate::model::catalog::Catalog;
 use crate::report::clinician::{
-    self, Failure, Input, Point, REPORT_FORMAT, SessionReport, ToolInfo,
+    self, Detail, Failure, Input, Point, REPORT_FORMAT, SessionReport, ToolInfo,
 };
 use crate::report::{clinician_text, csv, fhir};
 use crate::store::crypto::{self, Identities};
@@ -32,29 +32,45 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
     let files = collect(&args.paths)?;
     let ids = identities(settings, &args.identities)?;
     let generated = crate::store::vault::now_rfc3339();
+    let render = Render {
+        format: args.format,
+        width: term::width(),
+        style: settings.style,
+        columns: csv::columns(&catalog),
+        // CSV shows scores, bands and flags; the answers in words are not worked out.
+        detail: match args.format {
+            ReportFormat::Csv => Detail::Scores,
+            _ => Detail::Full,
+        },
+    };
     let stdout = std::io::stdout();
     let mut out = Output {
         w: BufWriter::with_capacity(1 << 16, stdout.lock()),
         format: args.format,
-        width: term::width(),
+        width: render.width,
         style: settings.style,
         written: 0,
         items: 0,
-        columns: csv::columns(&catalog),
     };
-    out.begin(&generated)?;
+    out.begin(&generated, &render.columns)?;
     let mut points: Vec<Point> = Vec::new();
     let mut failures: Vec<(Failure, Kind)> = Vec::new();
     for chunk in files.chunks(CHUNK) {
-        let results: Vec<std::result::Result<SessionReport, (Failure, Kind)>> = chunk
+        // Decrypting, scoring and rendering happen on every core; this thread only writes.
+        let results: Vec<std::result::Result<Part, (Failure, Kind)>> = chunk
             .par_iter()
-            .map(|f| one(f, &ids, &catalog, &settings.lang))
+            .map(|f| {
+                one(f, &ids, &catalog, &settings.lang, render.detail).map(|s| Part {
+                    text: render.session(&s),
+                    point: clinician::point(&s),
+                })
+            })
             .collect();
         for r in results {
             match r {
-                Ok(s) => {
-                    out.session(&s)?;
-                    points.push(clinician::point(&s));
+                Ok(part) => {
+                    out.session(part.text?)?;
+                    points.push(part.point);
                 }
                 Err(f) => failures.push(f),
             }
@@ -106,22 +122,30 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
     }))
 }
 
+/// One session's part of the report, made on a worker thread.
+struct Part {
+    text: Result<Rendered>,
+    point: Point,
+}
+
 /// Reads, decrypts and reports one file.
 fn one(
     path: &Path,
     ids: &Identities,
     catalog: &Catalog,
     lang: &str,
+    detail: Detail,
 ) -> std::result::Result<SessionReport, (Failure, Kind)> {
     let name = path.display().to_string();
     match read_session_file(path, ids) {
-        Ok(response) => Ok(clinician::session(
+        Ok(response) => Ok(clinician::session_with(
             &Input {
                 file: Some(name),
                 response,
             },
             catalog,
             lang,
+            detail,
         )),
         Err(e) => Err((
             Failure {
@@ -210,6 +234,48 @@ fn output_error(e: &std::io::Error) -> Error {
     }
 }
 
+/// A session rendered in the report's format, ready to be written.
+struct Rendered {
+    text: String,
+    /// JSON array elements in `text` (one session, or its FHIR entries).
+    items: usize,
+}
+
+/// Renders each session's part; shared by the worker threads.
+struct Render {
+    format: ReportFormat,
+    width: usize,
+    style: crate::term::style::Style,
+    columns: Vec<String>,
+    detail: Detail,
+}
+
+impl Render {
+    fn session(&self, s: &SessionReport) -> Result<Rendered> {
+        let one = |text: String| Rendered { text, items: 1 };
+        Ok(match self.format {
+            ReportFormat::Text => one(clinician_text::session(s, self.width, self.style)),
+            ReportFormat::Markdown => one(clinician_text::markdown_session(s)),
+            ReportFormat::Json => one(json(s)?),
+            ReportFormat::Csv => one(csv::row(s, &self.columns)),
+            ReportFormat::Fhir => {
+                let entries = fhir::entries(s)
+                    .iter()
+                    .map(json)
+                    .collect::<Result<Vec<String>>>()?;
+                Rendered {
+                    items: entries.len(),
+                    text: entries.join(",\n"),
+                }
+            }
+        })
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string_pretty(v).map_err(|e| Error::failure(format!("cannot write JSON: {e}")))
+}
+
 /// Writes the report in one format, a session at a time.
 struct Output<W: Write> {
     w: W,
@@ -220,7 +286,6 @@ struct Output<W: Write> {
     written: usize,
     /// JSON array elements written so far (sessions, or FHIR entries).
     items: usize,
-    columns: Vec<String>,
 }
 
 impl<W: Write> Output<W> {
@@ -229,12 +294,11 @@ impl<W: Write> Output<W> {
     }
 
     fn json<T: serde::Serialize>(&mut self, v: &T) -> Result<()> {
-        let text = serde_json::to_string_pretty(v)
-            .map_err(|e| Error::failure(format!("cannot write JSON: {e}")))?;
+        let text = json(v)?;
         self.put(&text)
     }
 
-    fn begin(&mut self, generated: &str) -> Result<()> {
+    fn begin(&mut self, generated: &str, columns: &[String]) -> Result<()> {
         match self.format {
             ReportFormat::Json => {
                 let tool = ToolInfo {
@@ -250,7 +314,7 @@ impl<W: Write> Output<W> {
                 self.put(&head)
             }
             ReportFormat::Csv => {
-                let header = csv::header(&self.columns);
+                let header = csv::header(columns);
                 self.put(&header)
             }
             ReportFormat::Fhir => {
@@ -264,44 +328,22 @@ impl<W: Write> Output<W> {
         }
     }
 
-    fn session(&mut self, s: &SessionReport) -> Result<()> {
+    /// Writes one session's part, with what goes between parts.
+    fn session(&mut self, part: Rendered) -> Result<()> {
         let first = self.written == 0;
         self.written += 1;
         match self.format {
-            ReportFormat::Text => {
-                if !first {
-                    let sep = clinician_text::separator(self.width);
-                    self.put(&sep)?;
-                }
-                let text = clinician_text::session(s, self.width, self.style);
-                self.put(&text)
+            ReportFormat::Text if !first => {
+                let sep = clinician_text::separator(self.width);
+                self.put(&sep)?;
             }
-            ReportFormat::Markdown => {
-                let text = clinician_text::markdown_session(s);
-                self.put(&text)
+            ReportFormat::Json | ReportFormat::Fhir if part.items > 0 && self.items > 0 => {
+                self.put(",\n")?;
             }
-            ReportFormat::Json => {
-                if self.items > 0 {
-                    self.put(",\n")?;
-                }
-                self.items += 1;
-                self.json(s)
-            }
-            ReportFormat::Csv => {
-                let row = csv::row(s, &self.columns);
-                self.put(&row)
-            }
-            ReportFormat::Fhir => {
-                for entry in fhir::entries(s) {
-                    if self.items > 0 {
-                        self.put(",\n")?;
-                    }
-                    self.items += 1;
-                    self.json(&entry)?;
-                }
-                Ok(())
-            }
+            _ => {}
         }
+        self.items += part.items;
+        self.put(&part.text)
     }
 
     fn end(&mut self, failures: &[Failure], groups: &[clinician::ReferenceGroup]) -> Result<()> {

@@ -123,6 +123,13 @@ impl std::fmt::Display for RecordError {
 impl Response {
     /// Parses a record, checking its format and version before its shape.
     pub fn from_slice(bytes: &[u8]) -> Result<Response, RecordError> {
+        // Almost every record is well formed: read it straight into the types. Anything
+        // else goes the careful way below, which says exactly what is wrong.
+        if let Ok(r) = serde_json::from_slice::<Response>(bytes)
+            && r.format == RESPONSE_FORMAT
+        {
+            return Ok(r);
+        }
         let value: Value = serde_json::from_slice(bytes)
             .map_err(|e| RecordError::Foreign(format!("not JSON ({})", e.classify_name())))?;
         let format = value
@@ -177,5 +184,82 @@ impl ClassifyName for serde_json::Error {
             serde_json::error::Category::Data => "unexpected data",
             serde_json::error::Category::Eof => "ends too early",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record_json() -> Value {
+        serde_json::json!({
+            "format": RESPONSE_FORMAT,
+            "id": "0b6a3f52-6f0e-4d1b-9c1e-2f9b8d7a6c5e",
+            "created": "2026-11-25T08:15:00Z",
+            "tool": {"name": "confide", "version": "0.1.0"},
+            "reference": "A-1042",
+            "language": "en",
+            "questionnaires": [{
+                "id": "pain", "version": "1.0.0", "sha256": "ab",
+                "answers": [
+                    {"item": "how_often", "status": "answered", "value": 2},
+                    {"item": "fear", "status": "declined"}
+                ],
+                "scores": [{"scale": "pain", "value": 4.5, "band": "some", "valid": true,
+                            "answered": 2, "parts": 3}],
+                "flags": [{"id": "pain_check", "level": "see-a-clinician"}]
+            }]
+        })
+    }
+
+    #[test]
+    fn a_well_formed_record_reads_as_it_was_written() {
+        let bytes = serde_json::to_vec(&record_json()).unwrap();
+        let r = Response::from_slice(&bytes).unwrap();
+        assert_eq!(serde_json::to_value(&r).unwrap(), record_json());
+    }
+
+    #[test]
+    fn a_repeated_field_keeps_its_last_value() {
+        let text = format!(
+            "{{\"id\": \"first\", {}",
+            &serde_json::to_string(&record_json()).unwrap()[1..]
+        );
+        let r = Response::from_slice(text.as_bytes()).unwrap();
+        assert_eq!(r.id, "0b6a3f52-6f0e-4d1b-9c1e-2f9b8d7a6c5e");
+    }
+
+    #[test]
+    fn a_newer_or_foreign_format_is_named_before_the_shape_is_checked() {
+        let mut v = record_json();
+        v["format"] = "confide.response/2".into();
+        v["unknown"] = 1.into();
+        let bytes = serde_json::to_vec(&v).unwrap();
+        assert_eq!(
+            Response::from_slice(&bytes).unwrap_err(),
+            RecordError::Newer("confide.response/2".into())
+        );
+        v["format"] = "something/1".into();
+        let bytes = serde_json::to_vec(&v).unwrap();
+        assert!(matches!(
+            Response::from_slice(&bytes),
+            Err(RecordError::Foreign(_))
+        ));
+        assert!(matches!(
+            Response::from_slice(b"not json"),
+            Err(RecordError::Foreign(_))
+        ));
+    }
+
+    #[test]
+    fn a_damaged_record_names_the_place_and_never_the_value() {
+        let mut v = record_json();
+        v["questionnaires"][0]["answers"][0]["status"] = "very private words".into();
+        let bytes = serde_json::to_vec(&v).unwrap();
+        let Err(RecordError::Damaged(why)) = Response::from_slice(&bytes) else {
+            panic!("not reported as damaged");
+        };
+        assert!(why.contains("questionnaires[0].answers[0].status"), "{why}");
+        assert!(!why.contains("private"), "{why}");
     }
 }

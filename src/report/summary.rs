@@ -291,7 +291,7 @@ pub fn rescore<'a>(
     for rec in &response.questionnaires {
         let def = catalog
             .get(&rec.id)
-            .filter(|e| e.loaded.sha256 == rec.sha256);
+            .filter(|e| e.loaded.sha256() == rec.sha256);
         let Some(entry) = def else {
             missing.push(format!("{} {}", rec.id, rec.version));
             continue;

@@ -473,7 +473,7 @@ pub fn build_response(
         .map(|p| {
             let sha = catalog
                 .get(&p.q.id)
-                .map(|e| e.loaded.sha256.as_str())
+                .map(|e| e.loaded.sha256())
                 .unwrap_or_default();
             (p.q, sha)
         })
