@@ -218,12 +218,14 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         plan.reference.clone(),
         &settings.lang,
     );
-    print_summary(settings, &parts, &scored)?;
+    // The answers are saved even when the summary cannot be shown (`confide take | head`
+    // closes the pipe; a full disk fails the write): the error, if any, comes after.
+    let printed = print_summary(settings, &parts, &scored);
     dest.write(&response, &access)?;
     if resumed.is_some() {
         access.vault.discard_drafts()?;
     }
-    Ok(())
+    printed
 }
 
 /// What a draft needs when the person leaves part way.
