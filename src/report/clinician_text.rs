@@ -80,12 +80,7 @@ pub fn text(report: &Report, width: usize, style: Style) -> String {
 fn filler(width: usize) -> impl Fn(&str, &str, &str) -> String {
     let width = width.max(40);
     move |s: &str, first: &str, rest: &str| {
-        textwrap::fill(
-            &sanitize::text(s),
-            textwrap::Options::new(width)
-                .initial_indent(first)
-                .subsequent_indent(rest),
-        )
+        crate::term::wrap::fill(&sanitize::text(s), width, first, rest)
     }
 }
 
