@@ -140,6 +140,8 @@ hyperfine --style none --warmup 1 --runs "$REPORT_RUNS" --export-json report.jso
   >/dev/null 2>"$WORK/hyperfine.err" || { cat "$WORK/hyperfine.err" >&2; exit 1; }
 /usr/bin/time -v "$CONFIDE" report intakes -i key.txt --format csv 2>report-time.txt >report.csv
 REPORT_RSS_KB=$(awk -F': ' '/Maximum resident set size/ {print $2}' report-time.txt)
+REPORT_CPU=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u + s}' report-time.txt)
+REPORT_WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2, t, ":"); v=0; for (i=1; i<=n; i++) v=v*60+t[i]; print v}' report-time.txt)
 REPORT_ROWS=$(($(wc -l <report.csv) - 1))
 [ "$REPORT_ROWS" = "$INTAKES" ] || { echo "report had $REPORT_ROWS rows, expected $INTAKES" >&2; exit 1; }
 
@@ -188,6 +190,8 @@ fi
 cat <<EOF
 | \`report --format csv\`, $INTAKES intakes, vs X25519 lower bound ($INTAKES × $(calc "1000000 / $X25519_OPS" ".1f") µs / $CORES cores) | $(ms "$R") ms ± $(ms "$(stddev report.json 0)") | $(ms "$LOWER") ms | $(calc "$R / $LOWER" ".2f") | ≤ 2 |
 | the same vs a shell loop of \`age -d\` | $(ms "$R") ms | $(ms "$RL") ms | $(calc "$R / $RL" ".3f") | |
+| CPU time of one such report (user + sys), per file, vs one X25519 operation | $(calc "$REPORT_CPU * 1000000 / $INTAKES" ".1f") µs | $(calc "1000000 / $X25519_OPS" ".1f") µs | $(calc "$REPORT_CPU * $X25519_OPS / $INTAKES" ".2f") | |
+| cores that report kept busy (CPU time / wall time) | $(calc "$REPORT_CPU / $REPORT_WALL" ".2f") of $CORES | | | |
 | peak memory of that report | $(calc "$REPORT_RSS_KB / 1024" ".1f") MiB | | | < 50 MiB |
 | \`history\`, $SESSIONS sessions vs 1 session (one scrypt) | $(ms "$HN") ms ± $(ms "$(stddev history.json 1)") | $(ms "$H1") ms ± $(ms "$(stddev history.json 0)") | + $(ms "$(calc "$HN - $H1" ".6f")") ms | + < 500 ms |
 | peak memory of that history (scrypt, log2 N = 18, needs 256 MiB) | $(calc "$HISTORY_RSS_KB / 1024" ".1f") MiB | | | |

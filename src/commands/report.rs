@@ -177,13 +177,20 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         if meta.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| Error::io("cannot list", p, &e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
+                .filter_map(|e| e.ok())
+                .filter(|e| {
+                    let f = e.path();
                     f.extension().is_some_and(|x| x == "age")
-                        && f.file_name()
-                            .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
-                        && f.is_file()
+                        && !e.file_name().to_string_lossy().starts_with('.')
+                        // The folder listing says what an entry is without another system
+                        // call per file; a link is followed as before.
+                        && match e.file_type() {
+                            Ok(t) if t.is_symlink() => f.is_file(),
+                            Ok(t) => t.is_file(),
+                            Err(_) => false,
+                        }
                 })
+                .map(|e| e.path())
                 .collect();
             if found.is_empty() {
                 return Err(Error::usage(format!("{} holds no .age files", p.display())));
@@ -381,5 +388,48 @@ impl<W: Write> Output<W> {
             ReportFormat::Csv => Ok(()),
             ReportFormat::Fhir => self.put("\n]\n}\n"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collect;
+
+    #[test]
+    fn a_folder_gives_its_age_files_sorted_following_links_and_skipping_the_rest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("intakes");
+        std::fs::create_dir(&dir).unwrap();
+        for name in [
+            "b.age",
+            "a.age",
+            ".hidden.age",
+            "notes.txt",
+            ".confide-x.tmp",
+        ] {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.join("folder.age")).unwrap();
+        let outside = tmp.path().join("outside.age");
+        std::fs::write(&outside, b"x").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, dir.join("c-link.age")).unwrap();
+            std::os::unix::fs::symlink(tmp.path(), dir.join("d-folder-link.age")).unwrap();
+            std::os::unix::fs::symlink(tmp.path().join("gone"), dir.join("e-dangling.age"))
+                .unwrap();
+        }
+        let names: Vec<String> = collect(std::slice::from_ref(&dir))
+            .unwrap()
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        let mut expected = vec!["a.age", "b.age"];
+        if cfg!(unix) {
+            expected.push("c-link.age");
+        }
+        assert_eq!(names, expected);
+        let e = collect(&[tmp.path().join("empty")]).unwrap_err();
+        assert_eq!(e.kind, crate::error::Kind::Usage);
     }
 }
