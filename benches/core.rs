@@ -26,6 +26,13 @@ fn load_and_validate_bundled() -> usize {
         .sum()
 }
 
+/// The bundled questionnaires as every command loads them at start: parsed straight into
+/// their types; validation is left to the test suite and the hash to first use.
+#[divan::bench]
+fn load_bundled_catalog() -> usize {
+    Catalog::bundled().map_or(0, |c| c.entries.len())
+}
+
 const EVERYTHING: &str = include_str!("../tests/fixtures/profiles/everything-fine.json");
 
 /// Check an answers file against the five questionnaires, score the session and build its
@@ -108,4 +115,13 @@ fn decrypt_record(bencher: divan::Bencher) {
     };
     let path = std::path::Path::new("bench.age");
     bencher.bench_local(|| crypto::decrypt(divan::black_box(&ciphertext), &identities, path));
+}
+
+/// One X25519 fixed-base multiplication (an identity's public key). The age crate works
+/// it out again for every file it decrypts, so it is part of `decrypt_record`, beside the
+/// X25519 operation itself.
+#[divan::bench]
+fn x25519_public_key(bencher: divan::Bencher) {
+    let identity = age::x25519::Identity::generate();
+    bencher.bench_local(|| divan::black_box(&identity).to_public());
 }
