@@ -168,6 +168,7 @@ TD=$(mean take-disk.json 0); AD=$(mean take-disk.json 1)
 R=$(mean report.json 0); RL=$(mean report.json 1)
 H1=$(mean history.json 0); HN=$(mean history.json 1)
 SIZE=$(stat -c %s "$CONFIDE")
+SIZE_LIMIT=5000000
 CPU=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 
 cat <<EOF
@@ -175,7 +176,7 @@ cat <<EOF
 confide benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(git -C "$ROOT" rev-parse --short HEAD)$( [ "$QUICK" = 1 ] && echo ", --quick (counts too small for the targets)")
 machine: $CPU, $CORES cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)
 load average (1, 5, 15 min): $LOAD_START at the start, $LOAD_END at the end
-binary: $SIZE bytes ($(calc "$SIZE / 1048576" ".2f") MiB), stripped: $(file -b "$CONFIDE" 2>/dev/null | grep -o 'stripped\|not stripped' || echo unknown)
+binary: $SIZE bytes ($(calc "$SIZE / 1048576" ".2f") MiB; the limit is $SIZE_LIMIT), stripped: $(file -b "$CONFIDE" 2>/dev/null | grep -o 'stripped\|not stripped' || echo unknown)
 
 | measurement | confide | reference | ratio (confide / reference) | target |
 |---|---|---|---|---|
@@ -199,3 +200,7 @@ cat <<EOF
 Runs: startup $((RUNS * 2)), take $RUNS, report $REPORT_RUNS, history $((RUNS / 3 > 2 ? RUNS / 3 : 2)) (means ± standard deviation).
 X25519: $X25519_OPS operations/s on one core (openssl speed ecdhx25519).
 EOF
+if [ "$SIZE" -ge "$SIZE_LIMIT" ]; then
+  echo "bench.sh: the release binary is $SIZE bytes, over the limit of $SIZE_LIMIT" >&2
+  exit 1
+fi
