@@ -2,9 +2,9 @@
 //! print a clinician report per session, a summary grouped by reference, and the files that
 //! could not be read.
 //!
-//! Files are decrypted, checked and scored in parallel, a chunk at a time, and each
-//! session's part is written as soon as its chunk is done: memory stays flat however many
-//! files there are. Only a few numbers per session are kept for the summary table.
+//! Files are decrypted, checked, scored and rendered in parallel, a chunk at a time, and
+//! each session's part is written as soon as its chunk is done: memory stays flat however
+//! many files there are. Only a few numbers per session are kept for the summary table.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
