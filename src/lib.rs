@@ -29,6 +29,8 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    // Ctrl-C anywhere (a passphrase prompt included) restores the terminal and exits 130.
+    term::interrupt::install();
     match commands::dispatch(cli) {
         Ok(()) => 0,
         Err(e) => {

@@ -202,3 +202,34 @@ fn the_interview_works_when_stderr_is_redirected() {
         "prompts went to the terminal, not the log: {log}"
     );
 }
+
+#[test]
+fn ctrl_c_at_a_hidden_passphrase_prompt_turns_echo_back_on() {
+    let home = Home::new();
+    let confide = assert_cmd::cargo::cargo_bin("confide");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "trap : INT; '{}' keys init; echo \"exit=$?\"; stty -a",
+            confide.display()
+        ))
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env_remove("CONFIDE_PASSPHRASE")
+        .env_remove("CONFIDE_DATA_DIR");
+    let options = Options::new()
+        .timeout_ms(Some(30_000))
+        .strip_ansi_escape_codes(true);
+    let mut p = rexpect::session::spawn_with_options(cmd, options).unwrap();
+    p.exp_string("New passphrase:").unwrap();
+    sleep(Duration::from_millis(400));
+    p.send_control('c').unwrap();
+    p.exp_string("cancelled").unwrap();
+    p.exp_string("exit=130").unwrap();
+    let settings = p.exp_eof().unwrap();
+    let words: Vec<&str> = settings.split_whitespace().collect();
+    assert!(words.contains(&"echo"), "echo is on again: {settings}");
+    assert!(!words.contains(&"-echo"), "{settings}");
+    assert!(!home.path().join("data/confide/identity.age").exists());
+}

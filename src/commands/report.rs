@@ -94,6 +94,16 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
             ));
         }
     }
+    if files.len() == 1 {
+        // One file: its own error says it all.
+        let (f, kind) = &failures[0];
+        let full = if f.error.starts_with("is ") || f.error.starts_with("was ") {
+            format!("{} {}", f.file, f.error)
+        } else {
+            format!("{}: {}", f.file, f.error)
+        };
+        return Err(Error::new(*kind, full));
+    }
     let worst = failures
         .iter()
         .map(|(_, k)| *k)

@@ -210,15 +210,40 @@ fn decrypt_scrypt<R: BufRead>(
     read_plaintext(reader, file, size)
 }
 
-fn open<'a>(
-    ciphertext: &'a [u8],
-    file: &Path,
-) -> Result<Decryptor<ArmoredReader<std::io::BufReader<&'a [u8]>>>> {
+/// Largest age header read. Real headers hold a few recipient stanzas (well under 1 KiB);
+/// the header parser re-reads the header for every line, so a hostile file with thousands
+/// of stanzas would otherwise take minutes.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+
+/// The file as binary age (armor removed), after checking that its header is of sane size.
+fn open(ciphertext: &[u8], file: &Path) -> Result<Decryptor<std::io::Cursor<Vec<u8>>>> {
     if ciphertext.is_empty() {
         return Err(Error::damaged(format!("{} is empty", file.display())));
     }
-    Decryptor::new_buffered(ArmoredReader::new(ciphertext))
-        .map_err(|e| decrypt_error(e, file, false))
+    if !is_age_file(ciphertext) {
+        return Err(Error::damaged(format!(
+            "{} is truncated or not an age file",
+            file.display()
+        )));
+    }
+    let mut binary = Vec::with_capacity(ciphertext.len());
+    ArmoredReader::new(ciphertext)
+        .read_to_end(&mut binary)
+        .map_err(|_| {
+            Error::damaged(format!(
+                "{} is damaged: its ASCII armor cannot be read",
+                file.display()
+            ))
+        })?;
+    let window = &binary[..binary.len().min(MAX_HEADER_BYTES)];
+    if !window.windows(5).any(|w| w == b"\n--- ") && binary.len() > MAX_HEADER_BYTES {
+        return Err(Error::damaged(format!(
+            "{} is damaged or not an age file: its header is longer than {} KiB",
+            file.display(),
+            MAX_HEADER_BYTES >> 10
+        )));
+    }
+    Decryptor::new_buffered(std::io::Cursor::new(binary)).map_err(|e| decrypt_error(e, file, false))
 }
 
 /// Reads all the plaintext. `size` is the ciphertext's length, which the plaintext never

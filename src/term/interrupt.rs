@@ -1,4 +1,5 @@
-//! Ctrl-C: restore the terminal (show the cursor), say that nothing was saved, exit 130.
+//! Ctrl-C: restore the terminal (cursor shown, typed characters echoed again after a hidden
+//! passphrase prompt), say that nothing was saved, exit 130.
 //!
 //! While something must finish (an atomic save), `critical` defers the exit until it is
 //! done, so an interrupt never leaves half a file behind.
@@ -26,10 +27,11 @@ pub fn install() {
     });
 }
 
-/// Ends the run as Ctrl-C does: cursor shown, a message, exit 130.
+/// Ends the run as Ctrl-C does: cursor shown, echo back on, a message, exit 130.
 pub fn leave() -> ! {
     let _ = console::Term::stderr().show_cursor();
     let _ = console::Term::stdout().show_cursor();
+    restore_echo();
     crate::term::eprintln("\nconfide: cancelled; nothing was saved");
     std::process::exit(CANCELLED);
 }
@@ -46,5 +48,19 @@ pub fn critical<T>(f: impl FnOnce() -> T) -> T {
 pub fn honour_pending() {
     if PENDING.load(Ordering::SeqCst) {
         leave();
+    }
+}
+
+/// A hidden passphrase prompt turns echo off; Ctrl-C there must not leave the terminal
+/// silent. `stty` acts on its standard input, the terminal, without unsafe code here.
+fn restore_echo() {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let _ = std::process::Command::new("stty")
+            .args(["echo", "icanon"])
+            .stdin(std::process::Stdio::inherit())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
     }
 }

@@ -55,6 +55,36 @@ impl Home {
     }
 }
 
+/// `confide` as a plain `std::process::Command` for a home folder (for spawning, killing,
+/// or driving through a pseudo-terminal).
+pub fn std_cmd_at(home: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("confide"));
+    for var in [
+        "CONFIDE_DATA_DIR",
+        "CONFIDE_PASSPHRASE",
+        "CONFIDE_PASSPHRASE_FILE",
+        "CONFIDE_LANG",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "NO_COLOR",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("TMPDIR", home.join("tmp"))
+        .env("LANG", "en_US.UTF-8");
+    let _ = std::fs::create_dir_all(home.join("tmp"));
+    cmd
+}
+
+impl Home {
+    pub fn cmd_std(&self) -> std::process::Command {
+        std_cmd_at(self.path())
+    }
+}
+
 /// Standard output of a finished command as text.
 pub fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()

@@ -169,14 +169,26 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                 flow.resume_at(at);
             }
             interrupt::install();
-            let intro = invitation.as_ref().map(|(i, _)| invitation_intro(i));
+            let added: Vec<String> = parts
+                .iter()
+                .filter(|p| !wanted.is_empty() && !wanted.contains(&p.q.id))
+                .map(|p| p.q.title.resolve(&settings.lang, &p.q.language).to_owned())
+                .collect();
+            let intro = match &invitation {
+                Some((i, _)) => Some(invitation_intro(i)),
+                None if !added.is_empty() => Some(format!(
+                    "The questionnaires you chose use your answers about: {}. Those questions come first.",
+                    sanitize::line(&added.join(", "))
+                )),
+                None => None,
+            };
             let draft = dest.keeps_copy().then(|| DraftContext {
                 access: &access,
                 resumed: resumed.as_ref(),
                 reference: plan.reference.clone(),
                 lang: settings.lang.clone(),
             });
-            let end = interview(settings, &plan, &mut flow, intro.as_deref(), draft);
+            let (end, kept) = interview(settings, &plan, &mut flow, intro.as_deref(), draft);
             match end {
                 End::Finished => flow.scored(),
                 End::Discarded => {
@@ -184,9 +196,14 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                         "your answers were discarded; nothing was saved",
                     ));
                 }
+                End::Quit if kept => {
+                    return Err(Error::cancelled(
+                        "you left before the end; your answers so far are kept as an encrypted draft",
+                    ));
+                }
                 End::Quit => {
                     return Err(Error::cancelled(
-                        "you left before the end; no session was saved",
+                        "you left before the end; nothing was saved",
                     ));
                 }
                 End::Eof => {
@@ -218,6 +235,17 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         plan.reference.clone(),
         &settings.lang,
     );
+    // A first save asks for a new passphrase: right after "save", before the summary.
+    if dest.keeps_copy()
+        && let Err(e) = access.ensure_identity()
+    {
+        // That the answers were not saved matters more than a summary nobody reads.
+        let _ = print_summary(settings, &parts, &scored);
+        return Err(Error {
+            message: format!("{}; your answers were not saved", e.message),
+            ..e
+        });
+    }
     // The answers are saved even when the summary cannot be shown (`confide take | head`
     // closes the pipe; a full disk fails the write): the error, if any, comes after.
     let printed = print_summary(settings, &parts, &scored);
@@ -237,14 +265,14 @@ struct DraftContext<'a> {
 }
 
 /// Runs the interview with the right prompter; on leaving part way, offers to keep an
-/// encrypted draft.
+/// encrypted draft. Returns how it ended and whether a draft was kept.
 fn interview(
     settings: &Settings,
     plan: &Plan,
     flow: &mut Flow,
     intro: Option<&str>,
     draft: Option<DraftContext>,
-) -> End {
+) -> (End, bool) {
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let tty = match plan.mode {
@@ -264,17 +292,19 @@ fn interview(
         prompter.intro(text);
     }
     let end = session::run(flow, prompter.as_mut(), plan.save);
-    if let (End::Quit, Some(ctx)) = (&end, draft) {
-        offer_draft(prompter.as_mut(), flow, &ctx);
-    }
-    end
+    let kept = match (&end, draft) {
+        (End::Quit, Some(ctx)) => offer_draft(prompter.as_mut(), flow, &ctx),
+        _ => false,
+    };
+    (end, kept)
 }
 
-fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, ctx: &DraftContext) {
+/// Asks whether to keep a draft and keeps it; true when one was written.
+fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, ctx: &DraftContext) -> bool {
     let question = "Keep an encrypted draft of your answers so far, to finish later with `confide take --resume`?";
     match prompter.confirm(question) {
         Ok(true) => {}
-        _ => return,
+        _ => return false,
     }
     let mut draft = Draft::new(
         flow.parts().iter().map(|p| p.q.id.clone()).collect(),
@@ -289,14 +319,21 @@ fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, ctx: &DraftContext) {
     draft.resume_at = flow
         .question()
         .map(|q| format!("{}.{}", q.q.id, q.item.id()));
-    match interrupt::critical(|| ctx.access.save_draft(&draft)) {
-        Ok(path) => prompter.intro(&format!(
-            "Your answers so far are kept, encrypted, in {}. Continue with `confide take --resume`.",
-            path.display()
-        )),
-        Err(e) => prompter.notice(&format!("the draft could not be kept: {}", e.message)),
-    }
+    let kept = match interrupt::critical(|| ctx.access.save_draft(&draft)) {
+        Ok(path) => {
+            prompter.intro(&format!(
+                "Your answers so far are kept, encrypted, in {}. Continue with `confide take --resume`.",
+                path.display()
+            ));
+            true
+        }
+        Err(e) => {
+            prompter.notice(&format!("the draft could not be kept: {}", e.message));
+            false
+        }
+    };
     interrupt::honour_pending();
+    kept
 }
 
 fn load_draft(access: &Access) -> Result<Draft> {

@@ -1,0 +1,375 @@
+//! Faults: the process killed while saving, a full disk, a read-only data folder, a data
+//! folder that is a file, no home folder, and a passphrase change while sessions are saved.
+//! Every case ends with a clear error and the documented exit code, and never loses or
+//! damages what was already saved.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{Home, root, stderr, stdout};
+
+const PASS: &str = "passphrase for fault tests";
+
+fn answers() -> PathBuf {
+    root().join("tests/fixtures/profiles/desire-difference.json")
+}
+
+fn init(home: &Home) {
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .args(["keys", "init"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+fn save(home: &Home) -> std::process::Output {
+    home.cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .arg("take")
+        .arg("--answers")
+        .arg(answers())
+        .output()
+        .unwrap()
+}
+
+/// Session files (not temp files) in the vault.
+fn sessions(data: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(data.join("sessions"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "age"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// `history --format json` must read every session.
+fn history_count(home: &Home) -> usize {
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .args(["history", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "history must read every session: {}",
+        stderr(&out)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["unreadable"], serde_json::json!([]));
+    v["sessions"].as_array().unwrap().len()
+}
+
+#[test]
+fn sigkill_at_any_moment_of_a_save_leaves_a_whole_session_or_none() {
+    let home = Home::new();
+    init(&home);
+    let mut expected_min = 0;
+    // Deterministic spread of kill times over the life of the process.
+    for i in 0..24u64 {
+        let delay = Duration::from_micros(500 + (i * 7919) % 30_000);
+        let mut child = home
+            .cmd_std()
+            .env("CONFIDE_PASSPHRASE", PASS)
+            .arg("take")
+            .arg("--answers")
+            .arg(answers())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let n = sessions(&home.data()).len();
+        assert!(n >= expected_min, "a session disappeared");
+        expected_min = n;
+        assert_eq!(history_count(&home), n, "after a kill at {delay:?}");
+    }
+    // A save after all that still works.
+    assert_eq!(save(&home).status.code(), Some(0));
+    assert_eq!(history_count(&home), expected_min + 1);
+}
+
+/// Mounts a tmpfs (root only); `None` with the reason printed otherwise.
+fn tmpfs(dir: &Path, options: &str) -> Option<Mount> {
+    fs::create_dir_all(dir).unwrap();
+    let out = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+        .arg(dir)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Some(Mount(dir.to_path_buf())),
+        Ok(o) => {
+            eprintln!(
+                "skipped: cannot mount a tmpfs (needs root): {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            );
+            None
+        }
+        Err(e) => {
+            eprintln!("skipped: cannot run mount: {e}");
+            None
+        }
+    }
+}
+
+struct Mount(PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).output();
+    }
+}
+
+#[test]
+fn a_full_disk_gives_a_clear_error_and_keeps_saved_sessions() {
+    let home = Home::new();
+    let data = home.path().join("small");
+    let Some(_mount) = tmpfs(&data, "size=256k") else {
+        return;
+    };
+    let cmd = |h: &Home| {
+        let mut c = h.cmd();
+        c.env("CONFIDE_PASSPHRASE", PASS)
+            .env("CONFIDE_DATA_DIR", &data);
+        c
+    };
+    assert_eq!(
+        cmd(&home)
+            .args(["keys", "init"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(0)
+    );
+    let out = cmd(&home)
+        .arg("take")
+        .arg("--answers")
+        .arg(answers())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before: Vec<(PathBuf, Vec<u8>)> = sessions(&data)
+        .into_iter()
+        .map(|p| (p.clone(), fs::read(&p).unwrap()))
+        .collect();
+    // Fill the disk.
+    let mut filler = fs::File::create(data.join("filler")).unwrap();
+    let block = vec![0u8; 4096];
+    while std::io::Write::write_all(&mut filler, &block).is_ok() {}
+    drop(filler);
+    let out = cmd(&home)
+        .arg("take")
+        .arg("--answers")
+        .arg(answers())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("confide: error:") && err.contains("the disk is full"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"));
+    let after: Vec<(PathBuf, Vec<u8>)> = sessions(&data)
+        .into_iter()
+        .map(|p| (p.clone(), fs::read(&p).unwrap()))
+        .collect();
+    assert_eq!(before, after, "existing sessions are untouched");
+    let strays: Vec<_> = fs::read_dir(data.join("sessions"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(strays.is_empty(), "no temp file is left: {strays:?}");
+    fs::remove_file(data.join("filler")).unwrap();
+    let out = cmd(&home)
+        .args(["history", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_read_only_data_folder_is_refused_before_any_question() {
+    let home = Home::new();
+    let data = home.path().join("ro");
+    let Some(_mount) = tmpfs(&data, "ro") else {
+        return;
+    };
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .env("CONFIDE_DATA_DIR", &data)
+        .args(["take", "--plain"])
+        .write_stdin("1\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("read-only"), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("[1/"), "nothing was asked");
+}
+
+#[test]
+fn a_data_folder_that_is_a_file_is_a_clear_error() {
+    let home = Home::new();
+    let file = home.path().join("not-a-folder");
+    fs::write(&file, b"x").unwrap();
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .arg("--data-dir")
+        .arg(&file)
+        .args(["take", "--plain"])
+        .write_stdin("1\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("confide: error:"), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("[1/"));
+    assert_eq!(fs::read(&file).unwrap(), b"x");
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .arg("--data-dir")
+        .arg(&file)
+        .arg("history")
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(1) | Some(2)),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).starts_with("confide: error:"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn without_a_home_folder_confide_still_works_where_it_needs_none() {
+    let home = Home::new();
+    let bare = |args: &[&str]| {
+        let mut c = Command::new(assert_cmd::cargo::cargo_bin("confide"));
+        c.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        c
+    };
+    let out = bare(&["list"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = bare(&[
+        "take",
+        "--no-save",
+        "--answers",
+        answers().to_str().unwrap(),
+    ])
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Saving needs a data folder: without HOME the account's home folder would be used, so
+    // this test names one instead of writing into the real home.
+    let data = home.path().join("d");
+    let out = bare(&[
+        "--data-dir",
+        data.to_str().unwrap(),
+        "take",
+        "--answers",
+        answers().to_str().unwrap(),
+    ])
+    .env("CONFIDE_PASSPHRASE", PASS)
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn changing_the_passphrase_while_sessions_are_saved_loses_nothing() {
+    use rexpect::process::WaitStatus;
+    let home = Home::new();
+    init(&home);
+    let new_pass = "the new passphrase for fault tests";
+    let path = home.path().to_path_buf();
+    let saver = std::thread::spawn(move || {
+        (0..8)
+            .filter(|_| {
+                common::std_cmd_at(&path)
+                    .env("CONFIDE_PASSPHRASE", "unused: saving needs no passphrase")
+                    .arg("take")
+                    .arg("--answers")
+                    .arg(answers())
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            })
+            .count()
+    });
+    let mut passwd = home.cmd_std();
+    passwd.args(["keys", "passwd"]);
+    let mut p = rexpect::session::spawn_command(passwd, Some(30_000)).unwrap();
+    for (prompt, answer) in [
+        ("assphrase", PASS),
+        ("assphrase", new_pass),
+        ("again", new_pass),
+    ] {
+        p.exp_string(prompt).unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+        p.send_line(answer).unwrap();
+    }
+    p.exp_eof().unwrap();
+    match p.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => assert_eq!(code, 0),
+        other => panic!("{other:?}"),
+    }
+    let saved = saver.join().unwrap();
+    assert_eq!(saved, 8, "every save succeeded");
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", new_pass)
+        .args(["history", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["sessions"].as_array().unwrap().len(), 8);
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .arg("history")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the old passphrase no longer opens the key"
+    );
+}
