@@ -1,5 +1,6 @@
-//! Benchmarks of the pure core: loading and validating the bundled questionnaires, and
-//! scoring a whole session. Run with `cargo bench --bench core`.
+//! Benchmarks of the core: loading and validating the bundled questionnaires, scoring a
+//! whole session, and encrypting and decrypting its record. Run with
+//! `cargo bench --bench core`; `scripts/bench.sh` measures whole commands.
 
 use confide::model::answers_file;
 use confide::model::bundled::BUNDLED;
@@ -7,6 +8,7 @@ use confide::model::catalog::Catalog;
 use confide::model::load::questionnaire_from_bytes;
 use confide::model::questionnaire::Questionnaire;
 use confide::scoring::{self, record};
+use confide::store::crypto::{self, Identities, Recipients};
 
 fn main() {
     divan::main();
@@ -24,6 +26,13 @@ fn load_and_validate_bundled() -> usize {
         .sum()
 }
 
+/// The bundled questionnaires as every command loads them at start: parsed straight into
+/// their types; validation is left to the test suite and the hash to first use.
+#[divan::bench]
+fn load_bundled_catalog() -> usize {
+    Catalog::bundled().map_or(0, |c| c.entries.len())
+}
+
 const EVERYTHING: &str = include_str!("../tests/fixtures/profiles/everything-fine.json");
 
 /// Check an answers file against the five questionnaires, score the session and build its
@@ -35,7 +44,7 @@ fn score_full_session(bencher: divan::Bencher) {
     let defs: Vec<(&Questionnaire, &str)> = catalog
         .entries
         .iter()
-        .map(|e| (e.q(), e.loaded.sha256.as_str()))
+        .map(|e| (e.q(), e.loaded.sha256()))
         .collect();
     bencher.bench_local(|| {
         let file = answers_file::parse(divan::black_box(EVERYTHING.as_bytes())).ok()?;
@@ -51,4 +60,68 @@ fn score_full_session(bencher: divan::Bencher) {
         );
         Some(serde_json::to_vec(&r).map(|v| v.len()))
     });
+}
+
+/// The plaintext record of a full session, as `take` encrypts it.
+fn full_record() -> Vec<u8> {
+    let catalog = Catalog::bundled().unwrap_or_default();
+    let qs: Vec<&Questionnaire> = catalog.entries.iter().map(|e| e.q()).collect();
+    let defs: Vec<(&Questionnaire, &str)> = catalog
+        .entries
+        .iter()
+        .map(|e| (e.q(), e.loaded.sha256()))
+        .collect();
+    let Ok(file) = answers_file::parse(EVERYTHING.as_bytes()) else {
+        return Vec::new();
+    };
+    let Ok(answers) = scoring::answers::resolve(&qs, &file) else {
+        return Vec::new();
+    };
+    let scored = scoring::score_session(&qs, &answers);
+    let r = record::response(
+        &defs,
+        &scored,
+        "0b6a3f52-6f0e-4d1b-9c1e-2f9b8d7a6c5e".into(),
+        "2026-01-01T00:00:00Z".into(),
+        Some("A-1042".into()),
+        "en",
+    );
+    serde_json::to_vec(&r).unwrap_or_default()
+}
+
+/// Encrypt a full session record to one X25519 recipient (one ephemeral key, one X25519
+/// operation, the payload), as `take --to` does.
+#[divan::bench]
+fn encrypt_record(bencher: divan::Bencher) {
+    let plaintext = full_record();
+    let identity = age::x25519::Identity::generate();
+    let mut recipients = Recipients::new();
+    recipients.add_x25519(identity.to_public());
+    bencher.bench_local(|| crypto::encrypt(divan::black_box(&plaintext), &recipients, false));
+}
+
+/// Decrypt a full session record with an X25519 identity (one X25519 operation, the
+/// payload), as `report` and `history` do for each file.
+#[divan::bench]
+fn decrypt_record(bencher: divan::Bencher) {
+    let plaintext = full_record();
+    let identity = age::x25519::Identity::generate();
+    let mut recipients = Recipients::new();
+    recipients.add_x25519(identity.to_public());
+    let mut identities = Identities::new();
+    identities.push(identity);
+    let Ok(ciphertext) = crypto::encrypt(&plaintext, &recipients, false) else {
+        return;
+    };
+    let path = std::path::Path::new("bench.age");
+    bencher.bench_local(|| crypto::decrypt(divan::black_box(&ciphertext), &identities, path));
+}
+
+/// One X25519 fixed-base multiplication (an identity's public key). The age crate works
+/// it out again for every file it decrypts, so it is part of `decrypt_record`, beside the
+/// X25519 operation itself.
+#[divan::bench]
+fn x25519_public_key(bencher: divan::Bencher) {
+    let identity = age::x25519::Identity::generate();
+    bencher.bench_local(|| divan::black_box(&identity).to_public());
 }

@@ -51,18 +51,135 @@ fn man_prints_a_roff_page_named_confide() {
 /// Runs confide with its output closed before it writes, as `| head -0` would: every write
 /// fails with a broken pipe.
 fn closed_pipe(args: &[&str]) -> std::process::Output {
-    let home = Home::new();
+    closed_pipe_in(&Home::new(), args)
+}
+
+/// `closed_pipe` in a given home (with its data folder and the test passphrase).
+fn closed_pipe_in(home: &Home, args: &[&str]) -> std::process::Output {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("confide"))
         .args(args)
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .env_remove("CONFIDE_DATA_DIR")
+        .env_remove("CONFIDE_PASSPHRASE_FILE")
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     drop(child.stdout.take());
     child.wait_with_output().unwrap()
+}
+
+const PASS: &str = "a passphrase for shell tests";
+
+fn profile() -> String {
+    common::root()
+        .join("tests/fixtures/profiles/everything-fine.json")
+        .display()
+        .to_string()
+}
+
+/// A home with a key, one saved session, and an intake file encrypted to the key.
+fn home_with_a_session_and_an_intake() -> (Home, String, String) {
+    let home = Home::new();
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .args(["take", "--answers", &profile()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = home.cmd().args(["keys", "recipient"]).output().unwrap();
+    let recipient = stdout(&out).trim().to_owned();
+    assert!(recipient.starts_with("age1"), "{recipient}");
+    let intake = home.path().join("intake.age").display().to_string();
+    let out = home
+        .cmd()
+        .args([
+            "take",
+            "--no-save",
+            "--answers",
+            &profile(),
+            "--to",
+            &recipient,
+        ])
+        .args(["--out", &intake])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    (home, recipient, intake)
+}
+
+#[test]
+fn closed_pipes_end_quietly_for_history_show_report_validate_and_invite() {
+    let (home, recipient, intake) = home_with_a_session_and_an_intake();
+    let bundled = common::root().join("questionnaires/desire.json");
+    let bundled = bundled.display().to_string();
+    let mut runs: Vec<Vec<&str>> = vec![
+        vec!["validate", &bundled],
+        vec!["invite", "--to", &recipient],
+        vec!["keys", "recipient"],
+    ];
+    for format in ["text", "json", "csv"] {
+        runs.push(vec!["history", "--format", format]);
+    }
+    for format in ["text", "json", "markdown", "fhir"] {
+        runs.push(vec!["show", "--format", format]);
+    }
+    for format in ["text", "json", "csv", "markdown", "fhir"] {
+        runs.push(vec!["report", &intake, "--format", format]);
+    }
+    for args in &runs {
+        let out = closed_pipe_in(&home, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}
+
+/// Someone who pipes the summary into `head` or `less` and quits early must not lose
+/// their answers: they are saved, and the exit is quiet and successful.
+#[test]
+fn a_closed_pipe_during_take_still_saves_the_answers() {
+    let (home, recipient, _) = home_with_a_session_and_an_intake();
+    let sessions = home.data().join("sessions");
+    let before = std::fs::read_dir(&sessions).unwrap().count();
+    let out = closed_pipe_in(&home, &["take", "--answers", &profile()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("error"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&sessions).unwrap().count(), before + 1);
+
+    let intake = home.path().join("closed.age");
+    let intake_arg = intake.display().to_string();
+    let out = closed_pipe_in(
+        &home,
+        &[
+            "take",
+            "--no-save",
+            "--answers",
+            &profile(),
+            "--to",
+            &recipient,
+            "--out",
+            &intake_arg,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Your answers are encrypted in"),
+        "{}",
+        stderr(&out)
+    );
+    let report = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .args(["report", &intake_arg, "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(report.status.code(), Some(0), "{}", stderr(&report));
+    assert_eq!(stdout(&report).lines().count(), 2);
 }
 
 #[test]

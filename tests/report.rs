@@ -39,7 +39,7 @@ fn session(
     let scored = scoring::score_session(&qs, &resolved);
     let defs: Vec<(&Questionnaire, &str)> = qs
         .iter()
-        .map(|q| (*q, catalog.get(&q.id).unwrap().loaded.sha256.as_str()))
+        .map(|q| (*q, catalog.get(&q.id).unwrap().loaded.sha256()))
         .collect();
     record::response(
         &defs,

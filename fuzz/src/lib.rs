@@ -67,7 +67,7 @@ pub fn score_and_render(catalog: &Catalog, qs: &[&Questionnaire], answers: &Sess
     let parts: Vec<(&Questionnaire, &str)> = qs
         .iter()
         .map(|q| {
-            let sha = catalog.get(&q.id).map_or("", |e| e.loaded.sha256.as_str());
+            let sha = catalog.get(&q.id).map_or("", |e| e.loaded.sha256());
             (*q, sha)
         })
         .collect();

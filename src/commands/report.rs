@@ -2,9 +2,9 @@
 //! print a clinician report per session, a summary grouped by reference, and the files that
 //! could not be read.
 //!
-//! Files are decrypted, checked and scored in parallel, a chunk at a time, and each
-//! session's part is written as soon as its chunk is done: memory stays flat however many
-//! files there are. Only a few numbers per session are kept for the summary table.
+//! Files are decrypted, checked, scored and rendered in parallel, a chunk at a time, and
+//! each session's part is written as soon as its chunk is done: memory stays flat however
+//! many files there are. Only a few numbers per session are kept for the summary table.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -17,7 +17,7 @@ use crate::cli::{ReportArgs, ReportFormat};
 use crate::error::{Error, Kind, Result};
 use crate::model::catalog::Catalog;
 use crate::report::clinician::{
-    self, Failure, Input, Point, REPORT_FORMAT, SessionReport, ToolInfo,
+    self, Detail, Failure, Input, Point, REPORT_FORMAT, SessionReport, ToolInfo,
 };
 use crate::report::{clinician_text, csv, fhir};
 use crate::store::crypto::{self, Identities};
@@ -32,29 +32,45 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
     let files = collect(&args.paths)?;
     let ids = identities(settings, &args.identities)?;
     let generated = crate::store::vault::now_rfc3339();
+    let render = Render {
+        format: args.format,
+        width: term::width(),
+        style: settings.style,
+        columns: csv::columns(&catalog),
+        // CSV shows scores, bands and flags; the answers in words are not worked out.
+        detail: match args.format {
+            ReportFormat::Csv => Detail::Scores,
+            _ => Detail::Full,
+        },
+    };
     let stdout = std::io::stdout();
     let mut out = Output {
         w: BufWriter::with_capacity(1 << 16, stdout.lock()),
         format: args.format,
-        width: term::width(),
+        width: render.width,
         style: settings.style,
         written: 0,
         items: 0,
-        columns: csv::columns(&catalog),
     };
-    out.begin(&generated)?;
+    out.begin(&generated, &render.columns)?;
     let mut points: Vec<Point> = Vec::new();
     let mut failures: Vec<(Failure, Kind)> = Vec::new();
     for chunk in files.chunks(CHUNK) {
-        let results: Vec<std::result::Result<SessionReport, (Failure, Kind)>> = chunk
+        // Decrypting, scoring and rendering happen on every core; this thread only writes.
+        let results: Vec<std::result::Result<Part, (Failure, Kind)>> = chunk
             .par_iter()
-            .map(|f| one(f, &ids, &catalog, &settings.lang))
+            .map(|f| {
+                one(f, &ids, &catalog, &settings.lang, render.detail).map(|s| Part {
+                    text: render.session(&s),
+                    point: clinician::point(&s),
+                })
+            })
             .collect();
         for r in results {
             match r {
-                Ok(s) => {
-                    out.session(&s)?;
-                    points.push(clinician::point(&s));
+                Ok(part) => {
+                    out.session(part.text?)?;
+                    points.push(part.point);
                 }
                 Err(f) => failures.push(f),
             }
@@ -116,22 +132,30 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
     }))
 }
 
+/// One session's part of the report, made on a worker thread.
+struct Part {
+    text: Result<Rendered>,
+    point: Point,
+}
+
 /// Reads, decrypts and reports one file.
 fn one(
     path: &Path,
     ids: &Identities,
     catalog: &Catalog,
     lang: &str,
+    detail: Detail,
 ) -> std::result::Result<SessionReport, (Failure, Kind)> {
     let name = path.display().to_string();
     match read_session_file(path, ids) {
-        Ok(response) => Ok(clinician::session(
+        Ok(response) => Ok(clinician::session_with(
             &Input {
                 file: Some(name),
                 response,
             },
             catalog,
             lang,
+            detail,
         )),
         Err(e) => Err((
             Failure {
@@ -163,13 +187,20 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         if meta.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| Error::io("cannot list", p, &e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
+                .filter_map(|e| e.ok())
+                .filter(|e| {
+                    let f = e.path();
                     f.extension().is_some_and(|x| x == "age")
-                        && f.file_name()
-                            .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
-                        && f.is_file()
+                        && !e.file_name().to_string_lossy().starts_with('.')
+                        // The folder listing says what an entry is without another system
+                        // call per file; a link is followed as before.
+                        && match e.file_type() {
+                            Ok(t) if t.is_symlink() => f.is_file(),
+                            Ok(t) => t.is_file(),
+                            Err(_) => false,
+                        }
                 })
+                .map(|e| e.path())
                 .collect();
             if found.is_empty() {
                 return Err(Error::usage(format!("{} holds no .age files", p.display())));
@@ -220,6 +251,48 @@ fn output_error(e: &std::io::Error) -> Error {
     }
 }
 
+/// A session rendered in the report's format, ready to be written.
+struct Rendered {
+    text: String,
+    /// JSON array elements in `text` (one session, or its FHIR entries).
+    items: usize,
+}
+
+/// Renders each session's part; shared by the worker threads.
+struct Render {
+    format: ReportFormat,
+    width: usize,
+    style: crate::term::style::Style,
+    columns: Vec<String>,
+    detail: Detail,
+}
+
+impl Render {
+    fn session(&self, s: &SessionReport) -> Result<Rendered> {
+        let one = |text: String| Rendered { text, items: 1 };
+        Ok(match self.format {
+            ReportFormat::Text => one(clinician_text::session(s, self.width, self.style)),
+            ReportFormat::Markdown => one(clinician_text::markdown_session(s)),
+            ReportFormat::Json => one(json(s)?),
+            ReportFormat::Csv => one(csv::row(s, &self.columns)),
+            ReportFormat::Fhir => {
+                let entries = fhir::entries(s)
+                    .iter()
+                    .map(json)
+                    .collect::<Result<Vec<String>>>()?;
+                Rendered {
+                    items: entries.len(),
+                    text: entries.join(",\n"),
+                }
+            }
+        })
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Result<String> {
+    serde_json::to_string_pretty(v).map_err(|e| Error::failure(format!("cannot write JSON: {e}")))
+}
+
 /// Writes the report in one format, a session at a time.
 struct Output<W: Write> {
     w: W,
@@ -230,7 +303,6 @@ struct Output<W: Write> {
     written: usize,
     /// JSON array elements written so far (sessions, or FHIR entries).
     items: usize,
-    columns: Vec<String>,
 }
 
 impl<W: Write> Output<W> {
@@ -239,12 +311,11 @@ impl<W: Write> Output<W> {
     }
 
     fn json<T: serde::Serialize>(&mut self, v: &T) -> Result<()> {
-        let text = serde_json::to_string_pretty(v)
-            .map_err(|e| Error::failure(format!("cannot write JSON: {e}")))?;
+        let text = json(v)?;
         self.put(&text)
     }
 
-    fn begin(&mut self, generated: &str) -> Result<()> {
+    fn begin(&mut self, generated: &str, columns: &[String]) -> Result<()> {
         match self.format {
             ReportFormat::Json => {
                 let tool = ToolInfo {
@@ -260,7 +331,7 @@ impl<W: Write> Output<W> {
                 self.put(&head)
             }
             ReportFormat::Csv => {
-                let header = csv::header(&self.columns);
+                let header = csv::header(columns);
                 self.put(&header)
             }
             ReportFormat::Fhir => {
@@ -274,44 +345,22 @@ impl<W: Write> Output<W> {
         }
     }
 
-    fn session(&mut self, s: &SessionReport) -> Result<()> {
+    /// Writes one session's part, with what goes between parts.
+    fn session(&mut self, part: Rendered) -> Result<()> {
         let first = self.written == 0;
         self.written += 1;
         match self.format {
-            ReportFormat::Text => {
-                if !first {
-                    let sep = clinician_text::separator(self.width);
-                    self.put(&sep)?;
-                }
-                let text = clinician_text::session(s, self.width, self.style);
-                self.put(&text)
+            ReportFormat::Text if !first => {
+                let sep = clinician_text::separator(self.width);
+                self.put(&sep)?;
             }
-            ReportFormat::Markdown => {
-                let text = clinician_text::markdown_session(s);
-                self.put(&text)
+            ReportFormat::Json | ReportFormat::Fhir if part.items > 0 && self.items > 0 => {
+                self.put(",\n")?;
             }
-            ReportFormat::Json => {
-                if self.items > 0 {
-                    self.put(",\n")?;
-                }
-                self.items += 1;
-                self.json(s)
-            }
-            ReportFormat::Csv => {
-                let row = csv::row(s, &self.columns);
-                self.put(&row)
-            }
-            ReportFormat::Fhir => {
-                for entry in fhir::entries(s) {
-                    if self.items > 0 {
-                        self.put(",\n")?;
-                    }
-                    self.items += 1;
-                    self.json(&entry)?;
-                }
-                Ok(())
-            }
+            _ => {}
         }
+        self.items += part.items;
+        self.put(&part.text)
     }
 
     fn end(&mut self, failures: &[Failure], groups: &[clinician::ReferenceGroup]) -> Result<()> {
@@ -349,5 +398,48 @@ impl<W: Write> Output<W> {
             ReportFormat::Csv => Ok(()),
             ReportFormat::Fhir => self.put("\n]\n}\n"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collect;
+
+    #[test]
+    fn a_folder_gives_its_age_files_sorted_following_links_and_skipping_the_rest() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("intakes");
+        std::fs::create_dir(&dir).unwrap();
+        for name in [
+            "b.age",
+            "a.age",
+            ".hidden.age",
+            "notes.txt",
+            ".confide-x.tmp",
+        ] {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        std::fs::create_dir(dir.join("folder.age")).unwrap();
+        let outside = tmp.path().join("outside.age");
+        std::fs::write(&outside, b"x").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, dir.join("c-link.age")).unwrap();
+            std::os::unix::fs::symlink(tmp.path(), dir.join("d-folder-link.age")).unwrap();
+            std::os::unix::fs::symlink(tmp.path().join("gone"), dir.join("e-dangling.age"))
+                .unwrap();
+        }
+        let names: Vec<String> = collect(std::slice::from_ref(&dir))
+            .unwrap()
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        let mut expected = vec!["a.age", "b.age"];
+        if cfg!(unix) {
+            expected.push("c-link.age");
+        }
+        assert_eq!(names, expected);
+        let e = collect(&[tmp.path().join("empty")]).unwrap_err();
+        assert_eq!(e.kind, crate::error::Kind::Usage);
     }
 }

@@ -51,4 +51,35 @@ mod tests {
             assert_eq!(catalog.check_references(e.q()), vec![], "{}", e.q().id);
         }
     }
+
+    /// The start-up path skips validation, so this is where bundled files are validated in
+    /// full, and where that path is shown to give the same definitions and hashes.
+    #[test]
+    fn every_bundled_questionnaire_passes_full_validation_and_the_fast_path_agrees() {
+        use crate::model::load::{Loaded, questionnaire_from_bytes};
+        for (name, text) in BUNDLED {
+            let full = questionnaire_from_bytes(text.as_bytes())
+                .unwrap_or_else(|p| panic!("{name}: {p:?}"));
+            let fast = Loaded::bundled(text).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+            assert_eq!(
+                serde_json::to_value(&fast.questionnaire).unwrap(),
+                serde_json::to_value(&full.questionnaire).unwrap(),
+                "{name}"
+            );
+            assert_eq!(fast.sha256(), full.sha256(), "{name}");
+            assert_eq!(fast.sha256().len(), 64, "{name}");
+            assert_eq!(fast.value(), full.value(), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_bundled_file_that_does_not_parse_is_reported_with_its_problems() {
+        let problems = crate::model::load::Loaded::bundled("{\"format\": 1}").unwrap_err();
+        assert!(!problems.is_empty());
+        let problems = crate::model::load::Loaded::bundled("{").unwrap_err();
+        assert!(
+            problems[0].message.contains("ends too early"),
+            "{problems:?}"
+        );
+    }
 }

@@ -99,8 +99,8 @@ pub fn make(
             .map(|e| Embedded {
                 id: e.q().id.clone(),
                 version: e.q().version.clone(),
-                sha256: e.loaded.sha256.clone(),
-                definition: e.loaded.value.clone(),
+                sha256: e.loaded.sha256().to_owned(),
+                definition: e.loaded.value().clone(),
             })
             .collect(),
     }
@@ -180,7 +180,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Invitation, Catalog), Vec<Problem>> {
                 }
             }
             Ok(loaded) => {
-                if loaded.sha256 != e.sha256 {
+                if loaded.sha256() != e.sha256 {
                     problems.push(Problem::at(
                         join(&base, "sha256"),
                         "the questionnaire does not match its hash: the invitation was changed after it was made",

@@ -1,6 +1,8 @@
 //! Turning bytes into a questionnaire: size limits, UTF-8, JSON syntax, strict shape, then
 //! validation. Every problem found is returned, not just the first.
 
+use std::sync::OnceLock;
+
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -17,10 +19,57 @@ pub const MAX_QUESTIONNAIRE_BYTES: usize = 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Loaded {
     pub questionnaire: Questionnaire,
+    /// The definition as JSON and its hash; for a bundled questionnaire, worked out from
+    /// `text` on first use (most commands never need them).
+    definition: OnceLock<Definition>,
+    text: Option<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+struct Definition {
+    value: Value,
+    sha256: String,
+}
+
+impl Loaded {
+    /// A bundled questionnaire, parsed straight into its strict types. Validation is not
+    /// run again at every start: the test suite validates every bundled file (a build with
+    /// an invalid one fails its tests). A file that does not parse is still reported with
+    /// every problem, never a panic.
+    pub fn bundled(text: &'static str) -> Result<Loaded, Vec<Problem>> {
+        match serde_json::from_str::<Questionnaire>(text) {
+            Ok(questionnaire) => Ok(Loaded {
+                questionnaire,
+                definition: OnceLock::new(),
+                text: Some(text),
+            }),
+            Err(_) => questionnaire_from_bytes(text.as_bytes()),
+        }
+    }
+
     /// Hex SHA-256 of the canonical JSON (keys sorted, no whitespace) of the definition.
-    pub sha256: String,
+    pub fn sha256(&self) -> &str {
+        &self.definition().sha256
+    }
+
     /// The definition as parsed JSON, for embedding in invitations.
-    pub value: Value,
+    pub fn value(&self) -> &Value {
+        &self.definition().value
+    }
+
+    fn definition(&self) -> &Definition {
+        self.definition.get_or_init(|| {
+            // `text` parsed as a questionnaire in `bundled`, so it is valid JSON.
+            let value = self
+                .text
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or(Value::Null);
+            Definition {
+                sha256: canonical_sha256(&value),
+                value,
+            }
+        })
+    }
 }
 
 /// Parses and validates a questionnaire from raw bytes.
@@ -37,9 +86,12 @@ pub fn questionnaire_from_value(value: Value) -> Result<Loaded, Vec<Problem>> {
         return Err(problems);
     }
     Ok(Loaded {
-        sha256: canonical_sha256(&value),
         questionnaire,
-        value,
+        definition: OnceLock::from(Definition {
+            sha256: canonical_sha256(&value),
+            value,
+        }),
+        text: None,
     })
 }
 

@@ -123,6 +123,26 @@ impl std::fmt::Display for RecordError {
 impl Response {
     /// Parses a record, checking its format and version before its shape.
     pub fn from_slice(bytes: &[u8]) -> Result<Response, RecordError> {
+        // Almost every record is well formed: read it straight into the types. Anything
+        // else goes the careful way, which says exactly what is wrong. A field given twice
+        // fails the straight read; an answer holding a JSON object (never a valid answer,
+        // and where a repeated key would go unseen) goes the careful way too, so both ways
+        // accept the same records.
+        if let Ok(r) = serde_json::from_slice::<Response>(bytes)
+            && r.format == RESPONSE_FORMAT
+            && !r
+                .questionnaires
+                .iter()
+                .flat_map(|q| &q.answers)
+                .any(|a| a.value.as_ref().is_some_and(holds_object))
+        {
+            return Ok(r);
+        }
+        Response::from_slice_carefully(bytes)
+    }
+
+    /// The careful way: JSON first, then the format and version, then the shape.
+    fn from_slice_carefully(bytes: &[u8]) -> Result<Response, RecordError> {
         // A key given twice would let a forged record show one thing to a JSON viewer and
         // another to confide.
         let value: Value = super::load::strict_json(bytes).map_err(|e| {
@@ -172,6 +192,14 @@ impl Response {
     }
 }
 
+fn holds_object(v: &Value) -> bool {
+    match v {
+        Value::Object(_) => true,
+        Value::Array(items) => items.iter().any(holds_object),
+        _ => false,
+    }
+}
+
 trait ClassifyName {
     fn classify_name(&self) -> &'static str;
 }
@@ -190,6 +218,102 @@ impl ClassifyName for serde_json::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn record_json() -> Value {
+        serde_json::json!({
+            "format": RESPONSE_FORMAT,
+            "id": "0b6a3f52-6f0e-4d1b-9c1e-2f9b8d7a6c5e",
+            "created": "2026-11-25T08:15:00Z",
+            "tool": {"name": "confide", "version": "0.1.0"},
+            "reference": "A-1042",
+            "language": "en",
+            "questionnaires": [{
+                "id": "pain", "version": "1.0.0", "sha256": "ab",
+                "answers": [
+                    {"item": "how_often", "status": "answered", "value": 2},
+                    {"item": "fear", "status": "declined"}
+                ],
+                "scores": [{"scale": "pain", "value": 4.5, "band": "some", "valid": true,
+                            "answered": 2, "parts": 3}],
+                "flags": [{"id": "pain_check", "level": "see-a-clinician"}]
+            }]
+        })
+    }
+
+    #[test]
+    fn a_well_formed_record_reads_as_it_was_written() {
+        let bytes = serde_json::to_vec(&record_json()).unwrap();
+        let r = Response::from_slice(&bytes).unwrap();
+        assert_eq!(serde_json::to_value(&r).unwrap(), record_json());
+    }
+
+    /// Whatever the careful way decides (a repeated key, an object as an answer, a newer
+    /// format, damage), the quick way must decide the same.
+    #[test]
+    fn the_quick_way_accepts_and_refuses_what_the_careful_way_does() {
+        let good = serde_json::to_string(&record_json()).unwrap();
+        let mut object_answer = record_json();
+        object_answer["questionnaires"][0]["answers"][0]["value"] = serde_json::json!([{"a": 1}]);
+        let object_answer = serde_json::to_string(&object_answer).unwrap();
+        let mut newer = record_json();
+        newer["format"] = "confide.response/2".into();
+        let newer = serde_json::to_string(&newer).unwrap();
+        let inputs = [
+            good.clone(),
+            format!("{{\"id\": \"first\", {}", &good[1..]),
+            object_answer.clone(),
+            object_answer.replace(r#"{"a":1}"#, r#"{"a":1,"a":2}"#),
+            newer,
+            good.replace("\"answered\"", "\"maybe\""),
+            "[]".into(),
+            "{".into(),
+        ];
+        let summary =
+            |r: Result<Response, RecordError>| r.map(|r| serde_json::to_value(&r).unwrap());
+        for input in &inputs {
+            assert_eq!(
+                summary(Response::from_slice(input.as_bytes())),
+                summary(Response::from_slice_carefully(input.as_bytes())),
+                "{input}"
+            );
+        }
+        assert!(Response::from_slice(good.as_bytes()).is_ok());
+        assert!(Response::from_slice(object_answer.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_newer_or_foreign_format_is_named_before_the_shape_is_checked() {
+        let mut v = record_json();
+        v["format"] = "confide.response/2".into();
+        v["unknown"] = 1.into();
+        let bytes = serde_json::to_vec(&v).unwrap();
+        assert_eq!(
+            Response::from_slice(&bytes).unwrap_err(),
+            RecordError::Newer("confide.response/2".into())
+        );
+        v["format"] = "something/1".into();
+        let bytes = serde_json::to_vec(&v).unwrap();
+        assert!(matches!(
+            Response::from_slice(&bytes),
+            Err(RecordError::Foreign(_))
+        ));
+        assert!(matches!(
+            Response::from_slice(b"not json"),
+            Err(RecordError::Foreign(_))
+        ));
+    }
+
+    #[test]
+    fn a_damaged_record_names_the_place_and_never_the_value() {
+        let mut v = record_json();
+        v["questionnaires"][0]["answers"][0]["status"] = "very private words".into();
+        let bytes = serde_json::to_vec(&v).unwrap();
+        let Err(RecordError::Damaged(why)) = Response::from_slice(&bytes) else {
+            panic!("not reported as damaged");
+        };
+        assert!(why.contains("questionnaires[0].answers[0].status"), "{why}");
+        assert!(!why.contains("private"), "{why}");
+    }
 
     #[test]
     fn a_record_with_a_key_given_twice_is_damaged() {

@@ -171,8 +171,23 @@ pub fn build(
     }
 }
 
+/// How much of each session a report needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything: each answer in words, free text, notes.
+    Full,
+    /// What CSV and the summary table show: scores, bands and flags (still recomputed from
+    /// the definition); `answers` is left empty.
+    Scores,
+}
+
 /// The report of one session.
 pub fn session(input: &Input, catalog: &Catalog, lang: &str) -> SessionReport {
+    session_with(input, catalog, lang, Detail::Full)
+}
+
+/// The report of one session, with as much detail as the output needs.
+pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail) -> SessionReport {
     let r = &input.response;
     let mut done: Vec<Scored> = Vec::new();
     let mut questionnaires = Vec::new();
@@ -180,7 +195,7 @@ pub fn session(input: &Input, catalog: &Catalog, lang: &str) -> SessionReport {
     for rec in &r.questionnaires {
         let def = catalog.get(&rec.id);
         let check = match def {
-            Some(e) if e.loaded.sha256 == rec.sha256 => DefinitionCheck::Matches,
+            Some(e) if e.loaded.sha256() == rec.sha256 => DefinitionCheck::Matches,
             Some(_) => DefinitionCheck::Differs,
             None => DefinitionCheck::Unavailable,
         };
@@ -191,13 +206,14 @@ pub fn session(input: &Input, catalog: &Catalog, lang: &str) -> SessionReport {
                 Ok(answers) => {
                     let earlier: Earlier = done.iter().map(|s| (s.id.as_str(), s)).collect();
                     let scored = scoring::score(q, &answers, &earlier);
-                    let fresh = record::to_record(q, &rec.sha256, &scored);
-                    if !same_scores(&fresh.scores, &rec.scores) || fresh.flags != rec.flags {
+                    let scores = record::score_records(q, &scored);
+                    let flags = record::flag_records(&scored);
+                    if !same_scores(&scores, &rec.scores) || flags != rec.flags {
                         notes.push(
                             "the recorded scores or flags differ from a fresh computation with the same definition; the fresh computation is shown".into(),
                         );
                     }
-                    Some((scored, fresh))
+                    Some((scored, scores, flags))
                 }
                 Err(why) => {
                     notes.push(format!("{why}; recorded scores are shown"));
@@ -221,13 +237,13 @@ pub fn session(input: &Input, catalog: &Catalog, lang: &str) -> SessionReport {
                 None
             }
         };
-        let (scores, raised) = match &rescored {
-            Some((_, fresh)) => (fresh.scores.clone(), fresh.flags.clone()),
+        let (scores, raised) = match rescored {
+            Some((scored, scores, flags)) => {
+                done.push(scored);
+                (scores, flags)
+            }
             None => (rec.scores.clone(), rec.flags.clone()),
         };
-        if let Some((scored, _)) = rescored {
-            done.push(scored);
-        }
         let title = q.map_or_else(
             || rec.id.clone(),
             |q| q.title.resolve(lang, &q.language).to_owned(),
@@ -268,7 +284,10 @@ pub fn session(input: &Input, catalog: &Catalog, lang: &str) -> SessionReport {
                 .iter()
                 .any(|a| a.status != AnswerStatus::NotAsked),
             scales: scales(use_def, &scores, lang),
-            answers: answers(use_def, rec, lang),
+            answers: match detail {
+                Detail::Full => answers(use_def, rec, lang),
+                Detail::Scores => Vec::new(),
+            },
             notes,
         });
     }

@@ -1,5 +1,8 @@
 //! The clinician report as text (for the terminal) and as Markdown.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::clinician::{
     CLINICAL_NOTE, DefinitionCheck, QuestionnaireReport, Report, ScaleEntry, SessionReport, short,
 };
@@ -80,12 +83,7 @@ pub fn text(report: &Report, width: usize, style: Style) -> String {
 fn filler(width: usize) -> impl Fn(&str, &str, &str) -> String {
     let width = width.max(40);
     move |s: &str, first: &str, rest: &str| {
-        textwrap::fill(
-            &sanitize::text(s),
-            textwrap::Options::new(width)
-                .initial_indent(first)
-                .subsequent_indent(rest),
-        )
+        crate::term::wrap::fill(&sanitize::text(s), width, first, rest)
     }
 }
 
@@ -97,7 +95,7 @@ pub fn separator(width: usize) -> String {
 /// One session's report.
 pub fn session(s: &SessionReport, width: usize, style: Style) -> String {
     let mut out = String::new();
-    session_text(&mut out, s, &filler(width), style);
+    session_text(&mut out, s, width, style);
     out
 }
 
@@ -122,12 +120,29 @@ pub fn footer(width: usize) -> String {
     format!("\n{}\n", filler(width)(CLINICAL_NOTE, "", ""))
 }
 
-fn session_text(
-    out: &mut String,
-    s: &SessionReport,
-    fill: &dyn Fn(&str, &str, &str) -> String,
-    style: Style,
-) {
+/// A question as a report shows it, wrapped. The same questions come back in every
+/// session of a report, so each thread wraps each one once.
+fn question_line(text: &str, width: usize) -> String {
+    thread_local! {
+        static WRAPPED: RefCell<(usize, HashMap<String, String>)> =
+            RefCell::new((0, HashMap::new()));
+    }
+    WRAPPED.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        if cache.0 != width || cache.1.len() >= 4096 {
+            *cache = (width, HashMap::new());
+        }
+        if let Some(done) = cache.1.get(text) {
+            return done.clone();
+        }
+        let done = filler(width)(text, "    ", "    ");
+        cache.1.insert(text.to_owned(), done.clone());
+        done
+    })
+}
+
+fn session_text(out: &mut String, s: &SessionReport, width: usize, style: Style) {
+    let fill = &filler(width);
     out.push_str(&style.bold("confide intake report"));
     out.push('\n');
     if let Some(f) = &s.file {
@@ -198,7 +213,7 @@ fn session_text(
         out.push_str("  Answers\n");
         for a in &q.answers {
             let question = a.text.as_deref().unwrap_or(&a.item);
-            out.push_str(&fill(&format!("{} ({})", question, a.item), "    ", "    "));
+            out.push_str(&question_line(&format!("{} ({})", question, a.item), width));
             out.push('\n');
             let answer = match a.status {
                 AnswerStatus::Answered => a.display.clone(),
@@ -425,4 +440,21 @@ pub fn markdown_summary(groups: &[super::clinician::ReferenceGroup]) -> String {
 
 pub fn markdown_footer() -> String {
     format!("*{}*\n", md(CLINICAL_NOTE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{filler, question_line};
+
+    #[test]
+    fn a_remembered_question_is_wrapped_as_the_first_time_and_for_its_width() {
+        let long = "Over the past 4 weeks, how often did worry about how you would do get in the way of enjoying sex with a partner? (worry)";
+        for width in [80, 40, 80, 100] {
+            let fresh = filler(width)(long, "    ", "    ");
+            assert!(fresh.lines().all(|l| l.chars().count() <= width.max(40)));
+            assert_eq!(question_line(long, width), fresh);
+            assert_eq!(question_line(long, width), fresh);
+        }
+        assert_eq!(question_line("Short? (s)", 80), "    Short? (s)");
+    }
 }

@@ -179,14 +179,8 @@ pub fn render_text(parts: &[Part], opts: &Options) -> String {
     let doc = document(parts, opts);
     let width = opts.width.max(20);
     let style = opts.style;
-    let fill = |text: &str, first: &str, rest: &str| {
-        textwrap::fill(
-            text,
-            textwrap::Options::new(width)
-                .initial_indent(first)
-                .subsequent_indent(rest),
-        )
-    };
+    let fill =
+        |text: &str, first: &str, rest: &str| crate::term::wrap::fill(text, width, first, rest);
     let mut out = String::new();
     let mut previous: Option<&Block> = None;
     for block in &doc {
@@ -299,7 +293,7 @@ pub fn rescore<'a>(
     for rec in &response.questionnaires {
         let def = catalog
             .get(&rec.id)
-            .filter(|e| e.loaded.sha256 == rec.sha256);
+            .filter(|e| e.loaded.sha256() == rec.sha256);
         let Some(entry) = def else {
             missing.push(missing_name(rec));
             continue;

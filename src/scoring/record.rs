@@ -30,8 +30,19 @@ pub fn to_record(q: &Questionnaire, sha256: &str, scored: &Scored) -> Questionna
             }
         })
         .collect();
-    let scores = q
-        .scales
+    QuestionnaireRecord {
+        id: q.id.clone(),
+        version: q.version.clone(),
+        sha256: sha256.to_owned(),
+        answers,
+        scores: score_records(q, scored),
+        flags: flag_records(scored),
+    }
+}
+
+/// The scores of a record (for reports that recompute them without the answers).
+pub fn score_records(q: &Questionnaire, scored: &Scored) -> Vec<ScoreRecord> {
+    q.scales
         .iter()
         .zip(&scored.scales)
         .map(|(scale, s)| ScoreRecord {
@@ -42,23 +53,19 @@ pub fn to_record(q: &Questionnaire, sha256: &str, scored: &Scored) -> Questionna
             answered: s.answered,
             parts: s.parts,
         })
-        .collect();
-    let flags = scored
+        .collect()
+}
+
+/// The flags of a record.
+pub fn flag_records(scored: &Scored) -> Vec<FlagRecord> {
+    scored
         .flags
         .iter()
         .map(|f| FlagRecord {
             id: f.id.clone(),
             level: f.level.as_str().to_owned(),
         })
-        .collect();
-    QuestionnaireRecord {
-        id: q.id.clone(),
-        version: q.version.clone(),
-        sha256: sha256.to_owned(),
-        answers,
-        scores,
-        flags,
-    }
+        .collect()
 }
 
 /// Reads the answers of a record back, for scoring again with the same definition.

@@ -157,7 +157,7 @@ pub fn identity_plaintext(
         .with_hint("pass a plain identity file or one protected with `age -p`"));
     }
     let passphrase = passphrase()?;
-    decrypt_scrypt(decryptor, &passphrase, path)
+    decrypt_scrypt(decryptor, &passphrase, path, bytes.len())
 }
 
 /// Decrypts an age file with any of `identities`. `file` is named in errors.
@@ -177,7 +177,7 @@ pub fn decrypt(
     let reader = decryptor
         .decrypt(identities.as_dyn())
         .map_err(|e| decrypt_error(e, file, false))?;
-    read_plaintext(reader, file)
+    read_plaintext(reader, file, ciphertext.len())
 }
 
 /// Decrypts a passphrase-protected age file (scrypt, log2 N at most [`MAX_WORK_FACTOR`]).
@@ -193,20 +193,21 @@ pub fn decrypt_with_passphrase(
             file.display()
         )));
     }
-    decrypt_scrypt(decryptor, passphrase, file)
+    decrypt_scrypt(decryptor, passphrase, file, ciphertext.len())
 }
 
 fn decrypt_scrypt<R: BufRead>(
     decryptor: Decryptor<R>,
     passphrase: &SecretString,
     file: &Path,
+    size: usize,
 ) -> Result<Zeroizing<Vec<u8>>> {
     let mut identity = scrypt::Identity::new(passphrase.clone());
     identity.set_max_work_factor(MAX_WORK_FACTOR);
     let reader = decryptor
         .decrypt(std::iter::once(&identity as &dyn age::Identity))
         .map_err(|e| decrypt_error(e, file, true))?;
-    read_plaintext(reader, file)
+    read_plaintext(reader, file, size)
 }
 
 /// Largest age header read. Real headers hold a few recipient stanzas (well under 1 KiB);
@@ -245,8 +246,11 @@ fn open(ciphertext: &[u8], file: &Path) -> Result<Decryptor<std::io::Cursor<Vec<
     Decryptor::new_buffered(std::io::Cursor::new(binary)).map_err(|e| decrypt_error(e, file, false))
 }
 
-fn read_plaintext(mut reader: impl Read, file: &Path) -> Result<Zeroizing<Vec<u8>>> {
-    let mut out = Zeroizing::new(Vec::new());
+/// Reads all the plaintext. `size` is the ciphertext's length, which the plaintext never
+/// exceeds: with room for all of it, the buffer is never grown, so no copy of the
+/// plaintext is left behind in freed memory (and no time is spent copying).
+fn read_plaintext(mut reader: impl Read, file: &Path, size: usize) -> Result<Zeroizing<Vec<u8>>> {
+    let mut out = Zeroizing::new(Vec::with_capacity(size));
     match reader.read_to_end(&mut out) {
         Ok(_) => Ok(out),
         Err(_) => Err(Error::damaged(format!(

@@ -6,6 +6,7 @@ pub mod interrupt;
 pub mod sanitize;
 pub mod secret;
 pub mod style;
+pub mod wrap;
 
 use std::io::{self, IsTerminal, Write};
 

@@ -239,18 +239,21 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
     if dest.keeps_copy()
         && let Err(e) = access.ensure_identity()
     {
-        print_summary(settings, &parts, &scored)?;
+        // That the answers were not saved matters more than a summary nobody reads.
+        let _ = print_summary(settings, &parts, &scored);
         return Err(Error {
             message: format!("{}; your answers were not saved", e.message),
             ..e
         });
     }
-    print_summary(settings, &parts, &scored)?;
+    // The answers are saved even when the summary cannot be shown (`confide take | head`
+    // closes the pipe; a full disk fails the write): the error, if any, comes after.
+    let printed = print_summary(settings, &parts, &scored);
     dest.write(&response, &access)?;
     if resumed.is_some() {
         access.vault.discard_drafts()?;
     }
-    Ok(())
+    printed
 }
 
 /// What a draft needs when the person leaves part way.
@@ -509,7 +512,7 @@ pub fn build_response(
         .map(|p| {
             let sha = catalog
                 .get(&p.q.id)
-                .map(|e| e.loaded.sha256.as_str())
+                .map(|e| e.loaded.sha256())
                 .unwrap_or_default();
             (p.q, sha)
         })
