@@ -653,3 +653,35 @@ fn invite_embeds_a_custom_questionnaire_file_and_checks_its_arguments() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["questionnaires"].as_array().unwrap().len(), 5);
 }
+
+#[test]
+fn an_answers_file_reference_travels_with_the_intake() {
+    let home = Home::new();
+    let recipient = confide_key(&home);
+    let answers = home.path().join("answers.json");
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&fs::read(profile("no-activity")).unwrap()).unwrap();
+    v["reference"] = "R-5".into();
+    fs::write(&answers, serde_json::to_vec(&v).unwrap()).unwrap();
+    let file = home.path().join("intake.age");
+    let out = home
+        .cmd()
+        .args(["take", "--no-save", "--answers"])
+        .arg(&answers)
+        .args(["--to", &recipient, "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = report(&home, &["--format", "json"], &[&file]);
+    let rep: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rep["sessions"][0]["reference"], "R-5");
+    let out = home
+        .cmd()
+        .args(["take", "--no-save", "--reference", "R-6", "--answers"])
+        .arg(&answers)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("differs from the answers file's reference"));
+}

@@ -89,7 +89,7 @@ pub fn load(config_dir: Option<&Path>) -> Resources {
     let Some(path) = config_dir.map(|c| c.join("support.json")) else {
         return bundled();
     };
-    match std::fs::read(&path) {
+    match crate::store::questionnaires::read_limited(&path, 256 * 1024) {
         Ok(bytes) => match parse(&bytes) {
             Ok(r) => r,
             Err(problems) => {

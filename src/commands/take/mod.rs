@@ -149,6 +149,19 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
     {
         plan.reference = d.reference.clone();
     }
+    // An answers file may carry the reference too (checked as a code when it was read).
+    if let Some(file_ref) = answers_file.as_ref().and_then(|f| f.reference.clone()) {
+        match &plan.reference {
+            None => plan.reference = Some(file_ref),
+            Some(given) if *given != file_ref => {
+                return Err(
+                    Error::usage("--reference differs from the answers file's reference")
+                        .with_hint("leave out one of them"),
+                );
+            }
+            Some(_) => {}
+        }
+    }
     let interactive = answers_file.is_none();
     let parts = select::select(
         &catalog,
