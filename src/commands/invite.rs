@@ -119,49 +119,22 @@ pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
     }
 }
 
-/// The chosen questionnaires and those they refer to, dependencies first.
+/// The chosen questionnaires and those they refer to, dependencies first; says which were
+/// added.
 fn with_dependencies<'a>(catalog: &'a Catalog, chosen: &[String]) -> Result<Vec<&'a Entry>> {
-    let mut wanted: Vec<String> = chosen.to_vec();
-    let mut i = 0;
-    while i < wanted.len() {
-        if let Some(e) = catalog.get(&wanted[i]) {
-            for dep in e.q().references() {
-                if catalog.get(&dep).is_some() && !wanted.contains(&dep) {
-                    term::eprintln(&format!(
-                        "Added `{dep}`: `{}` uses its answers.",
-                        sanitize::line(&e.q().id)
-                    ));
-                    wanted.push(dep);
-                }
-            }
-        }
-        i += 1;
-    }
-    let mut ordered: Vec<&Entry> = Vec::new();
-    fn visit<'e>(
-        id: &str,
-        catalog: &'e Catalog,
-        wanted: &[String],
-        ordered: &mut Vec<&'e Entry>,
-        depth: usize,
-    ) {
-        let Some(e) = catalog.get(id) else { return };
-        if ordered.iter().any(|o| o.q().id == id) || depth > wanted.len() {
-            return;
-        }
-        for dep in e.q().references() {
-            if wanted.contains(&dep) {
-                visit(&dep, catalog, wanted, ordered, depth + 1);
-            }
-        }
-        if !ordered.iter().any(|o| o.q().id == id) {
-            ordered.push(e);
-        }
-    }
-    // Catalog order, dependencies first.
-    for e in &catalog.entries {
-        if wanted.contains(&e.q().id) {
-            visit(&e.q().id, catalog, &wanted, &mut ordered, 0);
+    let ordered = catalog.ordered(chosen, true);
+    for e in &ordered {
+        if !chosen.contains(&e.q().id) {
+            let users: Vec<&str> = ordered
+                .iter()
+                .filter(|o| o.q().references().contains(&e.q().id))
+                .map(|o| o.q().id.as_str())
+                .collect();
+            term::eprintln(&format!(
+                "Added `{}`: `{}` uses its answers.",
+                sanitize::line(&e.q().id),
+                sanitize::line(&users.join("`, `"))
+            ));
         }
     }
     if ordered.len() > invitation::MAX_INVITATION_QUESTIONNAIRES {

@@ -85,6 +85,59 @@ impl Catalog {
         self.entries.iter().map(|e| e.q().id.as_str()).collect()
     }
 
+    /// `ids` plus, with `dependencies`, every questionnaire they refer to (transitively),
+    /// in catalog order except that a questionnaire comes after those it refers to. Ids not
+    /// in the catalog are left out.
+    pub fn ordered(&self, ids: &[String], dependencies: bool) -> Vec<&Entry> {
+        let mut wanted: Vec<String> = ids
+            .iter()
+            .filter(|id| self.get(id).is_some())
+            .cloned()
+            .collect();
+        if dependencies {
+            let mut i = 0;
+            while i < wanted.len() {
+                if let Some(e) = self.get(&wanted[i]) {
+                    for dep in e.q().references() {
+                        if self.get(&dep).is_some() && !wanted.contains(&dep) {
+                            wanted.push(dep);
+                        }
+                    }
+                }
+                i += 1;
+            }
+        }
+        let chosen: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| wanted.contains(&e.q().id))
+            .collect();
+        fn visit<'e>(
+            e: &'e Entry,
+            chosen: &[&'e Entry],
+            ordered: &mut Vec<&'e Entry>,
+            depth: usize,
+        ) {
+            // Depth bounds a cycle of references, which validation does not forbid across files.
+            if ordered.iter().any(|o| o.q().id == e.q().id) || depth > chosen.len() {
+                return;
+            }
+            for dep in e.q().references() {
+                if let Some(d) = chosen.iter().find(|c| c.q().id == dep) {
+                    visit(d, chosen, ordered, depth + 1);
+                }
+            }
+            if !ordered.iter().any(|o| o.q().id == e.q().id) {
+                ordered.push(e);
+            }
+        }
+        let mut ordered = Vec::with_capacity(chosen.len());
+        for e in &chosen {
+            visit(e, &chosen, &mut ordered, 0);
+        }
+        ordered
+    }
+
     /// Checks references between questionnaires (`other.item`) for one definition.
     pub fn check_references(&self, q: &Questionnaire) -> Vec<Problem> {
         let ids = self.ids();

@@ -381,19 +381,9 @@ fn csv_row(cells: &[String]) -> String {
     line
 }
 
-/// Quotes a cell when needed, and defuses spreadsheet formulas: a cell starting with
-/// `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`.
+/// A CSV cell, quoted when needed and safe to open in a spreadsheet (the report's rules).
 pub fn csv_cell(cell: &str) -> String {
-    let mut c = String::with_capacity(cell.len() + 3);
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        c.push('\'');
-    }
-    c.push_str(cell);
-    if c.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", c.replace('"', "\"\""))
-    } else {
-        c
-    }
+    crate::report::csv::cell(cell)
 }
 
 #[cfg(test)]

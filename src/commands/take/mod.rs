@@ -422,35 +422,49 @@ fn invitation_intro(inv: &Invitation) -> String {
 }
 
 fn read_invitation(path: &Path) -> Result<(Invitation, Catalog)> {
-    let name = sanitize::line(&path.display().to_string()).into_owned();
-    let bytes = read_limited(path, invitation::MAX_INVITATION_BYTES).map_err(|e| {
-        Error::usage(format!(
-            "cannot read the invitation {name}: {}",
-            crate::error::describe_io(&e)
-        ))
-    })?;
-    invitation::parse(&bytes).map_err(|problems| {
-        for p in &problems {
-            term::eprintln(&format!("{name}: {}", sanitize::line(&p.to_string())));
-        }
-        Error::usage("the invitation is not valid and was not used")
-            .with_hint("ask your therapist for a new invitation")
-    })
+    read_input(
+        path,
+        invitation::MAX_INVITATION_BYTES,
+        "the invitation",
+        invitation::parse,
+        || {
+            Error::usage("the invitation is not valid and was not used")
+                .with_hint("ask your therapist for a new invitation")
+        },
+    )
 }
 
 fn read_answers(path: &Path) -> Result<answers_file::AnswersFile> {
+    read_input(
+        path,
+        answers_file::MAX_ANSWERS_BYTES,
+        "the answers file",
+        answers_file::parse,
+        || Error::usage("the answers file is not a valid confide.answers/1 file"),
+    )
+}
+
+/// Reads an input file of at most `limit` bytes and parses it; every problem is printed as
+/// `FILE: place: message`, then `invalid` is the error.
+fn read_input<T>(
+    path: &Path,
+    limit: usize,
+    what: &str,
+    parse: fn(&[u8]) -> std::result::Result<T, Vec<Problem>>,
+    invalid: impl FnOnce() -> Error,
+) -> Result<T> {
     let name = sanitize::line(&path.display().to_string()).into_owned();
-    let bytes = read_limited(path, answers_file::MAX_ANSWERS_BYTES).map_err(|e| {
+    let bytes = read_limited(path, limit).map_err(|e| {
         Error::usage(format!(
-            "cannot read the answers file {name}: {}",
+            "cannot read {what} {name}: {}",
             crate::error::describe_io(&e)
         ))
     })?;
-    answers_file::parse(&bytes).map_err(|problems| {
+    parse(&bytes).map_err(|problems| {
         for p in &problems {
             term::eprintln(&format!("{name}: {}", sanitize::line(&p.to_string())));
         }
-        Error::usage("the answers file is not a valid confide.answers/1 file")
+        invalid()
     })
 }
 

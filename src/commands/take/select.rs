@@ -2,7 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::answers_file::AnswersFile;
-use crate::model::catalog::{Catalog, Entry};
+use crate::model::catalog::Catalog;
 use crate::session::Part;
 use crate::term::sanitize;
 
@@ -43,42 +43,7 @@ pub fn select<'a>(
             .map(|e| e.q().id.clone())
             .collect();
     }
-    if with_dependencies {
-        let mut i = 0;
-        while i < wanted.len() {
-            if let Some(e) = catalog.get(&wanted[i]) {
-                for dep in e.q().references() {
-                    if catalog.get(&dep).is_some() && !wanted.contains(&dep) {
-                        wanted.push(dep);
-                    }
-                }
-            }
-            i += 1;
-        }
-    }
-    // Catalog order, except that a questionnaire comes after those it refers to.
-    let mut ordered: Vec<&Entry> = Vec::new();
-    let chosen: Vec<&Entry> = catalog
-        .entries
-        .iter()
-        .filter(|e| wanted.contains(&e.q().id))
-        .collect();
-    fn visit<'e>(e: &'e Entry, chosen: &[&'e Entry], ordered: &mut Vec<&'e Entry>, depth: usize) {
-        if ordered.iter().any(|o| o.q().id == e.q().id) || depth > chosen.len() {
-            return;
-        }
-        for dep in e.q().references() {
-            if let Some(d) = chosen.iter().find(|c| c.q().id == dep) {
-                visit(d, chosen, ordered, depth + 1);
-            }
-        }
-        if !ordered.iter().any(|o| o.q().id == e.q().id) {
-            ordered.push(e);
-        }
-    }
-    for e in &chosen {
-        visit(e, &chosen, &mut ordered, 0);
-    }
+    let ordered = catalog.ordered(&wanted, with_dependencies);
     if ordered.is_empty() && file.is_none() {
         return Err(
             Error::usage("there are no questionnaires to take").with_hint("see `confide list`")
