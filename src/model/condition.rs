@@ -1,4 +1,6 @@
-//! Conditions: `{"all": [...]}` or `{"any": [...]}` of clauses `{item|scale, op, value}`.
+//! Conditions: `{"all": [...]}` or `{"any": [...]}` of clauses. A clause is a comparison
+//! `{item|scale, op, value}` or, nested, another `{"all": ...}` / `{"any": ...}` (so "A or B,
+//! and C" can be said), at most [`MAX_DEPTH`] levels deep.
 //!
 //! An unknown operator is kept as `Op::Unknown` so that validation can report it with its
 //! JSON path together with every other problem, instead of stopping at the first.
@@ -19,6 +21,9 @@ pub enum Condition {
     Any(Vec<Clause>),
 }
 
+/// How deep conditions may nest (the outer condition is level 1).
+pub const MAX_DEPTH: usize = 4;
+
 impl Condition {
     pub fn clauses(&self) -> &[Clause] {
         match self {
@@ -32,13 +37,61 @@ impl Condition {
             Condition::Any(_) => "any",
         }
     }
+
+    /// Every comparison, however deeply nested, with its JSON pointer relative to this
+    /// condition (`/all/1/any/0`).
+    pub fn comparisons(&self) -> Vec<(String, &Comparison)> {
+        let mut out = Vec::new();
+        self.collect("", &mut out, 0);
+        out
+    }
+
+    fn collect<'a>(&'a self, base: &str, out: &mut Vec<(String, &'a Comparison)>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        for (k, clause) in self.clauses().iter().enumerate() {
+            let path = format!("{base}/{}/{k}", self.key());
+            match clause {
+                Clause::Compare(c) => out.push((path, c)),
+                Clause::Nested(inner) => inner.collect(&path, out, depth + 1),
+            }
+        }
+    }
+}
+
+/// One entry of a condition.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Clause {
+    Compare(Comparison),
+    /// A nested `{"all": [...]}` or `{"any": [...]}`.
+    Nested(Condition),
+}
+
+impl<'de> Deserialize<'de> for Clause {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let nested = map.contains_key("all") || map.contains_key("any");
+        let value = serde_json::Value::Object(map);
+        if nested {
+            Condition::deserialize(value)
+                .map(Clause::Nested)
+                .map_err(D::Error::custom)
+        } else {
+            Comparison::deserialize(value)
+                .map(Clause::Compare)
+                .map_err(D::Error::custom)
+        }
+    }
 }
 
 /// One comparison. Exactly one of `item` and `scale` is set; `item` may be
 /// `questionnaire_id.item_id` to refer to another questionnaire.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Clause {
+pub struct Comparison {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -448,8 +448,8 @@ impl Questionnaire {
         }
         conds
             .iter()
-            .flat_map(|c| c.clauses())
-            .filter_map(|c| c.item.as_deref().or(c.scale.as_deref()))
+            .flat_map(|c| c.comparisons())
+            .filter_map(|(_, c)| c.item.as_deref().or(c.scale.as_deref()))
             .filter_map(|r| r.split_once('.').map(|(q, _)| q.to_owned()))
             .filter(|q| *q != self.id)
             .collect()

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::View;
 use crate::model::answer::Answer;
-use crate::model::condition::{Clause, Condition, Op};
+use crate::model::condition::{Clause, Comparison, Condition, Op};
 
 /// Whether `cond` holds.
 pub fn evaluate(cond: &Condition, view: &View) -> bool {
@@ -20,6 +20,13 @@ pub fn evaluate(cond: &Condition, view: &View) -> bool {
 }
 
 fn clause(c: &Clause, view: &View) -> bool {
+    match c {
+        Clause::Compare(c) => compare(c, view),
+        Clause::Nested(inner) => evaluate(inner, view),
+    }
+}
+
+fn compare(c: &Comparison, view: &View) -> bool {
     if let Some(r) = &c.item {
         match view.item(r) {
             None | Some(Answer::Declined) => false,

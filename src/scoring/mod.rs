@@ -164,9 +164,9 @@ pub fn enabled(
 
 /// Whether a condition looks at a scale of its own questionnaire.
 fn refers_to_own_scale(cond: &crate::model::condition::Condition) -> bool {
-    cond.clauses()
+    cond.comparisons()
         .iter()
-        .any(|c| c.scale.as_deref().is_some_and(|r| !r.contains('.')))
+        .any(|(_, c)| c.scale.as_deref().is_some_and(|r| !r.contains('.')))
 }
 
 /// Scores one questionnaire.

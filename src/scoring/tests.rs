@@ -399,3 +399,31 @@ fn a_condition_on_a_scale_sees_every_answer_given_before_it() {
     let (on, _) = enabled(&q, &answers(&[("y", one(1))]), &none());
     assert_eq!(on, vec![true, false, true, false]);
 }
+
+#[test]
+fn a_nested_condition_says_a_or_b_and_c() {
+    let q = load(json!({
+        "format": "confide.questionnaire/1", "id": "n", "version": "1.0.0", "language": "en",
+        "title": "N", "description": "N", "provenance": {"kind": "original"},
+        "items": [
+            {"id": "a", "type": "number", "text": "a", "min": 0, "max": 9},
+            {"id": "b", "type": "number", "text": "b", "min": 0, "max": 9},
+            {"id": "c", "type": "number", "text": "c", "min": 0, "max": 9}
+        ],
+        "flags": [{"id": "f", "level": "note", "message": "m",
+                   "when": {"all": [{"any": [{"item": "a", "op": ">=", "value": 5}, {"item": "b", "op": ">=", "value": 5}]},
+                                    {"item": "c", "op": "=", "value": 1}]}}]
+    }));
+    let raised = |a: f64, b: f64, c: f64| {
+        let answers = answers(&[
+            ("a", Answer::Number(a)),
+            ("b", Answer::Number(b)),
+            ("c", Answer::Number(c)),
+        ]);
+        !score(&q, &answers, &none()).flags.is_empty()
+    };
+    assert!(raised(5.0, 0.0, 1.0));
+    assert!(raised(0.0, 7.0, 1.0));
+    assert!(!raised(0.0, 0.0, 1.0), "neither A nor B");
+    assert!(!raised(9.0, 9.0, 0.0), "not C");
+}

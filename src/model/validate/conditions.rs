@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::{Validator, is_id, truncate};
-use crate::model::condition::{Clause, Condition, Op};
+use crate::model::condition::{Clause, Comparison, Condition, MAX_DEPTH, Op};
 use crate::model::problem::{Problem, join};
 use crate::model::questionnaire::{Item, Questionnaire};
 use crate::model::range::{ScaleRange, scale_range};
@@ -27,6 +27,10 @@ impl Validator<'_> {
     /// Checks a condition. `owner` is the index of the item whose `enable_when` this is:
     /// such a condition may only look at earlier items.
     pub(super) fn condition(&mut self, path: &str, cond: &Condition, owner: Option<usize>) {
+        self.condition_at(path, cond, owner, 1);
+    }
+
+    fn condition_at(&mut self, path: &str, cond: &Condition, owner: Option<usize>, depth: usize) {
         let path = join(path, cond.key());
         let clauses = cond.clauses();
         if clauses.is_empty() {
@@ -45,11 +49,19 @@ impl Validator<'_> {
             return;
         }
         for (k, clause) in clauses.iter().enumerate() {
-            self.clause(&join(&path, k), clause, owner);
+            let p = join(&path, k);
+            match clause {
+                Clause::Compare(c) => self.clause(&p, c, owner),
+                Clause::Nested(_) if depth >= MAX_DEPTH => self.problem(
+                    &p,
+                    format!("conditions nest at most {MAX_DEPTH} levels deep"),
+                ),
+                Clause::Nested(inner) => self.condition_at(&p, inner, owner, depth + 1),
+            }
         }
     }
 
-    fn clause(&mut self, path: &str, clause: &Clause, owner: Option<usize>) {
+    fn clause(&mut self, path: &str, clause: &Comparison, owner: Option<usize>) {
         let q = self.q;
         if let Op::Unknown(op) = &clause.op {
             self.problem(
@@ -208,7 +220,7 @@ fn scale_items(
 }
 
 /// Checks an operator and value against what they compare with.
-fn check_clause(path: &str, clause: &Clause, target: &Target) -> Vec<Problem> {
+fn check_clause(path: &str, clause: &Comparison, target: &Target) -> Vec<Problem> {
     let mut out = Vec::new();
     let vpath = join(path, "value");
     let op = &clause.op;
@@ -338,9 +350,8 @@ pub fn check_references<'a>(
 ) -> Vec<Problem> {
     let mut out = Vec::new();
     let mut visit = |path: String, cond: &Condition| {
-        let path = join(&path, cond.key());
-        for (k, clause) in cond.clauses().iter().enumerate() {
-            let cpath = join(&path, k);
+        for (rel, clause) in cond.comparisons() {
+            let cpath = format!("{path}{rel}");
             let (key, r) = match (&clause.item, &clause.scale) {
                 (Some(r), None) => ("item", r),
                 (None, Some(r)) => ("scale", r),

@@ -137,7 +137,7 @@ impl Validator<'_> {
         }
         if let Some(cond) = &q.applies_when {
             self.condition("/applies_when", cond, None);
-            for (k, clause) in cond.clauses().iter().enumerate() {
+            for (path, clause) in cond.comparisons() {
                 let local = clause
                     .item
                     .as_deref()
@@ -145,7 +145,7 @@ impl Validator<'_> {
                     .is_some_and(|r| !r.contains('.'));
                 if local {
                     self.problem(
-                        join(&join("/applies_when", cond.key()), k),
+                        format!("/applies_when{path}"),
                         "applies_when can only refer to other questionnaires (`questionnaire_id.item_id`)",
                     );
                 }

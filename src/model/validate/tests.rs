@@ -888,3 +888,59 @@ fn every_problem_is_reported_not_just_the_first() {
     let ps = problems(v);
     assert!(ps.len() >= 3, "{ps:?}");
 }
+
+#[test]
+fn a_nested_condition_is_checked_with_its_full_path() {
+    let mut v = base();
+    set(
+        &mut v,
+        "/flags/0/when",
+        json!({"all": [{"any": [{"item": "a", "op": ">=", "value": 1}, {"item": "zz", "op": "exists"}]},
+                       {"scale": "s", "op": ">=", "value": 1}]}),
+    );
+    assert_problem(v, "/flags/0/when/all/0/any/1/item", "unknown item `zz`");
+}
+
+#[test]
+fn a_nested_condition_follows_the_earlier_items_rule() {
+    let mut v = base();
+    set(
+        &mut v,
+        "/items/1/enable_when",
+        json!({"any": [{"all": [{"item": "n", "op": ">=", "value": 1}]}]}),
+    );
+    assert_problem(
+        v,
+        "/items/1/enable_when/any/0/all/0/item",
+        "which comes later",
+    );
+}
+
+#[test]
+fn conditions_nest_at_most_four_levels() {
+    let mut v = base();
+    let leaf = json!({"item": "a", "op": ">=", "value": 1});
+    let deep = json!({"all": [{"any": [{"all": [{"any": [{"all": [leaf]}]}]}]}]});
+    set(&mut v, "/flags/0/when", deep);
+    assert_problem(
+        v,
+        "/flags/0/when/all/0/any/0/all/0/any/0",
+        "at most 4 levels",
+    );
+}
+
+#[test]
+fn an_unknown_field_in_a_nested_clause_is_rejected() {
+    let mut v = base();
+    set(
+        &mut v,
+        "/flags/0/when",
+        json!({"all": [{"any": [{"item": "a", "op": ">=", "value": 1, "weight": 2}]}]}),
+    );
+    let ps = problems(v);
+    assert!(
+        ps.iter()
+            .any(|p| p.message.contains("unknown field `weight`")),
+        "{ps:?}"
+    );
+}
