@@ -4,7 +4,7 @@
 //! `commands` -> `session` | `store` | `report` -> `scoring` -> `model`.
 //! `model` and `scoring` are pure; only `commands` prints errors and picks exit codes.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod cli;
 pub mod commands;

@@ -33,6 +33,8 @@
 //! Plaintext only ever lives in `Zeroizing` buffers; no message here quotes file contents.
 
 mod keys;
+#[cfg(feature = "aws-lc")]
+mod x25519;
 
 pub use keys::{Identities, Recipients, new_identity_file, parse_identities, parse_recipient};
 

@@ -9,6 +9,8 @@ use age::x25519;
 use zeroize::Zeroizing;
 
 use super::read_file;
+#[cfg(feature = "aws-lc")]
+use super::x25519::FastIdentity;
 use crate::error::{Error, Result};
 
 /// A set of age recipients to encrypt to.
@@ -145,9 +147,15 @@ fn shorten(text: &str) -> String {
 }
 
 /// Secret keys able to decrypt files. Keys are wiped from memory when dropped.
+///
+/// With the `aws-lc` feature, each key is also held as a [`FastIdentity`], which decrypts
+/// with AWS-LC's X25519 (see `crypto::x25519`); the age crate's identity stays for
+/// everything else and for any key AWS-LC would refuse.
 #[derive(Clone, Default)]
 pub struct Identities {
     keys: Vec<x25519::Identity>,
+    #[cfg(feature = "aws-lc")]
+    fast: Vec<Option<std::sync::Arc<FastIdentity>>>,
 }
 
 impl Identities {
@@ -156,11 +164,16 @@ impl Identities {
     }
 
     pub fn push(&mut self, key: x25519::Identity) {
+        #[cfg(feature = "aws-lc")]
+        self.fast
+            .push(FastIdentity::new(&key).map(std::sync::Arc::new));
         self.keys.push(key);
     }
 
     /// Adds the keys of another set (several `-i` files).
     pub fn extend(&mut self, other: Identities) {
+        #[cfg(feature = "aws-lc")]
+        self.fast.extend(other.fast);
         self.keys.extend(other.keys);
     }
 
@@ -177,6 +190,20 @@ impl Identities {
         self.keys.iter().map(x25519::Identity::to_public).collect()
     }
 
+    /// The keys as age identities, for decrypting.
+    #[cfg(feature = "aws-lc")]
+    pub(super) fn as_dyn(&self) -> impl Iterator<Item = &dyn age::Identity> {
+        self.keys
+            .iter()
+            .zip(&self.fast)
+            .map(|(key, fast)| match fast {
+                Some(fast) => fast.as_ref() as &dyn age::Identity,
+                None => key as &dyn age::Identity,
+            })
+    }
+
+    /// The keys as age identities, for decrypting.
+    #[cfg(not(feature = "aws-lc"))]
     pub(super) fn as_dyn(&self) -> impl Iterator<Item = &dyn age::Identity> {
         self.keys.iter().map(|k| k as &dyn age::Identity)
     }
