@@ -7,6 +7,9 @@ use confide::model::bundled::BUNDLED;
 use confide::model::catalog::Catalog;
 use confide::model::load::questionnaire_from_bytes;
 use confide::model::questionnaire::Questionnaire;
+use confide::model::response::Response;
+use confide::report::clinician::{self, Detail, Input};
+use confide::report::csv;
 use confide::scoring::{self, record};
 use confide::store::crypto::{self, Identities, Recipients};
 
@@ -124,4 +127,32 @@ fn decrypt_record(bencher: divan::Bencher) {
 fn x25519_public_key(bencher: divan::Bencher) {
     let identity = age::x25519::Identity::generate();
     bencher.bench_local(|| divan::black_box(&identity).to_public());
+}
+
+/// Read a decrypted session record into its types, as `report` and `history` do for each
+/// file.
+#[divan::bench]
+fn parse_record(bencher: divan::Bencher) {
+    let plaintext = full_record();
+    bencher.bench_local(|| Response::from_slice(divan::black_box(&plaintext)).is_ok());
+}
+
+/// One session's line of a CSV report from its parsed record: definitions checked,
+/// scores worked out again and compared, the row written; as `report --format csv` does
+/// for each file after decrypting it.
+#[divan::bench]
+fn csv_report_entry(bencher: divan::Bencher) {
+    let catalog = Catalog::bundled().unwrap_or_default();
+    let columns = csv::columns(&catalog);
+    let Ok(response) = Response::from_slice(&full_record()) else {
+        return;
+    };
+    let input = Input {
+        file: Some("intakes/bench.age".into()),
+        response,
+    };
+    bencher.bench_local(|| {
+        let s = clinician::session_with(divan::black_box(&input), &catalog, "en", Detail::Scores);
+        csv::row(&s, &columns).len()
+    });
 }

@@ -46,6 +46,20 @@ impl Condition {
         out
     }
 
+    /// Whether any comparison, however deeply nested, satisfies `f` (without building the
+    /// paths `comparisons` gives; scoring asks this for every conditional item).
+    pub fn any_comparison(&self, f: &mut impl FnMut(&Comparison) -> bool) -> bool {
+        self.any_at(f, 0)
+    }
+
+    fn any_at(&self, f: &mut impl FnMut(&Comparison) -> bool, depth: usize) -> bool {
+        depth <= MAX_DEPTH
+            && self.clauses().iter().any(|clause| match clause {
+                Clause::Compare(c) => f(c),
+                Clause::Nested(inner) => inner.any_at(f, depth + 1),
+            })
+    }
+
     fn collect<'a>(&'a self, base: &str, out: &mut Vec<(String, &'a Comparison)>, depth: usize) {
         if depth > MAX_DEPTH {
             return;

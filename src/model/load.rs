@@ -10,6 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::problem::{Problem, join};
 use super::questionnaire::Questionnaire;
+use super::range::{ScaleRange, scale_ranges};
 use super::validate::{self, Limits};
 
 /// Largest questionnaire file accepted, in bytes.
@@ -23,6 +24,9 @@ pub struct Loaded {
     /// `text` on first use (most commands never need them).
     definition: OnceLock<Definition>,
     text: Option<&'static str>,
+    /// The range of each scale, worked out on first use (reports show every score against
+    /// its range, for every session).
+    ranges: OnceLock<Vec<Option<ScaleRange>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +46,7 @@ impl Loaded {
                 questionnaire,
                 definition: OnceLock::new(),
                 text: Some(text),
+                ranges: OnceLock::new(),
             }),
             Err(_) => questionnaire_from_bytes(text.as_bytes()),
         }
@@ -50,6 +55,12 @@ impl Loaded {
     /// Hex SHA-256 of the canonical JSON (keys sorted, no whitespace) of the definition.
     pub fn sha256(&self) -> &str {
         &self.definition().sha256
+    }
+
+    /// The range of every scale, in order (`range::scale_ranges`).
+    pub fn scale_ranges(&self) -> &[Option<ScaleRange>] {
+        self.ranges
+            .get_or_init(|| scale_ranges(&self.questionnaire))
     }
 
     /// The definition as parsed JSON, for embedding in invitations.
@@ -92,6 +103,7 @@ pub fn questionnaire_from_value(value: Value) -> Result<Loaded, Vec<Problem>> {
             value,
         }),
         text: None,
+        ranges: OnceLock::new(),
     })
 }
 

@@ -3,7 +3,7 @@
 //! Parsing is strict (unknown fields are errors); the checks that need more than the shape of
 //! the JSON (references, ranges, bands) live in `validate`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -461,5 +461,36 @@ impl Questionnaire {
             .get(index)
             .and_then(|f| FlagLevel::ALL.into_iter().find(|l| l.as_str() == f.level))
             .unwrap_or(FlagLevel::Note)
+    }
+}
+
+/// Items by id, the first of each id as `Questionnaire::item` finds it. A linear search per
+/// scale item made scoring quadratic in the size of a large questionnaire, so those get a
+/// hash map; for the usual dozen items, searching the list is quicker than building one.
+pub enum ItemIndex<'a> {
+    Scan(&'a [Item]),
+    Map(HashMap<&'a str, &'a Item>),
+}
+
+impl<'a> ItemIndex<'a> {
+    /// Up to this many items, the list is searched.
+    pub const SCAN_MAX: usize = 32;
+
+    pub fn new(q: &'a Questionnaire) -> ItemIndex<'a> {
+        if q.items.len() <= Self::SCAN_MAX {
+            return ItemIndex::Scan(&q.items);
+        }
+        let mut items: HashMap<&str, &Item> = HashMap::with_capacity(q.items.len());
+        for item in &q.items {
+            items.entry(item.id()).or_insert(item);
+        }
+        ItemIndex::Map(items)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&'a Item> {
+        match self {
+            ItemIndex::Scan(items) => items.iter().find(|i| i.id() == id),
+            ItemIndex::Map(items) => items.get(id).copied(),
+        }
     }
 }

@@ -3,9 +3,7 @@
 //! Used at load time to check that bands cover every reachable value, and by reports to show
 //! a score against its range.
 
-use std::collections::HashMap;
-
-use super::questionnaire::{Item, Method, Questionnaire, Scale};
+use super::questionnaire::{Item, ItemIndex, Method, Questionnaire, Scale};
 
 /// Lowest and highest reachable value of a scale, and whether every value is whole.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,10 +23,7 @@ pub fn scale_range(q: &Questionnaire, index: usize) -> Option<ScaleRange> {
 /// that reuses the ranges already worked out is enough; working each combined scale out
 /// again from the start took time exponential in the number of scales.
 pub fn scale_ranges(q: &Questionnaire) -> Vec<Option<ScaleRange>> {
-    let mut items: HashMap<&str, &Item> = HashMap::with_capacity(q.items.len());
-    for item in &q.items {
-        items.entry(item.id()).or_insert(item);
-    }
+    let items = ItemIndex::new(q);
     let mut ranges: Vec<Option<ScaleRange>> = Vec::with_capacity(q.scales.len());
     for (index, scale) in q.scales.iter().enumerate() {
         let range = range_of(q, &items, index, scale, &ranges);
@@ -40,7 +35,7 @@ pub fn scale_ranges(q: &Questionnaire) -> Vec<Option<ScaleRange>> {
 /// The range of one scale, given the ranges of the scales before it.
 fn range_of(
     q: &Questionnaire,
-    items: &HashMap<&str, &Item>,
+    items: &ItemIndex,
     index: usize,
     scale: &Scale,
     earlier: &[Option<ScaleRange>],
@@ -50,7 +45,7 @@ fn range_of(
         return None;
     }
     for id in &scale.items {
-        let item = *items.get(id.as_str())?;
+        let item = items.get(id)?;
         let (lo, hi) = q.item_range(item)?;
         let integral = match item {
             Item::Number(n) => n.decimals == 0 && is_whole(n.min) && is_whole(n.max),

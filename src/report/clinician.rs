@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::model::catalog::Catalog;
 use crate::model::questionnaire::{Item, Questionnaire};
-use crate::model::range::scale_ranges;
+use crate::model::range::ScaleRange;
 use crate::model::response::{AnswerStatus, QuestionnaireRecord, Response, ScoreRecord};
 use crate::scoring::{self, Earlier, Scored, record};
 
@@ -283,7 +283,12 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
                 .answers
                 .iter()
                 .any(|a| a.status != AnswerStatus::NotAsked),
-            scales: scales(use_def, &scores, lang),
+            scales: scales(
+                use_def,
+                def.map_or(&[], |e| e.loaded.scale_ranges()),
+                &scores,
+                lang,
+            ),
             answers: match detail {
                 Detail::Full => answers(use_def, rec, lang),
                 Detail::Scores => Vec::new(),
@@ -336,9 +341,12 @@ pub fn short(sha: &str) -> String {
     sha.chars().take(12).collect()
 }
 
-fn scales(q: Option<&Questionnaire>, scores: &[ScoreRecord], lang: &str) -> Vec<ScaleEntry> {
-    // Worked out once: a forged record may list any number of scores.
-    let ranges = q.map(scale_ranges).unwrap_or_default();
+fn scales(
+    q: Option<&Questionnaire>,
+    ranges: &[Option<ScaleRange>],
+    scores: &[ScoreRecord],
+    lang: &str,
+) -> Vec<ScaleEntry> {
     scores
         .iter()
         .map(|s| {

@@ -8,10 +8,10 @@ pub mod answers;
 mod condition;
 pub mod record;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::model::answer::Answer;
-use crate::model::questionnaire::{FlagLevel, Item, Method, Questionnaire};
+use crate::model::questionnaire::{FlagLevel, Item, ItemIndex, Method, Questionnaire};
 use crate::model::range::round;
 use crate::model::validate::parse_level;
 
@@ -164,9 +164,7 @@ pub fn enabled(
 
 /// Whether a condition looks at a scale of its own questionnaire.
 fn refers_to_own_scale(cond: &crate::model::condition::Condition) -> bool {
-    cond.comparisons()
-        .iter()
-        .any(|(_, c)| c.scale.as_deref().is_some_and(|r| !r.contains('.')))
+    cond.any_comparison(&mut |c| c.scale.as_deref().is_some_and(|r| !r.contains('.')))
 }
 
 /// Scores one questionnaire.
@@ -251,17 +249,12 @@ pub fn score_session(qs: &[&Questionnaire], answers: &SessionAnswers) -> Vec<Sco
 
 /// Computes every scale of `q` from answers of enabled items.
 pub fn compute_scales(q: &Questionnaire, answers: &ItemAnswers) -> Vec<ScaleScore> {
-    // Items by id, the first of each id as `Questionnaire::item` finds it; a linear search
-    // per scale item made this quadratic in the size of the questionnaire.
-    let mut items: HashMap<&str, &Item> = HashMap::with_capacity(q.items.len());
-    for item in &q.items {
-        items.entry(item.id()).or_insert(item);
-    }
+    let items = ItemIndex::new(q);
     let mut out: Vec<ScaleScore> = Vec::with_capacity(q.scales.len());
     for scale in &q.scales {
         let mut values = Vec::new();
         for id in &scale.items {
-            let Some(&item) = items.get(id.as_str()) else {
+            let Some(item) = items.get(id) else {
                 continue;
             };
             let v = match (item, answers.get(id)) {

@@ -427,3 +427,62 @@ fn a_nested_condition_says_a_or_b_and_c() {
     assert!(!raised(0.0, 0.0, 1.0), "neither A nor B");
     assert!(!raised(9.0, 9.0, 0.0), "not C");
 }
+
+/// A questionnaire of `n` 0-3 items (`i0`, `i1`, ...) and one scale summing them all.
+fn wide(n: usize) -> Questionnaire {
+    let items: Vec<Value> = (0..n)
+        .map(|k| json!({"id": format!("i{k}"), "type": "single_choice", "text": "t", "option_set": "f", "reverse": k % 3 == 0}))
+        .collect();
+    let ids: Vec<String> = (0..n).map(|k| format!("i{k}")).collect();
+    load(json!({
+        "format": "confide.questionnaire/1", "id": "w", "version": "1.0.0", "language": "en",
+        "title": "W", "description": "W",
+        "provenance": {"kind": "original"},
+        "option_sets": {"f": [{"value": 0, "label": "0"}, {"value": 1, "label": "1"},
+                              {"value": 2, "label": "2"}, {"value": 3, "label": "3"}]},
+        "items": items,
+        "scales": [
+            {"id": "s", "title": "S", "items": ids, "method": "sum",
+             "bands": [{"id": "all", "max": 3 * n, "label": "A", "summary": "A"}]}
+        ]
+    }))
+}
+
+#[test]
+fn items_are_found_by_id_the_same_way_in_short_and_long_questionnaires() {
+    for n in [1, 5, ItemIndex::SCAN_MAX, ItemIndex::SCAN_MAX + 1, 120] {
+        let q = wide(n);
+        let index = ItemIndex::new(&q);
+        assert_eq!(
+            matches!(index, ItemIndex::Scan(_)),
+            n <= ItemIndex::SCAN_MAX
+        );
+        for k in 0..n {
+            let id = format!("i{k}");
+            let found = index.get(&id).map(|i| i.id());
+            assert_eq!(found, q.item(&id).map(|(_, i)| i.id()), "{id} of {n}");
+            assert_eq!(found, Some(id.as_str()));
+        }
+        assert!(index.get("missing").is_none());
+        assert!(index.get("").is_none());
+    }
+}
+
+#[test]
+fn a_scale_over_many_items_scores_the_same_whichever_way_items_are_found() {
+    // Every item answered 3: reversed items (k % 3 == 0) count 0, the others 3.
+    for n in [ItemIndex::SCAN_MAX, ItemIndex::SCAN_MAX + 1, 90] {
+        let q = wide(n);
+        let all: ItemAnswers = (0..n)
+            .map(|k| (format!("i{k}"), Answer::Choice(3)))
+            .collect();
+        let scored = score(&q, &all, &none());
+        let reversed = n.div_ceil(3);
+        assert_eq!(
+            scored.scales[0].value,
+            Some(3.0 * (n - reversed) as f64),
+            "{n} items"
+        );
+        assert_eq!(scored.scales[0].answered, n);
+    }
+}
