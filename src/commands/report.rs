@@ -55,27 +55,41 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
     out.begin(&generated, &render.columns)?;
     let mut points: Vec<Point> = Vec::new();
     let mut failures: Vec<(Failure, Kind)> = Vec::new();
-    for chunk in files.chunks(CHUNK) {
-        // Decrypting, scoring and rendering happen on every core; this thread only writes.
-        let results: Vec<std::result::Result<Part, (Failure, Kind)>> = chunk
-            .par_iter()
-            .map(|f| {
-                one(f, &ids, &catalog, &settings.lang, render.detail).map(|s| Part {
-                    text: render.session(&s),
-                    point: clinician::point(&s),
-                })
-            })
-            .collect();
-        for r in results {
-            match r {
-                Ok(part) => {
-                    out.session(part.text?)?;
-                    points.push(part.point);
+    // Decrypting, scoring and rendering happen on every core, a chunk at a time; this
+    // thread only writes, one chunk behind, so the cores never wait for the writing.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
+    std::thread::scope(|scope| -> Result<()> {
+        let (files, ids, catalog, render) = (&files, &ids, &catalog, &render);
+        scope.spawn(move || {
+            for chunk in files.chunks(CHUNK) {
+                let results: Vec<Done> = chunk
+                    .par_iter()
+                    .map(|f| {
+                        one(f, ids, catalog, &settings.lang, render.detail).map(|s| Part {
+                            text: render.session(&s),
+                            point: clinician::point(&s),
+                        })
+                    })
+                    .collect();
+                // The writer stopped (a closed pipe, a full disk): nothing more to do.
+                if tx.send(results).is_err() {
+                    break;
                 }
-                Err(f) => failures.push(f),
+            }
+        });
+        for results in rx {
+            for r in results {
+                match r {
+                    Ok(part) => {
+                        out.session(part.text?)?;
+                        points.push(part.point);
+                    }
+                    Err(f) => failures.push(f),
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     let groups = clinician::group(points);
     let failed: Vec<Failure> = failures.iter().map(|(f, _)| f.clone()).collect();
     out.end(&failed, &groups)?;
@@ -131,6 +145,9 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         _ => "see the files listed in the report",
     }))
 }
+
+/// What became of one file: its part of the report, or why it could not be read.
+type Done = std::result::Result<Part, (Failure, Kind)>;
 
 /// One session's part of the report, made on a worker thread.
 struct Part {
@@ -205,7 +222,9 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             if found.is_empty() {
                 return Err(Error::usage(format!("{} holds no .age files", p.display())));
             }
-            found.sort();
+            // All in one folder: ordering by file name is ordering by path, without
+            // splitting every path into components at each comparison.
+            found.sort_unstable_by(|a, b| a.file_name().cmp(&b.file_name()));
             files.extend(found);
         } else {
             files.push(p.clone());

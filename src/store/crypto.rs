@@ -38,7 +38,8 @@ mod x25519;
 
 pub use keys::{Identities, Recipients, new_identity_file, parse_identities, parse_recipient};
 
-use std::io::{BufRead, Read, Write};
+use std::borrow::Cow;
+use std::io::{BufRead, Cursor, Read, Write};
 use std::path::Path;
 
 use age::armor::{ArmoredReader, ArmoredWriter, Format};
@@ -218,7 +219,8 @@ fn decrypt_scrypt<R: BufRead>(
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 /// The file as binary age (armor removed), after checking that its header is of sane size.
-fn open(ciphertext: &[u8], file: &Path) -> Result<Decryptor<std::io::Cursor<Vec<u8>>>> {
+/// A binary file is read in place; only an armored one is copied, without its armor.
+fn open<'a>(ciphertext: &'a [u8], file: &Path) -> Result<Decryptor<Cursor<Cow<'a, [u8]>>>> {
     if ciphertext.is_empty() {
         return Err(Error::damaged(format!("{} is empty", file.display())));
     }
@@ -228,15 +230,20 @@ fn open(ciphertext: &[u8], file: &Path) -> Result<Decryptor<std::io::Cursor<Vec<
             file.display()
         )));
     }
-    let mut binary = Vec::with_capacity(ciphertext.len());
-    ArmoredReader::new(ciphertext)
-        .read_to_end(&mut binary)
-        .map_err(|_| {
-            Error::damaged(format!(
-                "{} is damaged: its ASCII armor cannot be read",
-                file.display()
-            ))
-        })?;
+    let binary: Cow<'a, [u8]> = if ciphertext.starts_with(AGE_MAGIC.as_bytes()) {
+        Cow::Borrowed(ciphertext)
+    } else {
+        let mut binary = Vec::with_capacity(ciphertext.len());
+        ArmoredReader::new(ciphertext)
+            .read_to_end(&mut binary)
+            .map_err(|_| {
+                Error::damaged(format!(
+                    "{} is damaged: its ASCII armor cannot be read",
+                    file.display()
+                ))
+            })?;
+        Cow::Owned(binary)
+    };
     let window = &binary[..binary.len().min(MAX_HEADER_BYTES)];
     if !window.windows(5).any(|w| w == b"\n--- ") && binary.len() > MAX_HEADER_BYTES {
         return Err(Error::damaged(format!(
@@ -245,7 +252,7 @@ fn open(ciphertext: &[u8], file: &Path) -> Result<Decryptor<std::io::Cursor<Vec<
             MAX_HEADER_BYTES >> 10
         )));
     }
-    Decryptor::new_buffered(std::io::Cursor::new(binary)).map_err(|e| decrypt_error(e, file, false))
+    Decryptor::new_buffered(Cursor::new(binary)).map_err(|e| decrypt_error(e, file, false))
 }
 
 /// Reads all the plaintext. `size` is the ciphertext's length, which the plaintext never
@@ -297,22 +304,24 @@ fn decrypt_error(e: DecryptError, file: &Path, passphrase: bool) -> Error {
 }
 
 /// Reads a whole file of at most [`MAX_FILE_BYTES`]; `what` names it in errors.
+///
+/// Three system calls for a small file (open, read, the read that finds its end) and the
+/// close: `report` reads thousands. A folder is found by its read failing, not by another
+/// call to ask what the path is.
 pub fn read_file(path: &Path, what: &str) -> Result<Vec<u8>> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::io(&format!("cannot read {what}"), path, &e))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| Error::io(&format!("cannot read {what}"), path, &e))?;
-    if meta.is_dir() {
-        return Err(Error::usage(format!(
-            "{what} {} is a folder, not a file",
-            path.display()
-        )));
-    }
-    let mut buf = Vec::with_capacity(meta.len().min(MAX_FILE_BYTES as u64) as usize);
+    let cannot = |e: &std::io::Error| {
+        if e.kind() == std::io::ErrorKind::IsADirectory {
+            Error::usage(format!("{what} {} is a folder, not a file", path.display()))
+        } else {
+            Error::io(&format!("cannot read {what}"), path, e)
+        }
+    };
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    // Room for any session or intake file in one read.
+    let mut buf = Vec::with_capacity(16 << 10);
     file.take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut buf)
-        .map_err(|e| Error::io(&format!("cannot read {what}"), path, &e))?;
+        .map_err(|e| cannot(&e))?;
     if buf.len() > MAX_FILE_BYTES {
         return Err(Error::damaged(format!(
             "{what} {} is too large (more than {} MiB)",

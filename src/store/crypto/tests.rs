@@ -319,3 +319,43 @@ fn a_protected_identity_file_is_decrypted_with_the_passphrase() {
     let ids = parse_identities(&plain, &file()).unwrap();
     assert_eq!(ids.recipients()[0].to_string(), recipient.to_string());
 }
+
+#[test]
+fn reading_a_folder_as_a_file_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = err_of(read_file(dir.path(), "identity file"));
+    assert_eq!(e.kind, Kind::Usage);
+    assert_eq!(
+        e.message,
+        format!(
+            "identity file {} is a folder, not a file",
+            dir.path().display()
+        )
+    );
+}
+
+#[test]
+fn a_whole_file_is_read_whatever_its_size() {
+    let dir = tempfile::tempdir().unwrap();
+    for size in [0usize, 1, 16 << 10, (16 << 10) + 1, 1 << 20] {
+        let path = dir.path().join(format!("f{size}"));
+        let bytes: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        assert_eq!(read_file(&path, "file").unwrap(), bytes, "{size} bytes");
+    }
+}
+
+#[test]
+fn binary_files_are_read_in_place_and_armored_ones_unwrapped_alike() {
+    let (ids, recips) = key();
+    for armor in [false, true] {
+        let ct = encrypt(b"same words", &recips, armor).unwrap();
+        assert_eq!(&decrypt(&ct, &ids, &file()).unwrap()[..], b"same words");
+        // A byte changed in the payload (before the armor's last line) is caught either way.
+        let mut bad = ct.clone();
+        let n = bad.len();
+        bad[n - 40] ^= if armor { 0x01 } else { 0x80 };
+        let e = err_of(decrypt(&bad, &ids, &file()));
+        assert_eq!(e.kind, Kind::Damaged, "armor {armor}: {}", e.message);
+    }
+}
