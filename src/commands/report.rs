@@ -282,7 +282,7 @@ struct Render {
     format: ReportFormat,
     width: usize,
     style: crate::term::style::Style,
-    columns: Vec<String>,
+    columns: csv::Columns,
     detail: Detail,
 }
 
@@ -334,7 +334,7 @@ impl<W: Write> Output<W> {
         self.put(&text)
     }
 
-    fn begin(&mut self, generated: &str, columns: &[String]) -> Result<()> {
+    fn begin(&mut self, generated: &str, columns: &csv::Columns) -> Result<()> {
         match self.format {
             ReportFormat::Json => {
                 let tool = ToolInfo {

@@ -205,7 +205,7 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
             (DefinitionCheck::Matches, Some(q)) => match record::answers_from_record(q, rec) {
                 Ok(answers) => {
                     let earlier: Earlier = done.iter().map(|s| (s.id.as_str(), s)).collect();
-                    let scored = scoring::score(q, &answers, &earlier);
+                    let scored = scoring::score_owned(q, answers, &earlier);
                     let scores = record::score_records(q, &scored);
                     let flags = record::flag_records(&scored);
                     if !same_scores(&scores, &rec.scores) || flags != rec.flags {

@@ -128,6 +128,24 @@ pub fn enabled(
     answers: &ItemAnswers,
     earlier: &Earlier,
 ) -> (Vec<bool>, ItemAnswers) {
+    enabled_from(
+        q,
+        |id| {
+            answers
+                .get_key_value(id)
+                .map(|(k, a)| (k.clone(), a.clone()))
+        },
+        earlier,
+    )
+}
+
+/// [`enabled`], taking each answer from `take` (which may move it out of its map) when its
+/// item turns out to be enabled.
+fn enabled_from(
+    q: &Questionnaire,
+    mut take: impl FnMut(&str) -> Option<(String, Answer)>,
+    earlier: &Earlier,
+) -> (Vec<bool>, ItemAnswers) {
     let mut kept = ItemAnswers::new();
     let mut on = Vec::with_capacity(q.items.len());
     // Scale values over the answers kept so far, computed when a condition first needs them
@@ -154,8 +172,8 @@ pub fn enabled(
             }
         };
         on.push(is_on);
-        if is_on && let Some(a) = answers.get(common.id) {
-            kept.insert(common.id.to_owned(), a.clone());
+        if is_on && let Some((id, a)) = take(common.id) {
+            kept.insert(id, a);
             scales = None;
         }
     }
@@ -169,7 +187,16 @@ fn refers_to_own_scale(cond: &crate::model::condition::Condition) -> bool {
 
 /// Scores one questionnaire.
 pub fn score(q: &Questionnaire, answers: &ItemAnswers, earlier: &Earlier) -> Scored {
-    let (on, kept) = enabled(q, answers, earlier);
+    scored(q, enabled(q, answers, earlier), earlier)
+}
+
+/// [`score`], for answers that are not needed afterwards: they are moved, not copied.
+pub fn score_owned(q: &Questionnaire, mut answers: ItemAnswers, earlier: &Earlier) -> Scored {
+    let found = enabled_from(q, |id| answers.remove_entry(id), earlier);
+    scored(q, found, earlier)
+}
+
+fn scored(q: &Questionnaire, (on, kept): (Vec<bool>, ItemAnswers), earlier: &Earlier) -> Scored {
     let outcomes = q
         .items
         .iter()
