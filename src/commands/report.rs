@@ -37,6 +37,8 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         width: term::width(),
         style: settings.style,
         columns: csv::columns(&catalog),
+        // CSV has one row per session and no summary table.
+        summary: args.format != ReportFormat::Csv,
         // CSV shows scores, bands and flags; the answers in words are not worked out.
         detail: match args.format {
             ReportFormat::Csv => Detail::Scores,
@@ -67,7 +69,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
                     .map(|f| {
                         one(f, ids, catalog, &settings.lang, render.detail).map(|s| Part {
                             text: render.session(&s),
-                            point: clinician::point(&s),
+                            point: render.summary.then(|| clinician::point(&s)),
                         })
                     })
                     .collect();
@@ -82,7 +84,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
                 match r {
                     Ok(part) => {
                         out.session(part.text?)?;
-                        points.push(part.point);
+                        points.extend(part.point);
                     }
                     Err(f) => failures.push(f),
                 }
@@ -152,7 +154,8 @@ type Done = std::result::Result<Part, (Failure, Kind)>;
 /// One session's part of the report, made on a worker thread.
 struct Part {
     text: Result<Rendered>,
-    point: Point,
+    /// What the summary table needs, for the formats that end with one.
+    point: Option<Point>,
 }
 
 /// Reads, decrypts and reports one file.
@@ -202,30 +205,32 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             ))
         })?;
         if meta.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
+            // Each entry's name, looked at once; the folder listing says what an entry is
+            // without another system call per file (a link is followed as before).
+            let mut found: Vec<(std::ffi::OsString, PathBuf)> = std::fs::read_dir(p)
                 .map_err(|e| Error::io("cannot list", p, &e))?
                 .filter_map(|e| e.ok())
-                .filter(|e| {
-                    let f = e.path();
-                    f.extension().is_some_and(|x| x == "age")
-                        && !e.file_name().to_string_lossy().starts_with('.')
-                        // The folder listing says what an entry is without another system
-                        // call per file; a link is followed as before.
-                        && match e.file_type() {
-                            Ok(t) if t.is_symlink() => f.is_file(),
-                            Ok(t) => t.is_file(),
-                            Err(_) => false,
-                        }
+                .filter_map(|e| {
+                    let name = e.file_name();
+                    let bytes = name.as_encoded_bytes();
+                    // `NAME.age`, not hidden: the same files as `extension() == "age"`.
+                    if !bytes.ends_with(b".age") || bytes.starts_with(b".") {
+                        return None;
+                    }
+                    let is_file = match e.file_type() {
+                        Ok(t) if t.is_symlink() => e.path().is_file(),
+                        Ok(t) => t.is_file(),
+                        Err(_) => false,
+                    };
+                    is_file.then(|| (name, e.path()))
                 })
-                .map(|e| e.path())
                 .collect();
             if found.is_empty() {
                 return Err(Error::usage(format!("{} holds no .age files", p.display())));
             }
-            // All in one folder: ordering by file name is ordering by path, without
-            // splitting every path into components at each comparison.
-            found.sort_unstable_by(|a, b| a.file_name().cmp(&b.file_name()));
-            files.extend(found);
+            // All in one folder: ordering by file name is ordering by path.
+            found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            files.extend(found.into_iter().map(|(_, path)| path));
         } else {
             files.push(p.clone());
         }
@@ -284,6 +289,8 @@ struct Render {
     style: crate::term::style::Style,
     columns: csv::Columns,
     detail: Detail,
+    /// Whether the report ends with a summary table (every format but CSV).
+    summary: bool,
 }
 
 impl Render {
