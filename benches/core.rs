@@ -104,25 +104,46 @@ fn encrypt_record(bencher: divan::Bencher) {
 }
 
 /// Decrypt a full session record with an X25519 identity (one X25519 operation, the
-/// payload), as `report` and `history` do for each file.
+/// payload), as `report` and `history` do for each file. With the `aws-lc` feature the
+/// X25519 operation is AWS-LC's and the identity's public key is kept
+/// (`store::crypto::x25519`).
 #[divan::bench]
 fn decrypt_record(bencher: divan::Bencher) {
-    let plaintext = full_record();
-    let identity = age::x25519::Identity::generate();
-    let mut recipients = Recipients::new();
-    recipients.add_x25519(identity.to_public());
+    let (ciphertext, identity) = encrypted_record();
     let mut identities = Identities::new();
     identities.push(identity);
-    let Ok(ciphertext) = crypto::encrypt(&plaintext, &recipients, false) else {
-        return;
-    };
     let path = std::path::Path::new("bench.age");
     bencher.bench_local(|| crypto::decrypt(divan::black_box(&ciphertext), &identities, path));
 }
 
-/// One X25519 fixed-base multiplication (an identity's public key). The age crate works
-/// it out again for every file it decrypts, so it is part of `decrypt_record`, beside the
-/// X25519 operation itself.
+/// The same with the age crate's own X25519 identity (curve25519-dalek, and the public key
+/// worked out again for every file), for comparison.
+#[divan::bench]
+fn decrypt_record_age_identity(bencher: divan::Bencher) {
+    use std::io::Read;
+    let (ciphertext, identity) = encrypted_record();
+    bencher.bench_local(|| {
+        let decryptor = age::Decryptor::new_buffered(divan::black_box(&ciphertext[..])).ok()?;
+        let mut reader = decryptor
+            .decrypt(std::iter::once(&identity as &dyn age::Identity))
+            .ok()?;
+        let mut out = Vec::with_capacity(ciphertext.len());
+        reader.read_to_end(&mut out).ok()?;
+        Some(out.len())
+    });
+}
+
+/// A full session record encrypted to a new X25519 identity, and that identity.
+fn encrypted_record() -> (Vec<u8>, age::x25519::Identity) {
+    let identity = age::x25519::Identity::generate();
+    let mut recipients = Recipients::new();
+    recipients.add_x25519(identity.to_public());
+    let ciphertext = crypto::encrypt(&full_record(), &recipients, false).unwrap_or_default();
+    (ciphertext, identity)
+}
+
+/// One X25519 fixed-base multiplication (an identity's public key): what the age crate's
+/// identity works out again for every file it decrypts, and ours keeps.
 #[divan::bench]
 fn x25519_public_key(bencher: divan::Bencher) {
     let identity = age::x25519::Identity::generate();

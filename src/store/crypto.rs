@@ -15,6 +15,10 @@
 //!   log2 N = [`ENCRYPT_WORK_FACTOR`] when writing and at most [`MAX_WORK_FACTOR`] when
 //!   reading.
 //!
+//! With the `aws-lc` feature, [`Identities`] open X25519 stanzas through `x25519`, which
+//! does the Diffie-Hellman step with AWS-LC and everything around it as the age crate does;
+//! the age crate still parses, checks and decrypts the rest of every file.
+//!
 //! Error mapping (exit codes of DESIGN.md section 2):
 //!
 //! | age says | we say | exit |
