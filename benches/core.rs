@@ -43,43 +43,20 @@ const EVERYTHING: &str = include_str!("../tests/fixtures/profiles/everything-fin
 #[divan::bench]
 fn score_full_session(bencher: divan::Bencher) {
     let catalog = Catalog::bundled().unwrap_or_default();
-    let qs: Vec<&Questionnaire> = catalog.entries.iter().map(|e| e.q()).collect();
-    let defs: Vec<(&Questionnaire, &str)> = catalog
-        .entries
-        .iter()
-        .map(|e| (e.q(), e.loaded.sha256()))
-        .collect();
-    bencher.bench_local(|| {
-        let file = answers_file::parse(divan::black_box(EVERYTHING.as_bytes())).ok()?;
-        let answers = scoring::answers::resolve(&qs, &file).ok()?;
-        let scored = scoring::score_session(&qs, &answers);
-        let r = record::response(
-            &defs,
-            &scored,
-            "id".into(),
-            "2026-01-01T00:00:00Z".into(),
-            None,
-            "en",
-        );
-        Some(serde_json::to_vec(&r).map(|v| v.len()))
-    });
+    bencher.bench_local(|| record_json(&catalog, divan::black_box(EVERYTHING)).map(|v| v.len()));
 }
 
-/// The plaintext record of a full session, as `take` encrypts it.
-fn full_record() -> Vec<u8> {
-    let catalog = Catalog::bundled().unwrap_or_default();
+/// The answers file `answers` checked against the catalog, scored, and its record as JSON:
+/// what `take --answers` does before encrypting.
+fn record_json(catalog: &Catalog, answers: &str) -> Option<Vec<u8>> {
     let qs: Vec<&Questionnaire> = catalog.entries.iter().map(|e| e.q()).collect();
     let defs: Vec<(&Questionnaire, &str)> = catalog
         .entries
         .iter()
         .map(|e| (e.q(), e.loaded.sha256()))
         .collect();
-    let Ok(file) = answers_file::parse(EVERYTHING.as_bytes()) else {
-        return Vec::new();
-    };
-    let Ok(answers) = scoring::answers::resolve(&qs, &file) else {
-        return Vec::new();
-    };
+    let file = answers_file::parse(answers.as_bytes()).ok()?;
+    let answers = scoring::answers::resolve(&qs, &file).ok()?;
     let scored = scoring::score_session(&qs, &answers);
     let r = record::response(
         &defs,
@@ -89,7 +66,13 @@ fn full_record() -> Vec<u8> {
         Some("A-1042".into()),
         "en",
     );
-    serde_json::to_vec(&r).unwrap_or_default()
+    serde_json::to_vec(&r).ok()
+}
+
+/// The plaintext record of a full session, as `take` encrypts it.
+fn full_record() -> Vec<u8> {
+    let catalog = Catalog::bundled().unwrap_or_default();
+    record_json(&catalog, EVERYTHING).unwrap_or_default()
 }
 
 /// Encrypt a full session record to one X25519 recipient (one ephemeral key, one X25519

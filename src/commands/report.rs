@@ -37,8 +37,6 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         width: term::width(),
         style: settings.style,
         columns: csv::columns(&catalog),
-        // CSV has one row per session and no summary table.
-        summary: args.format != ReportFormat::Csv,
         // CSV shows scores, bands and flags; the answers in words are not worked out.
         detail: match args.format {
             ReportFormat::Csv => Detail::Scores,
@@ -69,7 +67,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
                     .map(|f| {
                         one(f, ids, catalog, &settings.lang, render.detail).map(|s| Part {
                             text: render.session(&s),
-                            point: render.summary.then(|| clinician::point(&s)),
+                            point: render.summary().then(|| clinician::point(&s)),
                         })
                     })
                     .collect();
@@ -289,11 +287,15 @@ struct Render {
     style: crate::term::style::Style,
     columns: csv::Columns,
     detail: Detail,
-    /// Whether the report ends with a summary table (every format but CSV).
-    summary: bool,
 }
 
 impl Render {
+    /// Whether the report ends with a summary table: every format but CSV, which has one
+    /// row per session.
+    fn summary(&self) -> bool {
+        self.format != ReportFormat::Csv
+    }
+
     fn session(&self, s: &SessionReport) -> Result<Rendered> {
         let one = |text: String| Rendered { text, items: 1 };
         Ok(match self.format {

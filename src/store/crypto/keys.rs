@@ -147,15 +147,39 @@ fn shorten(text: &str) -> String {
 }
 
 /// Secret keys able to decrypt files. Keys are wiped from memory when dropped.
-///
-/// With the `aws-lc` feature, each key is also held as a [`FastIdentity`], which decrypts
-/// with AWS-LC's X25519 (see `crypto::x25519`); the age crate's identity stays for
-/// everything else and for any key AWS-LC would refuse.
 #[derive(Clone, Default)]
 pub struct Identities {
-    keys: Vec<x25519::Identity>,
+    keys: Vec<Key>,
+}
+
+/// One secret key. With the `aws-lc` feature it is also held as a [`FastIdentity`], which
+/// decrypts with AWS-LC's X25519 (see `crypto::x25519`).
+#[derive(Clone)]
+struct Key {
+    age: x25519::Identity,
+    /// `None` only if the key's bytes could not be read back; the age crate's identity
+    /// decrypts then.
     #[cfg(feature = "aws-lc")]
-    fast: Vec<Option<std::sync::Arc<FastIdentity>>>,
+    fast: Option<FastIdentity>,
+}
+
+impl Key {
+    fn new(age: x25519::Identity) -> Key {
+        Key {
+            #[cfg(feature = "aws-lc")]
+            fast: FastIdentity::new(&age),
+            age,
+        }
+    }
+
+    /// The identity that decrypts with this key.
+    fn as_dyn(&self) -> &dyn age::Identity {
+        #[cfg(feature = "aws-lc")]
+        if let Some(fast) = &self.fast {
+            return fast;
+        }
+        &self.age
+    }
 }
 
 impl Identities {
@@ -164,16 +188,11 @@ impl Identities {
     }
 
     pub fn push(&mut self, key: x25519::Identity) {
-        #[cfg(feature = "aws-lc")]
-        self.fast
-            .push(FastIdentity::new(&key).map(std::sync::Arc::new));
-        self.keys.push(key);
+        self.keys.push(Key::new(key));
     }
 
     /// Adds the keys of another set (several `-i` files).
     pub fn extend(&mut self, other: Identities) {
-        #[cfg(feature = "aws-lc")]
-        self.fast.extend(other.fast);
         self.keys.extend(other.keys);
     }
 
@@ -187,25 +206,12 @@ impl Identities {
 
     /// The public recipients of these keys.
     pub fn recipients(&self) -> Vec<x25519::Recipient> {
-        self.keys.iter().map(x25519::Identity::to_public).collect()
+        self.keys.iter().map(|k| k.age.to_public()).collect()
     }
 
     /// The keys as age identities, for decrypting.
-    #[cfg(feature = "aws-lc")]
     pub(super) fn as_dyn(&self) -> impl Iterator<Item = &dyn age::Identity> {
-        self.keys
-            .iter()
-            .zip(&self.fast)
-            .map(|(key, fast)| match fast {
-                Some(fast) => fast.as_ref() as &dyn age::Identity,
-                None => key as &dyn age::Identity,
-            })
-    }
-
-    /// The keys as age identities, for decrypting.
-    #[cfg(not(feature = "aws-lc"))]
-    pub(super) fn as_dyn(&self) -> impl Iterator<Item = &dyn age::Identity> {
-        self.keys.iter().map(|k| k as &dyn age::Identity)
+        self.keys.iter().map(Key::as_dyn)
     }
 }
 

@@ -36,6 +36,7 @@ const ENCRYPTED_FILE_KEY_BYTES: usize = FILE_KEY_BYTES + 16;
 
 /// An X25519 identity that opens stanzas with AWS-LC and remembers its public key. The
 /// secret key is wiped from memory when it is dropped.
+#[derive(Clone)]
 pub struct FastIdentity {
     secret: Zeroizing<[u8; KEY_BYTES]>,
     public: [u8; KEY_BYTES],
