@@ -69,8 +69,11 @@ fi
 # --- build --------------------------------------------------------------------------
 step "building release"
 cargo build --release --quiet --bin confide --example gen_intakes
-CONFIDE="$ROOT/target/release/confide"
-GEN="$ROOT/target/release/examples/gen_intakes"
+# Where cargo put them: CARGO_TARGET_DIR or a configured target-dir moves the build.
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+CONFIDE="$TARGET_DIR/release/confide"
+GEN="$TARGET_DIR/release/examples/gen_intakes"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/confide-bench.XXXXXX")
 SHM=""

@@ -1,10 +1,8 @@
 //! `confide validate`, `schema` and `list` as a user runs them.
 
-mod common;
-
 use std::fs;
 
-use common::{Home, root, stderr, stdout};
+use crate::common::{Home, root, stderr, stdout};
 
 #[test]
 fn every_invalid_fixture_is_rejected_with_its_expected_message() {

@@ -3,11 +3,9 @@
 //! Each input is kept under tests/fixtures/fuzz/ and checked here for the clear error or the
 //! correct behaviour that replaced the failure.
 
-mod common;
-
 use std::path::PathBuf;
 
-use common::{Home, root, stderr, stdout};
+use crate::common::{Home, root, stderr, stdout};
 use confide::model::catalog::Catalog;
 use confide::model::load::questionnaire_from_bytes;
 use confide::model::response::Response;

@@ -1,13 +1,11 @@
 //! confide never touches the network: under `strace -f -e trace=%network`, the commands
 //! that handle answers make no network system call at all (not even a socket).
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Home, root, std_cmd_at};
+use crate::common::{Home, root, std_cmd_at};
 
 const PASS: &str = "passphrase for the network test";
 

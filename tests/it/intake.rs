@@ -1,13 +1,11 @@
 //! The therapist workflow: intakes encrypted to a therapist's key, invitations, and
 //! `confide report`, including interoperability with the reference Go `age` CLI.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Home, age_keygen, have_age, root, stderr, stdout};
+use crate::common::{Home, age_keygen, have_age, root, stderr, stdout};
 
 const PASS: &str = "therapist passphrase for tests";
 
@@ -43,16 +41,10 @@ fn report(home: &Home, args: &[&str], paths: &[&Path]) -> std::process::Output {
         .unwrap()
 }
 
-/// A key made by confide itself (for tests that do not need the reference age).
+/// A vault key in confide's format, with a low scrypt work factor (for tests that do not
+/// need the reference age and are not about making keys).
 fn confide_key(home: &Home) -> String {
-    let out = home
-        .cmd()
-        .env("CONFIDE_PASSPHRASE", PASS)
-        .args(["keys", "init"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    stdout(&out).trim().to_owned()
+    home.fast_key(PASS)
 }
 
 #[test]

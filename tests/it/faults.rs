@@ -3,14 +3,14 @@
 //! Every case ends with a clear error and the documented exit code, and never loses or
 //! damages what was already saved.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Home, root, stderr, stdout};
+use crate::common::{Home, root, stderr, stdout};
 
 const PASS: &str = "passphrase for fault tests";
 
@@ -18,14 +18,9 @@ fn answers() -> PathBuf {
     root().join("tests/fixtures/profiles/desire-difference.json")
 }
 
+/// A key with a low scrypt work factor: these tests are about faults, not key strength.
 fn init(home: &Home) {
-    let out = home
-        .cmd()
-        .env("CONFIDE_PASSPHRASE", PASS)
-        .args(["keys", "init"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    home.fast_key(PASS);
 }
 
 fn save(home: &Home) -> std::process::Output {

@@ -3,9 +3,7 @@
 //! never echo an answer string back, print no panic or escape character, and write nothing
 //! in the temp home.
 
-mod common;
-
-use common::{Home, root, stderr, stdout};
+use crate::common::{Home, root, stderr, stdout};
 use serde_json::{Value, json};
 
 /// Text that stands for a private answer: it must never appear in the output.

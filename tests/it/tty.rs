@@ -1,13 +1,11 @@
 //! The terminal interview through a real pseudo-terminal: arrow keys, Enter, Space, Esc and
 //! Ctrl-C, as a person presses them. Runs without a terminal of its own (CI).
 
-mod common;
-
 use std::process::Command;
 use std::thread::sleep;
 use std::time::Duration;
 
-use common::{Home, root};
+use crate::common::{Home, root};
 use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::PtySession;

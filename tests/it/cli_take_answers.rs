@@ -1,10 +1,8 @@
 //! `confide take --answers FILE`: non-interactive answers, checked exactly like typed ones.
 
-mod common;
-
 use std::fs;
 
-use common::{Home, root, stderr, stdout};
+use crate::common::{Home, root, stderr, stdout};
 
 fn take_with(home: &Home, answers: &str) -> std::process::Output {
     let path = home.path().join("answers.json");

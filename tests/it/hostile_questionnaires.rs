@@ -7,11 +7,9 @@
 //! `confide: error:` line, show no panic, print no escape or direction-override character,
 //! keep its output short, and write nothing in the temp home.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Home, root, stderr, stdout};
+use crate::common::{Home, root, stderr, stdout};
 use serde_json::{Value, json};
 
 /// The valid base questionnaire, as parsed JSON.

@@ -1,10 +1,10 @@
 //! Shell integration: completion scripts, the manual page, and closed pipes.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 
-use common::{Home, stderr, stdout};
+use crate::common::{Home, stderr, stdout};
 
 #[test]
 fn completions_are_generated_for_every_supported_shell() {
@@ -85,6 +85,7 @@ fn profile() -> String {
 /// A home with a key, one saved session, and an intake file encrypted to the key.
 fn home_with_a_session_and_an_intake() -> (Home, String, String) {
     let home = Home::new();
+    home.fast_key(PASS);
     let out = home
         .cmd()
         .env("CONFIDE_PASSPHRASE", PASS)

@@ -1,8 +1,6 @@
 //! Plain mode driven through standard input, as a screen reader user or a script would.
 
-mod common;
-
-use common::{Home, root, stderr, stdout};
+use crate::common::{Home, root, stderr, stdout};
 
 fn take(home: &Home, input: &str, extra: &[&str]) -> std::process::Output {
     home.cmd()

@@ -3,9 +3,7 @@
 //! checks the flags and band texts a therapist would expect, then compares the whole
 //! summary with its reviewed snapshot in tests/snapshots/.
 
-mod common;
-
-use common::{Home, root, stderr, stdout};
+use crate::common::{Home, root, stderr, stdout};
 
 fn summary(profile: &str) -> String {
     let home = Home::new();

@@ -1,9 +1,7 @@
 //! Text maps end to end: `--lang`, `CONFIDE_LANG` and the locale pick the language of
 //! questions and summaries, falling back to the questionnaire's own language.
 
-mod common;
-
-use common::{Home, root, stderr, stdout};
+use crate::common::{Home, root, stderr, stdout};
 
 fn dir() -> std::path::PathBuf {
     root().join("tests/fixtures/lang")

@@ -3,14 +3,12 @@
 //! panic, and nothing written. (A header of 5,000 stanzas once took minutes to refuse; headers
 //! are now capped at 16 KiB before parsing.)
 
-mod common;
-
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use common::{Home, root, stderr, stdout};
+use crate::common::{Home, root, stderr, stdout};
 
 fn encrypt_to(recipient: &age::x25519::Recipient, plaintext: &[u8], armor: bool) -> Vec<u8> {
     let encryptor =
@@ -350,14 +348,7 @@ fn an_identity_file_asking_for_scrypt_work_factor_30_is_refused_at_once() {
 fn the_vault_reports_a_damaged_session_by_name_and_shows_the_rest() {
     let home = Home::new();
     let pass = "vault passphrase";
-    let out = home
-        .cmd()
-        .env("CONFIDE_PASSPHRASE", pass)
-        .args(["keys", "init"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let recipient = age::x25519::Recipient::from_str(stdout(&out).trim()).unwrap();
+    let recipient = age::x25519::Recipient::from_str(&home.fast_key(pass)).unwrap();
     let sessions = home.data().join("sessions");
     fs::create_dir_all(&sessions).unwrap();
     fs::write(

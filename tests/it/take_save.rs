@@ -1,11 +1,9 @@
 //! `take` with the vault: saving, the check before the first question, drafts, and no
 //! answer text anywhere on disk after saving, Ctrl-C, end of input or --no-save.
 
-mod common;
-
 use std::fs;
 
-use common::{Home, files_containing, root, stderr, stdout};
+use crate::common::{Home, files_containing, root, stderr, stdout};
 
 const PASS: &str = "a long passphrase for tests";
 /// A free-text answer that must never appear on disk in the clear.

@@ -1,8 +1,6 @@
 //! Shared helpers for the command-line tests: a `confide` command isolated from the real
 //! home, config and data folders.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -159,4 +157,46 @@ pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
         }
     }
     found
+}
+
+/// The scrypt work factor (log2 N) of the keys made by [`fast_key`]. confide writes 18 and
+/// reads any factor up to its cap; 10 costs about a millisecond instead of most of a second.
+pub const FAST_WORK_FACTOR: u8 = 10;
+
+/// Makes a vault key in `data` as `keys init` would (`identity.age` encrypted to `pass` with
+/// age's scrypt, `recipient.txt` beside it, private modes), but with a low scrypt work
+/// factor, using the age crate directly. For every test that is not about creating a key or
+/// the strength of its passphrase. Returns the recipient.
+pub fn fast_key(data: &Path, pass: &str) -> String {
+    use age::secrecy::ExposeSecret;
+    std::fs::create_dir_all(data).expect("data dir");
+    let identity = age::x25519::Identity::generate();
+    let recipient = identity.to_public().to_string();
+    let text = format!(
+        "# created: 2026-01-01T00:00:00Z\n# public key: {recipient}\n{}\n",
+        identity.to_string().expose_secret()
+    );
+    let mut scrypt = age::scrypt::Recipient::new(pass.to_owned().into());
+    scrypt.set_work_factor(FAST_WORK_FACTOR);
+    let ciphertext = age::encrypt(&scrypt, text.as_bytes()).expect("encrypt the key");
+    std::fs::write(data.join("identity.age"), ciphertext).expect("identity.age");
+    std::fs::write(data.join("recipient.txt"), format!("{recipient}\n")).expect("recipient");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let set = |p: &Path, mode: u32| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod")
+        };
+        set(data, 0o700);
+        set(&data.join("identity.age"), 0o600);
+        set(&data.join("recipient.txt"), 0o600);
+    }
+    recipient
+}
+
+impl Home {
+    /// A key in this home's data folder, as [`fast_key`] makes it.
+    pub fn fast_key(&self, pass: &str) -> String {
+        fast_key(&self.data(), pass)
+    }
 }

@@ -1,0 +1,26 @@
+//! The integration tests: confide as a user meets it (the built binary, its files, a real
+//! pseudo-terminal, the reference `age` CLI) and the library's public interface.
+//!
+//! They live in one test crate with a module per area, so the crate is linked once: a
+//! change in `src/` relinks one test binary, not one per file.
+
+mod common;
+
+mod cli_lang;
+mod cli_shell;
+mod cli_take_answers;
+mod cli_take_plain;
+mod cli_validate;
+mod faults;
+mod fuzz_regressions;
+mod hostile_age;
+mod hostile_answers;
+mod hostile_questionnaires;
+mod instruments;
+mod intake;
+mod no_network;
+mod report;
+mod summaries;
+mod take_save;
+mod tty;
+mod vault;
