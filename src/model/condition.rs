@@ -120,6 +120,8 @@ pub struct Comparison {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
     Exists,
+    /// True when there is no answer or value: the complement of `exists`.
+    Missing,
     Eq,
     Ne,
     Gt,
@@ -132,11 +134,14 @@ pub enum Op {
 }
 
 impl Op {
-    pub const KNOWN: [&'static str; 8] = ["exists", "=", "!=", ">", ">=", "<", "<=", "includes"];
+    pub const KNOWN: [&'static str; 9] = [
+        "exists", "missing", "=", "!=", ">", ">=", "<", "<=", "includes",
+    ];
 
     pub fn as_str(&self) -> &str {
         match self {
             Op::Exists => "exists",
+            Op::Missing => "missing",
             Op::Eq => "=",
             Op::Ne => "!=",
             Op::Gt => ">",
@@ -151,6 +156,7 @@ impl Op {
     pub fn parse(s: &str) -> Op {
         match s {
             "exists" => Op::Exists,
+            "missing" => Op::Missing,
             "=" => Op::Eq,
             "!=" => Op::Ne,
             ">" => Op::Gt,
@@ -160,6 +166,11 @@ impl Op {
             "includes" => Op::Includes,
             other => Op::Unknown(other.to_owned()),
         }
+    }
+
+    /// `exists` and `missing`, which ask whether there is an answer and take no value.
+    pub fn is_presence(&self) -> bool {
+        matches!(self, Op::Exists | Op::Missing)
     }
 
     /// Ordering comparisons, which need a number.
@@ -195,7 +206,7 @@ impl JsonSchema for Op {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "type": "string",
-            "enum": ["exists", "=", "!=", ">", ">=", "<", "<=", "includes"]
+            "enum": ["exists", "missing", "=", "!=", ">", ">=", "<", "<=", "includes"]
         })
     }
 }

@@ -108,6 +108,10 @@ pub enum Item {
 pub struct ChoiceItem {
     pub id: String,
     pub text: Text,
+    /// Labels for this item: `safety` marks a question of the safety screen, `bother` the
+    /// person's own rating of how much the topic bothers them (shown beside the scales).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<Text>,
     #[serde(default)]
@@ -133,6 +137,10 @@ pub struct ChoiceItem {
 pub struct MultiChoiceItem {
     pub id: String,
     pub text: Text,
+    /// Labels for this item: `safety` marks a question of the safety screen, `bother` the
+    /// person's own rating of how much the topic bothers them (shown beside the scales).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<Text>,
     #[serde(default)]
@@ -159,6 +167,10 @@ pub struct MultiChoiceItem {
 pub struct NumberItem {
     pub id: String,
     pub text: Text,
+    /// Labels for this item: `safety` marks a question of the safety screen, `bother` the
+    /// person's own rating of how much the topic bothers them (shown beside the scales).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<Text>,
     #[serde(default)]
@@ -185,6 +197,10 @@ pub struct NumberItem {
 pub struct TextItem {
     pub id: String,
     pub text: Text,
+    /// Labels for this item: `safety` marks a question of the safety screen, `bother` the
+    /// person's own rating of how much the topic bothers them (shown beside the scales).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<Text>,
     #[serde(default)]
@@ -208,6 +224,10 @@ fn default_max_length() -> usize {
 pub struct DisplayItem {
     pub id: String,
     pub text: Text,
+    /// Labels for this item: `safety` marks a question of the safety screen, `bother` the
+    /// person's own rating of how much the topic bothers them (shown beside the scales).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enable_when: Option<Condition>,
 }
@@ -272,6 +292,10 @@ pub struct Band {
 pub struct BandVariant {
     pub when: Condition,
     pub summary: Text,
+    /// Labels of this text (such as `partner` for advice about a partner). A variant whose
+    /// tag a raised flag withholds is passed over, as if its condition were false.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// How loudly a flag speaks; ordered from least to most urgent.
@@ -312,7 +336,96 @@ pub struct Flag {
     /// `note`, `suggestion`, `see-a-clinician` or `urgent`.
     pub level: String,
     pub when: Condition,
+    /// What the person reads, in the second person.
     pub message: Text,
+    /// What the person said, as a short clause after "You said" ("you do not always feel
+    /// safe with a partner"): urgent flags raised together are named in one sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said: Option<Text>,
+    /// What the clinician reads, in the third person and a clinical register.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinician: Option<Text>,
+    /// Labels of this flag: `safety` marks a safety concern (it counts in the safety screen,
+    /// and confide warns before saving); any other tag lets another flag withhold it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Tags whose texts are withheld from the person's summary while this flag is raised:
+    /// guidance entries, band variants and flags of every questionnaire in the session.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withholds: Vec<String>,
+    /// Shown once, in place of what `withholds` took away (required with `withholds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instead: Option<Text>,
+    /// Kinds of support services shown with this flag. Urgent flags show every kind.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<SupportKind>,
+}
+
+/// A kind of support service (the `kinds` of an entry in a support resources file).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum SupportKind {
+    Crisis,
+    DomesticAbuse,
+    SexualViolence,
+    Other,
+}
+
+/// The tag of safety questions and safety flags.
+pub const SAFETY_TAG: &str = "safety";
+/// The tag of an item where the person rates how much a topic bothers them.
+pub const BOTHER_TAG: &str = "bother";
+
+/// A guidance entry: a text, or a text with tags (`{"text": ..., "tags": ["partner"]}`),
+/// withheld from the summary while a raised flag withholds one of its tags.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum GuidanceEntry {
+    Plain(Text),
+    Tagged(TaggedText),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaggedText {
+    pub text: Text,
+    pub tags: Vec<String>,
+}
+
+impl GuidanceEntry {
+    pub fn text(&self) -> &Text {
+        match self {
+            GuidanceEntry::Plain(t) => t,
+            GuidanceEntry::Tagged(t) => &t.text,
+        }
+    }
+
+    pub fn tags(&self) -> &[String] {
+        match self {
+            GuidanceEntry::Plain(_) => &[],
+            GuidanceEntry::Tagged(t) => &t.tags,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for GuidanceEntry {
+    /// An object with `tags` is a tagged entry; anything else is a text (a string, or a map
+    /// from language to string), so each shape gets its own error message.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = serde_json::Value::deserialize(d)?;
+        if value.get("tags").is_some() {
+            TaggedText::deserialize(value)
+                .map(GuidanceEntry::Tagged)
+                .map_err(D::Error::custom)
+        } else {
+            Text::deserialize(value)
+                .map(GuidanceEntry::Plain)
+                .map_err(D::Error::custom)
+        }
+    }
 }
 
 /// Psychoeducation shown in the summary.
@@ -320,11 +433,11 @@ pub struct Flag {
 #[serde(deny_unknown_fields)]
 pub struct Guidance {
     #[serde(default)]
-    pub what_is_common: Vec<Text>,
+    pub what_is_common: Vec<GuidanceEntry>,
     #[serde(default)]
-    pub what_helps: Vec<Text>,
+    pub what_helps: Vec<GuidanceEntry>,
     #[serde(default)]
-    pub when_to_seek_help: Vec<Text>,
+    pub when_to_seek_help: Vec<GuidanceEntry>,
     #[serde(default)]
     pub references: Vec<String>,
 }
@@ -337,6 +450,7 @@ pub struct ItemCommon<'a> {
     pub required: bool,
     pub declinable: bool,
     pub enable_when: Option<&'a Condition>,
+    pub tags: &'a [String],
 }
 
 impl Item {
@@ -350,6 +464,7 @@ impl Item {
                     required: $i.required,
                     declinable: $i.declinable,
                     enable_when: $i.enable_when.as_ref(),
+                    tags: &$i.tags,
                 }
             };
         }
@@ -365,6 +480,7 @@ impl Item {
                 required: false,
                 declinable: false,
                 enable_when: i.enable_when.as_ref(),
+                tags: &i.tags,
             },
         }
     }

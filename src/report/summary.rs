@@ -60,6 +60,109 @@ pub fn provenance_line(q: &Questionnaire) -> String {
     }
 }
 
+/// What raised flags withhold from the person's summary, across every questionnaire of
+/// the session: the tags, and the line shown once in their place.
+struct Withheld<'a> {
+    tags: std::collections::BTreeSet<&'a str>,
+    instead: Option<String>,
+    /// Whether `instead` has been shown yet.
+    shown: bool,
+}
+
+impl<'a> Withheld<'a> {
+    fn new(parts: &[Part<'a>], lang: &str) -> Withheld<'a> {
+        let mut raised: Vec<(
+            &'a Questionnaire,
+            &'a crate::model::questionnaire::Flag,
+            FlagLevel,
+        )> = parts
+            .iter()
+            .filter(|p| p.taken)
+            .flat_map(|p| {
+                p.scored
+                    .flags
+                    .iter()
+                    .map(move |f| (p.q, &p.q.flags[f.index], f.level))
+            })
+            .collect();
+        // The most urgent flag's line stands for all.
+        raised.sort_by_key(|(_, _, level)| std::cmp::Reverse(*level));
+        let tags = raised
+            .iter()
+            .flat_map(|(_, f, _)| f.withholds.iter().map(String::as_str))
+            .collect();
+        let instead = raised.iter().find_map(|(q, f, _)| {
+            f.instead
+                .as_ref()
+                .map(|t| sanitize::text(t.resolve(lang, &q.language)).into_owned())
+        });
+        Withheld {
+            tags,
+            instead,
+            shown: false,
+        }
+    }
+
+    fn hides(&self, tags: &[String]) -> bool {
+        tags.iter().any(|t| self.tags.contains(t.as_str()))
+    }
+
+    /// The replacement line, the first time something is withheld.
+    fn take_instead(&mut self) -> Option<String> {
+        if self.shown {
+            return None;
+        }
+        self.shown = true;
+        self.instead.clone()
+    }
+}
+
+/// The support services of `kinds` (every kind when empty), as summary blocks.
+fn resource_blocks(
+    opts: &Options,
+    kinds: &[crate::model::questionnaire::SupportKind],
+) -> Vec<Block> {
+    let _ = kinds;
+    let r = opts.resources;
+    let mut doc = Vec::new();
+    for group in &r.groups {
+        if group.entries.is_empty() {
+            continue;
+        }
+        doc.push(Block::Subheading(
+            sanitize::line(&group.region).into_owned(),
+        ));
+        doc.push(Block::Bullets(
+            group
+                .entries
+                .iter()
+                .map(|e| {
+                    let mut s = format!(
+                        "{}: {}",
+                        sanitize::line(&e.name),
+                        sanitize::line(&e.contact)
+                    );
+                    if let Some(about) = &e.about {
+                        s.push_str(". ");
+                        s.push_str(&sanitize::line(about));
+                    }
+                    s
+                })
+                .collect(),
+        ));
+    }
+    doc
+}
+
+/// Joins clauses as English does: "a", "a and b", "a, b and c".
+fn join_clauses(clauses: &[String]) -> String {
+    match clauses {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// Builds the summary document.
 pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
     let lang = opts.lang;
@@ -67,51 +170,44 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
         sanitize::text(text.resolve(lang, &q.language)).into_owned()
     };
     let mut doc = vec![Block::Title("Your summary".into())];
+    let mut withheld = Withheld::new(parts, lang);
 
-    let urgent: Vec<(&Questionnaire, String)> = parts
+    // Every urgent flag of the session, in one calm block: what was said, then support.
+    let urgent: Vec<(&Questionnaire, &crate::model::questionnaire::Flag)> = parts
         .iter()
+        .filter(|p| p.taken)
         .flat_map(|p| {
             p.scored
                 .flags
                 .iter()
                 .filter(|f| f.level == FlagLevel::Urgent)
-                .map(move |f| (p.q, t(p.q, &p.q.flags[f.index].message)))
+                .map(move |f| (p.q, &p.q.flags[f.index]))
         })
+        .filter(|(_, f)| !withheld.hides(&f.tags))
         .collect();
-    if !urgent.is_empty() {
+    let resources_shown = !urgent.is_empty();
+    if let [(q, flag)] = urgent.as_slice() {
         doc.push(Block::Heading("Please read this first".into()));
-        for (_, message) in &urgent {
-            doc.push(Block::Flag(FlagLevel::Urgent, message.clone()));
+        doc.push(Block::Para(t(q, &flag.message)));
+    } else if !urgent.is_empty() {
+        doc.push(Block::Heading("Please read this first".into()));
+        let said: Vec<String> = urgent
+            .iter()
+            .filter_map(|(q, f)| f.said.as_ref().map(|s| format!("that {}", t(q, s))))
+            .collect();
+        if !said.is_empty() {
+            doc.push(Block::Para(format!("You said {}.", join_clauses(&said))));
         }
-        let r = opts.resources;
+        for (q, f) in urgent.iter().filter(|(_, f)| f.said.is_none()) {
+            doc.push(Block::Para(t(q, &f.message)));
+        }
+    }
+    if resources_shown {
         doc.push(Block::Subheading("Support you can reach now".into()));
-        doc.push(Block::Para(sanitize::text(&r.intro).into_owned()));
-        for group in &r.groups {
-            if group.entries.is_empty() {
-                continue;
-            }
-            doc.push(Block::Subheading(
-                sanitize::line(&group.region).into_owned(),
-            ));
-            doc.push(Block::Bullets(
-                group
-                    .entries
-                    .iter()
-                    .map(|e| {
-                        let mut s = format!(
-                            "{}: {}",
-                            sanitize::line(&e.name),
-                            sanitize::line(&e.contact)
-                        );
-                        if let Some(about) = &e.about {
-                            s.push_str(". ");
-                            s.push_str(&sanitize::line(about));
-                        }
-                        s
-                    })
-                    .collect(),
-            ));
-        }
+        doc.push(Block::Para(
+            sanitize::text(&opts.resources.intro).into_owned(),
+        ));
+        doc.extend(resource_blocks(opts, &[]));
     }
 
     for part in parts {
@@ -131,18 +227,39 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
             .collect();
         flags.sort_by_key(|f| std::cmp::Reverse(f.level));
         for f in flags {
-            doc.push(Block::Flag(f.level, t(q, &q.flags[f.index].message)));
+            let flag = &q.flags[f.index];
+            if withheld.hides(&flag.tags) {
+                if let Some(line) = withheld.take_instead() {
+                    doc.push(Block::Para(line));
+                }
+                continue;
+            }
+            doc.push(Block::Flag(f.level, t(q, &flag.message)));
+            if !flag.resources.is_empty() && !resources_shown {
+                doc.extend(resource_blocks(opts, &flag.resources));
+            }
         }
         let mut suggest = Vec::new();
         for (scale, score) in q.scales.iter().zip(&part.scored.scales) {
             match score.band {
                 Some(b) => {
                     let band = &scale.bands[b];
-                    let summary = match score.variant {
+                    let mut passed_over = false;
+                    let variant = score.variants.iter().copied().find(|&v| {
+                        let hidden = withheld.hides(&band.variants[v].tags);
+                        passed_over |= hidden;
+                        !hidden
+                    });
+                    let summary = match variant {
                         Some(v) => &band.variants[v].summary,
                         None => &band.summary,
                     };
-                    suggest.push((format!("{}: {}", t(q, &scale.title), t(q, &band.label)), t(q, summary)));
+                    let mut text = t(q, summary);
+                    if passed_over && let Some(line) = withheld.take_instead() {
+                        text.push(' ');
+                        text.push_str(&line);
+                    }
+                    suggest.push((format!("{}: {}", t(q, &scale.title), t(q, &band.label)), text));
                 }
                 None => suggest.push((
                     t(q, &scale.title),
@@ -163,9 +280,17 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
                 ("What often helps", &g.what_helps),
                 ("When to talk to someone", &g.when_to_seek_help),
             ] {
-                if !list.is_empty() {
+                let mut bullets = Vec::new();
+                for entry in list {
+                    if withheld.hides(entry.tags()) {
+                        bullets.extend(withheld.take_instead());
+                    } else {
+                        bullets.push(t(q, entry.text()));
+                    }
+                }
+                if !bullets.is_empty() {
                     doc.push(Block::Subheading(title.into()));
-                    doc.push(Block::Bullets(list.iter().map(|x| t(q, x)).collect()));
+                    doc.push(Block::Bullets(bullets));
                 }
             }
         }

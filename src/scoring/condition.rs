@@ -3,7 +3,8 @@
 //! Unanswered semantics: a clause about an item that was skipped, declined, not asked, or
 //! belongs to a questionnaire that was not taken is false, whatever the operator, except
 //! that nothing else is special: `exists` is false too. The same holds for a scale without
-//! enough answers. So `!=` never fires on a missing answer.
+//! enough answers. So `!=` never fires on a missing answer. The one exception is `missing`,
+//! the complement of `exists`: it is true exactly when there is no answer or value.
 
 use serde_json::Value;
 
@@ -27,6 +28,16 @@ fn clause(c: &Clause, view: &View) -> bool {
 }
 
 fn compare(c: &Comparison, view: &View) -> bool {
+    if c.op == Op::Missing {
+        let present = if let Some(r) = &c.item {
+            !matches!(view.item(r), None | Some(Answer::Declined))
+        } else if let Some(r) = &c.scale {
+            view.scale(r).is_some()
+        } else {
+            true
+        };
+        return !present;
+    }
     if let Some(r) = &c.item {
         match view.item(r) {
             None | Some(Answer::Declined) => false,
@@ -76,6 +87,6 @@ fn compare_number(x: f64, op: &Op, value: Option<&Value>) -> bool {
         Op::Ge => x >= v - EPS,
         Op::Lt => x < v - EPS,
         Op::Le => x <= v + EPS,
-        Op::Exists | Op::Includes | Op::Unknown(_) => false,
+        Op::Exists | Op::Missing | Op::Includes | Op::Unknown(_) => false,
     }
 }

@@ -42,8 +42,11 @@ pub struct ScaleScore {
     pub value: Option<f64>,
     /// Index into the scale's bands.
     pub band: Option<usize>,
-    /// Index of the band variant whose condition held, if any.
+    /// Index of the first band variant whose condition held, if any.
     pub variant: Option<usize>,
+    /// Every band variant whose condition held, in order: the summary passes over those
+    /// whose tags a raised flag withholds.
+    pub variants: Vec<usize>,
     pub answered: usize,
     pub parts: usize,
 }
@@ -221,20 +224,26 @@ fn scored(q: &Questionnaire, (on, kept): (Vec<bool>, ItemAnswers), earlier: &Ear
             scales: Some(&scales),
             earlier,
         };
-        let variants: Vec<Option<usize>> = q
+        let variants: Vec<Vec<usize>> = q
             .scales
             .iter()
             .zip(&scales)
             .map(|(scale, s)| {
-                let b = s.band?;
+                let Some(b) = s.band else {
+                    return Vec::new();
+                };
                 scale.bands[b]
                     .variants
                     .iter()
-                    .position(|v| evaluate(&v.when, &view))
+                    .enumerate()
+                    .filter(|(_, v)| evaluate(&v.when, &view))
+                    .map(|(i, _)| i)
+                    .collect()
             })
             .collect();
         for (s, v) in scales.iter_mut().zip(variants) {
-            s.variant = v;
+            s.variant = v.first().copied();
+            s.variants = v;
         }
         let view = View {
             q,
@@ -331,6 +340,7 @@ pub fn compute_scales(q: &Questionnaire, answers: &ItemAnswers) -> Vec<ScaleScor
             value,
             band,
             variant: None,
+            variants: Vec::new(),
             answered: k,
             parts,
         });

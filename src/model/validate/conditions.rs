@@ -227,9 +227,9 @@ fn check_clause(path: &str, clause: &Comparison, target: &Target) -> Vec<Problem
     if matches!(op, Op::Unknown(_)) {
         return out;
     }
-    if *op == Op::Exists {
+    if op.is_presence() {
         if clause.value.is_some() {
-            out.push(Problem::at(vpath, "`exists` takes no value"));
+            out.push(Problem::at(vpath, format!("`{op}` takes no value")));
         }
         return out;
     }

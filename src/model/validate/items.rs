@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::Validator;
 use crate::model::problem::join;
-use crate::model::questionnaire::{ChoiceOption, Item};
+use crate::model::questionnaire::{BOTHER_TAG, ChoiceOption, Item, SAFETY_TAG};
 
 /// Which item kind a list of options belongs to, when known.
 #[derive(Clone, Copy, PartialEq)]
@@ -231,6 +231,20 @@ impl Validator<'_> {
             }
             if let Some(cond) = common.enable_when {
                 self.condition(&join(&base, "enable_when"), cond, Some(i));
+            }
+            self.tags(&join(&base, "tags"), common.tags);
+            let tagged = |tag: &str| common.tags.iter().any(|t| t == tag);
+            if tagged(BOTHER_TAG) && !matches!(item, Item::SingleChoice(_)) {
+                self.problem(
+                    join(&base, "tags"),
+                    "only a single_choice item can be tagged `bother` (the person's own rating)",
+                );
+            }
+            if tagged(SAFETY_TAG) && !item.is_question() {
+                self.problem(
+                    join(&base, "tags"),
+                    "a display item asks nothing, so it cannot be a question of the safety screen",
+                );
             }
         }
     }

@@ -10,7 +10,9 @@ mod tests;
 use std::collections::HashMap;
 
 use super::problem::{Problem, join};
-use super::questionnaire::{FlagLevel, ProvenanceKind, QUESTIONNAIRE_FORMAT, Questionnaire};
+use super::questionnaire::{
+    FlagLevel, GuidanceEntry, ProvenanceKind, QUESTIONNAIRE_FORMAT, Questionnaire,
+};
 use super::text::Text;
 
 pub use conditions::check_references;
@@ -209,6 +211,68 @@ impl Validator<'_> {
             }
             self.condition(&join(&base, "when"), &flag.when, None);
             self.text(&join(&base, "message"), &flag.message);
+            for (key, text) in [
+                ("said", &flag.said),
+                ("clinician", &flag.clinician),
+                ("instead", &flag.instead),
+            ] {
+                if let Some(text) = text {
+                    self.text(&join(&base, key), text);
+                }
+            }
+            self.tags(&join(&base, "tags"), &flag.tags);
+            self.tags(&join(&base, "withholds"), &flag.withholds);
+            match (flag.withholds.is_empty(), flag.instead.is_some()) {
+                (false, false) => self.problem(
+                    join(&base, "withholds"),
+                    "a flag that withholds texts needs `instead`: the line the person reads in their place",
+                ),
+                (true, true) => self.problem(
+                    join(&base, "instead"),
+                    "`instead` replaces withheld texts, so it needs `withholds`",
+                ),
+                _ => {}
+            }
+            if let Some(t) = flag.withholds.iter().position(|t| flag.tags.contains(t)) {
+                self.problem(
+                    join(&join(&base, "withholds"), t),
+                    format!(
+                        "the flag is tagged `{}` itself, so it would withhold itself",
+                        flag.withholds[t]
+                    ),
+                );
+            }
+            let mut kinds = flag.resources.clone();
+            kinds.sort();
+            kinds.dedup();
+            if kinds.len() != flag.resources.len() {
+                self.problem(
+                    join(&base, "resources"),
+                    "a kind of resource is listed twice",
+                );
+            }
+        }
+    }
+
+    /// Checks a list of tags: each an id of at most 32 characters, none twice, at most 16.
+    pub fn tags(&mut self, path: &str, tags: &[String]) {
+        if tags.len() > 16 {
+            self.problem(path, format!("{} tags; the limit is 16", tags.len()));
+            return;
+        }
+        for (i, tag) in tags.iter().enumerate() {
+            let at = join(path, i);
+            if !is_id(tag) || tag.len() > 32 {
+                self.problem(
+                    at,
+                    format!(
+                        "`{}` is not a valid tag: use 1 to 32 lowercase letters, digits, `_` or `-`, starting with a letter",
+                        truncate(tag, 70)
+                    ),
+                );
+            } else if tags[..i].contains(tag) {
+                self.problem(at, format!("tag `{tag}` is given twice"));
+            }
         }
     }
 
@@ -219,8 +283,21 @@ impl Validator<'_> {
             ("what_helps", &g.what_helps),
             ("when_to_seek_help", &g.when_to_seek_help),
         ] {
-            for (i, t) in list.iter().enumerate() {
-                self.text(&join(&join("/guidance", key), i), t);
+            for (i, entry) in list.iter().enumerate() {
+                let path = join(&join("/guidance", key), i);
+                match entry {
+                    GuidanceEntry::Plain(t) => self.text(&path, t),
+                    GuidanceEntry::Tagged(t) => {
+                        self.text(&join(&path, "text"), &t.text);
+                        if t.tags.is_empty() {
+                            self.problem(
+                                join(&path, "tags"),
+                                "give at least one tag, or write the entry as a plain text",
+                            );
+                        }
+                        self.tags(&join(&path, "tags"), &t.tags);
+                    }
+                }
             }
         }
         for (i, r) in g.references.iter().enumerate() {

@@ -173,6 +173,7 @@ impl Validator<'_> {
                 let vp = join(&join(&p, "variants"), v);
                 self.condition(&join(&vp, "when"), &variant.when, None);
                 self.text(&join(&vp, "summary"), &variant.summary);
+                self.tags(&join(&vp, "tags"), &variant.tags);
             }
             if !band.max.is_finite() {
                 self.problem(join(&p, "max"), "max must be a finite number");
