@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::model::catalog::Catalog;
-use crate::model::questionnaire::{Item, Questionnaire};
+use crate::model::questionnaire::{BOTHER_TAG, Item, Questionnaire, SAFETY_TAG};
 use crate::model::range::ScaleRange;
 use crate::model::response::{AnswerStatus, QuestionnaireRecord, Response, ScoreRecord};
 use crate::scoring::{self, Earlier, Scored, record};
@@ -48,8 +48,14 @@ pub struct SessionReport {
     pub language: String,
     /// The version of confide that recorded the session.
     pub recorded_by: ToolInfo,
+    /// Whether the safety questions were asked and answered, and what they raised.
+    pub safety_screen: SafetyScreen,
     /// Every flag raised, most urgent first.
     pub flags: Vec<FlagEntry>,
+    /// One row per scale: the overview a report opens with.
+    pub overview: Vec<OverviewRow>,
+    /// Every free-text answer, in the order asked.
+    pub free_text: Vec<FreeText>,
     pub questionnaires: Vec<QuestionnaireReport>,
 }
 
@@ -58,7 +64,83 @@ pub struct FlagEntry {
     pub questionnaire: String,
     pub id: String,
     pub level: String,
+    /// What the person read (second person).
     pub message: String,
+    /// What the clinician reads (third person); the person's text when the definition has
+    /// none or is not available.
+    pub clinician: String,
+    /// Whether the definition marks the flag as a safety concern.
+    pub safety: bool,
+}
+
+/// The safety screen of one intake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScreenStatus {
+    /// Every safety question asked was answered, and no safety flag was raised.
+    Screened,
+    /// At least one safety flag was raised.
+    Raised,
+    /// A safety question was declined or skipped, and nothing was raised.
+    Declined,
+    /// No safety question was asked (or the definitions that hold them are not available).
+    NotAsked,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SafetyScreen {
+    pub status: ScreenStatus,
+    /// `questionnaire.flag` of each safety flag raised.
+    pub raised: Vec<String>,
+    /// The screen in words: `screened, nothing raised`, `raised: ...`,
+    /// `not screened: declined` or `not screened: not asked`.
+    pub text: String,
+}
+
+impl SafetyScreen {
+    fn new(status: ScreenStatus, raised: Vec<String>) -> SafetyScreen {
+        let text = match status {
+            ScreenStatus::Screened => "screened, nothing raised".to_owned(),
+            ScreenStatus::Raised => format!("raised: {}", raised.join(", ")),
+            ScreenStatus::Declined => "not screened: declined".to_owned(),
+            ScreenStatus::NotAsked => "not screened: not asked".to_owned(),
+        };
+        SafetyScreen {
+            status,
+            raised,
+            text,
+        }
+    }
+}
+
+/// One scale in the overview, with the person's own rating of how much the topic bothers
+/// them (the questionnaire's item tagged `bother`).
+#[derive(Debug, Clone, Serialize)]
+pub struct OverviewRow {
+    pub questionnaire: String,
+    pub questionnaire_title: String,
+    pub scale: String,
+    pub scale_title: String,
+    pub value: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub band_label: Option<String>,
+    /// Whether enough was answered for a value.
+    pub valid: bool,
+    pub answered: usize,
+    pub parts: usize,
+    /// The bother answer in words (`declined`, `skipped`, `not asked` when so), or none
+    /// when the questionnaire has no bother item.
+    pub bother: Option<String>,
+}
+
+/// A free-text answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct FreeText {
+    pub questionnaire: String,
+    pub item: String,
+    pub question: Option<String>,
+    pub answer: String,
 }
 
 /// Whether the definition used to answer is the one available now.
@@ -192,6 +274,8 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
     let mut done: Vec<Scored> = Vec::new();
     let mut questionnaires = Vec::new();
     let mut flags = Vec::new();
+    let mut overview = Vec::new();
+    let mut screen = ScreenTally::default();
     for rec in &r.questionnaires {
         let def = catalog.get(&rec.id);
         let check = match def {
@@ -249,20 +333,57 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
             |q| q.title.resolve(lang, &q.language).to_owned(),
         );
         for f in &raised {
-            let message = q
-                .and_then(|q| {
-                    q.flags
-                        .iter()
-                        .find(|d| d.id == f.id)
-                        .map(|d| d.message.resolve(lang, &q.language).to_owned())
-                })
-                .unwrap_or_else(|| f.id.clone());
+            let def = q.and_then(|q| q.flags.iter().find(|d| d.id == f.id));
+            let resolve = |t: &crate::model::text::Text| {
+                q.map_or_else(String::new, |q| t.resolve(lang, &q.language).to_owned())
+            };
+            let message = def.map_or_else(|| f.id.clone(), |d| resolve(&d.message));
+            let clinician = def
+                .and_then(|d| d.clinician.as_ref())
+                .map_or_else(|| message.clone(), resolve);
+            let safety = def.is_some_and(|d| d.tags.iter().any(|t| t == SAFETY_TAG));
+            if safety {
+                screen.raised.push(format!("{}.{}", rec.id, f.id));
+            }
             flags.push(FlagEntry {
                 questionnaire: rec.id.clone(),
                 id: f.id.clone(),
                 level: f.level.clone(),
                 message,
+                clinician,
+                safety,
             });
+        }
+        if let Some(q) = q.filter(|_| check != DefinitionCheck::Unavailable) {
+            screen.add_answers(q, rec);
+        }
+        if let Some(q) =
+            q.filter(|_| check != DefinitionCheck::Unavailable && detail == Detail::Full)
+        {
+            let scale_entries = scales(
+                Some(q),
+                def.map_or(&[], |e| e.loaded.scale_ranges()),
+                &scores,
+                lang,
+            );
+            let bother = bother_words(q, rec, lang);
+            let title = q.title.resolve(lang, &q.language);
+            for sc in scale_entries {
+                overview.push(OverviewRow {
+                    questionnaire: rec.id.clone(),
+                    questionnaire_title: title.to_owned(),
+                    scale: sc.id,
+                    scale_title: sc.title,
+                    value: sc.value,
+                    min: sc.min,
+                    max: sc.max,
+                    band_label: sc.band_label.or(sc.band),
+                    valid: sc.valid,
+                    answered: sc.answered,
+                    parts: sc.parts,
+                    bother: bother.clone(),
+                });
+            }
         }
         let use_def = if check == DefinitionCheck::Unavailable {
             None
@@ -297,6 +418,23 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
         });
     }
     flags.sort_by_key(|f| std::cmp::Reverse(level_rank(&f.level)));
+    let free_text = match detail {
+        Detail::Full => questionnaires
+            .iter()
+            .flat_map(|q| {
+                q.answers
+                    .iter()
+                    .filter(|a| is_text(a.kind.as_deref()) && a.status == AnswerStatus::Answered)
+                    .map(move |a| FreeText {
+                        questionnaire: q.id.clone(),
+                        item: a.item.clone(),
+                        question: a.text.clone(),
+                        answer: a.display.clone(),
+                    })
+            })
+            .collect(),
+        Detail::Scores => Vec::new(),
+    };
     SessionReport {
         file: input.file.clone(),
         id: r.id.clone(),
@@ -307,9 +445,74 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
             name: r.tool.name.clone(),
             version: r.tool.version.clone(),
         },
+        safety_screen: screen.finish(),
         flags,
+        overview,
+        free_text,
         questionnaires,
     }
+}
+
+/// What the safety screen has seen so far in a session.
+#[derive(Default)]
+struct ScreenTally {
+    raised: Vec<String>,
+    answered: usize,
+    refused: usize,
+}
+
+impl ScreenTally {
+    /// Counts the safety questions of `q` (tagged `safety`) as the record answered them.
+    fn add_answers(&mut self, q: &Questionnaire, rec: &QuestionnaireRecord) {
+        let safety_items = q
+            .items
+            .iter()
+            .filter(|i| i.common().tags.iter().any(|t| t == SAFETY_TAG));
+        for item in safety_items {
+            let Some(a) = rec.answers.iter().find(|a| a.item == item.id()) else {
+                continue;
+            };
+            match a.status {
+                AnswerStatus::Answered => self.answered += 1,
+                AnswerStatus::Declined | AnswerStatus::Skipped => self.refused += 1,
+                AnswerStatus::NotAsked => {}
+            }
+        }
+    }
+
+    fn finish(self) -> SafetyScreen {
+        let status = if !self.raised.is_empty() {
+            ScreenStatus::Raised
+        } else if self.refused > 0 {
+            ScreenStatus::Declined
+        } else if self.answered > 0 {
+            ScreenStatus::Screened
+        } else {
+            ScreenStatus::NotAsked
+        };
+        SafetyScreen::new(status, self.raised)
+    }
+}
+
+/// The person's answer to the questionnaire's `bother` item, in words.
+fn bother_words(q: &Questionnaire, rec: &QuestionnaireRecord, lang: &str) -> Option<String> {
+    let (_, item) = q
+        .items
+        .iter()
+        .enumerate()
+        .find(|(_, i)| i.common().tags.iter().any(|t| t == BOTHER_TAG))?;
+    let a = rec.answers.iter().find(|a| a.item == item.id());
+    Some(match a.map(|a| (a.status, a.value.as_ref())) {
+        Some((AnswerStatus::Answered, Some(v))) => {
+            match crate::model::answer::Answer::from_json(item, v) {
+                Ok(ans) => crate::model::answer::describe(q, item, Some(&ans), lang),
+                Err(_) => plain_value(v),
+            }
+        }
+        Some((AnswerStatus::Declined, _)) => "declined".into(),
+        Some((AnswerStatus::Skipped, _)) => "skipped".into(),
+        _ => "not asked".into(),
+    })
 }
 
 /// Ranks flag levels for sorting; unknown levels (from a forged file) rank lowest.

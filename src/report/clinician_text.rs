@@ -4,7 +4,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::clinician::{
-    CLINICAL_NOTE, DefinitionCheck, QuestionnaireReport, Report, ScaleEntry, SessionReport, short,
+    CLINICAL_NOTE, DefinitionCheck, OverviewRow, QuestionnaireReport, Report, ScaleEntry,
+    ScreenStatus, SessionReport, short,
 };
 use crate::model::response::AnswerStatus;
 use crate::term::sanitize;
@@ -58,6 +59,51 @@ fn scale_words(s: &ScaleEntry) -> String {
             s.answered, s.parts
         ),
     }
+}
+
+/// What a report asks of the clinician first, given the safety screen and the flags.
+pub fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
+    if s.flags.iter().any(|f| f.level == "urgent") {
+        Some(
+            "Urgent flags: assess risk and safety at first contact, before any other work, and before any couple work.",
+        )
+    } else if s.safety_screen.status == ScreenStatus::Raised {
+        Some("A safety concern was raised: ask about it, and about safety, before any couple work.")
+    } else if matches!(s.safety_screen.status, ScreenStatus::Declined) {
+        Some("The safety questions were not answered: ask about safety in person.")
+    } else {
+        None
+    }
+}
+
+/// One overview row in words: scale, value and range, band, bother, whether enough was
+/// answered.
+fn overview_words(row: &OverviewRow) -> String {
+    let range = match (row.min, row.max) {
+        (Some(a), Some(b)) => format!(" (range {} to {})", num(a), num(b)),
+        _ => String::new(),
+    };
+    let value = match row.value {
+        Some(v) => format!("{}{range}", num(v)),
+        None => format!("no value{range}"),
+    };
+    let band = row
+        .band_label
+        .as_deref()
+        .map_or(String::new(), |b| format!(", \"{b}\""));
+    let enough = if row.valid {
+        format!("enough answered ({} of {})", row.answered, row.parts)
+    } else {
+        format!("not enough answered ({} of {})", row.answered, row.parts)
+    };
+    let bother = row
+        .bother
+        .as_deref()
+        .map_or(String::new(), |b| format!("; bother: {b}"));
+    format!(
+        "{} / {}: {value}{band}{bother}; {enough}",
+        row.questionnaire_title, row.scale_title
+    )
 }
 
 /// The report as wrapped text.
@@ -161,6 +207,19 @@ fn session_text(out: &mut String, s: &SessionReport, width: usize, style: Style)
         sanitize::line(&s.language),
     ));
     out.push('\n');
+    let screen = format!("Safety screen: {}", s.safety_screen.text);
+    let painted = match s.safety_screen.status {
+        ScreenStatus::Raised => style.red(&screen),
+        ScreenStatus::Declined | ScreenStatus::NotAsked => style.yellow(&screen),
+        ScreenStatus::Screened => screen.clone(),
+    };
+    out.push_str(&fill(&screen, "", "  ").replacen(&screen, &painted, 1));
+    out.push('\n');
+    if let Some(prompt) = risk_prompt(s) {
+        out.push_str(&fill(prompt, "  ", "  "));
+        out.push('\n');
+    }
+    out.push('\n');
     out.push_str(&style.bold("Flags"));
     out.push('\n');
     if s.flags.is_empty() {
@@ -174,13 +233,44 @@ fn session_text(out: &mut String, s: &SessionReport, width: usize, style: Style)
             _ => label.clone(),
         };
         let body = fill(
-            &format!("{label} [{}] {}", f.questionnaire, f.message),
+            &format!("{label} [{}] {}", f.questionnaire, f.clinician),
             "  ",
             "    ",
         );
         out.push_str(&body.replacen(&label, &painted, 1));
         out.push('\n');
     }
+    if !s.overview.is_empty() {
+        out.push('\n');
+        out.push_str(&style.bold("Overview"));
+        out.push('\n');
+        for row in &s.overview {
+            out.push_str(&fill(&overview_words(row), "  ", "    "));
+            out.push('\n');
+        }
+    }
+    if !s.free_text.is_empty() {
+        out.push('\n');
+        out.push_str(&style.bold("In the client's own words"));
+        out.push('\n');
+        for t in &s.free_text {
+            out.push_str(&fill(
+                &format!(
+                    "{} ({}.{}): \"{}\"",
+                    t.question.as_deref().unwrap_or(&t.item),
+                    t.questionnaire,
+                    t.item,
+                    t.answer
+                ),
+                "  ",
+                "    ",
+            ));
+            out.push('\n');
+        }
+    }
+    out.push('\n');
+    out.push_str(&style.bold("Details"));
+    out.push('\n');
     for q in &s.questionnaires {
         out.push('\n');
         out.push_str(&style.bold(&format!(
@@ -319,13 +409,21 @@ pub fn markdown_session(s: &SessionReport) -> String {
         out.push_str(&format!("- File: {}\n", md(f)));
     }
     out.push_str(&format!(
-        "- Date: {}\n- Session: {}\n- Recorded by: {} {}, language {}\n\n## Flags\n\n",
+        "- Date: {}\n- Session: {}\n- Recorded by: {} {}, language {}\n\n",
         md(&s.created),
         md(&s.id),
         md(&s.recorded_by.name),
         md(&s.recorded_by.version),
         md(&s.language)
     ));
+    out.push_str(&format!(
+        "**Safety screen: {}**\n",
+        md(&s.safety_screen.text)
+    ));
+    if let Some(prompt) = risk_prompt(s) {
+        out.push_str(&format!("\n> {}\n", md(prompt)));
+    }
+    out.push_str("\n## Flags\n\n");
     if s.flags.is_empty() {
         out.push_str("None raised.\n");
     }
@@ -334,8 +432,42 @@ pub fn markdown_session(s: &SessionReport) -> String {
             "- **{}** ({}): {}\n",
             level_label(&f.level),
             md(&f.questionnaire),
-            md(&f.message)
+            md(&f.clinician)
         ));
+    }
+    if !s.overview.is_empty() {
+        out.push_str("\n## Overview\n\n| Questionnaire | Scale | Value | Range | Band | Bother | Enough answered |\n|---|---|---|---|---|---|---|\n");
+        for row in &s.overview {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} |\n",
+                md(&row.questionnaire_title),
+                md(&row.scale_title),
+                row.value.map_or("n/a".into(), num),
+                match (row.min, row.max) {
+                    (Some(a), Some(b)) => format!("{} to {}", num(a), num(b)),
+                    _ => "unknown".into(),
+                },
+                md(row.band_label.as_deref().unwrap_or("")),
+                md(row.bother.as_deref().unwrap_or("")),
+                if row.valid {
+                    format!("yes ({} of {})", row.answered, row.parts)
+                } else {
+                    format!("no ({} of {})", row.answered, row.parts)
+                }
+            ));
+        }
+    }
+    if !s.free_text.is_empty() {
+        out.push_str("\n## In the client's own words\n\n");
+        for t in &s.free_text {
+            out.push_str(&format!(
+                "- {} ({}.{}): \"{}\"\n",
+                md(t.question.as_deref().unwrap_or(&t.item)),
+                md(&t.questionnaire),
+                md(&t.item),
+                md(&t.answer)
+            ));
+        }
     }
     for q in &s.questionnaires {
         out.push_str(&format!(

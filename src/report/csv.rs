@@ -106,6 +106,7 @@ pub fn header(columns: &Columns) -> String {
         "reference".into(),
         "urgent".into(),
         "flags".into(),
+        "safety_screen".into(),
     ];
     for c in columns.names() {
         header.push(c.clone());
@@ -141,6 +142,8 @@ pub fn row(s: &SessionReport, columns: &Columns) -> String {
         .collect::<Vec<_>>()
         .join("; ");
     push_cell(&mut out, &flags);
+    out.push(',');
+    push_cell(&mut out, &s.safety_screen.text);
     let mut cells: Vec<Option<&ScaleEntry>> = vec![None; columns.names.len()];
     let mut other = String::new();
     let mut key = String::new();

@@ -34,8 +34,71 @@ fn uuid_urn(seed: &str) -> String {
     format!("urn:uuid:{}", uuid::Uuid::from_bytes(b))
 }
 
-/// The Bundle entries of one session: a QuestionnaireResponse per questionnaire taken.
+/// The Bundle entries of one session: a QuestionnaireResponse per questionnaire taken, an
+/// Observation with the safety screen, and a DetectedIssue per flag (its clinician text).
 pub fn entries(s: &SessionReport) -> Vec<Value> {
+    let mut out = responses(s);
+    out.push(safety_screen(s));
+    out.extend(s.flags.iter().map(|f| detected_issue(s, f)));
+    out
+}
+
+/// The reference code as a FHIR identifier, when there is one.
+fn identifier(s: &SessionReport) -> Option<Value> {
+    s.reference
+        .as_ref()
+        .map(|r| json!({"system": "urn:confide:reference", "value": r}))
+}
+
+/// The safety screen as an Observation (`valueString` is the screen in words).
+fn safety_screen(s: &SessionReport) -> Value {
+    let seed = format!("{}/safety-screen", s.id);
+    let mut resource = json!({
+        "resourceType": "Observation",
+        "id": uuid_urn(&seed).trim_start_matches("urn:uuid:"),
+        "status": "final",
+        "code": {
+            "coding": [{"system": "urn:confide:observation", "code": "safety-screen", "display": "confide safety screen"}],
+            "text": "Safety screen"
+        },
+        "effectiveDateTime": s.created,
+        "valueString": s.safety_screen.text,
+    });
+    if let Some(id) = identifier(s) {
+        resource["identifier"] = json!([id]);
+    }
+    json!({"fullUrl": uuid_urn(&seed), "resource": resource})
+}
+
+/// A flag as a DetectedIssue: urgent is high severity, see-a-clinician moderate, the rest
+/// low; `detail` is the clinician text.
+fn detected_issue(s: &SessionReport, f: &super::clinician::FlagEntry) -> Value {
+    let seed = format!("{}/flag/{}.{}", s.id, f.questionnaire, f.id);
+    let severity = match f.level.as_str() {
+        "urgent" => "high",
+        "see-a-clinician" => "moderate",
+        _ => "low",
+    };
+    let mut resource = json!({
+        "resourceType": "DetectedIssue",
+        "id": uuid_urn(&seed).trim_start_matches("urn:uuid:"),
+        "status": "final",
+        "code": {
+            "coding": [{"system": "urn:confide:flag", "code": format!("{}.{}", f.questionnaire, f.id)}],
+            "text": format!("{} ({})", f.id, f.level)
+        },
+        "severity": severity,
+        "identifiedDateTime": s.created,
+        "detail": f.clinician,
+    });
+    if let Some(id) = identifier(s) {
+        resource["identifier"] = json!([id]);
+    }
+    json!({"fullUrl": uuid_urn(&seed), "resource": resource})
+}
+
+/// A QuestionnaireResponse per questionnaire taken.
+fn responses(s: &SessionReport) -> Vec<Value> {
     s.questionnaires
         .iter()
         .filter(|q| q.taken)

@@ -137,10 +137,10 @@ fn a_record_with_tens_of_thousands_of_scales_becomes_csv_in_linear_time() {
     let mut lines = csv.split("\r\n");
     let header: Vec<&str> = lines.next().expect("header").split(',').collect();
     let row: Vec<&str> = lines.next().expect("row").split(',').collect();
-    assert_eq!(header.len(), 6 + 2 * n + 1);
+    assert_eq!(header.len(), 7 + 2 * n + 1);
     assert_eq!(row.len(), header.len());
-    assert_eq!((header[6], row[6]), ("forged.s0", "0"));
-    let last = 6 + 2 * (n - 1);
+    assert_eq!((header[7], row[7]), ("forged.s0", "0"));
+    let last = 7 + 2 * (n - 1);
     assert_eq!((header[last], row[last]), ("forged.s19999", "19999"));
 
     // The streaming form `confide report` uses: catalog columns, the rest in one cell.

@@ -414,7 +414,7 @@ fn csv_and_fhir_exports_of_several_intakes() {
     let csv = stdout(&out);
     let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 4);
-    assert!(lines[0].starts_with("file,session,created,reference,urgent,flags,context.strain,context.strain.band,desire.desire"));
+    assert!(lines[0].starts_with("file,session,created,reference,urgent,flags,safety_screen,context.strain,context.strain.band,desire.desire"));
     let urgent: Vec<&str> = lines[1..]
         .iter()
         .map(|l| l.split(',').nth(4).unwrap())
@@ -425,11 +425,30 @@ fn csv_and_fhir_exports_of_several_intakes() {
     assert_eq!(out.status.code(), Some(0));
     let bundle: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(bundle["resourceType"], "Bundle");
+    let count = |t: &str| {
+        bundle["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["resource"]["resourceType"] == t)
+            .count()
+    };
     assert_eq!(
-        bundle["entry"].as_array().unwrap().len(),
+        count("QuestionnaireResponse"),
         5 + 2 + 2,
         "a resource per questionnaire taken"
     );
+    assert_eq!(count("Observation"), 3, "a safety screen per intake");
+    let json = report(&home, &["--format", "json"], &[&dir]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let flags: usize = json["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["flags"].as_array().unwrap().len())
+        .sum();
+    assert!(flags >= 4, "the unsafe profile raises flags");
+    assert_eq!(count("DetectedIssue"), flags, "a detected issue per flag");
     let dir_out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fhir-samples");
     fs::create_dir_all(&dir_out).unwrap();
     fs::write(dir_out.join("report-cli.json"), &out.stdout).unwrap();

@@ -380,7 +380,7 @@ fn csv_has_a_row_per_session_a_column_per_scale_and_no_formulas() {
     assert_eq!(lines.len(), 2);
     assert_eq!(
         lines[0],
-        "file,session,created,reference,urgent,flags,context.strain,context.strain.band,pain.pain,pain.pain.band,other_scores"
+        "file,session,created,reference,urgent,flags,safety_screen,context.strain,context.strain.band,pain.pain,pain.pain.band,other_scores"
     );
     assert!(lines[1].starts_with("'+evil.age,aaaaaaaa-"), "{}", lines[1]);
     assert!(
@@ -444,7 +444,31 @@ fn fhir_is_a_collection_bundle_of_questionnaire_responses() {
     assert_eq!(b["resourceType"], "Bundle");
     assert_eq!(b["type"], "collection");
     let entries = b["entry"].as_array().unwrap();
-    assert_eq!(entries.len(), 2, "one per questionnaire taken");
+    let of_type = |t: &str| {
+        entries
+            .iter()
+            .filter(|e| e["resource"]["resourceType"] == t)
+            .count()
+    };
+    assert_eq!(
+        of_type("QuestionnaireResponse"),
+        2,
+        "one per questionnaire taken"
+    );
+    assert_eq!(of_type("Observation"), 1, "the safety screen");
+    assert_eq!(
+        of_type("DetectedIssue"),
+        rep.sessions[0].flags.len(),
+        "one per flag"
+    );
+    let screen = entries
+        .iter()
+        .find(|e| e["resource"]["resourceType"] == "Observation")
+        .unwrap();
+    assert_eq!(
+        screen["resource"]["valueString"],
+        rep.sessions[0].safety_screen.text.as_str()
+    );
     let qr = &entries[0]["resource"];
     assert_eq!(qr["resourceType"], "QuestionnaireResponse");
     assert_eq!(qr["status"], "completed");
