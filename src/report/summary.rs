@@ -11,7 +11,7 @@ use crate::scoring::Scored;
 use crate::term::sanitize;
 use crate::term::style::Style;
 
-use super::resources::Resources;
+use super::resources::{Resources, render_entry, select};
 
 /// One questionnaire's results.
 pub struct Part<'a> {
@@ -27,6 +27,9 @@ pub struct Options<'a> {
     pub width: usize,
     pub style: Style,
     pub resources: &'a Resources,
+    /// The country whose support services are shown (ISO 3166-1 alpha-2); `None` shows the
+    /// services that work anywhere and how to choose a country.
+    pub country: Option<String>,
 }
 
 /// A block of the summary document.
@@ -86,31 +89,17 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
         let r = opts.resources;
         doc.push(Block::Subheading("Support you can reach now".into()));
         doc.push(Block::Para(sanitize::text(&r.intro).into_owned()));
-        for group in &r.groups {
-            if group.entries.is_empty() {
-                continue;
-            }
+        let selected = select(r, opts.country.as_deref(), &[]);
+        for (group, entries) in &selected.groups {
             doc.push(Block::Subheading(
                 sanitize::line(&group.region).into_owned(),
             ));
             doc.push(Block::Bullets(
-                group
-                    .entries
-                    .iter()
-                    .map(|e| {
-                        let mut s = format!(
-                            "{}: {}",
-                            sanitize::line(&e.name),
-                            sanitize::line(&e.contact)
-                        );
-                        if let Some(about) = &e.about {
-                            s.push_str(". ");
-                            s.push_str(&sanitize::line(about));
-                        }
-                        s
-                    })
-                    .collect(),
+                entries.iter().map(|e| render_entry(e)).collect(),
             ));
+        }
+        if let Some(note) = selected.note {
+            doc.push(Block::Para(note));
         }
     }
 
