@@ -58,6 +58,11 @@ pub struct GlobalArgs {
     /// Language of questions and summaries (default: from the locale, then English)
     #[arg(long, global = true, value_name = "LANG", env = "CONFIDE_LANG")]
     pub lang: Option<String>,
+
+    /// Country whose support services the summary lists, as two letters such as GB or US
+    /// (default: from the locale)
+    #[arg(long, global = true, value_name = "CODE", env = "CONFIDE_COUNTRY")]
+    pub country: Option<String>,
 }
 
 /// Where custom questionnaires come from. Accepted before the command and by every command

@@ -44,12 +44,13 @@ pub fn render_summary(qs: &[&Questionnaire], scored: &[Scored]) {
             taken: s.outcomes.iter().any(|o| *o != scoring::Outcome::NotAsked),
         })
         .collect();
-    for (width, color) in [(20, true), (100, false)] {
+    for (width, color, country) in [(20, true, None), (100, false, Some("GB"))] {
         let opts = summary::Options {
             lang: "en",
             width,
             style: Style { color },
             resources: bundled_resources(),
+            country: country.map(String::from),
         };
         let text = summary::render_text(&parts, &opts);
         if !color {

@@ -21,7 +21,8 @@ use std::path::PathBuf;
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::error::{Error, Result};
 use crate::model::catalog::Catalog;
-use crate::model::validate::is_language_tag;
+use crate::model::validate::{is_language_tag, truncate};
+use crate::report::resources;
 use crate::store;
 use crate::term::style::{ColorMode, Style};
 
@@ -29,6 +30,9 @@ use crate::term::style::{ColorMode, Style};
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub lang: String,
+    /// The country whose support services the summary shows (ISO 3166-1 alpha-2, in
+    /// capitals): `--country`, else `CONFIDE_COUNTRY`, else the region of the locale.
+    pub country: Option<String>,
     pub style: Style,
     pub questionnaire_dirs: Vec<PathBuf>,
     pub config_dir: Option<PathBuf>,
@@ -71,6 +75,16 @@ impl Settings {
             }
             None => locale_language().unwrap_or_else(|| "en".into()),
         };
+        // An empty value (`CONFIDE_COUNTRY=`) counts as not given.
+        let country = match g.country.as_deref().filter(|c| !c.is_empty()) {
+            Some(c) => Some(resources::country_code(c).ok_or_else(|| {
+                Error::usage(format!(
+                    "`{}` is not a country code: give two letters, such as GB or US, with --country or CONFIDE_COUNTRY",
+                    truncate(c, 20)
+                ))
+            })?),
+            None => locale_country(),
+        };
         let mode = match g.color {
             ColorChoice::Auto => ColorMode::Auto,
             ColorChoice::Always => ColorMode::Always,
@@ -78,6 +92,7 @@ impl Settings {
         };
         Ok(Settings {
             lang,
+            country,
             style: Style::decide(mode),
             questionnaire_dirs,
             config_dir: store::paths::config_dir(),
@@ -106,6 +121,22 @@ fn locale_language() -> Option<String> {
         })
 }
 
+/// The region of the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`, the first one set), such as
+/// `GB` from `en_GB.UTF-8`; `None` for `C`, `POSIX` or a locale without a region.
+fn locale_country() -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .and_then(|v| region_of_locale(&v))
+}
+
+fn region_of_locale(locale: &str) -> Option<String> {
+    let base = locale.split(['.', '@']).next()?;
+    let region = base.split(['_', '-']).nth(1)?;
+    resources::country_code(region)
+}
+
 /// Runs the command the person asked for.
 pub fn dispatch(cli: Cli) -> Result<()> {
     let settings = Settings::from_cli(&cli)?;
@@ -123,5 +154,30 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Report(ref args)) => report::run(&settings, args),
         Some(Command::Completions { shell }) => shell::completions(shell),
         Some(Command::Man) => shell::man(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::region_of_locale;
+
+    #[test]
+    fn the_region_of_a_locale_is_its_country() {
+        for (locale, country) in [
+            ("en_GB.UTF-8", Some("GB")),
+            ("en_US", Some("US")),
+            ("fr_CA.UTF-8@euro", Some("CA")),
+            ("sr_RS@latin", Some("RS")),
+            ("en-au", Some("AU")),
+            ("en_UK.UTF-8", Some("GB")),
+            ("es_419.UTF-8", None),
+            ("C", None),
+            ("C.UTF-8", None),
+            ("POSIX", None),
+            ("en", None),
+            ("", None),
+        ] {
+            assert_eq!(region_of_locale(locale).as_deref(), country, "{locale}");
+        }
     }
 }

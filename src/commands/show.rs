@@ -62,6 +62,7 @@ fn summary(record: &Response, settings: &Settings, markdown: bool) -> Result<Str
         width: term::width(),
         style: settings.style,
         resources: &resources,
+        country: settings.country.clone(),
     };
     let head = format!(
         "Session {} of {}{}\n",

@@ -5,13 +5,13 @@
 //! The summary is built as a small document and then written as wrapped text or Markdown,
 //! so `take`, `show` and the tests share one implementation.
 
-use crate::model::questionnaire::{FlagLevel, ProvenanceKind, Questionnaire};
+use crate::model::questionnaire::{FlagLevel, ProvenanceKind, Questionnaire, SupportKind};
 use crate::model::text::Text;
 use crate::scoring::Scored;
 use crate::term::sanitize;
 use crate::term::style::Style;
 
-use super::resources::Resources;
+use super::resources::{Resources, render_entry, select};
 
 /// One questionnaire's results.
 pub struct Part<'a> {
@@ -27,6 +27,9 @@ pub struct Options<'a> {
     pub width: usize,
     pub style: Style,
     pub resources: &'a Resources,
+    /// The country whose support services are shown (ISO 3166-1 alpha-2); `None` shows the
+    /// services that work anywhere and how to choose a country.
+    pub country: Option<String>,
 }
 
 /// A block of the summary document.
@@ -117,39 +120,21 @@ impl<'a> Withheld<'a> {
     }
 }
 
-/// The support services of `kinds` (every kind when empty), as summary blocks.
-fn resource_blocks(
-    opts: &Options,
-    kinds: &[crate::model::questionnaire::SupportKind],
-) -> Vec<Block> {
-    let _ = kinds;
-    let r = opts.resources;
+/// The support services of `kinds` (every kind when empty) for the person's country, as
+/// summary blocks, with how to choose a country when none is known.
+fn resource_blocks(opts: &Options, kinds: &[SupportKind]) -> Vec<Block> {
+    let selected = select(opts.resources, opts.country.as_deref(), kinds);
     let mut doc = Vec::new();
-    for group in &r.groups {
-        if group.entries.is_empty() {
-            continue;
-        }
+    for (group, entries) in &selected.groups {
         doc.push(Block::Subheading(
             sanitize::line(&group.region).into_owned(),
         ));
         doc.push(Block::Bullets(
-            group
-                .entries
-                .iter()
-                .map(|e| {
-                    let mut s = format!(
-                        "{}: {}",
-                        sanitize::line(&e.name),
-                        sanitize::line(&e.contact)
-                    );
-                    if let Some(about) = &e.about {
-                        s.push_str(". ");
-                        s.push_str(&sanitize::line(about));
-                    }
-                    s
-                })
-                .collect(),
+            entries.iter().map(|e| render_entry(e)).collect(),
         ));
+    }
+    if let Some(note) = selected.note {
+        doc.push(Block::Para(note));
     }
     doc
 }

@@ -37,6 +37,7 @@ impl Home {
             "CONFIDE_PASSPHRASE",
             "CONFIDE_PASSPHRASE_FILE",
             "CONFIDE_LANG",
+            "CONFIDE_COUNTRY",
             "LC_ALL",
             "LC_MESSAGES",
             "NO_COLOR",
@@ -62,6 +63,7 @@ pub fn std_cmd_at(home: &Path) -> std::process::Command {
         "CONFIDE_PASSPHRASE",
         "CONFIDE_PASSPHRASE_FILE",
         "CONFIDE_LANG",
+        "CONFIDE_COUNTRY",
         "LC_ALL",
         "LC_MESSAGES",
         "NO_COLOR",
@@ -95,6 +97,24 @@ pub fn stderr(out: &std::process::Output) -> String {
 /// The repository root (where Cargo.toml is).
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// An answers file of tests/fixtures/profiles, by name (`unsafe-communication`).
+pub fn profile(name: &str) -> PathBuf {
+    root().join(format!("tests/fixtures/profiles/{name}.json"))
+}
+
+/// The support services of a text summary: from "Support you can reach now" up to the
+/// title of the first questionnaire (the line above a line of dashes).
+pub fn support_section(summary: &str) -> String {
+    let start = summary
+        .find("Support you can reach now")
+        .unwrap_or_else(|| panic!("no support services in:\n{summary}"));
+    let lines: Vec<&str> = summary[start..].lines().collect();
+    let end = (1..lines.len())
+        .find(|&i| lines[i].starts_with("---"))
+        .map_or(lines.len(), |i| i - 1);
+    lines[..end].join("\n")
 }
 
 /// Whether the reference Go `age` CLI is installed. Locally a test without it prints why it

@@ -11,6 +11,7 @@ mod cli_shell;
 mod cli_take_answers;
 mod cli_take_plain;
 mod cli_validate;
+mod country;
 mod faults;
 mod fuzz_regressions;
 mod hostile_age;

@@ -566,6 +566,7 @@ fn print_summary(settings: &Settings, parts: &[Part], scored: &[Scored]) -> Resu
             width: term::width(),
             style: settings.style,
             resources: &resources,
+            country: settings.country.clone(),
         },
     );
     term::print(&format!("\n{text}"))
