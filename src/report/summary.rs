@@ -435,3 +435,106 @@ pub fn missing_note(missing: &[String]) -> Option<String> {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::model::answer::Answer;
+    use crate::model::load::questionnaire_from_value;
+
+    /// One 0-2 item `unsafe`, one `talk` item; a band variant, a guidance entry and a flag
+    /// about a partner (tagged `partner`); a safety flag that withholds `partner`.
+    fn q() -> Questionnaire {
+        let v = json!({
+            "format": "confide.questionnaire/1", "id": "w", "version": "1.0.0", "language": "en",
+            "title": "W", "description": "W", "provenance": {"kind": "original"},
+            "items": [
+                {"id": "unsafe", "type": "single_choice", "text": "Unsafe?", "tags": ["safety"],
+                 "options": [{"value": 0, "label": "No"}, {"value": 1, "label": "Yes"}]},
+                {"id": "talk", "type": "single_choice", "text": "Talk?",
+                 "options": [{"value": 0, "label": "Easy"}, {"value": 2, "label": "Hard"}]}
+            ],
+            "scales": [{"id": "t", "title": "Talking", "items": ["talk"], "method": "sum",
+                "bands": [{"id": "easy", "max": 1, "label": "Easy", "summary": "Talking is easy."},
+                          {"id": "hard", "max": 2, "label": "Hard", "summary": "Talking is hard.",
+                           "variants": [{"when": {"all": [{"item": "talk", "op": "=", "value": 2}]},
+                                         "summary": "Practise with your partner.", "tags": ["partner"]}]}]}],
+            "flags": [
+                {"id": "unsafe", "level": "urgent", "tags": ["safety"], "withholds": ["partner"],
+                 "instead": "You deserve to be safe.", "said": "you feel unsafe",
+                 "when": {"all": [{"item": "unsafe", "op": "=", "value": 1}]},
+                 "message": "You feel unsafe."},
+                {"id": "couple", "level": "suggestion", "tags": ["partner"],
+                 "when": {"all": [{"item": "talk", "op": "=", "value": 2}]},
+                 "message": "A couples therapist can help you both."}
+            ],
+            "guidance": {"what_helps": ["Go slowly.",
+                {"text": "Pick a calm moment with your partner.", "tags": ["partner"]}]}
+        });
+        questionnaire_from_value(v).unwrap().questionnaire
+    }
+
+    fn summary(unsafe_answer: i64) -> String {
+        let q = q();
+        let answers = [
+            ("unsafe".to_string(), Answer::Choice(unsafe_answer)),
+            ("talk".to_string(), Answer::Choice(2)),
+        ]
+        .into_iter()
+        .collect();
+        let scored = crate::scoring::score(&q, &answers, &crate::scoring::Earlier::new());
+        let resources = crate::report::resources::bundled();
+        let opts = Options {
+            lang: "en",
+            width: 1000,
+            style: Style::plain(),
+            resources: &resources,
+            country: Some("US".into()),
+        };
+        render_text(
+            &[Part {
+                q: &q,
+                scored: &scored,
+                taken: true,
+            }],
+            &opts,
+        )
+    }
+
+    #[test]
+    fn without_a_safety_flag_the_partner_texts_are_shown() {
+        let text = summary(0);
+        assert!(text.contains("Practise with your partner."), "{text}");
+        assert!(
+            text.contains("A couples therapist can help you both."),
+            "{text}"
+        );
+        assert!(
+            text.contains("Pick a calm moment with your partner."),
+            "{text}"
+        );
+        assert!(!text.contains("You deserve to be safe."), "{text}");
+        assert!(!text.contains("Please read this first"), "{text}");
+    }
+
+    #[test]
+    fn a_safety_flag_withholds_every_partner_text_and_says_instead_once() {
+        let text = summary(1);
+        for partner in [
+            "Practise with your partner.",
+            "A couples therapist can help you both.",
+            "Pick a calm moment with your partner.",
+        ] {
+            assert!(!text.contains(partner), "{partner} in:\n{text}");
+        }
+        assert_eq!(text.matches("You deserve to be safe.").count(), 1, "{text}");
+        // The band summary stands in for the withheld variant; untagged advice stays.
+        assert!(text.contains("Talking: Hard. Talking is hard."), "{text}");
+        assert!(text.contains("Go slowly."), "{text}");
+        assert_eq!(text.matches("Please read this first").count(), 1, "{text}");
+        assert!(text.contains("You feel unsafe."), "{text}");
+        assert!(!text.contains("Urgent:"), "{text}");
+    }
+}

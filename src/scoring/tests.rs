@@ -486,3 +486,56 @@ fn a_scale_over_many_items_scores_the_same_whichever_way_items_are_found() {
         assert_eq!(scored.scales[0].answered, n);
     }
 }
+
+#[test]
+fn missing_is_true_exactly_when_there_is_no_answer() {
+    use crate::model::condition::Condition;
+    let cond: Condition =
+        serde_json::from_value(json!({"all": [{"item": "a", "op": "missing"}]})).unwrap();
+    let q = q();
+    let holds = |a: &ItemAnswers| {
+        let earlier = none();
+        let view = View {
+            q: &q,
+            answers: a,
+            scales: None,
+            earlier: &earlier,
+        };
+        condition::evaluate(&cond, &view)
+    };
+    assert!(holds(&answers(&[])), "skipped");
+    assert!(holds(&answers(&[("a", Answer::Declined)])), "declined");
+    assert!(!holds(&answers(&[("a", Answer::Choice(0))])), "answered 0");
+    assert!(!holds(&answers(&[("a", Answer::Choice(3))])), "answered 3");
+    // Another questionnaire's item that was not taken is missing too.
+    let other: Condition =
+        serde_json::from_value(json!({"all": [{"item": "other.x", "op": "missing"}]})).unwrap();
+    let earlier = none();
+    let empty = answers(&[]);
+    let view = View {
+        q: &q,
+        answers: &empty,
+        scales: None,
+        earlier: &earlier,
+    };
+    assert!(condition::evaluate(&other, &view));
+}
+
+#[test]
+fn every_matching_band_variant_is_kept_in_order() {
+    let mut v = serde_json::to_value(q()).unwrap();
+    v["scales"][0]["bands"][2]["variants"] = json!([
+        {"when": {"all": [{"item": "e", "op": "<=", "value": 1}]}, "summary": "first", "tags": ["partner"]},
+        {"when": {"all": [{"item": "a", "op": ">=", "value": 0}]}, "summary": "second"}
+    ]);
+    let q = load(v);
+    let a = answers(&[
+        ("a", Answer::Choice(3)),
+        ("c", Answer::Choice(3)),
+        ("d", Answer::Choice(0)),
+        ("e", Answer::Choice(0)),
+    ]);
+    let s = score(&q, &a, &none());
+    assert_eq!(s.scales[0].variant, Some(0));
+    assert_eq!(s.scales[0].variants, vec![0, 1]);
+}

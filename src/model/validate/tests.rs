@@ -944,3 +944,95 @@ fn an_unknown_field_in_a_nested_clause_is_rejected() {
         "{ps:?}"
     );
 }
+
+#[test]
+fn tags_withholds_and_instead_are_accepted_where_the_format_allows_them() {
+    let mut v = base();
+    v["items"][0]["tags"] = json!(["safety"]);
+    v["flags"][0]["tags"] = json!(["safety"]);
+    v["flags"][0]["withholds"] = json!(["partner"]);
+    v["flags"][0]["instead"] = json!("You deserve to be safe.");
+    v["flags"][0]["said"] = json!("you feel unsafe");
+    v["flags"][0]["clinician"] = json!("Reports feeling unsafe.");
+    v["flags"][0]["resources"] = json!(["crisis", "sexual_violence"]);
+    v["scales"][0]["bands"][1]["variants"] = json!([{"when": {"all": [{"item": "a", "op": "=", "value": 2}]},
+        "summary": "Talk with your partner.", "tags": ["partner"]}]);
+    v["guidance"]["what_helps"] =
+        json!(["Rest.", {"text": "Talk with your partner.", "tags": ["partner"]}]);
+    assert_eq!(problems(v), Vec::new());
+}
+
+#[test]
+fn a_flag_that_withholds_needs_instead_and_instead_needs_withholds() {
+    let mut v = base();
+    v["flags"][0]["withholds"] = json!(["partner"]);
+    assert_problem(v, "/flags/0/withholds", "needs `instead`");
+    let mut v = base();
+    v["flags"][0]["instead"] = json!("Line.");
+    assert_problem(v, "/flags/0/instead", "needs `withholds`");
+}
+
+#[test]
+fn a_flag_cannot_withhold_its_own_tag() {
+    let mut v = base();
+    v["flags"][0]["tags"] = json!(["partner"]);
+    v["flags"][0]["withholds"] = json!(["partner"]);
+    v["flags"][0]["instead"] = json!("Line.");
+    assert_problem(v, "/flags/0/withholds/0", "withhold itself");
+}
+
+#[test]
+fn bad_or_repeated_tags_are_reported_where_they_are() {
+    let mut v = base();
+    v["items"][1]["tags"] = json!(["Safety"]);
+    assert_problem(v, "/items/1/tags/0", "not a valid tag");
+    let mut v = base();
+    v["flags"][0]["tags"] = json!(["x", "x"]);
+    assert_problem(v, "/flags/0/tags/1", "given twice");
+    let mut v = base();
+    v["guidance"]["what_helps"] = json!([{"text": "T.", "tags": []}]);
+    assert_problem(v, "/guidance/what_helps/0/tags", "at least one tag");
+    let mut v = base();
+    v["guidance"]["what_helps"] = json!([{"text": "T.", "tags": ["a"], "extra": 1}]);
+    assert!(!problems(v).is_empty());
+}
+
+#[test]
+fn bother_is_for_single_choice_and_safety_for_questions() {
+    let mut v = base();
+    v["items"][2]["tags"] = json!(["bother"]);
+    assert_problem(v, "/items/2/tags", "single_choice");
+    let mut v = base();
+    v["items"][5]["tags"] = json!(["safety"]);
+    assert_problem(v, "/items/5/tags", "display item");
+}
+
+#[test]
+fn an_unknown_kind_of_resource_is_rejected() {
+    let mut v = base();
+    v["flags"][0]["resources"] = json!(["helpline"]);
+    assert!(!problems(v).is_empty());
+}
+
+#[test]
+fn missing_takes_no_value() {
+    let mut v = base();
+    set(
+        &mut v,
+        "/items/1/enable_when",
+        json!({"all": [{"item": "a", "op": "missing", "value": 1}]}),
+    );
+    assert_problem(
+        v,
+        "/items/1/enable_when/all/0/value",
+        "`missing` takes no value",
+    );
+    let mut v = base();
+    set(
+        &mut v,
+        "/items/1/enable_when",
+        json!({"any": [{"item": "a", "op": "missing"}, {"scale": "s", "op": "missing"}]}),
+    );
+    let ps = problems(v);
+    assert!(ps.iter().all(|p| !p.message.contains("missing")), "{ps:?}");
+}
