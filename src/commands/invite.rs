@@ -85,7 +85,7 @@ pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
         args.practice.clone(),
         now_rfc3339(),
     );
-    let mut text = serde_json::to_string_pretty(&inv)
+    let mut text = crate::term::json::to_string(&inv)
         .map_err(|_| Error::failure("cannot encode the invitation"))?;
     text.push('\n');
     // What we write must read back; a bug here must not reach a client.

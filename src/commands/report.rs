@@ -318,7 +318,7 @@ impl Render {
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string_pretty(v).map_err(|e| Error::failure(format!("cannot write JSON: {e}")))
+    term::json::to_string(v).map_err(|e| Error::failure(format!("cannot write JSON: {e}")))
 }
 
 /// Writes the report in one format, a session at a time.
@@ -352,9 +352,9 @@ impl<W: Write> Output<W> {
                 };
                 let head = format!(
                     "{{\n\"format\": {},\n\"generated\": {},\n\"tool\": {},\n\"sessions\": [\n",
-                    serde_json::to_string(REPORT_FORMAT).unwrap_or_default(),
-                    serde_json::to_string(generated).unwrap_or_default(),
-                    serde_json::to_string(&tool).unwrap_or_default()
+                    term::json::to_string_compact(REPORT_FORMAT).unwrap_or_default(),
+                    term::json::to_string_compact(generated).unwrap_or_default(),
+                    term::json::to_string_compact(&tool).unwrap_or_default()
                 );
                 self.put(&head)
             }
@@ -365,7 +365,7 @@ impl<W: Write> Output<W> {
             ReportFormat::Fhir => {
                 let head = format!(
                     "{{\n\"resourceType\": \"Bundle\",\n\"type\": \"collection\",\n\"timestamp\": {},\n\"entry\": [\n",
-                    serde_json::to_string(generated).unwrap_or_default()
+                    term::json::to_string_compact(generated).unwrap_or_default()
                 );
                 self.put(&head)
             }

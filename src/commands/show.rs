@@ -37,8 +37,8 @@ fn renderer(format: ShowFormat) -> Result<Render> {
 
 /// The record itself (`confide.response/1`), pretty-printed.
 fn json(record: &Response, _: &Settings) -> Result<String> {
-    let mut s = serde_json::to_string_pretty(record)
-        .map_err(|_| Error::failure("cannot encode the record"))?;
+    let mut s =
+        term::json::to_string(record).map_err(|_| Error::failure("cannot encode the record"))?;
     s.push('\n');
     Ok(s)
 }
@@ -108,7 +108,7 @@ fn fhir(record: &Response, settings: &Settings) -> Result<String> {
         &settings.lang,
         crate::store::vault::now_rfc3339(),
     );
-    let mut s = serde_json::to_string_pretty(&crate::report::fhir::bundle(&report))
+    let mut s = term::json::to_string(&crate::report::fhir::bundle(&report))
         .map_err(|_| Error::failure("cannot encode the bundle"))?;
     s.push('\n');
     Ok(s)

@@ -13,6 +13,7 @@ mod cli_take_plain;
 mod cli_validate;
 mod country;
 mod faults;
+mod forged;
 mod fuzz_regressions;
 mod hostile_age;
 mod hostile_answers;
