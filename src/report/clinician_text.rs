@@ -370,13 +370,7 @@ pub fn summary_text(groups: &[super::clinician::ReferenceGroup], style: Style) -
 }
 
 fn md(s: &str) -> String {
-    sanitize::line(s)
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('*', "\\*")
-        .replace('_', "\\_")
-        .replace('<', "&lt;")
-        .replace('`', "\\`")
+    super::markdown::escape(s)
 }
 
 /// The report as Markdown.

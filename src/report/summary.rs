@@ -350,12 +350,7 @@ pub fn render_text(parts: &[Part], opts: &Options) -> String {
 /// The summary as Markdown.
 pub fn render_markdown(parts: &[Part], opts: &Options) -> String {
     let doc = document(parts, opts);
-    let esc = |s: &str| {
-        s.replace('\\', "\\\\")
-            .replace('*', "\\*")
-            .replace('_', "\\_")
-            .replace('<', "&lt;")
-    };
+    let esc = super::markdown::escape;
     let mut out = String::new();
     for block in &doc {
         match block {

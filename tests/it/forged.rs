@@ -170,3 +170,49 @@ fn controls_and_direction_marks_from_a_forged_file_are_escaped_in_every_json_out
         assert_escaped_and_lossless(what, &out, &text);
     }
 }
+
+#[test]
+fn markdown_from_a_forged_file_holds_no_live_image_link_or_html() {
+    let mut v = record_json(
+        "9b9b9b9b-0000-4000-8000-000000000002",
+        "2026-11-01T09:00:00Z",
+    );
+    v["reference"] = json!("<img src=http://host/ref.png>");
+    let answers = v["questionnaires"][0]["answers"].as_array_mut().unwrap();
+    let notes = answers.iter_mut().find(|a| a["item"] == "notes").unwrap();
+    notes["value"] = json!("![x](http://host/pixel.png?id=1)");
+    // A questionnaire this confide does not know: its id and version reach headings.
+    let mut unknown = v["questionnaires"][0].clone();
+    unknown["id"] = json!("# [q](http://host/q)");
+    unknown["version"] = json!("![v](http://host/v.png)");
+    v["questionnaires"].as_array_mut().unwrap().push(unknown);
+    let record = serde_json::to_vec(&v).unwrap();
+    let home = vault_with(&record);
+    let dir = intakes_with(&home, &record);
+    for (what, args, path) in [
+        ("report", vec!["report", "--format", "markdown"], Some(&dir)),
+        ("show", vec!["show", "--format", "markdown"], None),
+    ] {
+        let out = run(&home, &args, path.map(PathBuf::as_path));
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
+        let md = stdout(&out);
+        for live in ["![", "](", "<img", "# [q]", "## # "] {
+            // Markup is live unless a backslash escapes its first character.
+            let unescaped = md
+                .match_indices(live)
+                .any(|(i, _)| !md[..i].ends_with('\\'));
+            assert!(!unescaped, "{what}: `{live}` in\n{md}");
+        }
+        assert!(
+            md.contains("\\<img src=http://host/ref.png\\>"),
+            "{what}: {md}"
+        );
+        assert!(md.contains("\\!\\[v\\]\\(http://host/v"), "{what}: {md}");
+        if what == "report" {
+            assert!(
+                md.contains("\\!\\[x\\]\\(http://host/pixel.png?id=1\\)"),
+                "{md}"
+            );
+        }
+    }
+}
