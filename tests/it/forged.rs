@@ -216,3 +216,130 @@ fn markdown_from_a_forged_file_holds_no_live_image_link_or_html() {
         }
     }
 }
+
+/// A `confide.draft/1` for the test questionnaire `checkin`, with `change` made to it.
+fn draft(change: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let mut d = json!({
+        "format": "confide.draft/1",
+        "id": "3f1c2b7a-0000-4000-8000-000000000001",
+        "started": "2026-11-25T08:15:00Z",
+        "saved": "2026-11-25T08:21:40Z",
+        "language": "en",
+        "reference": "A-17",
+        "questionnaires": ["checkin"],
+        "answers": {"checkin": {"mood": 0, "who": "declined"}},
+        "resume_at": "checkin.sleep"
+    });
+    change(&mut d);
+    serde_json::to_vec(&d).unwrap()
+}
+
+/// `take --resume` of a draft made of `bytes`, answering what is left.
+fn resume(bytes: &[u8]) -> (Home, PathBuf, std::process::Output) {
+    let home = Home::new();
+    let recipient = home.fast_key(PASS);
+    let drafts = home.data().join("drafts");
+    std::fs::create_dir_all(&drafts).unwrap();
+    let file = drafts.join("20261125T082140Z-5e6f7a8b.age");
+    std::fs::write(&file, encrypt_to(&recipient, bytes)).unwrap();
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .args(["take", "--plain", "--resume", "--questionnaires"])
+        .arg(crate::common::root().join("tests/fixtures/interview"))
+        .write_stdin("\n3\nworried\ny\n")
+        .output()
+        .unwrap();
+    (home, file, out)
+}
+
+#[test]
+fn a_well_formed_draft_is_resumed_and_its_reference_kept() {
+    let (home, file, out) = resume(&draft(|_| {}));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!file.exists(), "the finished session removes the draft");
+    let out = run(&home, &["show", "--format", "json"], None);
+    let record: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(record["reference"], "A-17");
+    assert_eq!(record["id"], "3f1c2b7a-0000-4000-8000-000000000001");
+}
+
+#[test]
+fn a_draft_that_does_not_check_out_is_refused_whole_naming_it() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "a reference with escape sequences",
+            draft(|d| d["reference"] = json!("A-1\u{1b}[2J\u{1b}]0;owned\u{7}")),
+        ),
+        (
+            "a reference that is a name",
+            draft(|d| d["reference"] = json!("Jane Doe")),
+        ),
+        (
+            "an option that does not exist",
+            draft(|d| d["answers"]["checkin"]["mood"] = json!(7)),
+        ),
+        (
+            "a number out of range",
+            draft(|d| d["answers"]["checkin"]["sleep"] = json!(99)),
+        ),
+        (
+            "text with an escape sequence",
+            draft(|d| {
+                d["answers"]["checkin"]["worry"] = json!(2);
+                d["answers"]["checkin"]["why"] = json!("a\u{1b}[2Jb");
+            }),
+        ),
+        (
+            "an item that does not exist",
+            draft(|d| d["answers"]["checkin"]["nosuch"] = json!(1)),
+        ),
+        (
+            "answers to a questionnaire it does not name",
+            draft(|d| d["answers"]["desire"] = json!({"d1": 1})),
+        ),
+        (
+            "an id that is not a UUID",
+            draft(|d| d["id"] = json!("../../x")),
+        ),
+        (
+            "a time that is not a time",
+            draft(|d| d["started"] = json!("yesterday")),
+        ),
+        (
+            "a place to resume that is no item",
+            draft(|d| d["resume_at"] = json!("checkin.gone")),
+        ),
+        (
+            "a key given twice",
+            String::from_utf8(draft(|_| {}))
+                .unwrap()
+                .replacen(
+                    "\"language\":\"en\"",
+                    "\"language\":\"en\",\"language\":\"fr\"",
+                    1,
+                )
+                .into_bytes(),
+        ),
+    ];
+    for (what, bytes) in cases {
+        let (home, file, out) = resume(&bytes);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(4), "{what}: {err}");
+        assert!(
+            err.contains(&format!("draft {} cannot be used", file.display())),
+            "{what}: {err}"
+        );
+        assert!(!err.contains('\u{1b}'), "{what}: {err:?}");
+        assert!(
+            !stdout(&out).lines().any(|l| l.starts_with('[')),
+            "{what}: nothing is asked"
+        );
+        assert!(file.exists(), "{what}: the draft is kept as it was");
+        let sessions = home.data().join("sessions");
+        assert!(
+            !sessions.exists() || std::fs::read_dir(&sessions).unwrap().count() == 0,
+            "{what}: nothing is saved"
+        );
+    }
+}

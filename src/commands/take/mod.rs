@@ -15,7 +15,6 @@ use super::Settings;
 use super::access::Access;
 use crate::cli::TakeOptions;
 use crate::error::{Error, Result};
-use crate::model::answer::Answer;
 use crate::model::answers_file;
 use crate::model::catalog::Catalog;
 use crate::model::invitation::{self, Invitation};
@@ -174,7 +173,7 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         (Mode::Answers(path), Some(file)) => score_answers_file(&catalog, &parts, path, file)?,
         _ => {
             let start = match &resumed {
-                Some(d) => draft_to_answers(&parts, &d.answers),
+                Some(d) => draft_to_answers(&parts, d, &access)?,
                 None => SessionAnswers::new(),
             };
             let mut flow = Flow::new(parts.clone(), start);
@@ -377,28 +376,19 @@ fn answers_to_draft(answers: &SessionAnswers) -> DraftAnswers {
         .collect()
 }
 
-/// Answers read back from a draft; anything that no longer fits its item is dropped (and
-/// will be asked again).
-fn draft_to_answers(parts: &[Part], draft: &DraftAnswers) -> SessionAnswers {
-    let mut out = SessionAnswers::new();
-    for part in parts {
-        let Some(items) = draft.get(&part.q.id) else {
-            continue;
-        };
-        for (id, value) in items {
-            let Some((_, item)) = part.q.item(id) else {
-                continue;
-            };
-            if let Ok(a) = Answer::from_json(item, value)
-                && crate::model::answer::check(part.q, item, &a).is_ok()
-            {
-                out.entry(part.q.id.clone())
-                    .or_default()
-                    .insert(id.clone(), a);
-            }
-        }
-    }
-    out
+/// Answers read back from a draft, checked as strictly as an answers file: a draft that
+/// does not fit the questionnaires is refused (exit 4, naming the file), never used in part.
+fn draft_to_answers(parts: &[Part], draft: &Draft, access: &Access) -> Result<SessionAnswers> {
+    let qs: Vec<&crate::model::questionnaire::Questionnaire> = parts.iter().map(|p| p.q).collect();
+    draft.answers_for(&qs).map_err(|why| {
+        let file = access.vault.draft_file().ok().flatten();
+        let name = file.map_or_else(
+            || access.vault.drafts_dir().display().to_string(),
+            |f| f.path.display().to_string(),
+        );
+        Error::damaged(format!("draft {name} cannot be used: {why}"))
+            .with_hint("`confide take` without --resume starts afresh")
+    })
 }
 
 /// What a client sees first when answering an invitation.
