@@ -265,13 +265,30 @@ pub fn bundled() -> Resources {
     })
 }
 
+/// At most 256 KiB (and one byte more, to tell a larger file) of `support.json`, which must be
+/// a regular file: a named pipe there would otherwise hang every summary.
+fn read_support_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use crate::store::regular::{NotOpened, open};
+    use std::io::Read;
+    let file = open(path).map_err(|e| match e {
+        NotOpened::Io(e) => e,
+        NotOpened::Folder => std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        NotOpened::Special(kind) => {
+            std::io::Error::other(format!("it is {kind}, not a regular file"))
+        }
+    })?;
+    let mut buf = Vec::new();
+    file.take(256 * 1024 + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
 /// `support.json` from the config folder if present and valid (a warning otherwise),
 /// else the bundled resources.
 pub fn load(config_dir: Option<&Path>) -> Resources {
     let Some(path) = config_dir.map(|c| c.join("support.json")) else {
         return bundled();
     };
-    match crate::store::questionnaires::read_limited(&path, 256 * 1024) {
+    match read_support_file(&path) {
         Ok(bytes) => match parse(&bytes) {
             Ok(r) => r,
             Err(problems) => {

@@ -309,18 +309,24 @@ fn decrypt_error(e: DecryptError, file: &Path, passphrase: bool) -> Error {
 
 /// Reads a whole file of at most [`MAX_FILE_BYTES`]; `what` names it in errors.
 ///
-/// Three system calls for a small file (open, read, the read that finds its end) and the
-/// close: `report` reads thousands. A folder is found by its read failing, not by another
-/// call to ask what the path is.
+/// Four system calls for a small file (open, the type check, read, the read that finds its
+/// end) and the close: `report` reads thousands. Anything but a regular file is refused
+/// before it is read: a folder as a usage error, a named pipe, socket or device as an
+/// unsupported file (exit 4).
 pub fn read_file(path: &Path, what: &str) -> Result<Vec<u8>> {
-    let cannot = |e: &std::io::Error| {
-        if e.kind() == std::io::ErrorKind::IsADirectory {
+    let cannot = |e: &std::io::Error| Error::io(&format!("cannot read {what}"), path, e);
+    // A pipe, socket or device is refused at once (never waited on or read without end):
+    // the file's type is checked on the open file, one more system call.
+    let file = super::regular::open(path).map_err(|e| match e {
+        super::regular::NotOpened::Io(e) => cannot(&e),
+        super::regular::NotOpened::Folder => {
             Error::usage(format!("{what} {} is a folder, not a file", path.display()))
-        } else {
-            Error::io(&format!("cannot read {what}"), path, e)
         }
-    };
-    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+        super::regular::NotOpened::Special(kind) => Error::damaged(format!(
+            "{what} {} is {kind}, not a regular file",
+            path.display()
+        )),
+    })?;
     // Room for any session or intake file in one read.
     let mut buf = Vec::with_capacity(16 << 10);
     file.take(MAX_FILE_BYTES as u64 + 1)

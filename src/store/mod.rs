@@ -6,5 +6,6 @@ pub mod crypto;
 pub mod draft;
 pub mod paths;
 pub mod questionnaires;
+pub mod regular;
 pub mod sessions;
 pub mod vault;

@@ -175,7 +175,8 @@ impl Vault {
     /// Whether every X25519 recipient in `recipient.txt` belongs to `ids` (so new sessions
     /// stay readable). `None` when `recipient.txt` is missing.
     pub fn recipient_matches(&self, ids: &Identities) -> Option<bool> {
-        let text = std::fs::read_to_string(self.recipient_path()).ok()?;
+        let bytes = crypto::read_file(&self.recipient_path(), "recipients file").ok()?;
+        let text = String::from_utf8(bytes).ok()?;
         let mine: Vec<String> = ids.recipients().iter().map(ToString::to_string).collect();
         Some(
             text.lines()

@@ -35,7 +35,7 @@ fn hostile_text() -> String {
 }
 
 /// A genuine record of the bundled `context` questionnaire (free text included), as JSON.
-pub fn record_json(id: &str, created: &str) -> Value {
+pub(crate) fn record_json(id: &str, created: &str) -> Value {
     let catalog = Catalog::bundled().unwrap_or_else(|(n, p)| panic!("{n}: {p:?}"));
     let answers = json!({
         "context": {"activity": [1], "partner": 1, "topics": [3], "duration": 1,

@@ -22,6 +22,7 @@ mod instruments;
 mod intake;
 mod no_network;
 mod report;
+mod special_files;
 mod summaries;
 mod take_save;
 mod tty;
