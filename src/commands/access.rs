@@ -5,8 +5,9 @@
 //!
 //! 1. before the first question, [`Access::check_can_save`]: the data folder can be written
 //!    and, when there is no key yet, a new passphrase can be obtained (a terminal,
-//!    `--passphrase-file`, or `CONFIDE_PASSPHRASE`); otherwise a usage error (exit 2) with a
-//!    hint, so nobody answers intimate questions only to lose the answers;
+//!    `--passphrase-file`, or `CONFIDE_PASSPHRASE`); otherwise an error with a hint (exit 2
+//!    for a missing passphrase source, 1 for a folder that cannot be written), so nobody
+//!    answers intimate questions only to lose the answers;
 //! 2. after the review, [`Access::save_session`]: creates the key on first use (asking for a
 //!    new passphrase twice on a terminal), then encrypts and writes the session; no
 //!    passphrase is needed once the key exists;
@@ -17,7 +18,7 @@
 use age::secrecy::SecretString;
 
 use super::Settings;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::model::response::Response;
 use crate::store::crypto::Identities;
 use crate::store::draft::Draft;
@@ -45,8 +46,9 @@ impl Access {
 
     /// Checks, before any question is asked, that a finished session can be saved: the
     /// data folder can be written, and either `recipient.txt` is usable or a new passphrase
-    /// can be obtained to create the key. Every failure is a usage error (exit 2) with a
-    /// hint, except a damaged `recipient.txt` (exit 4).
+    /// can be obtained to create the key. Every failure has a hint; a missing passphrase
+    /// source or a data folder that is a file is a usage error (exit 2), a folder that
+    /// cannot be written an I/O failure (exit 1), a damaged `recipient.txt` exit 4.
     pub fn check_can_save(&self) -> Result<()> {
         if self.vault.can_encrypt() {
             self.vault.recipients()?;
@@ -59,7 +61,15 @@ impl Access {
                 .check_readable("protect the key that encrypts your answers")?;
         }
         self.vault.prepare_dir(SESSIONS_DIR).map_err(|e| {
-            Error::usage(format!("your answers could not be saved: {}", e.message)).with_hint(
+            // A data folder that is a file (or inside one) is a wrong --data-dir: exit 2.
+            // A folder that cannot be written (read-only, full, no permission) is an I/O
+            // failure: exit 1, as the README says.
+            let kind = if blocked_by_a_file(self.vault.dir()) {
+                Kind::Usage
+            } else {
+                e.kind
+            };
+            Error::new(kind, format!("your answers could not be saved: {}", e.message)).with_hint(
                 "choose a folder you can write to with --data-dir DIR (or CONFIDE_DATA_DIR), or answer with --no-save",
             )
         })?;
@@ -120,10 +130,16 @@ impl Access {
     }
 }
 
+/// Whether the first part of `dir` that exists is a file rather than a folder.
+fn blocked_by_a_file(dir: &std::path::Path) -> bool {
+    dir.ancestors()
+        .find(|a| a.exists())
+        .is_some_and(|a| !a.is_dir())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Kind;
     use crate::model::response::{RESPONSE_FORMAT, Tool};
 
     fn access(dir: &std::path::Path, pass_file: Option<std::path::PathBuf>) -> Access {

@@ -110,7 +110,15 @@ impl Vault {
         atomic::private_dir(&self.dir)?;
         let (text, recipient) = crypto::new_identity_file(&now_rfc3339());
         let ciphertext = crypto::encrypt_with_passphrase(text.as_bytes(), passphrase, false)?;
-        atomic::write_new(&self.dir, IDENTITY_FILE, &ciphertext)?;
+        // Another confide may have made a key since the check above (two `keys init` at
+        // once): the file is never overwritten, and that is "a key already exists" (exit 2).
+        atomic::write_new(&self.dir, IDENTITY_FILE, &ciphertext).map_err(|e| {
+            if self.has_identity() {
+                self.identity_exists()
+            } else {
+                e
+            }
+        })?;
         let public = format!("{recipient}\n");
         atomic::write_new(&self.dir, RECIPIENT_FILE, public.as_bytes())?;
         Ok(recipient.to_string())
