@@ -6,6 +6,7 @@
 //! source. Nobody should answer intimate questions only to lose the answers.
 
 mod output;
+mod safety;
 mod select;
 
 use std::io::IsTerminal;
@@ -248,6 +249,26 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         plan.reference.clone(),
         &settings.lang,
     );
+    let mut dest = dest;
+    // A safety flag: before anything is written, say who could see it and, in an
+    // interview, let the person choose not to keep a copy on this computer.
+    let safety = safety::raised(&parts, &scored);
+    if safety {
+        let intake = dest.intake_path(&response);
+        match &plan.mode {
+            Mode::Answers(_) => term::eprintln(&safety::note(intake.as_deref(), dest.keeps_copy())),
+            mode => {
+                let (mut prompter, _) = prompter(settings, mode);
+                if !safety::ask_before_saving(
+                    prompter.as_mut(),
+                    intake.as_deref(),
+                    dest.keeps_copy(),
+                ) {
+                    dest.decline_vault();
+                }
+            }
+        }
+    }
     // A first save asks for a new passphrase: right after "save", before the summary.
     if dest.keeps_copy()
         && let Err(e) = access.ensure_identity()
@@ -265,6 +286,12 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
     dest.write(&response, &access)?;
     if resumed.is_some() {
         access.vault.discard_drafts()?;
+    }
+    interrupt::done();
+    // After a safety flag, offer to clear what is on the screen.
+    if safety && printed.is_ok() && matches!(plan.mode, Mode::Plain | Mode::Terminal) {
+        let (mut prompter, terminal) = prompter(settings, &plan.mode);
+        safety::offer_clear(prompter.as_mut(), terminal);
     }
     printed
 }
@@ -286,21 +313,7 @@ fn interview(
     intro: Option<&str>,
     draft: Option<DraftContext>,
 ) -> (End, bool) {
-    let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let tty = match plan.mode {
-        Mode::Terminal => session::tty::Tty::new(&settings.lang, settings.style),
-        _ => None,
-    };
-    let mut prompter: Box<dyn Prompter + '_> = match tty {
-        Some(t) => Box::new(t),
-        None => Box::new(session::plain::Plain::new(
-            stdin.lock(),
-            stdout.lock(),
-            &settings.lang,
-            term::width(),
-        )),
-    };
+    let (mut prompter, _) = prompter(settings, &plan.mode);
     if let Some(text) = intro {
         prompter.intro(text);
     }
@@ -312,8 +325,33 @@ fn interview(
     (end, kept)
 }
 
+/// The prompter of this mode (plain when there is no terminal after all), and whether it
+/// is the terminal one. Each use makes its own: the interview's is dropped before a
+/// passphrase is read from the terminal or standard input.
+fn prompter(settings: &Settings, mode: &Mode) -> (Box<dyn Prompter>, bool) {
+    let tty = match mode {
+        Mode::Terminal => session::tty::Tty::new(&settings.lang, settings.style),
+        _ => None,
+    };
+    match tty {
+        Some(t) => (Box::new(t), true),
+        None => (
+            Box::new(session::plain::Plain::new(
+                std::io::stdin().lock(),
+                std::io::stdout().lock(),
+                &settings.lang,
+                term::width(),
+            )),
+            false,
+        ),
+    }
+}
+
 /// Asks whether to keep a draft and keeps it; true when one was written.
 fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, ctx: &DraftContext) -> bool {
+    if safety::raised(flow.parts(), &flow.scored()) {
+        safety::before_draft(prompter);
+    }
     let question = "Keep an encrypted draft of your answers so far, to finish later with `confide take --resume`?";
     match prompter.confirm(question) {
         Ok(true) => {}

@@ -4,13 +4,15 @@
 
 use std::path::{Path, PathBuf};
 
+use super::safety;
 use crate::cli::TakeOptions;
 use crate::commands::access::Access;
 use crate::error::{Error, Result};
 use crate::model::invitation::Invitation;
 use crate::model::response::Response;
+use crate::store::atomic;
 use crate::store::crypto::{self, Recipients};
-use crate::store::{atomic, vault::to_json_zeroizing};
+use crate::store::vault::{SESSIONS_DIR, to_json_zeroizing};
 use crate::term::{self, interrupt, sanitize};
 
 /// An encrypted intake file to write.
@@ -25,10 +27,26 @@ struct Intake {
     own: bool,
 }
 
+impl Intake {
+    /// `--out`, or the default name in the current folder.
+    fn path(&self, response: &Response) -> PathBuf {
+        match &self.out {
+            Some(p) => p.clone(),
+            None => PathBuf::from(default_name(response)),
+        }
+    }
+}
+
 /// The destinations of one session.
 pub struct Destinations {
     vault: bool,
     intake: Option<Intake>,
+    /// The person chose not to keep a copy in the vault (after a safety flag).
+    declined: bool,
+    /// Folders made by the check before the first question (`sessions/`, the data folder
+    /// and any missing folder above it), deepest first: removed again when they stay empty
+    /// because the person chose not to save.
+    created: Vec<PathBuf>,
 }
 
 impl Destinations {
@@ -52,12 +70,21 @@ impl Destinations {
             recipients.add_str(&inv.recipient, "the invitation's recipient")?;
         }
         if recipients.is_empty() {
+            let mut created = Vec::new();
             if save {
+                let sessions = access.vault.dir().join(SESSIONS_DIR);
+                created = sessions
+                    .ancestors()
+                    .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                    .map(Path::to_path_buf)
+                    .collect();
                 access.check_can_save()?;
             }
             return Ok(Destinations {
                 vault: save,
                 intake: None,
+                declined: false,
+                created,
             });
         }
         let named = recipients.names().len();
@@ -98,12 +125,28 @@ impl Destinations {
                 for_whom,
                 own: has_vault,
             }),
+            declined: false,
+            created: Vec::new(),
         })
     }
 
     /// Whether a copy is kept in the person's own vault (and so drafts can be kept too).
     pub fn keeps_copy(&self) -> bool {
         self.vault
+    }
+
+    /// The intake file this session will be written to, if any.
+    pub fn intake_path(&self, response: &Response) -> Option<PathBuf> {
+        self.intake.as_ref().map(|intake| intake.path(response))
+    }
+
+    /// Keeps no copy in the vault: the person chose not to save (an intake file is still
+    /// written).
+    pub fn decline_vault(&mut self) {
+        if self.vault {
+            self.vault = false;
+            self.declined = true;
+        }
     }
 
     /// Writes the session to every destination.
@@ -113,10 +156,7 @@ impl Destinations {
                 let plaintext = to_json_zeroizing(response)?;
                 let bytes = crypto::encrypt(&plaintext, &intake.recipients, intake.armor)?;
                 drop(plaintext);
-                let target = match &intake.out {
-                    Some(p) => p.clone(),
-                    None => PathBuf::from(default_name(response)),
-                };
+                let target = intake.path(response);
                 let name = target
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -148,8 +188,19 @@ impl Destinations {
                     access.vault.dir().display()
                 ));
             }
-            if !self.vault && self.intake.is_none() {
-                term::eprintln("\nNothing was saved (--no-save).");
+            match (self.declined, self.intake.is_some()) {
+                (true, false) => term::eprintln(&format!("\n{}", safety::NOT_SAVED)),
+                (true, true) => term::eprintln(&format!("\n{}", safety::NO_COPY_KEPT)),
+                (false, false) if !self.vault => {
+                    term::eprintln("\nNothing was saved (--no-save).");
+                }
+                (false, _) => {}
+            }
+            if self.declined {
+                // Not even an empty folder says that confide was used here.
+                for dir in &self.created {
+                    let _ = std::fs::remove_dir(dir);
+                }
             }
             Ok(())
         });
