@@ -23,5 +23,6 @@ mod no_network;
 mod report;
 mod summaries;
 mod take_save;
+mod tech_safety;
 mod tty;
 mod vault;
