@@ -323,6 +323,7 @@ impl Prompter for Tty {
     }
 
     fn confirm(&mut self, question: &str) -> Result<bool, Stop> {
+        self.line("")?;
         let theme = self.theme();
         dialoguer::Confirm::with_theme(&*theme)
             .with_prompt(sanitize::line(question).into_owned())
@@ -337,6 +338,7 @@ impl Prompter for Tty {
             .iter()
             .map(|c| sanitize::line(c).into_owned())
             .collect();
+        self.line("")?;
         self.line(&self.style.dim("Arrow keys to move, Enter to choose"))?;
         loop {
             let picked = Select::with_theme(&*theme)

@@ -217,7 +217,7 @@ fn an_intake_file_is_written_and_named_in_the_warning() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     let flat = flat(&out);
     let warning = flat
-        .find("your answers for sending are written, encrypted, to")
+        .find("Your answers for sending will be written, encrypted, to this file:")
         .expect("the warning");
     assert!(
         flat[warning..].contains("for-my-therapist.age"),

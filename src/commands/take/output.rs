@@ -189,8 +189,17 @@ impl Destinations {
                 ));
             }
             match (self.declined, self.intake.is_some()) {
-                (true, false) => term::eprintln(&format!("\n{}", safety::NOT_SAVED)),
-                (true, true) => term::eprintln(&format!("\n{}", safety::NO_COPY_KEPT)),
+                (true, intake) => {
+                    let said = if intake {
+                        safety::NO_COPY_KEPT
+                    } else {
+                        safety::NOT_SAVED
+                    };
+                    term::eprintln(&format!(
+                        "\n{}",
+                        term::wrap::fill(said, term::width(), "", "")
+                    ));
+                }
                 (false, false) if !self.vault => {
                     term::eprintln("\nNothing was saved (--no-save).");
                 }

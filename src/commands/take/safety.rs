@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::model::questionnaire::SAFETY_TAG;
 use crate::scoring::Scored;
 use crate::session::{Part, Prompter, Stop};
-use crate::term;
+use crate::term::{self, sanitize};
 
 /// Whether a raised flag of the session is a safety flag. `scored` is in the order of
 /// `parts`.
@@ -39,10 +39,10 @@ const SAVE: &str = "Save, encrypted";
 /// An intake file (always written: the person chose to send it), before anything is written.
 fn seen_intake(path: &Path) -> String {
     format!(
-        "Before it is written: your answers for sending are written, encrypted, to {}. \
-Someone who can use this computer could find that file, and could see this screen. Once you \
-have sent the file, you can delete it from this computer.",
-        path.display()
+        "Your answers for sending will be written, encrypted, to this file:\n  {}\nSomeone \
+who can use this computer could find that file, and could see this screen. Once you have sent \
+the file, you can delete it from this computer.",
+        sanitize::line(&path.display().to_string())
     )
 }
 
@@ -65,8 +65,7 @@ const COULD_NOT_ASK: &str = "confide could not ask, so your answers are not save
 const SEEN_DRAFT: &str = "A draft is encrypted, but someone who can use this computer could \
 see that it is there. If that is not safe for you, do not keep one.";
 
-const CLEAR_QUESTION: &str =
-    "Clear the screen now, so that your answers and summary are no longer shown?";
+const CLEAR_QUESTION: &str = "Clear the screen now, so your answers are no longer shown?";
 const CANNOT_CLEAR: &str = "confide cannot clear this output, because it is not shown in a \
 terminal. When you are done, close this window so that your answers and summary are not left \
 on the screen.";
@@ -132,7 +131,10 @@ pub fn note(intake: Option<&Path>, vault: bool) -> String {
         );
     }
     if let Some(path) = intake {
-        found.push(format!("the file for sending, {}", path.display()));
+        found.push(format!(
+            "the file for sending, {}",
+            sanitize::line(&path.display().to_string())
+        ));
     }
     let mut text = String::from(
         "confide: note: an answer raised a safety flag. Someone who can use this computer could see this output",
