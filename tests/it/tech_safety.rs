@@ -132,6 +132,28 @@ fn choosing_save_saves_one_session_after_asking_for_a_first_passphrase() {
 }
 
 #[test]
+fn not_saving_a_resumed_session_leaves_no_draft_either() {
+    let home = Home::new();
+    home.fast_key(PASS);
+    // mood=Never, then quit and keep a draft (no safety answer yet: no warning).
+    let out = take(&home, &[], "1\nq\ny\n");
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(!flat(&out).contains("A draft is encrypted"));
+    assert_eq!(drafts(&home), 1);
+    let out = take(
+        &home,
+        &["--resume"],
+        &format!("\n\n3\n{SECRET}\n2\ny\n\n\n"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(flat(&out).contains(WARNING));
+    assert!(stderr(&out).contains(NOT_SAVED));
+    assert_eq!(drafts(&home), 0);
+    assert_eq!(sessions(&home), 0);
+    assert_no_secret(&home);
+}
+
+#[test]
 fn end_of_input_at_the_choice_does_not_save_and_says_so() {
     let home = Home::new();
     home.fast_key(PASS);
