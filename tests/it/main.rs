@@ -21,6 +21,7 @@ mod instruments;
 mod intake;
 mod no_network;
 mod report;
+mod safety;
 mod summaries;
 mod take_save;
 mod tech_safety;
