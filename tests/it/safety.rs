@@ -35,18 +35,18 @@ const PARTNER_ADVICE: &[&str] = &[
     "A difference in desire is causing tension between you and your partner",
     "It is a shared situation to work on together",
     "you need not wait to feel like it",
-    "see you together with a partner",
+    "see you with a partner, if you both want that",
     // anxiety
     "Sensate focus is a step-by-step set of touching exercises",
     "Coming back to closeness in small steps",
     // pain
     "on your own or together with your partner, to find closeness",
-    "Couple therapy, where partners work together",
+    "Couple therapy has also been shown to help",
     "Use plenty of lubricant",
     // communication
     "Pick a calm moment outside the bedroom",
     "then compare with a partner",
-    "a couples therapist can help you both",
+    "If talks with a partner end in conflict or silence",
     "Couples who talk more about sex",
     "practise these conversations, on your own or with a partner",
     "These conversations can get easier with practice",
