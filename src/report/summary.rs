@@ -170,7 +170,16 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
         })
         .filter(|(_, f)| !withheld.hides(&f.tags))
         .collect();
-    let resources_shown = !urgent.is_empty();
+    let mut resources_shown = !urgent.is_empty();
+    let mut wanted_kinds: Vec<SupportKind> = parts
+        .iter()
+        .filter(|p| p.taken)
+        .flat_map(|p| p.scored.flags.iter().map(move |f| &p.q.flags[f.index]))
+        .filter(|f| !withheld.hides(&f.tags))
+        .flat_map(|f| f.resources.iter().copied())
+        .collect();
+    wanted_kinds.sort();
+    wanted_kinds.dedup();
     if let [(q, flag)] = urgent.as_slice() {
         doc.push(Block::Heading("Please read this first".into()));
         doc.push(Block::Para(t(q, &flag.message)));
@@ -221,7 +230,10 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
             }
             doc.push(Block::Flag(f.level, t(q, &flag.message)));
             if !flag.resources.is_empty() && !resources_shown {
-                doc.extend(resource_blocks(opts, &flag.resources));
+                // Once, under the first flag that asks for services: every kind any
+                // raised flag asks for.
+                resources_shown = true;
+                doc.extend(resource_blocks(opts, &wanted_kinds));
             }
         }
         let mut suggest = Vec::new();

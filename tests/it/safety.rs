@@ -366,3 +366,17 @@ fn couple_advice_and_skill_framing_are_always_tagged() {
         }
     }
 }
+
+#[test]
+fn services_asked_for_by_several_flags_are_listed_once() {
+    let text = summary("pressure-unsure-and-past");
+    let f = flat(&text);
+    assert!(f.contains("Suggestion: You were not sure whether you were pressured"));
+    assert!(f.contains("Suggestion: You said past experiences affect how you feel about sex."));
+    assert_eq!(
+        f.matches("1-800-656-4673").count(),
+        1,
+        "the sexual-violence line once: {text}"
+    );
+    assert_eq!(f.matches("1-800-799-7233").count(), 1, "{text}");
+}
