@@ -380,3 +380,156 @@ fn services_asked_for_by_several_flags_are_listed_once() {
     );
     assert_eq!(f.matches("1-800-799-7233").count(), 1, "{text}");
 }
+
+/// An intake of `profile` to a key in `home`, then `report --format FORMAT` of it.
+fn report_of(home: &Home, profile: &str, format: &str) -> String {
+    const PASS: &str = "a passphrase for the safety screen";
+    if !home.data().join("identity.age").exists() {
+        home.fast_key(PASS);
+    }
+    let recipient = fs::read_to_string(home.data().join("recipient.txt")).unwrap();
+    let intake = home.path().join(format!("{profile}.age"));
+    if !intake.exists() {
+        let out = home
+            .cmd()
+            .args(["take", "--no-save", "--answers"])
+            .arg(root().join(format!("tests/fixtures/profiles/{profile}.json")))
+            .args(["--to", recipient.trim(), "--reference", "R-1", "--out"])
+            .arg(&intake)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .arg("report")
+        .arg(&intake)
+        .args(["--format", format])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn every_report_format_states_the_safety_screen_of_each_intake() {
+    let home = Home::new();
+    for (profile, screen) in [
+        (
+            "coercion-unsafe-partner",
+            "raised: context.unsafe_with_partner, context.pressured_or_forced, communication.afraid_to_say_no",
+        ),
+        ("past-experiences-safe", "screened, nothing raised"),
+        ("safety-declined", "not screened: declined"),
+        (
+            "pressure-unsure-no-partner",
+            "raised: context.pressure_unsure",
+        ),
+    ] {
+        let text = flat(&report_of(&home, profile, "text"));
+        assert!(
+            text.contains(&format!("Safety screen: {screen}")),
+            "{profile}: {text}"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&report_of(&home, profile, "json")).unwrap();
+        let got = json["sessions"][0]["safety_screen"]["text"]
+            .as_str()
+            .unwrap();
+        assert!(got.starts_with(screen), "{profile}: {got}");
+        let csv = report_of(&home, profile, "csv");
+        let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+        let col = header.iter().position(|h| *h == "safety_screen").unwrap();
+        assert!(
+            csv.lines().nth(1).unwrap().contains(screen),
+            "{profile}: {csv}"
+        );
+        assert!(col > 0);
+        let md = flat(&report_of(&home, profile, "markdown"));
+        assert!(md.contains("**Safety screen: "), "{profile}: {md}");
+        let fhir: serde_json::Value =
+            serde_json::from_str(&report_of(&home, profile, "fhir")).unwrap();
+        let observation = fhir["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["resource"]["resourceType"] == "Observation")
+            .unwrap();
+        let value = observation["resource"]["valueString"].as_str().unwrap();
+        assert!(value.starts_with(screen), "{profile}: {value}");
+    }
+}
+
+#[test]
+fn a_session_without_the_safety_questions_is_not_screened_not_asked() {
+    // Every bundled run asks the safety questions, so this uses the interview fixture,
+    // which has none.
+    let home = Home::new();
+    home.fast_key("p");
+    let recipient = fs::read_to_string(home.data().join("recipient.txt")).unwrap();
+    let intake = home.path().join("i.age");
+    let out = home
+        .cmd()
+        .args(["take", "--no-save", "--plain", "--questionnaires"])
+        .arg(root().join("tests/fixtures/interview"))
+        .args(["--to", recipient.trim(), "--out"])
+        .arg(&intake)
+        .arg("checkin")
+        .write_stdin("1\n\n\n\n\ny\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", "p")
+        .args(["report", "--questionnaires"])
+        .arg(root().join("tests/fixtures/interview"))
+        .arg(&intake)
+        .output()
+        .unwrap();
+    assert!(
+        flat(&stdout(&out)).contains("Safety screen: not screened: not asked"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn the_clinician_reads_clinical_texts_and_the_clients_own_words_first() {
+    let home = Home::new();
+    let text = report_of(&home, "coercion-unsafe-partner", "text");
+    let f = flat(&text);
+    assert!(
+        f.contains("Urgent flags: assess risk and safety at first contact"),
+        "{f}"
+    );
+    assert!(
+        f.contains("Assess risk and safety before any couple work"),
+        "{f}"
+    );
+    assert!(
+        !f.contains("You said"),
+        "client texts stay with the client: {f}"
+    );
+    assert!(!f.contains("services shown here"), "{f}");
+    // The overview comes before the details, with the person's bother answers.
+    let overview = f.find("Overview").unwrap();
+    let details = f.find("Details").unwrap();
+    assert!(overview < details);
+    assert!(f[overview..details].contains("bother:"), "{f}");
+    // Free text opens the report, before the details.
+    let home = Home::new();
+    let f = flat(&report_of(&home, "safety-declined", "text"));
+    let words = f.find("In the client's own words").unwrap();
+    assert!(words < f.find("Details").unwrap());
+    assert!(f.contains("Please call me on my work phone, not at home."));
+    assert!(f.contains("The safety questions were not answered: ask about safety in person."));
+    let json: serde_json::Value =
+        serde_json::from_str(&report_of(&home, "safety-declined", "json")).unwrap();
+    assert_eq!(json["sessions"][0]["safety_screen"]["status"], "declined");
+    assert_eq!(
+        json["sessions"][0]["free_text"][0]["answer"],
+        "Please call me on my work phone, not at home."
+    );
+}
