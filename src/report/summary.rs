@@ -78,9 +78,8 @@ struct Withheld<'a> {
 
 impl<'a> Withheld<'a> {
     fn new(parts: &[Part<'a>], lang: &str) -> Withheld<'a> {
-        let mut raised: Vec<(&'a Questionnaire, &'a Flag, FlagLevel)> = raised_flags(parts)
-            .map(|(q, f, level)| (q, f, level))
-            .collect();
+        let mut raised: Vec<(&'a Questionnaire, &'a Flag, FlagLevel)> =
+            raised_flags(parts).collect();
         raised.sort_by_key(|(_, _, level)| std::cmp::Reverse(*level));
         let tags: std::collections::BTreeSet<&str> = raised
             .iter()
