@@ -206,8 +206,20 @@ pub struct TakeOptions {
 pub enum KeysCommand {
     /// Create your key, protected by a new passphrase
     Init,
-    /// Print your public recipient (age1...), to share with others
-    Recipient,
+    /// Print your public recipient (age1...) and its fingerprint, to share with others
+    ///
+    /// The recipient goes to standard output; its fingerprint, and whether recipient.txt
+    /// was checked against your key, to standard error. It is checked when your key can be
+    /// opened without asking (a passphrase file or CONFIDE_PASSPHRASE, or a plain key
+    /// file), or with --verify.
+    Recipient {
+        /// Check recipient.txt against your key, asking for your passphrase if needed
+        #[arg(long)]
+        verify: bool,
+        /// Write recipient.txt again from your key (asks for your passphrase)
+        #[arg(long, conflicts_with = "verify")]
+        restore: bool,
+    },
     /// Change the passphrase that protects your key
     Passwd,
 }
