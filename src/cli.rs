@@ -182,6 +182,12 @@ pub struct TakeOptions {
     #[arg(long, value_name = "FILE")]
     pub invite: Option<PathBuf>,
 
+    /// Refuse (exit 2) unless the fingerprint of the key the answers are encrypted to is this
+    /// one, as your therapist told you (case, spaces and dashes do not matter); once per
+    /// recipient
+    #[arg(long = "expect-fingerprint", value_name = "FINGERPRINT")]
+    pub expect_fingerprint: Vec<String>,
+
     /// Write the encrypted intake here (default with --to/--invite: ./confide-intake-<date>-<id8>.age)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

@@ -91,7 +91,9 @@ enum Checked {
     NoKey,
 }
 
+/// The recipient on stdout first (a closed pipe ends quietly), then the rest on stderr.
 fn print_recipient(recipient: &str, checked: Checked) -> Result<()> {
+    term::println(recipient)?;
     term::eprintln(&format!("Fingerprint: {}", fingerprint(recipient)));
     term::eprintln(match checked {
         Checked::Verified => "Verified: recipient.txt belongs to your key.",
@@ -100,7 +102,7 @@ fn print_recipient(recipient: &str, checked: Checked) -> Result<()> {
         }
         Checked::NoKey => "Not verified: there is no key in this folder to check it against.",
     });
-    term::println(recipient)
+    Ok(())
 }
 
 /// Whether the key can be opened without a prompt: a passphrase file or variable, or a

@@ -114,6 +114,7 @@ fn a_swapped_recipient_stops_every_command_that_opens_the_key_and_restore_fixes_
     let home = Home::new();
     let mine = home.fast_key(PASS);
     assert_eq!(take(&home).status.code(), Some(0));
+    let before = sessions(&home);
     // Someone who can write to the data folder swaps in their key; saving needs no
     // passphrase, so the next session goes to them.
     let theirs = another_key();
@@ -196,7 +197,10 @@ fn a_swapped_recipient_stops_every_command_that_opens_the_key_and_restore_fixes_
     let out = confide(&home).arg("history").output().unwrap();
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(3), "{err}");
-    let second = &sessions(&home)[1];
+    let second = &sessions(&home)
+        .into_iter()
+        .find(|s| !before.contains(s))
+        .unwrap();
     assert!(
         err.contains(&format!("{second} is encrypted to another key, not yours")),
         "{err}"
@@ -338,5 +342,48 @@ fn the_fingerprint_matches_an_independent_computation_and_the_documented_vector(
     }
     if let Some(v) = fingerprint_by_python(example) {
         assert_eq!(v, "SXZ5-D0HH-6586-GPZH");
+    }
+}
+
+/// In a terminal, confide offers to write recipient.txt again from the key.
+#[test]
+fn in_a_terminal_a_swapped_recipient_can_be_restored_on_confirmation() {
+    use rexpect::process::WaitStatus;
+    let home = Home::new();
+    let mine = home.fast_key(PASS);
+    assert_eq!(take(&home).status.code(), Some(0));
+    let theirs = another_key();
+    for (reply, code) in [("n", 4), ("y", 0)] {
+        fs::write(recipient_file(&home), format!("{theirs}\n")).unwrap();
+        let mut cmd = home.cmd_std();
+        cmd.arg("history")
+            .env("CONFIDE_PASSPHRASE", PASS)
+            .env("TERM", "dumb");
+        let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+        let before = p.exp_string("again from your key").unwrap();
+        assert!(
+            before.contains("does not belong to your key: sessions saved since it changed"),
+            "{before}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        p.send_line(reply).unwrap();
+        let rest = p.exp_eof().unwrap_or_default();
+        let exit = match p.process().wait() {
+            Ok(WaitStatus::Exited(_, c)) => c,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(exit, code, "{reply}: {rest}");
+        let now = fs::read_to_string(recipient_file(&home)).unwrap();
+        if reply == "y" {
+            assert_eq!(now, format!("{mine}\n"));
+            assert!(rest.contains("Restored"), "{rest}");
+            assert!(
+                rest.contains("1 saved session"),
+                "the command goes on: {rest}"
+            );
+        } else {
+            assert_eq!(now, format!("{theirs}\n"), "left as it is");
+            assert!(!rest.contains("saved session,"), "{rest}");
+        }
     }
 }
