@@ -10,9 +10,8 @@ use crate::error::{Error, Result};
 use crate::model::invitation::Invitation;
 use crate::model::response::Response;
 use crate::store::crypto::{self, Recipients};
-use crate::store::fingerprint;
 use crate::store::{atomic, vault::to_json_zeroizing};
-use crate::term::{self, interrupt};
+use crate::term::{self, interrupt, sanitize};
 
 /// An encrypted intake file to write.
 struct Intake {
@@ -64,7 +63,7 @@ impl Destinations {
         }
         let mut named: Vec<String> = Vec::new();
         for n in recipients.names() {
-            let n = fingerprint::canonical(n);
+            let n = crate::store::fingerprint::canonical(n);
             if !named.contains(&n) {
                 named.push(n);
             }
@@ -106,16 +105,6 @@ impl Destinations {
         self.vault
     }
 
-    /// The recipients the intake file is for (none without an intake), as given.
-    pub fn named(&self) -> &[String] {
-        self.intake.as_ref().map_or(&[], |i| &i.named)
-    }
-
-    /// The person's own vault recipient, when the intake file is encrypted to it too.
-    pub fn own_copy(&self) -> Option<&str> {
-        self.intake.as_ref().and_then(|i| i.own_copy(self.vault))
-    }
-
     /// Writes the session to every destination.
     pub fn write(&self, response: &Response, access: &Access) -> Result<()> {
         let result = interrupt::critical(|| -> Result<()> {
@@ -145,7 +134,7 @@ impl Destinations {
                 };
                 term::eprintln(&format!(
                     "\nYour answers are encrypted in {}\n{}\n{how}: it is safe to send because it is encrypted.",
-                    written.display(),
+                    sanitize::line(&written.display().to_string()),
                     who_can_open(&intake.named, intake.own_copy(self.vault)),
                 ));
             }
@@ -164,6 +153,16 @@ impl Destinations {
         });
         interrupt::honour_pending();
         result
+    }
+
+    /// The recipients the intake file is for (none without an intake), as given.
+    pub fn named(&self) -> &[String] {
+        self.intake.as_ref().map_or(&[], |i| &i.named)
+    }
+
+    /// The person's own vault recipient, when the intake file is encrypted to it too.
+    pub fn own_copy(&self) -> Option<&str> {
+        self.intake.as_ref().and_then(|i| i.own_copy(self.vault))
     }
 }
 
@@ -190,12 +189,17 @@ impl Intake {
 pub fn who_can_open(named: &[String], own: Option<&str>) -> String {
     let mut lines: Vec<String> = named
         .iter()
-        .map(|r| format!("  {}  the key you were given", fingerprint::fingerprint(r)))
+        .map(|r| {
+            format!(
+                "  {}  the key you were given",
+                crate::store::fingerprint::fingerprint(r)
+            )
+        })
         .collect();
     if let Some(o) = own {
         lines.push(format!(
             "  {}  your own vault key (you keep a copy, and open it with your passphrase)",
-            fingerprint::fingerprint(o)
+            crate::store::fingerprint::fingerprint(o)
         ));
     }
     let head = if lines.len() == 1 {
