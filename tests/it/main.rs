@@ -19,6 +19,7 @@ mod hostile_answers;
 mod hostile_questionnaires;
 mod instruments;
 mod intake;
+mod keys;
 mod no_network;
 mod report;
 mod safety;

@@ -5,6 +5,7 @@
 //! question: recipients, the invitation, the output file, the vault and the passphrase
 //! source. Nobody should answer intimate questions only to lose the answers.
 
+mod keycheck;
 mod output;
 mod safety;
 mod select;
@@ -130,6 +131,13 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         &access,
         plan.save,
     )?;
+    keycheck::before_questions(
+        settings,
+        &plan.mode,
+        args,
+        &dest,
+        invitation.as_ref().map(|(i, _)| i),
+    )?;
 
     let answers_file = match &plan.mode {
         Mode::Answers(path) => Some(read_answers(path)?),
@@ -189,7 +197,8 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                 .map(|p| p.q.title.resolve(&settings.lang, &p.q.language).to_owned())
                 .collect();
             let intro = match &invitation {
-                Some((i, _)) => Some(invitation_intro(i)),
+                // Shown with the key before the first question (`keycheck`).
+                Some(_) => None,
                 None if !added.is_empty() => Some(format!(
                     "The questionnaires you chose use your answers about: {}. Those questions come first.",
                     sanitize::line(&added.join(", "))
@@ -437,26 +446,6 @@ fn draft_to_answers(parts: &[Part], draft: &DraftAnswers) -> SessionAnswers {
         }
     }
     out
-}
-
-/// What a client sees first when answering an invitation.
-fn invitation_intro(inv: &Invitation) -> String {
-    let mut text = String::new();
-    match &inv.practice {
-        Some(p) => text.push_str(&format!("Invitation from {}.\n", sanitize::line(p))),
-        None => text.push_str("Invitation from your therapist.\n"),
-    }
-    if let Some(m) = &inv.message {
-        text.push_str(&format!("\n{}\n", sanitize::text(m)));
-    }
-    text.push_str(&format!(
-        "\nYour answers will be encrypted so that only the holder of this key can read them:\n  {}\nIf you are unsure the invitation is genuine, check this key with your therapist before you answer.",
-        sanitize::line(&inv.recipient)
-    ));
-    if let Some(r) = &inv.reference {
-        text.push_str(&format!("\nReference: {}", sanitize::line(r)));
-    }
-    text
 }
 
 fn read_invitation(path: &Path) -> Result<(Invitation, Catalog)> {
