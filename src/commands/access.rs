@@ -15,6 +15,8 @@
 //!    `--resume` uses [`Access::unlock`] then `Vault::load_draft`; after a finished session,
 //!    `Vault::discard_drafts`.
 
+use std::io::{BufRead, IsTerminal, Read};
+
 use age::secrecy::SecretString;
 
 use super::Settings;
@@ -22,8 +24,9 @@ use crate::error::{Error, Kind, Result};
 use crate::model::response::Response;
 use crate::store::crypto::Identities;
 use crate::store::draft::Draft;
+use crate::store::fingerprint::fingerprint;
 use crate::store::sessions::SavedSession;
-use crate::store::vault::{SESSIONS_DIR, Vault};
+use crate::store::vault::{RecipientCheck, SESSIONS_DIR, Vault};
 use crate::term::{
     self,
     secret::{Passphrases, Source},
@@ -112,22 +115,70 @@ impl Access {
         self.vault.save_draft(draft)
     }
 
-    /// Unlocks the key: one passphrase, one scrypt. Warns when `recipient.txt` does not
-    /// belong to it (new sessions would not be readable with this key).
+    /// Unlocks the key: one passphrase, one scrypt. Then checks that `recipient.txt`
+    /// belongs to it ([`Access::verify_recipient`]).
     pub fn unlock(&self) -> Result<Identities> {
         let path = self.vault.identity_path();
         let prompt = format!("Passphrase for {}: ", path.display());
         let ids = self.vault.unlock(|| -> Result<SecretString> {
             self.passphrases.existing(&prompt, "open your key")
         })?;
-        if self.vault.recipient_matches(&ids) == Some(false) {
-            term::warn(&format!(
-                "{} does not belong to your key: sessions saved from now on could not be read with it",
-                self.vault.recipient_path().display()
-            ));
-        }
+        self.verify_recipient(&ids)?;
         Ok(ids)
     }
+
+    /// Stops with an error (exit 4) when `recipient.txt` is not the recipient of the open
+    /// key, or holds anything but one recipient: every session saved since then went to
+    /// whatever it holds. In a terminal, offers to write it again from the key and then
+    /// goes on; `confide keys recipient --restore` does the same for scripts.
+    pub fn verify_recipient(&self, ids: &Identities) -> Result<()> {
+        let problem = match self.vault.check_recipient(ids) {
+            RecipientCheck::Matches | RecipientCheck::Missing => return Ok(()),
+            RecipientCheck::Foreign => self.vault.foreign_recipient(),
+            RecipientCheck::Invalid(e) => e,
+        };
+        let path = self.vault.recipient_path();
+        let question = format!(
+            "Write {} again from your key, so that sessions are encrypted to you from now on? [y/N] ",
+            path.display()
+        );
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(problem);
+        }
+        term::eprintln(&format!("confide: error: {}", problem.message));
+        if !ask_yes_no(&question)? {
+            return Err(Error {
+                message: format!("{} was left as it is", path.display()),
+                hint: problem.hint,
+                ..problem
+            });
+        }
+        let recipient = self.vault.restore_recipient(ids)?;
+        term::eprintln(&format!(
+            "Restored {}: {recipient} (fingerprint {}).",
+            path.display(),
+            fingerprint(&recipient)
+        ));
+        Ok(())
+    }
+}
+
+/// Reads a yes or no from the terminal (stdin); anything but y or yes is no.
+fn ask_yes_no(question: &str) -> Result<bool> {
+    let _ = console::Term::stderr().write_str(question);
+    let mut answer = String::new();
+    // A bounded read, so endless input without a newline cannot fill memory.
+    std::io::stdin()
+        .lock()
+        .take(1024)
+        .read_line(&mut answer)
+        .map_err(|e| {
+            Error::failure(format!(
+                "cannot read the answer: {}",
+                crate::error::describe_io(&e)
+            ))
+        })?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
 }
 
 /// Whether the first part of `dir` that exists is a file rather than a folder.

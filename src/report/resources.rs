@@ -32,6 +32,9 @@ pub struct Group {
     /// (`GB`); absent for services that work anywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The emergency number of the country (`999`), shown above its services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency: Option<String>,
     pub entries: Vec<Entry>,
 }
 
@@ -77,6 +80,15 @@ pub fn parse(bytes: &[u8]) -> Result<Resources, Vec<Problem>> {
     let mut texts = vec![("/intro".to_string(), r.intro.as_str())];
     for (g, group) in r.groups.iter().enumerate() {
         texts.push((format!("/groups/{g}/region"), &group.region));
+        if let Some(number) = &group.emergency {
+            texts.push((format!("/groups/{g}/emergency"), number));
+            if group.country.is_none() {
+                problems.push(Problem::at(
+                    format!("/groups/{g}/emergency"),
+                    "an emergency number belongs to a country: give the group's `country`",
+                ));
+            }
+        }
         if let Some(country) = &group.country
             && let Some(message) = country_problem(country)
         {

@@ -65,8 +65,11 @@ pub trait Prompter {
     fn notice(&mut self, message: &str);
     /// Shows a block of text as it is (an invitation's message, for instance).
     fn intro(&mut self, text: &str);
-    /// Asks a yes or no question.
+    /// Asks a yes or no question; the default (Enter in plain mode) is no.
     fn confirm(&mut self, question: &str) -> Result<bool, Stop>;
+    /// Asks to pick one of `choices` (at least one); the first is the default, chosen by
+    /// Enter in plain mode and highlighted on a terminal. Returns its index.
+    fn choose(&mut self, question: &str, choices: &[&str]) -> Result<usize, Stop>;
 }
 
 /// How an interview ended.

@@ -247,12 +247,38 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
 
     fn confirm(&mut self, question: &str) -> Result<bool, Stop> {
         let q = self.wrap(question, "");
-        self.say(&format!("\n{q} Type y or n.\n"))?;
+        self.say(&format!("\n{q}\n(Type y or n; Enter means n.)\n"))?;
         loop {
             match self.read_line()?.trim() {
                 "y" | "Y" | "yes" => return Ok(true),
-                "n" | "N" | "no" => return Ok(false),
+                "n" | "N" | "no" | "" => return Ok(false),
                 _ => self.say("Type y or n.\n")?,
+            }
+        }
+    }
+
+    fn choose(&mut self, question: &str, choices: &[&str]) -> Result<usize, Stop> {
+        let mut text = format!("\n{}\n", self.wrap(question, ""));
+        for (k, choice) in choices.iter().enumerate() {
+            text.push_str(&format!("  {}) {}\n", k + 1, sanitize::line(choice)));
+        }
+        let again = match choices.len() {
+            2 => "Type 1 or 2.".to_owned(),
+            n => format!("Type a number from 1 to {n}."),
+        };
+        text.push_str(&format!(
+            "({}; Enter chooses 1.)\n",
+            again.trim_end_matches('.')
+        ));
+        self.say(&text)?;
+        loop {
+            let line = self.read_line()?;
+            match line.trim() {
+                "" => return Ok(0),
+                other => match other.parse::<usize>() {
+                    Ok(k) if (1..=choices.len()).contains(&k) => return Ok(k - 1),
+                    _ => self.say(&format!("{again}\n"))?,
+                },
             }
         }
     }

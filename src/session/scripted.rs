@@ -10,6 +10,7 @@ pub enum Step {
     Reply(Reply),
     Review(ReviewReply),
     Confirm(bool),
+    Choose(usize),
 }
 
 /// Replays a fixed list of replies; running out is end of input.
@@ -71,6 +72,14 @@ impl Prompter for Scripted {
             Some(_) => Err(Stop::Io(std::io::Error::other(
                 "script expected a confirmation",
             ))),
+            None => Err(Stop::Eof),
+        }
+    }
+
+    fn choose(&mut self, _: &str, _: &[&str]) -> Result<usize, Stop> {
+        match self.steps.pop_front() {
+            Some(Step::Choose(i)) => Ok(i),
+            Some(_) => Err(Stop::Io(std::io::Error::other("script expected a choice"))),
             None => Err(Stop::Eof),
         }
     }

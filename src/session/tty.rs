@@ -323,12 +323,34 @@ impl Prompter for Tty {
     }
 
     fn confirm(&mut self, question: &str) -> Result<bool, Stop> {
+        self.line("")?;
         let theme = self.theme();
         dialoguer::Confirm::with_theme(&*theme)
             .with_prompt(sanitize::line(question).into_owned())
             .default(false)
             .interact_on(&self.term)
             .map_err(|dialoguer::Error::IO(e)| Stop::from(e))
+    }
+
+    fn choose(&mut self, question: &str, choices: &[&str]) -> Result<usize, Stop> {
+        let theme = self.theme();
+        let items: Vec<String> = choices
+            .iter()
+            .map(|c| sanitize::line(c).into_owned())
+            .collect();
+        self.line("")?;
+        self.line(&self.style.dim("Arrow keys to move, Enter to choose"))?;
+        loop {
+            let picked = Select::with_theme(&*theme)
+                .with_prompt(sanitize::line(question).into_owned())
+                .items(&items)
+                .default(0)
+                .interact_on_opt(&self.term)
+                .map_err(|dialoguer::Error::IO(e)| Stop::from(e))?;
+            if let Some(i) = picked {
+                return Ok(i);
+            }
+        }
     }
 
     fn notice(&mut self, message: &str) {

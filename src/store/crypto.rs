@@ -24,7 +24,7 @@
 //! | age says | we say | exit |
 //! |---|---|---|
 //! | wrong passphrase | `wrong passphrase for FILE` | 3 |
-//! | no identity matches | `FILE is not encrypted to your key` | 3 |
+//! | no identity matches | `FILE is encrypted to another key, not yours` | 3 |
 //! | empty, truncated, not age, bad header or MAC, bad payload | `FILE is damaged ...` | 4 |
 //! | unknown age version | `FILE uses an age format this version cannot read` | 4 |
 //! | scrypt work factor above 22 | `FILE asks for too much passphrase work` | 4 |
@@ -32,7 +32,7 @@
 //! A work factor above the limit is refused before any scrypt work is done and is treated as
 //! an unsupported file (exit 4), not as a wrong passphrase: the passphrase was never tried.
 //! Age cannot tell a damaged X25519 recipient stanza from a stanza for someone else, so a
-//! damaged header line can also read as "not encrypted to your key" (exit 3).
+//! damaged header line can also read as "encrypted to another key, not yours" (exit 3).
 //!
 //! Plaintext only ever lives in `Zeroizing` buffers; no message here quotes file contents.
 
@@ -59,6 +59,9 @@ pub const ENCRYPT_WORK_FACTOR: u8 = 18;
 /// Highest scrypt work factor (log2 N) accepted when decrypting. Higher values could make
 /// a hostile file cost minutes and gigabytes before the passphrase is even checked.
 pub const MAX_WORK_FACTOR: u8 = 22;
+
+/// How a file encrypted to someone else's key is described, after its name.
+pub const ANOTHER_KEY: &str = "is encrypted to another key, not yours";
 
 /// Largest age file read into memory (sessions, intakes, identity files).
 pub const MAX_FILE_BYTES: usize = 16 << 20;
@@ -281,8 +284,8 @@ fn decrypt_error(e: DecryptError, file: &Path, passphrase: bool) -> Error {
             Error::decrypt(format!("wrong passphrase for {f}"))
         }
         DecryptError::NoMatchingKeys | DecryptError::DecryptionFailed => {
-            Error::decrypt(format!("{f} is not encrypted to your key"))
-                .with_hint("it was encrypted for another key, or its header is damaged")
+            Error::decrypt(format!("{f} {ANOTHER_KEY}"))
+                .with_hint("only the key it was encrypted to can open it (age cannot tell this from a damaged line in the file's header)")
         }
         DecryptError::KeyDecryptionFailed => Error::decrypt(format!("cannot decrypt the key for {f}")),
         DecryptError::ExcessiveWork { required, .. } => Error::damaged(format!(

@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 static CRITICAL: AtomicUsize = AtomicUsize::new(0);
 static PENDING: AtomicBool = AtomicBool::new(false);
+/// Set once the answers are stored (or deliberately not): Ctrl-C after that only stops.
+static DONE: AtomicBool = AtomicBool::new(false);
 
 /// Exit code for a cancelled run.
 pub const CANCELLED: i32 = 130;
@@ -32,8 +34,18 @@ pub fn leave() -> ! {
     let _ = console::Term::stderr().show_cursor();
     let _ = console::Term::stdout().show_cursor();
     restore_echo();
-    crate::term::eprintln("\nconfide: cancelled; nothing was saved");
+    if DONE.load(Ordering::SeqCst) {
+        crate::term::eprintln("\nconfide: stopped");
+    } else {
+        crate::term::eprintln("\nconfide: cancelled; nothing was saved");
+    }
     std::process::exit(CANCELLED);
+}
+
+/// Marks the run as past saving: a later Ctrl-C no longer says that nothing was saved
+/// (what was or was not saved has been said already).
+pub fn done() {
+    DONE.store(true, Ordering::SeqCst);
 }
 
 /// Runs `f` with Ctrl-C deferred until it returns.

@@ -60,3 +60,20 @@ pub fn width() -> usize {
     }
     80
 }
+
+/// Clears the screen and its scrollback (`ESC[2J`, cursor home, `ESC[3J`) on standard
+/// output when it is a terminal, else, when `or_stderr`, on standard error when that is a
+/// terminal. Returns whether a terminal was cleared.
+pub fn clear_screen(or_stderr: bool) -> bool {
+    let term = if io::stdout().is_terminal() {
+        console::Term::stdout()
+    } else if or_stderr && io::stderr().is_terminal() {
+        console::Term::stderr()
+    } else {
+        return false;
+    };
+    term.clear_screen()
+        .and_then(|()| term.write_str("\x1b[3J"))
+        .and_then(|()| term.flush())
+        .is_ok()
+}

@@ -5,7 +5,9 @@
 //! question: recipients, the invitation, the output file, the vault and the passphrase
 //! source. Nobody should answer intimate questions only to lose the answers.
 
+mod keycheck;
 mod output;
+mod safety;
 mod select;
 
 use std::io::IsTerminal;
@@ -128,6 +130,13 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         &access,
         plan.save,
     )?;
+    keycheck::before_questions(
+        settings,
+        &plan.mode,
+        args,
+        &dest,
+        invitation.as_ref().map(|(i, _)| i),
+    )?;
 
     let answers_file = match &plan.mode {
         Mode::Answers(path) => Some(read_answers(path)?),
@@ -187,7 +196,8 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                 .map(|p| p.q.title.resolve(&settings.lang, &p.q.language).to_owned())
                 .collect();
             let intro = match &invitation {
-                Some((i, _)) => Some(invitation_intro(i)),
+                // Shown with the key before the first question (`keycheck`).
+                Some(_) => None,
                 None if !added.is_empty() => Some(format!(
                     "The questionnaires you chose use your answers about: {}. Those questions come first.",
                     sanitize::line(&added.join(", "))
@@ -247,6 +257,26 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         plan.reference.clone(),
         &settings.lang,
     );
+    let mut dest = dest;
+    // A safety flag: before anything is written, say who could see it and, in an
+    // interview, let the person choose not to keep a copy on this computer.
+    let safety = safety::raised(&parts, &scored);
+    if safety {
+        let intake = dest.intake_path(&response);
+        match &plan.mode {
+            Mode::Answers(_) => term::eprintln(&safety::note(intake.as_deref(), dest.keeps_copy())),
+            mode => {
+                let (mut prompter, _) = prompter(settings, mode);
+                if !safety::ask_before_saving(
+                    prompter.as_mut(),
+                    intake.as_deref(),
+                    dest.keeps_copy(),
+                ) {
+                    dest.decline_vault();
+                }
+            }
+        }
+    }
     // A first save asks for a new passphrase: right after "save", before the summary.
     if dest.keeps_copy()
         && let Err(e) = access.ensure_identity()
@@ -264,6 +294,12 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
     dest.write(&response, &access)?;
     if resumed.is_some() {
         access.vault.discard_drafts()?;
+    }
+    interrupt::done();
+    // After a safety flag, offer to clear what is on the screen.
+    if safety && printed.is_ok() && matches!(plan.mode, Mode::Plain | Mode::Terminal) {
+        let (mut prompter, terminal) = prompter(settings, &plan.mode);
+        safety::offer_clear(prompter.as_mut(), terminal);
     }
     printed
 }
@@ -285,21 +321,7 @@ fn interview(
     intro: Option<&str>,
     draft: Option<DraftContext>,
 ) -> (End, bool) {
-    let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let tty = match plan.mode {
-        Mode::Terminal => session::tty::Tty::new(&settings.lang, settings.style),
-        _ => None,
-    };
-    let mut prompter: Box<dyn Prompter + '_> = match tty {
-        Some(t) => Box::new(t),
-        None => Box::new(session::plain::Plain::new(
-            stdin.lock(),
-            stdout.lock(),
-            &settings.lang,
-            term::width(),
-        )),
-    };
+    let (mut prompter, _) = prompter(settings, &plan.mode);
     if let Some(text) = intro {
         prompter.intro(text);
     }
@@ -311,8 +333,33 @@ fn interview(
     (end, kept)
 }
 
+/// The prompter of this mode (plain when there is no terminal after all), and whether it
+/// is the terminal one. Each use makes its own: the interview's is dropped before a
+/// passphrase is read from the terminal or standard input.
+fn prompter(settings: &Settings, mode: &Mode) -> (Box<dyn Prompter>, bool) {
+    let tty = match mode {
+        Mode::Terminal => session::tty::Tty::new(&settings.lang, settings.style),
+        _ => None,
+    };
+    match tty {
+        Some(t) => (Box::new(t), true),
+        None => (
+            Box::new(session::plain::Plain::new(
+                std::io::stdin().lock(),
+                std::io::stdout().lock(),
+                &settings.lang,
+                term::width(),
+            )),
+            false,
+        ),
+    }
+}
+
 /// Asks whether to keep a draft and keeps it; true when one was written.
 fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, ctx: &DraftContext) -> bool {
+    if safety::raised(flow.parts(), &flow.scored()) {
+        safety::before_draft(prompter);
+    }
     let question = "Keep an encrypted draft of your answers so far, to finish later with `confide take --resume`?";
     match prompter.confirm(question) {
         Ok(true) => {}
@@ -389,26 +436,6 @@ fn draft_to_answers(parts: &[Part], draft: &Draft, access: &Access) -> Result<Se
         Error::damaged(format!("draft {name} cannot be used: {why}"))
             .with_hint("`confide take` without --resume starts afresh")
     })
-}
-
-/// What a client sees first when answering an invitation.
-fn invitation_intro(inv: &Invitation) -> String {
-    let mut text = String::new();
-    match &inv.practice {
-        Some(p) => text.push_str(&format!("Invitation from {}.\n", sanitize::line(p))),
-        None => text.push_str("Invitation from your therapist.\n"),
-    }
-    if let Some(m) = &inv.message {
-        text.push_str(&format!("\n{}\n", sanitize::text(m)));
-    }
-    text.push_str(&format!(
-        "\nYour answers will be encrypted so that only the holder of this key can read them:\n  {}\nIf you are unsure the invitation is genuine, check this key with your therapist before you answer.",
-        sanitize::line(&inv.recipient)
-    ));
-    if let Some(r) = &inv.reference {
-        text.push_str(&format!("\nReference: {}", sanitize::line(r)));
-    }
-    text
 }
 
 fn read_invitation(path: &Path) -> Result<(Invitation, Catalog)> {

@@ -4,31 +4,50 @@
 
 use std::path::{Path, PathBuf};
 
+use super::safety;
 use crate::cli::TakeOptions;
 use crate::commands::access::Access;
 use crate::error::{Error, Result};
 use crate::model::invitation::Invitation;
 use crate::model::response::Response;
+use crate::store::atomic;
 use crate::store::crypto::{self, Recipients};
-use crate::store::{atomic, vault::to_json_zeroizing};
+use crate::store::vault::{SESSIONS_DIR, to_json_zeroizing};
 use crate::term::{self, interrupt, sanitize};
 
 /// An encrypted intake file to write.
 struct Intake {
-    recipients: Recipients,
+    /// The recipients given (`--to`, `--recipients-file`, the invitation), checked, in
+    /// order, without repeats.
+    named: Vec<String>,
     /// `--out`, or `None` for `./confide-intake-<date>-<id8>.age`.
     out: Option<PathBuf>,
     armor: bool,
-    /// Who can open it, in words.
-    for_whom: String,
-    /// Also encrypted to the person's own key.
-    own: bool,
+    /// The person's own vault recipient (`recipient.txt`, checked), when they have a vault.
+    /// The file is encrypted to it too only when they keep a copy.
+    own: Option<String>,
+}
+
+impl Intake {
+    /// `--out`, or the default name in the current folder.
+    fn path(&self, response: &Response) -> PathBuf {
+        match &self.out {
+            Some(p) => p.clone(),
+            None => PathBuf::from(default_name(response)),
+        }
+    }
 }
 
 /// The destinations of one session.
 pub struct Destinations {
     vault: bool,
     intake: Option<Intake>,
+    /// The person chose not to keep a copy in the vault (after a safety flag).
+    declined: bool,
+    /// Folders made by the check before the first question (`sessions/`, the data folder
+    /// and any missing folder above it), deepest first: removed again when they stay empty
+    /// because the person chose not to save.
+    created: Vec<PathBuf>,
 }
 
 impl Destinations {
@@ -52,28 +71,36 @@ impl Destinations {
             recipients.add_str(&inv.recipient, "the invitation's recipient")?;
         }
         if recipients.is_empty() {
+            let mut created = Vec::new();
             if save {
+                let sessions = access.vault.dir().join(SESSIONS_DIR);
+                created = sessions
+                    .ancestors()
+                    .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                    .map(Path::to_path_buf)
+                    .collect();
                 access.check_can_save()?;
             }
             return Ok(Destinations {
                 vault: save,
                 intake: None,
+                declined: false,
+                created,
             });
         }
-        let named = recipients.names().len();
-        let for_whom = match invitation.and_then(|i| i.practice.as_deref()) {
-            Some(p) => sanitize::line(p).into_owned(),
-            None if named == 1 => format!(
-                "the holder of the key {}",
-                short_key(&recipients.names()[0])
-            ),
-            None => format!("the holders of the {named} keys you named"),
-        };
-        // Your own key too, when you have a vault, so you can read your intake back.
-        let has_vault = access.vault.can_encrypt();
-        if has_vault {
-            recipients.extend(access.vault.recipients()?);
+        let mut named: Vec<String> = Vec::new();
+        for n in recipients.names() {
+            let n = crate::store::fingerprint::canonical(n);
+            if !named.contains(&n) {
+                named.push(n);
+            }
         }
+        // Your own key too, when you keep a copy, so you can read your intake back.
+        let own = if save && access.vault.can_encrypt() {
+            Some(access.vault.recipient()?.to_string())
+        } else {
+            None
+        };
         if let Some(out) = &args.out {
             if out.exists() {
                 return Err(Error::usage(format!("{} already exists", out.display()))
@@ -90,14 +117,15 @@ impl Destinations {
             })?;
         }
         Ok(Destinations {
-            vault: save && has_vault,
+            vault: save && own.is_some(),
             intake: Some(Intake {
-                recipients,
+                named,
                 out: args.out.clone(),
                 armor: args.armor,
-                for_whom,
-                own: has_vault,
+                own,
             }),
+            declined: false,
+            created: Vec::new(),
         })
     }
 
@@ -106,17 +134,32 @@ impl Destinations {
         self.vault
     }
 
+    /// The intake file this session will be written to, if any.
+    pub fn intake_path(&self, response: &Response) -> Option<PathBuf> {
+        self.intake.as_ref().map(|intake| intake.path(response))
+    }
+
+    /// Keeps no copy in the vault: the person chose not to save (an intake file is still
+    /// written).
+    pub fn decline_vault(&mut self) {
+        if self.vault {
+            self.vault = false;
+            self.declined = true;
+        }
+    }
+
     /// Writes the session to every destination.
     pub fn write(&self, response: &Response, access: &Access) -> Result<()> {
         let result = interrupt::critical(|| -> Result<()> {
             if let Some(intake) = &self.intake {
+                let mut recipients = Recipients::new();
+                for r in intake.recipients(self.vault) {
+                    recipients.add_str(r, "the recipient")?;
+                }
                 let plaintext = to_json_zeroizing(response)?;
-                let bytes = crypto::encrypt(&plaintext, &intake.recipients, intake.armor)?;
+                let bytes = crypto::encrypt(&plaintext, &recipients, intake.armor)?;
                 drop(plaintext);
-                let target = match &intake.out {
-                    Some(p) => p.clone(),
-                    None => PathBuf::from(default_name(response)),
-                };
+                let target = intake.path(response);
                 let name = target
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -130,14 +173,9 @@ impl Destinations {
                     "Send the file the way your therapist asked, for example as an attachment"
                 };
                 term::eprintln(&format!(
-                    "\nYour answers are encrypted in {}\nOnly {} can open it{}. {how}: it is safe to send because it is encrypted.",
-                    written.display(),
-                    intake.for_whom,
-                    if intake.own {
-                        " (and you, with your passphrase)"
-                    } else {
-                        ""
-                    },
+                    "\nYour answers are encrypted in {}\n{}\n{how}: it is safe to send because it is encrypted.",
+                    sanitize::line(&written.display().to_string()),
+                    who_can_open(&intake.named, intake.own_copy(self.vault)),
                 ));
             }
             if self.vault {
@@ -148,14 +186,91 @@ impl Destinations {
                     access.vault.dir().display()
                 ));
             }
-            if !self.vault && self.intake.is_none() {
-                term::eprintln("\nNothing was saved (--no-save).");
+            match (self.declined, self.intake.is_some()) {
+                (true, intake) => {
+                    let said = if intake {
+                        safety::NO_COPY_KEPT
+                    } else {
+                        safety::NOT_SAVED
+                    };
+                    term::eprintln(&format!(
+                        "\n{}",
+                        term::wrap::fill(said, term::width(), "", "")
+                    ));
+                }
+                (false, false) if !self.vault => {
+                    term::eprintln("\nNothing was saved (--no-save).");
+                }
+                (false, _) => {}
+            }
+            if self.declined {
+                // Not even an empty folder says that confide was used here.
+                for dir in &self.created {
+                    let _ = std::fs::remove_dir(dir);
+                }
             }
             Ok(())
         });
         interrupt::honour_pending();
         result
     }
+
+    /// The recipients the intake file is for (none without an intake), as given.
+    pub fn named(&self) -> &[String] {
+        self.intake.as_ref().map_or(&[], |i| &i.named)
+    }
+
+    /// The person's own vault recipient, when the intake file is encrypted to it too.
+    pub fn own_copy(&self) -> Option<&str> {
+        self.intake.as_ref().and_then(|i| i.own_copy(self.vault))
+    }
+}
+
+impl Intake {
+    /// The person's own recipient, when the file is encrypted to it too: they keep a copy
+    /// (`keeps_copy`) and it is not one of the named recipients already.
+    fn own_copy(&self, keeps_copy: bool) -> Option<&str> {
+        self.own
+            .as_deref()
+            .filter(|o| keeps_copy && !self.named.iter().any(|n| n == o))
+    }
+
+    /// Exactly the recipients the file is encrypted to.
+    fn recipients(&self, keeps_copy: bool) -> impl Iterator<Item = &str> {
+        self.named
+            .iter()
+            .map(String::as_str)
+            .chain(self.own_copy(keeps_copy))
+    }
+}
+
+/// Who can open the intake file, by fingerprint. Made from the very list the file is
+/// encrypted to, so it is true whatever an invitation says about who made it.
+pub fn who_can_open(named: &[String], own: Option<&str>) -> String {
+    let mut lines: Vec<String> = named
+        .iter()
+        .map(|r| {
+            format!(
+                "  {}  the key you were given",
+                crate::store::fingerprint::fingerprint(r)
+            )
+        })
+        .collect();
+    if let Some(o) = own {
+        lines.push(format!(
+            "  {}  your own vault key (you keep a copy, and open it with your passphrase)",
+            crate::store::fingerprint::fingerprint(o)
+        ));
+    }
+    let head = if lines.len() == 1 {
+        "It is encrypted to exactly one key, and only its holder can open it:".to_owned()
+    } else {
+        format!(
+            "It is encrypted to exactly {} keys, and only their holders can open it:",
+            lines.len()
+        )
+    };
+    format!("{head}\n{}", lines.join("\n"))
 }
 
 /// `./confide-intake-<YYYY-MM-DD>-<id8>.age`.
@@ -169,15 +284,4 @@ fn parent_of(path: &Path) -> &Path {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     }
-}
-
-/// `age1abcd…wxyz`: enough to compare with what the therapist says.
-fn short_key(key: &str) -> String {
-    let chars: Vec<char> = key.chars().collect();
-    if chars.len() <= 20 {
-        return key.to_owned();
-    }
-    let head: String = chars[..10].iter().collect();
-    let tail: String = chars[chars.len() - 6..].iter().collect();
-    format!("{head}…{tail}")
 }
