@@ -31,8 +31,7 @@ pub fn install() {
 
 /// Ends the run as Ctrl-C does: cursor shown, echo back on, a message, exit 130.
 pub fn leave() -> ! {
-    let _ = console::Term::stderr().show_cursor();
-    let _ = console::Term::stdout().show_cursor();
+    show_cursor();
     restore_echo();
     if DONE.load(Ordering::SeqCst) {
         crate::term::eprintln("\nconfide: stopped");
@@ -40,6 +39,30 @@ pub fn leave() -> ! {
         crate::term::eprintln("\nconfide: cancelled; nothing was saved");
     }
     std::process::exit(CANCELLED);
+}
+
+/// Shows the cursor on standard error and standard output where they are terminals. The
+/// escape is written to the file descriptors directly: the interview may hold the lock of
+/// standard output (plain mode does, for its whole run), and waiting for it from the Ctrl-C
+/// thread would hang.
+fn show_cursor() {
+    #[cfg(unix)]
+    {
+        use std::io::IsTerminal;
+        use std::os::fd::AsFd;
+        const SHOW: &[u8] = b"\x1b[?25h";
+        if std::io::stderr().is_terminal() {
+            let _ = rustix::io::write(std::io::stderr().as_fd(), SHOW);
+        }
+        if std::io::stdout().is_terminal() {
+            let _ = rustix::io::write(std::io::stdout().as_fd(), SHOW);
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = console::Term::stderr().show_cursor();
+        let _ = console::Term::stdout().show_cursor();
+    }
 }
 
 /// Marks the run as past saving: a later Ctrl-C no longer says that nothing was saved

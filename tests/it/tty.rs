@@ -370,3 +370,18 @@ fn pid_with_home(home: &Home) -> i32 {
         })
         .expect("the confide process")
 }
+
+#[test]
+fn ctrl_c_in_plain_mode_on_a_terminal_ends_at_once() {
+    // Plain mode holds standard output for its whole run; the Ctrl-C handler must not wait
+    // for it.
+    let home = Home::new();
+    let mut p = spawn(&home, true, |c| {
+        c.arg("--plain");
+    });
+    p.exp_string("> ").unwrap();
+    p.send_control('c').unwrap();
+    let rest = p.exp_eof().expect("confide ends after Ctrl-C");
+    assert!(rest.contains("cancelled"), "{rest}");
+    assert_eq!(exit_code(&p), Some(130));
+}
