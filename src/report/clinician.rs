@@ -429,7 +429,9 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
         });
     }
     for (f, tags) in flags.iter_mut().zip(&flag_tags) {
-        f.deferred = tags.iter().any(|t| withheld.contains(t));
+        // A safety concern is never deferred, even when another one stands for it in the
+        // client's summary.
+        f.deferred = !f.safety && tags.iter().any(|t| withheld.contains(t));
     }
     flags.sort_by_key(|f| std::cmp::Reverse(level_rank(&f.level)));
     let free_text = match detail {

@@ -422,7 +422,7 @@ mod tests {
         let text = all_text(&r, Some("GB"), &[]);
         assert!(text.contains("Samaritans: 116 123"), "{text}");
         assert!(
-            text.contains("National Domestic Abuse Helpline: 0808 2000 247"),
+            text.contains("National Domestic Abuse Helpline (for women): 0808 2000 247"),
             "{text}"
         );
         assert!(

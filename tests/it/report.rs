@@ -476,7 +476,7 @@ fn fhir_is_a_collection_bundle_of_questionnaire_responses() {
         qr["questionnaire"]
             .as_str()
             .unwrap()
-            .starts_with("urn:confide:questionnaire:context|1.1.0")
+            .starts_with("urn:confide:questionnaire:context|1.2.0")
     );
     assert_eq!(qr["identifier"]["value"], "A-1");
     let items = qr["item"].as_array().unwrap();
