@@ -33,6 +33,8 @@ pub struct Autosave<'a> {
     resumed: Option<PathBuf>,
     /// A failure to save was already shown.
     warned: bool,
+    /// The last save failed: the draft on disk (if any) holds fewer answers than were given.
+    stale: bool,
     /// The options to repeat after `confide take --resume`, such as ` --invite FILE`.
     resume_options: String,
 }
@@ -63,15 +65,22 @@ impl<'a> Autosave<'a> {
             path: None,
             resumed,
             warned: false,
+            stale: false,
             resume_options,
         };
         autosave.announce();
         autosave
     }
 
-    /// The draft file that holds the answers so far, if any.
+    /// The draft file of this interview, if any.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref().or(self.resumed.as_deref())
+    }
+
+    /// The draft file, when it holds every answer given so far.
+    pub fn current(&self) -> Option<&Path> {
+        let up_to_date = !self.stale && (self.enabled || self.path.is_some());
+        self.path().filter(|_| up_to_date)
     }
 
     /// After a change in the interview: saves the draft, unless nothing was answered yet.
@@ -81,7 +90,12 @@ impl<'a> Autosave<'a> {
         if !self.enabled || (nothing_yet && self.path().is_none()) {
             return None;
         }
-        match self.save(flow) {
+        let saved = self.save(flow);
+        if saved.is_err() {
+            self.stale = true;
+            self.announce();
+        }
+        match saved {
             Ok(_) => None,
             Err(e) if !self.warned => {
                 self.warned = true;
@@ -110,6 +124,7 @@ impl<'a> Autosave<'a> {
                 let _ = self.access.vault.discard_draft(&old);
             }
             self.path = Some(path.clone());
+            self.stale = false;
             self.announce();
             Ok(path)
         });
@@ -149,11 +164,18 @@ impl<'a> Autosave<'a> {
         } else {
             format!("confide take --resume={id}{}", self.resume_options)
         };
+        let file = sanitize::line(&path.display().to_string()).into_owned();
+        let message = if self.current().is_some() {
+            format!("your answers so far are kept, encrypted, in {file}")
+        } else if self.path.is_some() {
+            format!(
+                "your answers up to the last one that could be saved are kept, encrypted, in {file}"
+            )
+        } else {
+            format!("the draft you continued is kept as it was, encrypted, in {file}")
+        };
         Some(Kept {
-            message: format!(
-                "your answers so far are kept, encrypted, in {}",
-                sanitize::line(&path.display().to_string())
-            ),
+            message,
             hint: format!(
                 "continue with `{resume}`; `confide drafts --discard {id}` removes the draft"
             ),

@@ -315,8 +315,13 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                     autosave.path().is_some(),
                 ) {
                     dest.decline_vault();
-                    if autosave.discard()? {
-                        dest.draft_removed();
+                    match autosave.discard() {
+                        Ok(true) => dest.draft_removed(),
+                        Ok(false) => {}
+                        Err(e) => term::warn(&format!(
+                            "the draft of this interview could not be removed: {}; `confide drafts --discard` removes it",
+                            e.message
+                        )),
                     }
                 }
             }
@@ -592,7 +597,7 @@ fn store(
                     "Do not write the file for sending (your answers are discarded)",
                 ),
             };
-            let keep = (step == Step::Vault && autosave.path().is_some())
+            let keep = (step == Step::Vault && autosave.current().is_some())
                 .then_some("Stop, and keep your answers as an encrypted draft to save later");
             match ask_after_failure(
                 settings,
