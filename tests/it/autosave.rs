@@ -436,6 +436,11 @@ fn a_disk_that_fills_during_the_interview_offers_another_place() {
     p.exp_string("Your answers are not saved yet").unwrap();
     p.exp_string("Save the encrypted file in another place")
         .unwrap();
+    let menu = p.exp_string("Stop without saving").unwrap();
+    assert!(
+        !menu.contains("encrypted draft"),
+        "a draft that misses answers is not offered: {menu}"
+    );
     keys(&mut p, DOWN);
     keys(&mut p, ENTER);
     p.exp_string("Where should it go?").unwrap();
