@@ -12,7 +12,8 @@ Exit codes:
   2    invalid usage or input: bad flags, invalid questionnaire, invalid answers file
   3    cannot decrypt: wrong passphrase, or no identity matches the file
   4    damaged, truncated or unsupported file
-  130  cancelled: Ctrl-C, quit, or input ended early; nothing was saved
+  130  cancelled: Ctrl-C, quit, or input ended early; nothing was saved, except
+       the encrypted draft of the interview when there is one (`confide drafts`)
 
 confide works offline and never uses the network.";
 
