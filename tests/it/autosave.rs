@@ -530,3 +530,104 @@ fn an_intake_without_a_vault_says_that_nothing_is_kept_as_you_go() {
     assert!(rest.contains("cancelled; nothing was saved"), "{rest}");
     assert!(!home.data().exists(), "nothing is written for the person");
 }
+
+#[test]
+fn a_first_save_on_a_full_disk_can_make_the_vault_in_another_folder() {
+    let home = Home::new();
+    let data = home.path().join("small");
+    let Some(_mount) = tmpfs(&data, "size=128k") else {
+        return;
+    };
+    let mut p = spawn(&home, &[], &[("CONFIDE_DATA_DIR", &data)]);
+    answer_up_to_the_text(&mut p);
+    let mut filler = fs::File::create(data.join("filler")).unwrap();
+    let block = vec![0u8; 4096];
+    while std::io::Write::write_all(&mut filler, &block).is_ok() {}
+    drop(filler);
+    keys(&mut p, SECRET);
+    keys(&mut p, ENTER);
+    p.exp_string("Save these answers").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("New passphrase:").unwrap();
+    p.send_line(PASS).unwrap();
+    p.exp_string("Type it again:").unwrap();
+    p.send_line(PASS).unwrap();
+    p.exp_string("the disk is full").unwrap();
+    p.exp_string("Keep them in another folder").unwrap();
+    keys(&mut p, DOWN);
+    keys(&mut p, ENTER);
+    p.exp_string("Which folder?").unwrap();
+    let other = home.path().join("elsewhere");
+    p.send_line(other.to_str().unwrap()).unwrap();
+    // The passphrase already chosen is used: it is not asked again.
+    p.exp_string("Created your key").unwrap();
+    p.exp_string("Saved, encrypted, as session").unwrap();
+    p.exp_string("is not your usual data folder").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), Some(0));
+    assert_eq!(sessions(&other).len(), 1);
+    assert!(!data.join("identity.age").exists());
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .env("CONFIDE_DATA_DIR", &other)
+        .args(["history", "--format", "json", "--questionnaires"])
+        .arg(checkin())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_no_secret(&home);
+}
+
+#[test]
+fn an_intake_that_cannot_be_written_can_go_to_another_place() {
+    let therapist = Home::new();
+    let recipient = therapist.fast_key(PASS);
+    let home = Home::new();
+    let out_dir = home.path().join("outbox");
+    let Some(_mount) = tmpfs(&out_dir, "size=1m") else {
+        return;
+    };
+    let file = out_dir.join("intake.age");
+    let mut p = spawn(
+        &home,
+        &["--to", &recipient, "--out", file.to_str().unwrap()],
+        &[],
+    );
+    answer_up_to_the_text(&mut p);
+    keys(&mut p, SECRET);
+    keys(&mut p, ENTER);
+    p.exp_string("Save these answers").unwrap();
+    let ok = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(&out_dir)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    keys(&mut p, ENTER);
+    p.exp_string("read-only").unwrap();
+    p.exp_string("The file for sending is not written yet")
+        .unwrap();
+    p.exp_string("Do not write the file for sending (your answers are discarded)")
+        .unwrap();
+    keys(&mut p, DOWN);
+    keys(&mut p, ENTER);
+    p.exp_string("Where should it go?").unwrap();
+    let elsewhere = home.path().join("for-my-therapist.age");
+    p.send_line(elsewhere.to_str().unwrap()).unwrap();
+    p.exp_string("Your answers are encrypted in").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(exit_code(&p), Some(0));
+    assert!(!file.exists());
+    let report = therapist
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .arg("report")
+        .arg(&elsewhere)
+        .arg("--questionnaires")
+        .arg(checkin())
+        .output()
+        .unwrap();
+    assert_eq!(report.status.code(), Some(0), "{}", stderr(&report));
+    assert!(stdout(&report).contains(SECRET));
+}

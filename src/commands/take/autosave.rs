@@ -90,12 +90,7 @@ impl<'a> Autosave<'a> {
         if !self.enabled || (nothing_yet && self.path().is_none()) {
             return None;
         }
-        let saved = self.save(flow);
-        if saved.is_err() {
-            self.stale = true;
-            self.announce();
-        }
-        match saved {
+        match self.save(flow) {
             Ok(_) => None,
             Err(e) if !self.warned => {
                 self.warned = true;
@@ -109,7 +104,8 @@ impl<'a> Autosave<'a> {
     }
 
     /// Saves the draft now (creating the key first when there is none, which asks for a
-    /// new passphrase). Returns the file.
+    /// new passphrase). Returns the file. After a failure, an earlier save of the draft (if
+    /// any) stays, and counts as missing answers.
     pub fn save(&mut self, flow: &Flow) -> Result<PathBuf> {
         let mut draft = self.draft.clone();
         draft.answers = answers_to_draft(flow.answers());
@@ -128,6 +124,10 @@ impl<'a> Autosave<'a> {
             self.announce();
             Ok(path)
         });
+        if saved.is_err() {
+            self.stale = true;
+            self.announce();
+        }
         interrupt::honour_pending();
         saved
     }

@@ -443,18 +443,22 @@ enum Choice {
     Stop,
 }
 
-/// Shows `error` and asks what to do; `elsewhere` and `keep` are the wording of those
-/// choices (`None`: not offered), `stop` that of stopping. End of input or a failing
+/// Shows `error` and asks what to do; `elsewhere` (with the question that asks where) and
+/// `keep` are the wording of those choices (`None`: not offered), `stop` that of stopping. End of input or a failing
 /// terminal keeps the draft when there is one, and otherwise stops.
 fn ask_after_failure(
     settings: &Settings,
     plan: &Plan,
     error: &Error,
     question: &str,
-    elsewhere: Option<&str>,
+    elsewhere: Option<(&str, &str)>,
     keep: Option<&str>,
     stop: &str,
 ) -> Choice {
+    let (elsewhere, where_question) = match elsewhere {
+        Some((choice, question)) => (Some(choice), question),
+        None => (None, ""),
+    };
     let (mut p, _) = prompter(settings, &plan.mode);
     p.notice(&sanitize::line(&error.message));
     let mut choices = vec!["Try again"];
@@ -474,9 +478,7 @@ fn ask_after_failure(
         if picked == "Try again" {
             return Choice::Retry;
         } else if Some(picked) == elsewhere {
-            let typed = p.text(
-                "Where should it go? Type a folder (such as a USB stick, or ~ for your home folder) or a new file name.",
-            );
+            let typed = p.text(where_question);
             match typed {
                 Ok(Some(text)) => return Choice::Elsewhere(expand_home(&text)),
                 Ok(None) => {}
@@ -548,7 +550,10 @@ fn make_key(
             plan,
             &e,
             "Your answers are not saved yet. What would you like to do?",
-            written.then_some("Keep them in another folder (you type where)"),
+            written.then_some((
+                "Keep them in another folder (you type where)",
+                "Which folder? confide makes your key and saves your answers there. Type a folder (such as a USB stick, or ~/confide in your home folder).",
+            )),
             None,
             "Stop without saving (your answers are discarded)",
         );
@@ -604,7 +609,10 @@ fn store(
                 plan,
                 &e,
                 question,
-                Some("Save the encrypted file in another place (you type where)"),
+                Some((
+                    "Save the encrypted file in another place (you type where)",
+                    "Where should it go? Type a folder (such as a USB stick, or ~ for your home folder) or a new file name.",
+                )),
                 keep,
                 stop,
             ) {
@@ -704,6 +712,14 @@ fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, autosave: &mut Autosave
                 sanitize::line(&path.display().to_string()),
                 hint.get(0..1).unwrap_or_default().to_uppercase(),
                 hint.get(1..).unwrap_or_default()
+            ));
+            true
+        }
+        Err(e) if autosave.path().is_some() => {
+            // The draft saved after an earlier answer is still there.
+            prompter.notice(&format!(
+                "the draft could not be brought up to date: {}; the one kept after an earlier answer stays",
+                e.message
             ));
             true
         }
