@@ -3,7 +3,12 @@
 //!
 //! Everything that could stop the answers from being stored is checked before the first
 //! question: recipients, the invitation, the output file, the vault and the passphrase
-//! source. Nobody should answer intimate questions only to lose the answers.
+//! source. Nobody should answer intimate questions only to lose the answers. While a person
+//! answers, the answers are kept as an encrypted draft after every answer (`autosave.rs`).
+//! What still fails after the interview (a passphrase typed differently, a full disk, a
+//! folder that became read-only) is shown to that person, who chooses to try again, to use
+//! another place, to keep the draft or to stop (`make_key`, `store`); scripts get the error
+//! and its exit code.
 
 mod autosave;
 mod output;
