@@ -192,6 +192,12 @@ pub struct TakeOptions {
     #[arg(long, value_name = "FILE")]
     pub invite: Option<PathBuf>,
 
+    /// Refuse (exit 2) unless the fingerprint of the key the answers are encrypted to is this
+    /// one, as your therapist told you (case, spaces and dashes do not matter); once per
+    /// recipient
+    #[arg(long = "expect-fingerprint", value_name = "FINGERPRINT")]
+    pub expect_fingerprint: Vec<String>,
+
     /// Write the encrypted intake here (default with --to/--invite: ./confide-intake-<date>-<id8>.age)
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -223,8 +229,20 @@ pub struct TakeOptions {
 pub enum KeysCommand {
     /// Create your key, protected by a new passphrase
     Init,
-    /// Print your public recipient (age1...), to share with others
-    Recipient,
+    /// Print your public recipient (age1...) and its fingerprint, to share with others
+    ///
+    /// The recipient goes to standard output; its fingerprint, and whether recipient.txt
+    /// was checked against your key, to standard error. It is checked when your key can be
+    /// opened without asking (a passphrase file or CONFIDE_PASSPHRASE, or a plain key
+    /// file), or with --verify.
+    Recipient {
+        /// Check recipient.txt against your key, asking for your passphrase if needed
+        #[arg(long)]
+        verify: bool,
+        /// Write recipient.txt again from your key (asks for your passphrase)
+        #[arg(long, conflicts_with = "verify")]
+        restore: bool,
+    },
     /// Change the passphrase that protects your key
     Passwd,
 }

@@ -32,12 +32,24 @@ pub fn run() -> i32 {
     // Ctrl-C anywhere (a passphrase prompt included) restores the terminal and exits 130.
     term::interrupt::install();
     install_panic_hook();
-    match commands::dispatch(cli) {
+    let result = commands::dispatch(cli);
+    warn_unsynced();
+    match result {
         Ok(()) => 0,
         Err(e) => {
             report(&e);
             e.exit_code()
         }
+    }
+}
+
+/// A file written (or removed) whose folder could not be synced to disk: the change is in
+/// place and the command succeeded, but a crash or power cut soon after could undo it.
+fn warn_unsynced() {
+    for message in store::atomic::take_unsynced() {
+        term::warn(&format!(
+            "{message}; the change was made, but a crash or power cut in the next moments could undo it"
+        ));
     }
 }
 

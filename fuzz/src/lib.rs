@@ -20,6 +20,29 @@ pub fn assert_printable(what: &str, out: &str) {
     }
 }
 
+/// Panics if JSON that confide prints holds a character a terminal would act on, or does
+/// not read back as the value it was made from.
+pub fn assert_printable_json(what: &str, value: &serde_json::Value) {
+    let text = confide::term::json::to_string(value).expect("JSON serialises");
+    assert_printable(what, &text);
+    let back: serde_json::Value = serde_json::from_str(&text).expect("printed JSON parses");
+    assert!(back == *value, "{what} does not read back as written");
+}
+
+/// Panics if Markdown output holds a control character or live markup built from data: an
+/// image or link (`![`, `](`) or raw HTML (`<` not escaped). confide's own templates use
+/// none of them, so any is data that escaped [`confide::report::markdown::escape`].
+pub fn assert_inert_markdown(what: &str, out: &str) {
+    assert_printable(what, out);
+    for live in ["![", "]("] {
+        assert!(!out.contains(live), "{what} holds live Markdown `{live}`");
+    }
+    let html = out
+        .match_indices('<')
+        .any(|(i, _)| !out[..i].ends_with('\\'));
+    assert!(!html, "{what} holds raw HTML");
+}
+
 /// The bundled questionnaires, loaded once. They are valid by construction (checked by the
 /// test suite), so failing here is a harness bug, not a finding.
 pub fn bundled() -> &'static Catalog {
@@ -56,7 +79,8 @@ pub fn render_summary(qs: &[&Questionnaire], scored: &[Scored]) {
         if !color {
             assert_printable("the plain summary", &text);
         }
-        let _ = summary::render_markdown(&parts, &opts);
+        let md = summary::render_markdown(&parts, &opts);
+        assert_inert_markdown("the Markdown summary", &md);
     }
 }
 
@@ -120,11 +144,13 @@ pub fn render_report(catalog: &Catalog, responses: Vec<Response>) {
     let plain = clinician_text::text(&report, 60, Style { color: false });
     assert_printable("the plain clinician report", &plain);
     let _ = clinician_text::text(&report, 0, Style { color: true });
-    let _ = clinician_text::markdown(&report);
+    let md = clinician_text::markdown(&report);
+    assert_inert_markdown("the Markdown clinician report", &md);
     let _ = csv::render(&report);
     let bundle = fhir::bundle(&report);
-    let _ = serde_json::to_string(&bundle).expect("the FHIR bundle serialises");
-    let _ = serde_json::to_string(&report).expect("the JSON report serialises");
+    assert_printable_json("the FHIR bundle", &bundle);
+    let json = serde_json::to_value(&report).expect("the JSON report serialises");
+    assert_printable_json("the JSON report", &json);
 }
 
 /// What `confide show` prints for a saved record: the summary scored again from its
@@ -141,6 +167,8 @@ pub fn render_show(catalog: &Catalog, response: &Response) {
 
 /// Every output made from one record that came from a file.
 pub fn render_record(catalog: &Catalog, response: Response) {
+    let json = serde_json::to_value(&response).expect("a record serialises");
+    assert_printable_json("the record `show --format json` prints", &json);
     render_show(catalog, &response);
     render_report(catalog, vec![response]);
 }

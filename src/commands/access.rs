@@ -5,8 +5,9 @@
 //!
 //! 1. before the first question, [`Access::check_can_save`]: the data folder can be written
 //!    and, when there is no key yet, a new passphrase can be obtained (a terminal,
-//!    `--passphrase-file`, or `CONFIDE_PASSPHRASE`); otherwise a usage error (exit 2) with a
-//!    hint, so nobody answers intimate questions only to lose the answers;
+//!    `--passphrase-file`, or `CONFIDE_PASSPHRASE`); otherwise an error with a hint (exit 2
+//!    for a missing passphrase source, 1 for a folder that cannot be written), so nobody
+//!    answers intimate questions only to lose the answers;
 //! 2. after the review, [`Access::save_session`]: creates the key on first use (asking for a
 //!    new passphrase twice on a terminal), then encrypts and writes the session; no
 //!    passphrase is needed once the key exists;
@@ -18,15 +19,18 @@
 //! Opening the vault also acts on leftovers of interrupted writes ([`Access::tidy`],
 //! `store/leftovers.rs`).
 
+use std::io::{BufRead, IsTerminal, Read};
+
 use age::secrecy::SecretString;
 
 use super::Settings;
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::model::response::Response;
 use crate::store::crypto::Identities;
 use crate::store::draft::Draft;
+use crate::store::fingerprint::fingerprint;
 use crate::store::sessions::SavedSession;
-use crate::store::vault::{SESSIONS_DIR, Vault};
+use crate::store::vault::{RecipientCheck, SESSIONS_DIR, Vault};
 use crate::term::{
     self,
     secret::{Passphrases, Source},
@@ -49,8 +53,9 @@ impl Access {
 
     /// Checks, before any question is asked, that a finished session can be saved: the
     /// data folder can be written, and either `recipient.txt` is usable or a new passphrase
-    /// can be obtained to create the key. Every failure is a usage error (exit 2) with a
-    /// hint, except a damaged `recipient.txt` (exit 4).
+    /// can be obtained to create the key. Every failure has a hint; a missing passphrase
+    /// source or a data folder that is a file is a usage error (exit 2), a folder that
+    /// cannot be written an I/O failure (exit 1), a damaged `recipient.txt` exit 4.
     pub fn check_can_save(&self) -> Result<()> {
         if self.vault.can_encrypt() {
             self.vault.recipients()?;
@@ -63,7 +68,15 @@ impl Access {
                 .check_readable("protect the key that encrypts your answers")?;
         }
         self.vault.prepare_dir(SESSIONS_DIR).map_err(|e| {
-            Error::usage(format!("your answers could not be saved: {}", e.message)).with_hint(
+            // A data folder that is a file (or inside one) is a wrong --data-dir: exit 2.
+            // A folder that cannot be written (read-only, full, no permission) is an I/O
+            // failure: exit 1, as the README says.
+            let kind = if blocked_by_a_file(self.vault.dir()) {
+                Kind::Usage
+            } else {
+                e.kind
+            };
+            Error::new(kind, format!("your answers could not be saved: {}", e.message)).with_hint(
                 "choose a folder you can write to with --data-dir DIR (or CONFIDE_DATA_DIR), or answer with --no-save",
             )
         })?;
@@ -180,28 +193,82 @@ impl Access {
         self.vault.save_draft(draft)
     }
 
-    /// Unlocks the key: one passphrase, one scrypt. Warns when `recipient.txt` does not
-    /// belong to it (new sessions would not be readable with this key).
+    /// Unlocks the key: one passphrase, one scrypt. Then checks that `recipient.txt`
+    /// belongs to it ([`Access::verify_recipient`]).
     pub fn unlock(&self) -> Result<Identities> {
         let path = self.vault.identity_path();
         let prompt = format!("Passphrase for {}: ", path.display());
         let ids = self.vault.unlock(|| -> Result<SecretString> {
             self.passphrases.existing(&prompt, "open your key")
         })?;
-        if self.vault.recipient_matches(&ids) == Some(false) {
-            term::warn(&format!(
-                "{} does not belong to your key: sessions saved from now on could not be read with it",
-                self.vault.recipient_path().display()
-            ));
-        }
+        self.verify_recipient(&ids)?;
         Ok(ids)
     }
+
+    /// Stops with an error (exit 4) when `recipient.txt` is not the recipient of the open
+    /// key, or holds anything but one recipient: every session saved since then went to
+    /// whatever it holds. In a terminal, offers to write it again from the key and then
+    /// goes on; `confide keys recipient --restore` does the same for scripts.
+    pub fn verify_recipient(&self, ids: &Identities) -> Result<()> {
+        let problem = match self.vault.check_recipient(ids) {
+            RecipientCheck::Matches | RecipientCheck::Missing => return Ok(()),
+            RecipientCheck::Foreign => self.vault.foreign_recipient(),
+            RecipientCheck::Invalid(e) => e,
+        };
+        let path = self.vault.recipient_path();
+        let question = format!(
+            "Write {} again from your key, so that sessions are encrypted to you from now on? [y/N] ",
+            path.display()
+        );
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(problem);
+        }
+        term::eprintln(&format!("confide: error: {}", problem.message));
+        if !ask_yes_no(&question)? {
+            return Err(Error {
+                message: format!("{} was left as it is", path.display()),
+                hint: problem.hint,
+                ..problem
+            });
+        }
+        let recipient = self.vault.restore_recipient(ids)?;
+        term::eprintln(&format!(
+            "Restored {}: {recipient} (fingerprint {}).",
+            path.display(),
+            fingerprint(&recipient)
+        ));
+        Ok(())
+    }
+}
+
+/// Reads a yes or no from the terminal (stdin); anything but y or yes is no.
+fn ask_yes_no(question: &str) -> Result<bool> {
+    let _ = console::Term::stderr().write_str(question);
+    let mut answer = String::new();
+    // A bounded read, so endless input without a newline cannot fill memory.
+    std::io::stdin()
+        .lock()
+        .take(1024)
+        .read_line(&mut answer)
+        .map_err(|e| {
+            Error::failure(format!(
+                "cannot read the answer: {}",
+                crate::error::describe_io(&e)
+            ))
+        })?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+}
+
+/// Whether the first part of `dir` that exists is a file rather than a folder.
+fn blocked_by_a_file(dir: &std::path::Path) -> bool {
+    dir.ancestors()
+        .find(|a| a.exists())
+        .is_some_and(|a| !a.is_dir())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Kind;
     use crate::model::response::{RESPONSE_FORMAT, Tool};
 
     fn access(dir: &std::path::Path, pass_file: Option<std::path::PathBuf>) -> Access {

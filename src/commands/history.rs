@@ -15,7 +15,7 @@ use crate::error::{Error, Kind, Result};
 use crate::model::catalog::Catalog;
 use crate::model::range::scale_range;
 use crate::model::response::Response;
-use crate::store::sessions::SessionFile;
+use crate::store::sessions::{SessionFile, is_for_another_key};
 use crate::term;
 
 /// `format` of `--format json`.
@@ -104,7 +104,8 @@ fn print(settings: &Settings, h: &History, format: HistoryFormat, catalog: &Cata
 }
 
 /// Each unreadable file on its own line, then one error whose exit code is the most serious
-/// kind among them (damaged before cannot-decrypt).
+/// kind among them (damaged before cannot-decrypt). Sessions encrypted to another key are
+/// counted and named as such, not as damaged.
 fn report_unreadable(unreadable: &[(SessionFile, Error)]) -> Result<()> {
     if unreadable.is_empty() {
         return Ok(());
@@ -121,14 +122,36 @@ fn report_unreadable(unreadable: &[(SessionFile, Error)]) -> Result<()> {
         unreadable[0].1.kind
     };
     let n = unreadable.len();
-    Err(Error::new(
-        kind,
+    let foreign = unreadable
+        .iter()
+        .filter(|(_, e)| is_for_another_key(e))
+        .count();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let message = if foreign == n {
+        format!(
+            "{n} saved session{} {} encrypted to another key, not yours; the others are shown above",
+            plural(n),
+            if n == 1 { "is" } else { "are" }
+        )
+    } else if foreign > 0 {
+        format!(
+            "{n} saved sessions could not be read ({foreign} encrypted to another key, not yours; {} damaged or unreadable); the others are shown above",
+            n - foreign
+        )
+    } else {
         format!(
             "{n} saved session{} could not be read; the others are shown above",
-            if n == 1 { "" } else { "s" }
-        ),
-    )
-    .with_hint("a damaged file can be moved out of the sessions folder; the rest of your history stays readable"))
+            plural(n)
+        )
+    };
+    let hint = if foreign == n {
+        "they were saved while recipient.txt held someone else's key, and only that key can open them; the rest of your history stays readable"
+    } else if foreign > 0 {
+        "sessions encrypted to another key were saved while recipient.txt held that key, and only it can open them; a damaged file can be moved out of the sessions folder"
+    } else {
+        "a damaged file can be moved out of the sessions folder; the rest of your history stays readable"
+    };
+    Err(Error::new(kind, message).with_hint(hint))
 }
 
 /// Orders sessions, collects trends and labels.

@@ -5,8 +5,9 @@ use super::Settings;
 use crate::cli::InviteArgs;
 use crate::error::{Error, Result};
 use crate::model::catalog::{Catalog, Entry};
-use crate::model::invitation::{self, MAX_MESSAGE_CHARS, MAX_PRACTICE_CHARS};
+use crate::model::invitation::{self, MAX_MESSAGE_CHARS};
 use crate::store::crypto::Recipients;
+use crate::store::fingerprint::fingerprint;
 use crate::store::questionnaires::load_file;
 use crate::store::{atomic, vault::now_rfc3339};
 use crate::term::{self, sanitize};
@@ -22,17 +23,19 @@ pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
                 .with_hint("use a code such as A-1042; never a client's name"),
         );
     }
-    for (text, max, flag) in [
-        (&args.message, MAX_MESSAGE_CHARS, "--message"),
-        (&args.practice, MAX_PRACTICE_CHARS, "--practice"),
-    ] {
-        if let Some(t) = text {
-            let mut problems = Vec::new();
-            invitation::check_note(flag, t, max, &mut problems);
-            if let Some(p) = problems.first() {
-                return Err(Error::usage(format!("{flag}: {}", p.message)));
-            }
-        }
+    let mut problems = Vec::new();
+    if let Some(m) = &args.message {
+        invitation::check_note("--message", m, MAX_MESSAGE_CHARS, &mut problems);
+    }
+    if let Some(p) = &args.practice {
+        invitation::check_practice("--practice", p, &mut problems);
+    }
+    if let Some(p) = problems.first() {
+        return Err(Error::usage(format!(
+            "{}: {}",
+            p.path().unwrap_or_default(),
+            p.message
+        )));
     }
     let mut catalog = settings.catalog()?;
     let mut chosen: Vec<String> = Vec::new();
@@ -85,14 +88,18 @@ pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
         args.practice.clone(),
         now_rfc3339(),
     );
-    let mut text = serde_json::to_string_pretty(&inv)
+    let mut text = crate::term::json::to_string(&inv)
         .map_err(|_| Error::failure("cannot encode the invitation"))?;
     text.push('\n');
     // What we write must read back; a bug here must not reach a client.
     invitation::parse(text.as_bytes())
         .map_err(|p| Error::failure(format!("the invitation did not check out: {}", p[0])))?;
     match &args.out {
-        None => term::print(&text),
+        None => {
+            term::print(&text)?;
+            tell_fingerprint(&inv.recipient);
+            Ok(())
+        }
         Some(path) => {
             let dir = match path.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p,
@@ -114,9 +121,20 @@ pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
                 ids.join(", "),
                 name
             ));
+            tell_fingerprint(&inv.recipient);
             Ok(())
         }
     }
+}
+
+/// The fingerprint of the recipient, for the therapist to tell the client by another way
+/// than the invitation (on stderr).
+fn tell_fingerprint(recipient: &str) {
+    term::eprintln(&format!(
+        "The fingerprint of the key {} is {}.\nTell it to your client by phone or in person, not with the invitation: confide asks them to compare it before the first question.",
+        sanitize::line(recipient),
+        fingerprint(recipient)
+    ));
 }
 
 /// The chosen questionnaires and those they refer to, dependencies first; says which were

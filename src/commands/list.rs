@@ -45,7 +45,7 @@ pub fn run(settings: &Settings, format: ListFormat) -> Result<()> {
         .collect();
     match format {
         ListFormat::Json => {
-            let text = serde_json::to_string_pretty(&rows).unwrap_or_default();
+            let text = term::json::to_string(&rows).unwrap_or_default();
             term::println(&text)
         }
         ListFormat::Text => {

@@ -64,11 +64,14 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
             for chunk in files.chunks(CHUNK) {
                 let results: Vec<Done> = chunk
                     .par_iter()
-                    .map(|f| {
-                        one(f, ids, catalog, &settings.lang, render.detail).map(|s| Part {
-                            text: render.session(&s),
-                            point: render.summary().then(|| clinician::point(&s)),
-                        })
+                    .map(|entry| match entry {
+                        Entry::File(f) => {
+                            one(f, ids, catalog, &settings.lang, render.detail).map(|s| Part {
+                                text: render.session(&s),
+                                point: render.summary().then(|| clinician::point(&s)),
+                            })
+                        }
+                        Entry::Skipped(failure, kind) => Err((failure.clone(), *kind)),
                     })
                     .collect();
                 // The writer stopped (a closed pipe, a full disk): nothing more to do.
@@ -191,8 +194,17 @@ fn one(
     }
 }
 
-/// The files to report on: files as given, and the `*.age` files of folders (sorted).
-fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// One path to report on: a file to read, or an entry of a folder that is no regular file,
+/// listed among the failures with the reason it was skipped.
+enum Entry {
+    File(PathBuf),
+    Skipped(Failure, Kind),
+}
+
+/// The files to report on: files as given, and the `*.age` entries of folders (sorted). An
+/// entry that is not a regular file (a folder, a named pipe, a socket, a device, or a link
+/// to nothing or to one of those) is never opened: it is listed with its reason.
+fn collect(paths: &[PathBuf]) -> Result<Vec<Entry>> {
     let mut files = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| {
@@ -204,8 +216,8 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         })?;
         if meta.is_dir() {
             // Each entry's name, looked at once; the folder listing says what an entry is
-            // without another system call per file (a link is followed as before).
-            let mut found: Vec<(std::ffi::OsString, PathBuf)> = std::fs::read_dir(p)
+            // without another system call per file (a link is followed).
+            let mut found: Vec<(std::ffi::OsString, Entry)> = std::fs::read_dir(p)
                 .map_err(|e| Error::io("cannot list", p, &e))?
                 .filter_map(|e| e.ok())
                 .filter_map(|e| {
@@ -215,12 +227,31 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
                     if !bytes.ends_with(b".age") || bytes.starts_with(b".") {
                         return None;
                     }
-                    let is_file = match e.file_type() {
-                        Ok(t) if t.is_symlink() => e.path().is_file(),
-                        Ok(t) => t.is_file(),
-                        Err(_) => false,
+                    let entry = match e.file_type() {
+                        Ok(t) if t.is_file() => Entry::File(e.path()),
+                        Ok(t) if t.is_symlink() => match std::fs::metadata(e.path()) {
+                            Ok(m) => entry_of(e.path(), &m.file_type()),
+                            Err(err) => skipped(
+                                e.path(),
+                                if err.kind() == std::io::ErrorKind::NotFound {
+                                    "is a link to a file that does not exist".into()
+                                } else {
+                                    format!(
+                                        "is a link that cannot be followed: {}",
+                                        crate::error::describe_io(&err)
+                                    )
+                                },
+                                Kind::Failure,
+                            ),
+                        },
+                        Ok(t) => entry_of(e.path(), &t),
+                        Err(err) => skipped(
+                            e.path(),
+                            format!("cannot be read: {}", crate::error::describe_io(&err)),
+                            Kind::Failure,
+                        ),
                     };
-                    is_file.then(|| (name, e.path()))
+                    Some((name, entry))
                 })
                 .collect();
             if found.is_empty() {
@@ -228,12 +259,40 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             }
             // All in one folder: ordering by file name is ordering by path.
             found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            files.extend(found.into_iter().map(|(_, path)| path));
+            files.extend(found.into_iter().map(|(_, entry)| entry));
         } else {
-            files.push(p.clone());
+            files.push(entry_of(p.clone(), &meta.file_type()));
         }
     }
     Ok(files)
+}
+
+/// A file to read, or why an entry of this type is skipped (exit 4: not a file confide can
+/// read). The type is checked again when the file is opened.
+fn entry_of(path: PathBuf, t: &std::fs::FileType) -> Entry {
+    if t.is_file() {
+        Entry::File(path)
+    } else if t.is_dir() {
+        skipped(path, "is a folder, not a file".into(), Kind::Damaged)
+    } else {
+        let what = crate::store::regular::special(t).unwrap_or("not a regular file");
+        skipped(
+            path,
+            format!("is {what}, not a regular file"),
+            Kind::Damaged,
+        )
+    }
+}
+
+fn skipped(path: PathBuf, error: String, kind: Kind) -> Entry {
+    Entry::Skipped(
+        Failure {
+            file: path.display().to_string(),
+            error,
+            exit_code: kind.exit_code(),
+        },
+        kind,
+    )
 }
 
 /// `-i` identity files (asking for a passphrase only for protected ones), or the vault key.
@@ -318,7 +377,7 @@ impl Render {
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String> {
-    serde_json::to_string_pretty(v).map_err(|e| Error::failure(format!("cannot write JSON: {e}")))
+    term::json::to_string(v).map_err(|e| Error::failure(format!("cannot write JSON: {e}")))
 }
 
 /// Writes the report in one format, a session at a time.
@@ -352,9 +411,9 @@ impl<W: Write> Output<W> {
                 };
                 let head = format!(
                     "{{\n\"format\": {},\n\"generated\": {},\n\"tool\": {},\n\"sessions\": [\n",
-                    serde_json::to_string(REPORT_FORMAT).unwrap_or_default(),
-                    serde_json::to_string(generated).unwrap_or_default(),
-                    serde_json::to_string(&tool).unwrap_or_default()
+                    term::json::to_string_compact(REPORT_FORMAT).unwrap_or_default(),
+                    term::json::to_string_compact(generated).unwrap_or_default(),
+                    term::json::to_string_compact(&tool).unwrap_or_default()
                 );
                 self.put(&head)
             }
@@ -365,7 +424,7 @@ impl<W: Write> Output<W> {
             ReportFormat::Fhir => {
                 let head = format!(
                     "{{\n\"resourceType\": \"Bundle\",\n\"type\": \"collection\",\n\"timestamp\": {},\n\"entry\": [\n",
-                    serde_json::to_string(generated).unwrap_or_default()
+                    term::json::to_string_compact(generated).unwrap_or_default()
                 );
                 self.put(&head)
             }
@@ -431,10 +490,10 @@ impl<W: Write> Output<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::collect;
+    use super::{Entry, collect};
 
     #[test]
-    fn a_folder_gives_its_age_files_sorted_following_links_and_skipping_the_rest() {
+    fn a_folder_gives_its_age_files_sorted_following_links_and_lists_what_is_not_a_file() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("intakes");
         std::fs::create_dir(&dir).unwrap();
@@ -457,17 +516,36 @@ mod tests {
             std::os::unix::fs::symlink(tmp.path().join("gone"), dir.join("e-dangling.age"))
                 .unwrap();
         }
-        let names: Vec<String> = collect(std::slice::from_ref(&dir))
+        let entries: Vec<(String, Option<i32>)> = collect(std::slice::from_ref(&dir))
             .unwrap()
             .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .map(|e| match e {
+                Entry::File(p) => (p.file_name().unwrap().to_string_lossy().into_owned(), None),
+                Entry::Skipped(f, _) => (
+                    std::path::Path::new(&f.file)
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                    Some(f.exit_code),
+                ),
+            })
             .collect();
-        let mut expected = vec!["a.age", "b.age"];
+        let mut expected = vec![("a.age", None), ("b.age", None)];
         if cfg!(unix) {
-            expected.push("c-link.age");
+            expected.extend([
+                ("c-link.age", None),
+                ("d-folder-link.age", Some(4)),
+                ("e-dangling.age", Some(1)),
+            ]);
         }
-        assert_eq!(names, expected);
-        let e = collect(&[tmp.path().join("empty")]).unwrap_err();
+        expected.push(("folder.age", Some(4)));
+        let expected: Vec<(String, Option<i32>)> = expected
+            .into_iter()
+            .map(|(n, c)| (n.to_owned(), c))
+            .collect();
+        assert_eq!(entries, expected);
+        let e = collect(&[tmp.path().join("empty")]).err().unwrap();
         assert_eq!(e.kind, crate::error::Kind::Usage);
     }
 }

@@ -5,6 +5,6 @@ use crate::model::questionnaire::Questionnaire;
 
 pub fn run() -> Result<()> {
     let schema = schemars::schema_for!(Questionnaire);
-    let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    let text = crate::term::json::to_string(&schema).unwrap_or_default();
     crate::term::println(&text)
 }

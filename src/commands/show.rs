@@ -11,7 +11,7 @@ use super::access::Access;
 use crate::cli::ShowFormat;
 use crate::error::{Error, Result};
 use crate::model::response::Response;
-use crate::report::{clinician, resources, summary};
+use crate::report::{clinician, markdown, resources, summary};
 use crate::term::{self, sanitize};
 
 pub fn run(settings: &Settings, id: Option<&str>, format: ShowFormat) -> Result<()> {
@@ -65,8 +65,8 @@ fn renderer(format: ShowFormat) -> Result<Render> {
 
 /// The record itself (`confide.response/1`), pretty-printed.
 fn json(record: &Response, _: &Settings) -> Result<String> {
-    let mut s = serde_json::to_string_pretty(record)
-        .map_err(|_| Error::failure("cannot encode the record"))?;
+    let mut s =
+        term::json::to_string(record).map_err(|_| Error::failure("cannot encode the record"))?;
     s.push('\n');
     Ok(s)
 }
@@ -92,14 +92,22 @@ fn summary(record: &Response, settings: &Settings, markdown: bool) -> Result<Str
         resources: &resources,
         country: settings.country.clone(),
     };
+    // The record's own words, made safe for the terminal or as literal Markdown.
+    let safe = |s: &str| -> String {
+        if markdown {
+            markdown::escape(s)
+        } else {
+            sanitize::line(s).into_owned()
+        }
+    };
     let head = format!(
         "Session {} of {}{}\n",
-        sanitize::line(&record.id),
-        sanitize::line(&record.created),
+        safe(&record.id),
+        safe(&record.created),
         record
             .reference
             .as_deref()
-            .map(|r| format!(", reference {}", sanitize::line(r)))
+            .map(|r| format!(", reference {}", safe(r)))
             .unwrap_or_default()
     );
     let mut out = if markdown {
@@ -109,7 +117,11 @@ fn summary(record: &Response, settings: &Settings, markdown: bool) -> Result<Str
     };
     if let Some(note) = summary::missing_note(&rescored.missing) {
         out.push('\n');
-        out.push_str(&textwrap::fill(&note, opts.width));
+        if markdown {
+            out.push_str(&markdown::escape(&note));
+        } else {
+            out.push_str(&textwrap::fill(&note, opts.width));
+        }
         out.push('\n');
     }
     Ok(out)
@@ -136,7 +148,7 @@ fn fhir(record: &Response, settings: &Settings) -> Result<String> {
         &settings.lang,
         crate::store::vault::now_rfc3339(),
     );
-    let mut s = serde_json::to_string_pretty(&crate::report::fhir::bundle(&report))
+    let mut s = term::json::to_string(&crate::report::fhir::bundle(&report))
         .map_err(|_| Error::failure("cannot encode the bundle"))?;
     s.push('\n');
     Ok(s)

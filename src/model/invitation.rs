@@ -78,6 +78,25 @@ pub fn check_note(path: &str, text: &str, max: usize, problems: &mut Vec<Problem
     }
 }
 
+/// Checks a practice name: a short note on one line. A line break would let the name pose
+/// as text of confide's own around it.
+pub fn check_practice(path: &str, text: &str, problems: &mut Vec<Problem>) {
+    // The line break first: U+2028 and U+2029 are also refused as control characters, and
+    // the line is what to fix in a practice name.
+    if text.chars().any(is_line_break) {
+        problems.push(Problem::at(
+            path,
+            "a practice name is one line: it must not contain a line break",
+        ));
+    }
+    check_note(path, text, MAX_PRACTICE_CHARS, problems);
+}
+
+/// A newline or a Unicode line or paragraph separator.
+pub fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\u{2028}' | '\u{2029}')
+}
+
 /// Builds an invitation from checked parts. The entries must be in the order to ask them.
 pub fn make(
     recipient: &str,
@@ -140,7 +159,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Invitation, Catalog), Vec<Problem>> {
     let inv: Invitation = deserialize_at(&value, "").map_err(|p| vec![p])?;
     let mut problems = Vec::new();
     if let Some(p) = &inv.practice {
-        check_note("/practice", p, MAX_PRACTICE_CHARS, &mut problems);
+        check_practice("/practice", p, &mut problems);
     }
     if let Some(m) = &inv.message {
         check_note("/message", m, MAX_MESSAGE_CHARS, &mut problems);

@@ -71,6 +71,9 @@ pub struct FlagEntry {
     pub clinician: String,
     /// Whether the definition marks the flag as a safety concern.
     pub safety: bool,
+    /// True when a raised safety flag withholds this flag's advice (couple or skills work,
+    /// for instance): it is listed apart, as deferred while safety concerns are unresolved.
+    pub deferred: bool,
 }
 
 /// The safety screen of one intake.
@@ -276,6 +279,9 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
     let mut flags = Vec::new();
     let mut overview = Vec::new();
     let mut screen = ScreenTally::default();
+    // What raised flags withhold, and the tags of each flag entry (in the order of `flags`).
+    let mut withheld = std::collections::BTreeSet::new();
+    let mut flag_tags: Vec<Vec<String>> = Vec::new();
     for rec in &r.questionnaires {
         let def = catalog.get(&rec.id);
         let check = match def {
@@ -345,6 +351,10 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
             if safety {
                 screen.raised.push(format!("{}.{}", rec.id, f.id));
             }
+            if let Some(d) = def {
+                withheld.extend(d.withholds.iter().cloned());
+            }
+            flag_tags.push(def.map_or_else(Vec::new, |d| d.tags.clone()));
             flags.push(FlagEntry {
                 questionnaire: rec.id.clone(),
                 id: f.id.clone(),
@@ -352,6 +362,7 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
                 message,
                 clinician,
                 safety,
+                deferred: false,
             });
         }
         if let Some(q) = q.filter(|_| check != DefinitionCheck::Unavailable) {
@@ -416,6 +427,9 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
             },
             notes,
         });
+    }
+    for (f, tags) in flags.iter_mut().zip(&flag_tags) {
+        f.deferred = tags.iter().any(|t| withheld.contains(t));
     }
     flags.sort_by_key(|f| std::cmp::Reverse(level_rank(&f.level)));
     let free_text = match detail {

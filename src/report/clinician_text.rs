@@ -61,6 +61,11 @@ fn scale_words(s: &ScaleEntry) -> String {
     }
 }
 
+/// The heading of flags whose advice a raised safety flag withholds.
+pub const DEFERRED_HEADING: &str = "Deferred while safety concerns are unresolved";
+/// What the deferred flags mean.
+pub const DEFERRED_NOTE: &str = "Couple-based, communication and skills work is contraindicated while the client reports coercion, pressure or fear of a partner; reconsider only after a specialist risk assessment and with the client's independent agreement.";
+
 /// What a report asks of the clinician first, given the safety screen and the flags.
 pub fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
     if s.flags.iter().any(|f| f.level == "urgent") {
@@ -70,7 +75,9 @@ pub fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
     } else if s.safety_screen.status == ScreenStatus::Raised {
         Some("A safety concern was raised: ask about it, and about safety, before any couple work.")
     } else if matches!(s.safety_screen.status, ScreenStatus::Declined) {
-        Some("The safety questions were not answered: ask about safety in person.")
+        Some(
+            "The safety questions were not answered: ask about safety in private, with no partner present, and confirm a safe way and time to contact the client before any follow-up.",
+        )
     } else {
         None
     }
@@ -225,7 +232,7 @@ fn session_text(out: &mut String, s: &SessionReport, width: usize, style: Style)
     if s.flags.is_empty() {
         out.push_str("  none raised\n");
     }
-    for f in &s.flags {
+    for f in s.flags.iter().filter(|f| !f.deferred) {
         let label = level_label(&f.level);
         let painted = match f.level.as_str() {
             "urgent" => style.red(&label),
@@ -239,6 +246,26 @@ fn session_text(out: &mut String, s: &SessionReport, width: usize, style: Style)
         );
         out.push_str(&body.replacen(&label, &painted, 1));
         out.push('\n');
+    }
+    if s.flags.iter().any(|f| f.deferred) {
+        out.push('\n');
+        out.push_str(&style.bold(DEFERRED_HEADING));
+        out.push('\n');
+        out.push_str(&fill(DEFERRED_NOTE, "  ", "  "));
+        out.push('\n');
+        for f in s.flags.iter().filter(|f| f.deferred) {
+            out.push_str(&fill(
+                &format!(
+                    "{} [{}] {}",
+                    level_label(&f.level),
+                    f.questionnaire,
+                    f.clinician
+                ),
+                "  ",
+                "    ",
+            ));
+            out.push('\n');
+        }
     }
     if !s.overview.is_empty() {
         out.push('\n');
@@ -370,13 +397,7 @@ pub fn summary_text(groups: &[super::clinician::ReferenceGroup], style: Style) -
 }
 
 fn md(s: &str) -> String {
-    sanitize::line(s)
-        .replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('*', "\\*")
-        .replace('_', "\\_")
-        .replace('<', "&lt;")
-        .replace('`', "\\`")
+    super::markdown::escape(s)
 }
 
 /// The report as Markdown.
@@ -427,13 +448,28 @@ pub fn markdown_session(s: &SessionReport) -> String {
     if s.flags.is_empty() {
         out.push_str("None raised.\n");
     }
-    for f in &s.flags {
+    for f in s.flags.iter().filter(|f| !f.deferred) {
         out.push_str(&format!(
             "- **{}** ({}): {}\n",
             level_label(&f.level),
             md(&f.questionnaire),
             md(&f.clinician)
         ));
+    }
+    if s.flags.iter().any(|f| f.deferred) {
+        out.push_str(&format!(
+            "\n### {}\n\n{}\n\n",
+            md(DEFERRED_HEADING),
+            md(DEFERRED_NOTE)
+        ));
+        for f in s.flags.iter().filter(|f| f.deferred) {
+            out.push_str(&format!(
+                "- **{}** ({}): {}\n",
+                level_label(&f.level),
+                md(&f.questionnaire),
+                md(&f.clinician)
+            ));
+        }
     }
     if !s.overview.is_empty() {
         out.push_str("\n## Overview\n\n| Questionnaire | Scale | Value | Range | Band | Bother | Enough answered |\n|---|---|---|---|---|---|---|\n");

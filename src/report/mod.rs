@@ -4,5 +4,6 @@ pub mod clinician;
 pub mod clinician_text;
 pub mod csv;
 pub mod fhir;
+pub mod markdown;
 pub mod resources;
 pub mod summary;

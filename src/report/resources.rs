@@ -32,6 +32,9 @@ pub struct Group {
     /// (`GB`); absent for services that work anywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The emergency number of the country (`999`), shown above its services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emergency: Option<String>,
     pub entries: Vec<Entry>,
 }
 
@@ -77,6 +80,15 @@ pub fn parse(bytes: &[u8]) -> Result<Resources, Vec<Problem>> {
     let mut texts = vec![("/intro".to_string(), r.intro.as_str())];
     for (g, group) in r.groups.iter().enumerate() {
         texts.push((format!("/groups/{g}/region"), &group.region));
+        if let Some(number) = &group.emergency {
+            texts.push((format!("/groups/{g}/emergency"), number));
+            if group.country.is_none() {
+                problems.push(Problem::at(
+                    format!("/groups/{g}/emergency"),
+                    "an emergency number belongs to a country: give the group's `country`",
+                ));
+            }
+        }
         if let Some(country) = &group.country
             && let Some(message) = country_problem(country)
         {
@@ -265,13 +277,30 @@ pub fn bundled() -> Resources {
     })
 }
 
+/// At most 256 KiB (and one byte more, to tell a larger file) of `support.json`, which must be
+/// a regular file: a named pipe there would otherwise hang every summary.
+fn read_support_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use crate::store::regular::{NotOpened, open};
+    use std::io::Read;
+    let file = open(path).map_err(|e| match e {
+        NotOpened::Io(e) => e,
+        NotOpened::Folder => std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        NotOpened::Special(kind) => {
+            std::io::Error::other(format!("it is {kind}, not a regular file"))
+        }
+    })?;
+    let mut buf = Vec::new();
+    file.take(256 * 1024 + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
 /// `support.json` from the config folder if present and valid (a warning otherwise),
 /// else the bundled resources.
 pub fn load(config_dir: Option<&Path>) -> Resources {
     let Some(path) = config_dir.map(|c| c.join("support.json")) else {
         return bundled();
     };
-    match crate::store::questionnaires::read_limited(&path, 256 * 1024) {
+    match read_support_file(&path) {
         Ok(bytes) => match parse(&bytes) {
             Ok(r) => r,
             Err(problems) => {

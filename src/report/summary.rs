@@ -5,13 +5,15 @@
 //! The summary is built as a small document and then written as wrapped text or Markdown,
 //! so `take`, `show` and the tests share one implementation.
 
-use crate::model::questionnaire::{FlagLevel, ProvenanceKind, Questionnaire, SupportKind};
+use crate::model::questionnaire::{
+    Flag, FlagLevel, GuidanceEntry, ProvenanceKind, Questionnaire, SupportKind,
+};
 use crate::model::text::Text;
 use crate::scoring::Scored;
 use crate::term::sanitize;
 use crate::term::style::Style;
 
-use super::resources::{Resources, render_entry, select};
+use super::resources::{Entry, Resources, render_entry, select};
 
 /// One questionnaire's results.
 pub struct Part<'a> {
@@ -41,6 +43,8 @@ pub enum Block {
     Para(String),
     Bullets(Vec<String>),
     Flag(FlagLevel, String),
+    /// A line that sets what follows apart from the questionnaires.
+    Rule,
 }
 
 pub fn flag_label(level: FlagLevel) -> &'static str {
@@ -67,68 +71,92 @@ pub fn provenance_line(q: &Questionnaire) -> String {
 /// the session: the tags, and the line shown once in their place.
 struct Withheld<'a> {
     tags: std::collections::BTreeSet<&'a str>,
-    instead: Option<String>,
-    /// Whether `instead` has been shown yet.
-    shown: bool,
+    /// The `instead` line of the most urgent raised flag that has one (and is not itself
+    /// withheld), with that flag.
+    instead: Option<(String, &'a Flag)>,
 }
 
 impl<'a> Withheld<'a> {
     fn new(parts: &[Part<'a>], lang: &str) -> Withheld<'a> {
-        let mut raised: Vec<(
-            &'a Questionnaire,
-            &'a crate::model::questionnaire::Flag,
-            FlagLevel,
-        )> = parts
-            .iter()
-            .filter(|p| p.taken)
-            .flat_map(|p| {
-                p.scored
-                    .flags
-                    .iter()
-                    .map(move |f| (p.q, &p.q.flags[f.index], f.level))
-            })
-            .collect();
-        // The most urgent flag's line stands for all.
+        let mut raised: Vec<(&'a Questionnaire, &'a Flag, FlagLevel)> =
+            raised_flags(parts).collect();
         raised.sort_by_key(|(_, _, level)| std::cmp::Reverse(*level));
-        let tags = raised
+        let tags: std::collections::BTreeSet<&str> = raised
             .iter()
             .flat_map(|(_, f, _)| f.withholds.iter().map(String::as_str))
             .collect();
-        let instead = raised.iter().find_map(|(q, f, _)| {
-            f.instead
-                .as_ref()
-                .map(|t| sanitize::text(t.resolve(lang, &q.language)).into_owned())
-        });
-        Withheld {
-            tags,
-            instead,
-            shown: false,
-        }
+        let hidden = |f: &Flag| f.tags.iter().any(|t| tags.contains(t.as_str()));
+        let instead = raised
+            .iter()
+            .filter(|(_, f, _)| !hidden(f))
+            .find_map(|(q, f, _)| {
+                f.instead.as_ref().map(|t| {
+                    (
+                        sanitize::text(t.resolve(lang, &q.language)).into_owned(),
+                        *f,
+                    )
+                })
+            });
+        Withheld { tags, instead }
     }
 
     fn hides(&self, tags: &[String]) -> bool {
         tags.iter().any(|t| self.tags.contains(t.as_str()))
     }
 
-    /// The replacement line, the first time something is withheld.
-    fn take_instead(&mut self) -> Option<String> {
-        if self.shown {
-            return None;
-        }
-        self.shown = true;
-        self.instead.clone()
+    /// Whether anything is withheld: the summary is then shortened to what fits everyone.
+    fn active(&self) -> bool {
+        !self.tags.is_empty()
     }
 }
 
+/// Every raised flag of the questionnaires taken, with its questionnaire and level.
+fn raised_flags<'a>(
+    parts: &[Part<'a>],
+) -> impl Iterator<Item = (&'a Questionnaire, &'a Flag, FlagLevel)> {
+    parts
+        .iter()
+        .filter(|p| p.taken)
+        .flat_map(|p| {
+            let q = p.q;
+            p.scored
+                .flags
+                .iter()
+                .map(move |f| (q, &q.flags[f.index], f.level))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+}
+
+/// General crisis lines come after the other services of a list: they suit everyone, but
+/// they are not what abuse or sexual violence need first. Everything else keeps its place.
+fn kind_rank(e: &Entry) -> u8 {
+    let crisis_only = !e.kinds.is_empty() && e.kinds.iter().all(|k| *k == SupportKind::Crisis);
+    u8::from(crisis_only)
+}
+
 /// The support services of `kinds` (every kind when empty) for the person's country, as
-/// summary blocks, with how to choose a country when none is known.
+/// summary blocks: the emergency number where the list has one, then each group with its
+/// services (abuse and sexual-violence services first), then how to choose a country when
+/// none is known.
 fn resource_blocks(opts: &Options, kinds: &[SupportKind]) -> Vec<Block> {
     let selected = select(opts.resources, opts.country.as_deref(), kinds);
     let mut doc = Vec::new();
+    for (group, _) in &selected.groups {
+        if let Some(number) = &group.emergency {
+            doc.push(Block::Para(format!(
+                "In {}, call {} in an emergency.",
+                sanitize::line(&with_article(&group.region)),
+                sanitize::line(number)
+            )));
+        }
+    }
     for (group, entries) in &selected.groups {
         doc.push(Block::Subheading(
             sanitize::line(&group.region).into_owned(),
         ));
+        let mut entries = entries.clone();
+        entries.sort_by_key(|e| kind_rank(e));
         doc.push(Block::Bullets(
             entries.iter().map(|e| render_entry(e)).collect(),
         ));
@@ -137,6 +165,16 @@ fn resource_blocks(opts: &Options, kinds: &[SupportKind]) -> Vec<Block> {
         doc.push(Block::Para(note));
     }
     doc
+}
+
+/// "the United Kingdom", "Ireland": countries whose names take an article in English.
+fn with_article(region: &str) -> String {
+    let takes_the = ["United ", "Netherlands", "Philippines", "Czech Republic"];
+    if takes_the.iter().any(|p| region.starts_with(p)) {
+        format!("the {region}")
+    } else {
+        region.to_owned()
+    }
 }
 
 /// Joins clauses as English does: "a", "a and b", "a, b and c".
@@ -155,54 +193,55 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
         sanitize::text(text.resolve(lang, &q.language)).into_owned()
     };
     let mut doc = vec![Block::Title("Your summary".into())];
-    let mut withheld = Withheld::new(parts, lang);
+    let withheld = Withheld::new(parts, lang);
+    let mut instead_shown = false;
 
-    // Every urgent flag of the session, in one calm block: what was said, then support.
-    let urgent: Vec<(&Questionnaire, &crate::model::questionnaire::Flag)> = parts
-        .iter()
-        .filter(|p| p.taken)
-        .flat_map(|p| {
-            p.scored
-                .flags
-                .iter()
-                .filter(|f| f.level == FlagLevel::Urgent)
-                .map(move |f| (p.q, &p.q.flags[f.index]))
-        })
-        .filter(|(_, f)| !withheld.hides(&f.tags))
+    // Every urgent flag of the session, in one calm block: what was said, the line that
+    // stands for what is withheld, then support.
+    let urgent: Vec<(&Questionnaire, &Flag)> = raised_flags(parts)
+        .filter(|(_, f, level)| *level == FlagLevel::Urgent && !withheld.hides(&f.tags))
+        .map(|(q, f, _)| (q, f))
         .collect();
     let mut resources_shown = !urgent.is_empty();
-    let mut wanted_kinds: Vec<SupportKind> = parts
-        .iter()
-        .filter(|p| p.taken)
-        .flat_map(|p| p.scored.flags.iter().map(move |f| &p.q.flags[f.index]))
-        .filter(|f| !withheld.hides(&f.tags))
-        .flat_map(|f| f.resources.iter().copied())
+    let mut wanted_kinds: Vec<SupportKind> = raised_flags(parts)
+        .filter(|(_, f, _)| !withheld.hides(&f.tags))
+        .flat_map(|(_, f, _)| f.resources.iter().copied())
         .collect();
     wanted_kinds.sort();
     wanted_kinds.dedup();
-    if let [(q, flag)] = urgent.as_slice() {
+    if !urgent.is_empty() {
         doc.push(Block::Heading("Please read this first".into()));
-        doc.push(Block::Para(t(q, &flag.message)));
-    } else if !urgent.is_empty() {
-        doc.push(Block::Heading("Please read this first".into()));
-        let said: Vec<String> = urgent
-            .iter()
-            .filter_map(|(q, f)| f.said.as_ref().map(|s| format!("that {}", t(q, s))))
-            .collect();
-        if !said.is_empty() {
-            doc.push(Block::Para(format!("You said {}.", join_clauses(&said))));
+        if let [(q, flag)] = urgent.as_slice() {
+            doc.push(Block::Para(t(q, &flag.message)));
+        } else {
+            let said: Vec<String> = urgent
+                .iter()
+                .filter_map(|(q, f)| f.said.as_ref().map(|s| format!("that {}", t(q, s))))
+                .collect();
+            if !said.is_empty() {
+                doc.push(Block::Para(format!("You said {}.", join_clauses(&said))));
+            }
+            for (q, f) in urgent.iter().filter(|(_, f)| f.said.is_none()) {
+                doc.push(Block::Para(t(q, &f.message)));
+            }
         }
-        for (q, f) in urgent.iter().filter(|(_, f)| f.said.is_none()) {
-            doc.push(Block::Para(t(q, &f.message)));
+        if let Some((line, _)) = &withheld.instead {
+            doc.push(Block::Para(line.clone()));
+            instead_shown = true;
         }
-    }
-    if resources_shown {
         doc.push(Block::Subheading("Support you can reach now".into()));
         doc.push(Block::Para(
             sanitize::text(&opts.resources.intro).into_owned(),
         ));
         doc.extend(resource_blocks(opts, &[]));
     }
+
+    let provenance: Vec<String> = parts
+        .iter()
+        .filter(|p| p.taken)
+        .map(|p| provenance_line(p.q))
+        .collect();
+    let one_provenance = provenance.windows(2).all(|w| w[0] == w[1]);
 
     for part in parts {
         let q = part.q;
@@ -223,16 +262,21 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
         for f in flags {
             let flag = &q.flags[f.index];
             if withheld.hides(&flag.tags) {
-                if let Some(line) = withheld.take_instead() {
-                    doc.push(Block::Para(line));
-                }
                 continue;
             }
             doc.push(Block::Flag(f.level, t(q, &flag.message)));
+            if let Some((line, owner)) = &withheld.instead
+                && !instead_shown
+                && std::ptr::eq(*owner, flag)
+            {
+                doc.push(Block::Para(line.clone()));
+                instead_shown = true;
+            }
             if !flag.resources.is_empty() && !resources_shown {
                 // Once, under the first flag that asks for services: every kind any
                 // raised flag asks for.
                 resources_shown = true;
+                doc.push(Block::Subheading("Support, if you want it".into()));
                 doc.extend(resource_blocks(opts, &wanted_kinds));
             }
         }
@@ -241,22 +285,19 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
             match score.band {
                 Some(b) => {
                     let band = &scale.bands[b];
-                    let mut passed_over = false;
-                    let variant = score.variants.iter().copied().find(|&v| {
-                        let hidden = withheld.hides(&band.variants[v].tags);
-                        passed_over |= hidden;
-                        !hidden
-                    });
+                    let variant = score
+                        .variants
+                        .iter()
+                        .copied()
+                        .find(|&v| !withheld.hides(&band.variants[v].tags));
                     let summary = match variant {
                         Some(v) => &band.variants[v].summary,
                         None => &band.summary,
                     };
-                    let mut text = t(q, summary);
-                    if passed_over && let Some(line) = withheld.take_instead() {
-                        text.push(' ');
-                        text.push_str(&line);
-                    }
-                    suggest.push((format!("{}: {}", t(q, &scale.title), t(q, &band.label)), text));
+                    suggest.push((
+                        format!("{}: {}", t(q, &scale.title), t(q, &band.label)),
+                        t(q, summary),
+                    ));
                 }
                 None => suggest.push((
                     t(q, &scale.title),
@@ -272,26 +313,37 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
             }
         }
         if let Some(g) = &q.guidance {
-            for (title, list) in [
-                ("What is common", &g.what_is_common),
-                ("What often helps", &g.what_helps),
-                ("When to talk to someone", &g.when_to_seek_help),
-            ] {
-                let mut bullets = Vec::new();
-                for entry in list {
-                    if withheld.hides(entry.tags()) {
-                        bullets.extend(withheld.take_instead());
-                    } else {
-                        bullets.push(t(q, entry.text()));
-                    }
-                }
+            // While something is withheld for the person's safety, the summary keeps to what
+            // fits everyone: the general advice of "what is common" and "what often helps"
+            // is left out, and "when to talk to someone" stays.
+            let sections: &[(&str, &Vec<GuidanceEntry>)] = if withheld.active() {
+                &[("When to talk to someone", &g.when_to_seek_help)]
+            } else {
+                &[
+                    ("What is common", &g.what_is_common),
+                    ("What often helps", &g.what_helps),
+                    ("When to talk to someone", &g.when_to_seek_help),
+                ]
+            };
+            for (title, list) in sections {
+                let bullets: Vec<String> = list
+                    .iter()
+                    .filter(|entry| !withheld.hides(entry.tags()))
+                    .map(|entry| t(q, entry.text()))
+                    .collect();
                 if !bullets.is_empty() {
-                    doc.push(Block::Subheading(title.into()));
+                    doc.push(Block::Subheading((*title).into()));
                     doc.push(Block::Bullets(bullets));
                 }
             }
         }
-        doc.push(Block::Para(provenance_line(q)));
+        if !one_provenance {
+            doc.push(Block::Para(provenance_line(q)));
+        }
+    }
+    if one_provenance && let Some(line) = provenance.first() {
+        doc.push(Block::Rule);
+        doc.push(Block::Para(line.clone()));
     }
     doc
 }
@@ -332,6 +384,11 @@ pub fn render_text(parts: &[Part], opts: &Options) -> String {
                 out.push_str(&style.bold(s));
                 out.push('\n');
             }
+            Block::Rule => {
+                out.push('\n');
+                out.push_str(&"-".repeat(width.min(72)));
+                out.push('\n');
+            }
             Block::Para(s) => {
                 out.push_str(&fill(s, "", ""));
                 out.push('\n');
@@ -362,18 +419,14 @@ pub fn render_text(parts: &[Part], opts: &Options) -> String {
 /// The summary as Markdown.
 pub fn render_markdown(parts: &[Part], opts: &Options) -> String {
     let doc = document(parts, opts);
-    let esc = |s: &str| {
-        s.replace('\\', "\\\\")
-            .replace('*', "\\*")
-            .replace('_', "\\_")
-            .replace('<', "&lt;")
-    };
+    let esc = super::markdown::escape;
     let mut out = String::new();
     for block in &doc {
         match block {
             Block::Title(s) => out.push_str(&format!("# {}\n", esc(s))),
             Block::Heading(s) => out.push_str(&format!("\n## {}\n", esc(s))),
             Block::Subheading(s) => out.push_str(&format!("\n### {}\n\n", esc(s))),
+            Block::Rule => out.push_str("\n---\n"),
             Block::Para(s) => out.push_str(&format!("\n{}\n", esc(s))),
             Block::Bullets(items) => {
                 for item in items {
@@ -542,9 +595,9 @@ mod tests {
             assert!(!text.contains(partner), "{partner} in:\n{text}");
         }
         assert_eq!(text.matches("You deserve to be safe.").count(), 1, "{text}");
-        // The band summary stands in for the withheld variant; untagged advice stays.
+        // The band summary stands in for the withheld variant; general advice waits too.
         assert!(text.contains("Talking: Hard. Talking is hard."), "{text}");
-        assert!(text.contains("Go slowly."), "{text}");
+        assert!(!text.contains("Go slowly."), "{text}");
         assert_eq!(text.matches("Please read this first").count(), 1, "{text}");
         assert!(text.contains("You feel unsafe."), "{text}");
         assert!(!text.contains("Urgent:"), "{text}");

@@ -46,7 +46,7 @@ pub fn write_new(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
             Error::io("cannot save", &target, &e.error)
         }
     })?;
-    sync_dir(dir)?;
+    sync_after_change(dir);
     Ok(target)
 }
 
@@ -57,7 +57,7 @@ pub fn replace(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     let temp = write_temp(dir, bytes)?;
     temp.persist(&target)
         .map_err(|e| Error::io("cannot save", &target, &e.error))?;
-    sync_dir(dir)?;
+    sync_after_change(dir);
     Ok(target)
 }
 
@@ -65,7 +65,7 @@ pub fn replace(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
 pub fn remove(path: &Path) -> Result<()> {
     fs::remove_file(path).map_err(|e| Error::io("cannot delete", path, &e))?;
     if let Some(dir) = path.parent() {
-        sync_dir(dir)?;
+        sync_after_change(dir);
     }
     Ok(())
 }
@@ -99,6 +99,27 @@ fn write_temp(dir: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     temp.write_all(bytes).map_err(|e| fail(&e))?;
     temp.as_file().sync_all().map_err(|e| fail(&e))?;
     Ok(temp)
+}
+
+/// Folders whose fsync failed after a change in them, with the reason, not yet reported.
+static UNSYNCED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// fsyncs a folder after a rename or removal in it. The change is made by then and a
+/// failed fsync does not undo it, so the command goes on and says that it succeeded; the
+/// failure is kept for a warning after the command's own messages ([`take_unsynced`]).
+fn sync_after_change(dir: &Path) {
+    if let Err(e) = sync_dir(dir) {
+        let mut unsynced = UNSYNCED.lock().unwrap_or_else(|p| p.into_inner());
+        if !unsynced.contains(&e.message) {
+            unsynced.push(e.message);
+        }
+    }
+}
+
+/// The folders that could not be synced since the last call, each as a message
+/// (`cannot sync folder DIR: ...`).
+pub fn take_unsynced() -> Vec<String> {
+    std::mem::take(&mut *UNSYNCED.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
 /// fsyncs a folder so a rename or removal in it survives a crash.

@@ -24,7 +24,7 @@
 //! | age says | we say | exit |
 //! |---|---|---|
 //! | wrong passphrase | `wrong passphrase for FILE` | 3 |
-//! | no identity matches | `FILE is not encrypted to your key` | 3 |
+//! | no identity matches | `FILE is encrypted to another key, not yours` | 3 |
 //! | empty, truncated, not age, bad header or MAC, bad payload | `FILE is damaged ...` | 4 |
 //! | unknown age version | `FILE uses an age format this version cannot read` | 4 |
 //! | scrypt work factor above 22 | `FILE asks for too much passphrase work` | 4 |
@@ -32,7 +32,7 @@
 //! A work factor above the limit is refused before any scrypt work is done and is treated as
 //! an unsupported file (exit 4), not as a wrong passphrase: the passphrase was never tried.
 //! Age cannot tell a damaged X25519 recipient stanza from a stanza for someone else, so a
-//! damaged header line can also read as "not encrypted to your key" (exit 3).
+//! damaged header line can also read as "encrypted to another key, not yours" (exit 3).
 //!
 //! Plaintext only ever lives in `Zeroizing` buffers; no message here quotes file contents.
 
@@ -59,6 +59,9 @@ pub const ENCRYPT_WORK_FACTOR: u8 = 18;
 /// Highest scrypt work factor (log2 N) accepted when decrypting. Higher values could make
 /// a hostile file cost minutes and gigabytes before the passphrase is even checked.
 pub const MAX_WORK_FACTOR: u8 = 22;
+
+/// How a file encrypted to someone else's key is described, after its name.
+pub const ANOTHER_KEY: &str = "is encrypted to another key, not yours";
 
 /// Largest age file read into memory (sessions, intakes, identity files).
 pub const MAX_FILE_BYTES: usize = 16 << 20;
@@ -281,8 +284,8 @@ fn decrypt_error(e: DecryptError, file: &Path, passphrase: bool) -> Error {
             Error::decrypt(format!("wrong passphrase for {f}"))
         }
         DecryptError::NoMatchingKeys | DecryptError::DecryptionFailed => {
-            Error::decrypt(format!("{f} is not encrypted to your key"))
-                .with_hint("it was encrypted for another key, or its header is damaged")
+            Error::decrypt(format!("{f} {ANOTHER_KEY}"))
+                .with_hint("only the key it was encrypted to can open it (age cannot tell this from a damaged line in the file's header)")
         }
         DecryptError::KeyDecryptionFailed => Error::decrypt(format!("cannot decrypt the key for {f}")),
         DecryptError::ExcessiveWork { required, .. } => Error::damaged(format!(
@@ -309,18 +312,24 @@ fn decrypt_error(e: DecryptError, file: &Path, passphrase: bool) -> Error {
 
 /// Reads a whole file of at most [`MAX_FILE_BYTES`]; `what` names it in errors.
 ///
-/// Three system calls for a small file (open, read, the read that finds its end) and the
-/// close: `report` reads thousands. A folder is found by its read failing, not by another
-/// call to ask what the path is.
+/// Four system calls for a small file (open, the type check, read, the read that finds its
+/// end) and the close: `report` reads thousands. Anything but a regular file is refused
+/// before it is read: a folder as a usage error, a named pipe, socket or device as an
+/// unsupported file (exit 4).
 pub fn read_file(path: &Path, what: &str) -> Result<Vec<u8>> {
-    let cannot = |e: &std::io::Error| {
-        if e.kind() == std::io::ErrorKind::IsADirectory {
+    let cannot = |e: &std::io::Error| Error::io(&format!("cannot read {what}"), path, e);
+    // A pipe, socket or device is refused at once (never waited on or read without end):
+    // the file's type is checked on the open file, one more system call.
+    let file = super::regular::open(path).map_err(|e| match e {
+        super::regular::NotOpened::Io(e) => cannot(&e),
+        super::regular::NotOpened::Folder => {
             Error::usage(format!("{what} {} is a folder, not a file", path.display()))
-        } else {
-            Error::io(&format!("cannot read {what}"), path, e)
         }
-    };
-    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+        super::regular::NotOpened::Special(kind) => Error::damaged(format!(
+            "{what} {} is {kind}, not a regular file",
+            path.display()
+        )),
+    })?;
     // Room for any session or intake file in one read.
     let mut buf = Vec::with_capacity(16 << 10);
     file.take(MAX_FILE_BYTES as u64 + 1)

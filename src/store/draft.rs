@@ -29,6 +29,9 @@ use super::crypto::{self, Identities};
 use super::sessions::{SessionFile, compact_utc, find_in, list_age_files};
 use super::vault::{DRAFTS_DIR, Vault, now_rfc3339, to_json_zeroizing};
 use crate::error::{Error, Result};
+use crate::model::answer::Answer;
+use crate::model::questionnaire::Questionnaire;
+use crate::scoring::SessionAnswers;
 
 /// The `format` of every draft.
 pub const DRAFT_FORMAT: &str = "confide.draft/1";
@@ -108,10 +111,17 @@ impl Draft {
         format!("{}-{id8}", compact_utc(started))
     }
 
-    /// Parses a draft, checking its format and version first. Messages never quote answers.
+    /// Parses a draft, checking its format and version first, then every field as strictly
+    /// as an answers file: a draft is decrypted from a file anyone who knows the public
+    /// recipient can write. Messages never quote answers.
     pub fn from_slice(bytes: &[u8]) -> std::result::Result<Draft, String> {
-        let value: Value =
-            serde_json::from_slice(bytes).map_err(|_| "it is not JSON".to_owned())?;
+        let value: Value = crate::model::load::strict_json(bytes).map_err(|e| {
+            if e.is_data() {
+                "a key is given twice in one object".to_owned()
+            } else {
+                "it is not JSON".to_owned()
+            }
+        })?;
         let format = value
             .get("format")
             .and_then(Value::as_str)
@@ -127,8 +137,101 @@ impl Draft {
                 "it is not a confide draft".to_owned()
             });
         }
-        serde_path_to_error::deserialize::<_, Draft>(value)
-            .map_err(|e| format!("unexpected content at `{}`", e.path()))
+        let draft = serde_path_to_error::deserialize::<_, Draft>(value)
+            .map_err(|e| format!("unexpected content at `{}`", e.path()))?;
+        draft.check()?;
+        Ok(draft)
+    }
+
+    /// Checks every field but the answers' values, which need the questionnaires
+    /// ([`Draft::answers_for`]). Nothing is quoted: only ids that passed the check are named.
+    fn check(&self) -> std::result::Result<(), String> {
+        use crate::model::validate::{is_id, is_language_tag};
+        let rfc3339 = |s: &str| {
+            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
+        };
+        if uuid::Uuid::parse_str(&self.id).is_err() {
+            return Err("its `id` is not a UUID".into());
+        }
+        if !rfc3339(&self.started) || !rfc3339(&self.saved) {
+            return Err("its `started` or `saved` is not an RFC 3339 time".into());
+        }
+        if !is_language_tag(&self.language) {
+            return Err("its `language` is not a language tag".into());
+        }
+        if self
+            .reference
+            .as_deref()
+            .is_some_and(|r| !crate::model::invitation::is_reference(r))
+        {
+            return Err(
+                "its `reference` is not 1 to 64 letters, digits, `-` or `_` (a code)".into(),
+            );
+        }
+        if self.questionnaires.is_empty() {
+            return Err("it names no questionnaire".into());
+        }
+        for (i, q) in self.questionnaires.iter().enumerate() {
+            if !is_id(q) || self.questionnaires[..i].contains(q) {
+                return Err(format!(
+                    "`questionnaires` item {} is not a questionnaire id, or is repeated",
+                    i + 1
+                ));
+            }
+        }
+        for (q, items) in &self.answers {
+            if !self.questionnaires.contains(q) {
+                return Err("it has answers to a questionnaire it does not name".into());
+            }
+            if !items.keys().all(|i| is_id(i)) {
+                return Err(format!("it has answers to an item that `{q}` cannot have"));
+            }
+        }
+        if let Some(at) = &self.resume_at {
+            let named = at
+                .split_once('.')
+                .is_some_and(|(q, i)| self.questionnaires.contains(&q.to_owned()) && is_id(i));
+            if !named {
+                return Err("its `resume_at` does not name an item of its questionnaires".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// The answers, checked against the questionnaires being taken exactly as typed answers
+    /// are: every answer must name an item and fit it, and `resume_at` must name an item.
+    /// A draft that does not is refused whole, never used in part.
+    pub fn answers_for(
+        &self,
+        qs: &[&Questionnaire],
+    ) -> std::result::Result<SessionAnswers, String> {
+        let mut out = SessionAnswers::new();
+        for (qid, items) in &self.answers {
+            let q = qs
+                .iter()
+                .find(|q| q.id == *qid)
+                .ok_or_else(|| format!("it has answers to `{qid}`, which is not being taken"))?;
+            for (id, value) in items {
+                let (_, item) = q
+                    .item(id)
+                    .ok_or_else(|| format!("`{qid}` has no item `{id}`"))?;
+                let answer = Answer::from_json(item, value)
+                    .and_then(|a| crate::model::answer::check(q, item, &a).map(|()| a))
+                    // Why is not said: it could quote the answer.
+                    .map_err(|_| format!("the answer to `{qid}.{id}` does not fit its question"))?;
+                out.entry(qid.clone())
+                    .or_default()
+                    .insert(id.clone(), answer);
+            }
+        }
+        if let Some((qid, id)) = self.resume_at.as_deref().and_then(|a| a.split_once('.'))
+            && !qs.iter().any(|q| q.id == qid && q.item(id).is_some())
+        {
+            return Err(format!(
+                "`resume_at` names `{qid}.{id}`, which is not a question being asked"
+            ));
+        }
+        Ok(out)
     }
 }
 

@@ -119,7 +119,7 @@ impl Vault {
 
     /// Decrypts and parses one session.
     pub fn read_session(&self, file: &SessionFile, ids: &Identities) -> Result<Response> {
-        read_session_file(&file.path, ids)
+        read_session_file(&file.path, ids).map_err(for_another_key)
     }
 
     /// Decrypts and parses every file, in parallel, keeping the order; each failure is kept
@@ -129,7 +129,7 @@ impl Vault {
             .into_par_iter()
             .map(|f| match read_session_file(&f.path, ids) {
                 Ok(r) => Ok((f, r)),
-                Err(e) => Err((f, e)),
+                Err(e) => Err((f, for_another_key(e))),
             })
             .collect()
     }
@@ -138,6 +138,21 @@ impl Vault {
     pub fn delete_session(&self, file: &SessionFile) -> Result<()> {
         atomic::remove(&file.path)
     }
+}
+
+/// A saved session encrypted to another key was saved while `recipient.txt` held that key:
+/// says so, rather than leaving the person to think the file is damaged.
+fn for_another_key(e: Error) -> Error {
+    if is_for_another_key(&e) {
+        e.with_hint("it was saved while recipient.txt held someone else's key, and only that key can open it (age cannot tell this from a damaged line in the file's header)")
+    } else {
+        e
+    }
+}
+
+/// Whether an error says that a file is encrypted to another key (exit 3).
+pub fn is_for_another_key(e: &Error) -> bool {
+    e.kind == crate::error::Kind::Decrypt && e.message.ends_with(crypto::ANOTHER_KEY)
 }
 
 /// Decrypts and parses a session or intake file, naming it in every error.

@@ -6,7 +6,7 @@
 //!   identity.age     X25519 identity, encrypted to the passphrase (age scrypt, log2 N = 18)
 //!   recipient.txt    its public recipient (age1...); saving encrypts to it, no passphrase
 //!   sessions/*.age   one `confide.response/1` record each, named <utc-compact>-<id8>.age
-//!   drafts/*.age     at most one unfinished session (`confide.draft/1`)
+//!   drafts/*.age     one per interview not finished yet (`confide.draft/1`)
 //! ```
 //!
 //! Saving needs no passphrase; reading asks for it once per command ([`Vault::unlock`], one
@@ -18,6 +18,7 @@
 //!
 //! Sessions and drafts live in `sessions.rs` and `draft.rs`.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use age::secrecy::SecretString;
@@ -27,12 +28,16 @@ use zeroize::Zeroizing;
 
 use super::atomic;
 use super::crypto::{self, Identities, Recipients};
+use super::regular::NotOpened;
 use crate::error::{Error, Result};
 
 pub const IDENTITY_FILE: &str = "identity.age";
 pub const RECIPIENT_FILE: &str = "recipient.txt";
 pub const SESSIONS_DIR: &str = "sessions";
 pub const DRAFTS_DIR: &str = "drafts";
+
+/// Largest `recipient.txt` read (one recipient is 62 bytes; comments are allowed).
+const MAX_RECIPIENT_FILE: u64 = 64 * 1024;
 
 /// The data folder. Creating a `Vault` touches nothing on disk.
 #[derive(Debug, Clone)]
@@ -87,6 +92,11 @@ impl Vault {
         self.identity_path().exists()
     }
 
+    /// Whether `identity.age` is a plain identity file (needs no passphrase to open).
+    pub fn identity_is_plain(&self) -> bool {
+        crypto::read_file(&self.identity_path(), "key file").is_ok_and(|b| !crypto::is_age_file(&b))
+    }
+
     /// Whether sessions can be encrypted without creating a key (`recipient.txt` exists).
     pub fn can_encrypt(&self) -> bool {
         self.recipient_path().exists()
@@ -110,7 +120,15 @@ impl Vault {
         atomic::private_dir(&self.dir)?;
         let (text, recipient) = crypto::new_identity_file(&now_rfc3339());
         let ciphertext = crypto::encrypt_with_passphrase(text.as_bytes(), passphrase, false)?;
-        atomic::write_new(&self.dir, IDENTITY_FILE, &ciphertext)?;
+        // Another confide may have made a key since the check above (two `keys init` at
+        // once): the file is never overwritten, and that is "a key already exists" (exit 2).
+        atomic::write_new(&self.dir, IDENTITY_FILE, &ciphertext).map_err(|e| {
+            if self.has_identity() {
+                self.identity_exists()
+            } else {
+                e
+            }
+        })?;
         let public = format!("{recipient}\n");
         atomic::write_new(&self.dir, RECIPIENT_FILE, public.as_bytes())?;
         Ok(recipient.to_string())
@@ -122,22 +140,99 @@ impl Vault {
         )
     }
 
-    /// The recipients sessions are encrypted to (`recipient.txt`, an age recipients file).
+    /// The recipients sessions are encrypted to: the one recipient of `recipient.txt`
+    /// ([`Vault::recipient`]).
     pub fn recipients(&self) -> Result<Recipients> {
-        let path = self.recipient_path();
-        if !path.exists() {
-            return Err(self.no_recipient());
-        }
         let mut r = Recipients::new();
-        // Bad content in our own file is damage (exit 4), not a usage error.
-        r.add_file(&path).map_err(|e| match e.kind {
-            crate::error::Kind::Usage => Error {
-                kind: crate::error::Kind::Damaged,
-                ..e
-            },
-            _ => e,
-        })?;
+        r.add_x25519(self.recipient()?);
         Ok(r)
+    }
+
+    /// The recipient in `recipient.txt`. The file must hold exactly one X25519 recipient
+    /// (`age1...`); `#` comments and blank lines are allowed. Anything else (a second
+    /// recipient, a plugin, SSH or post-quantum recipient, a secret key, other text) is
+    /// refused as damage (exit 4) naming the file, so nothing is ever saved to a key added
+    /// behind the person's back. Lines are never quoted.
+    pub fn recipient(&self) -> Result<x25519::Recipient> {
+        let path = self.recipient_path();
+        // Never waits on a named pipe or reads a device: see `regular`.
+        let file = match super::regular::open(&path) {
+            Ok(f) => f,
+            Err(NotOpened::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(self.no_recipient());
+            }
+            Err(NotOpened::Io(e)) => return Err(Error::io("cannot read", &path, &e)),
+            Err(NotOpened::Folder) => {
+                return Err(Error::damaged(format!(
+                    "{} is a folder, not a file",
+                    path.display()
+                )));
+            }
+            Err(NotOpened::Special(kind)) => {
+                return Err(Error::damaged(format!(
+                    "{} is {kind}, not a regular file",
+                    path.display()
+                )));
+            }
+        };
+        let mut bytes = Vec::new();
+        file.take(MAX_RECIPIENT_FILE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io("cannot read", &path, &e))?;
+        let bad = |why: String| {
+            Error::damaged(format!(
+                "{} {why}; it must hold exactly one age recipient (age1...), your key's",
+                path.display()
+            ))
+            .with_hint(self.restore_hint())
+        };
+        if bytes.len() as u64 > MAX_RECIPIENT_FILE {
+            return Err(bad("is larger than 64 KiB".into()));
+        }
+        let text = std::str::from_utf8(&bytes).map_err(|_| bad("is not a text file".into()))?;
+        let mut found: Option<x25519::Recipient> = None;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let line_no = n + 1;
+            match line.parse::<x25519::Recipient>() {
+                Ok(_) if found.is_some() => {
+                    return Err(bad(format!("holds a second recipient on line {line_no}")));
+                }
+                Ok(r) => found = Some(r),
+                Err(_) => {
+                    return Err(bad(format!(
+                        "has {} on line {line_no}",
+                        describe_line(line)
+                    )));
+                }
+            }
+        }
+        found.ok_or_else(|| bad("holds no recipient".into()))
+    }
+
+    fn restore_hint(&self) -> String {
+        if self.has_identity() {
+            "`confide keys recipient --restore` writes it again from your key (it asks for your passphrase)".into()
+        } else {
+            format!(
+                "put your key's recipient (age1...) in {}, alone on one line",
+                self.recipient_path().display()
+            )
+        }
+    }
+
+    /// The error when `recipient.txt` is not the recipient of the key.
+    pub fn foreign_recipient(&self) -> Error {
+        Error::damaged(format!(
+            "recipient.txt in {} does not belong to your key: sessions saved since it changed were encrypted to someone else's key",
+            self.dir.display()
+        ))
+        .with_hint(
+            "if you did not change it, someone who can write to this folder did. `confide keys recipient --restore` writes it again from your key; sessions saved in the meantime can only be opened with the other key",
+        )
     }
 
     fn no_recipient(&self) -> Error {
@@ -172,34 +267,44 @@ impl Vault {
         crypto::read_identity_file(&path, passphrase)
     }
 
-    /// Whether every X25519 recipient in `recipient.txt` belongs to `ids` (so new sessions
-    /// stay readable). `None` when `recipient.txt` is missing.
-    pub fn recipient_matches(&self, ids: &Identities) -> Option<bool> {
-        let text = std::fs::read_to_string(self.recipient_path()).ok()?;
-        let mine: Vec<String> = ids.recipients().iter().map(ToString::to_string).collect();
-        Some(
-            text.lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-                .any(|l| mine.iter().any(|m| m == l)),
-        )
+    /// Whether `recipient.txt` is the recipient of one of the keys in `ids`.
+    pub fn check_recipient(&self, ids: &Identities) -> RecipientCheck {
+        if !self.recipient_path().exists() {
+            return RecipientCheck::Missing;
+        }
+        match self.recipient() {
+            Ok(r) => {
+                let mine = r.to_string();
+                if ids.recipients().iter().any(|k| k.to_string() == mine) {
+                    RecipientCheck::Matches
+                } else {
+                    RecipientCheck::Foreign
+                }
+            }
+            Err(e) => RecipientCheck::Invalid(e),
+        }
     }
 
-    /// Writes `recipient.txt` again from the key (after it was lost).
+    /// Writes `recipient.txt` from the key (the recipient of its first key), replacing what
+    /// is there in one rename. Returns the recipient.
     pub fn restore_recipient(&self, ids: &Identities) -> Result<String> {
         let first: Option<x25519::Recipient> = ids.recipients().into_iter().next();
         let recipient = first.ok_or_else(|| Error::failure("the key file holds no key"))?;
         let text = format!("{recipient}\n");
-        atomic::write_new(&self.dir, RECIPIENT_FILE, text.as_bytes())?;
+        atomic::replace(&self.dir, RECIPIENT_FILE, text.as_bytes())?;
         Ok(recipient.to_string())
     }
 
     /// Re-encrypts the key under a new passphrase: `old` is asked (and checked) first, then
     /// `new`; the new file is checked to decrypt before it replaces `identity.age` in one
     /// rename, so a failure at any point leaves the old file in place.
+    ///
+    /// `verify` is called with the key once it is open, before the new passphrase is asked
+    /// (to check `recipient.txt`); its error stops the change.
     pub fn change_passphrase(
         &self,
         old: impl FnOnce() -> Result<SecretString>,
+        verify: impl FnOnce(&Identities) -> Result<()>,
         new: impl FnOnce() -> Result<SecretString>,
     ) -> Result<()> {
         let path = self.identity_path();
@@ -208,7 +313,9 @@ impl Vault {
         }
         let bytes = crypto::read_file(&path, "key file")?;
         let plain = crypto::identity_plaintext(&bytes, &path, old)?;
-        crypto::parse_identities(&plain, &path)?;
+        let ids = crypto::parse_identities(&plain, &path)?;
+        verify(&ids)?;
+        drop(ids);
         let new = new()?;
         let ciphertext = crypto::encrypt_with_passphrase(&plain, &new, false)?;
         let check = crypto::decrypt_with_passphrase(&ciphertext, &new, &path)?;
@@ -220,6 +327,35 @@ impl Vault {
         atomic::replace(&self.dir, IDENTITY_FILE, &ciphertext)?;
         Ok(())
     }
+}
+
+/// What a line of `recipient.txt` that is not an X25519 recipient holds, without quoting it.
+fn describe_line(line: &str) -> &'static str {
+    let lower = line.to_ascii_lowercase();
+    if lower.starts_with("age-secret-key-") {
+        "a secret key"
+    } else if lower.starts_with("ssh-") {
+        "an SSH key"
+    } else if crypto::parse_recipient(line).is_ok() {
+        "a recipient of another type than X25519"
+    } else if lower.starts_with("age1") && lower[4..].contains('1') {
+        "a recipient for an age plugin"
+    } else {
+        "something other than an age recipient"
+    }
+}
+
+/// How `recipient.txt` relates to the key.
+#[derive(Debug)]
+pub enum RecipientCheck {
+    /// It holds the recipient of the key.
+    Matches,
+    /// There is no `recipient.txt` (`confide keys recipient` writes it again).
+    Missing,
+    /// It holds one valid recipient, of another key.
+    Foreign,
+    /// It holds something else than exactly one recipient (the error says what).
+    Invalid(Error),
 }
 
 /// Serialises to JSON in a zeroizing buffer of the exact size (so no reallocation leaves a

@@ -60,8 +60,7 @@ pub fn leave() -> ! {
 
 /// Shows the cursor and turns echo back on (after Ctrl-C, or a crash).
 pub fn restore_terminal() {
-    let _ = console::Term::stderr().show_cursor();
-    let _ = console::Term::stdout().show_cursor();
+    show_cursor();
     restore_echo();
 }
 
@@ -78,6 +77,30 @@ pub fn keep(kept: Option<Kept>) {
 /// the lock is held).
 pub fn kept() -> Option<Kept> {
     KEPT.try_lock().ok().and_then(|k| k.clone())
+}
+
+/// Shows the cursor on standard error and standard output where they are terminals. The
+/// escape is written to the file descriptors directly: the interview may hold the lock of
+/// standard output (plain mode does, for its whole run), and waiting for it from the Ctrl-C
+/// thread would hang.
+fn show_cursor() {
+    #[cfg(unix)]
+    {
+        use std::io::IsTerminal;
+        use std::os::fd::AsFd;
+        const SHOW: &[u8] = b"\x1b[?25h";
+        if std::io::stderr().is_terminal() {
+            let _ = rustix::io::write(std::io::stderr().as_fd(), SHOW);
+        }
+        if std::io::stdout().is_terminal() {
+            let _ = rustix::io::write(std::io::stdout().as_fd(), SHOW);
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = console::Term::stderr().show_cursor();
+        let _ = console::Term::stdout().show_cursor();
+    }
 }
 
 /// Marks the run as past saving: a later Ctrl-C no longer says that nothing was saved

@@ -3,6 +3,7 @@
 //! and wrapping.
 
 pub mod interrupt;
+pub mod json;
 pub mod sanitize;
 pub mod secret;
 pub mod style;

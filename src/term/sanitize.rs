@@ -49,6 +49,15 @@ mod tests {
     }
 
     #[test]
+    fn every_bidi_control_separator_and_c1_control_is_neutralised() {
+        let marks = "\u{61c}\u{200e}\u{200f}\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}\u{2066}\u{2067}\u{2068}\u{2069}\u{2028}\u{2029}\u{7f}\u{85}\u{8d}\u{9b}";
+        let n = marks.chars().count();
+        let hostile = format!("a{marks}b\nc");
+        assert_eq!(text(&hostile), format!("a{}b\nc", "\u{FFFD}".repeat(n)));
+        assert_eq!(line(&hostile), format!("a{}b c", "\u{FFFD}".repeat(n)));
+    }
+
+    #[test]
     fn plain_text_and_newlines_pass_unchanged() {
         assert!(matches!(text("a\nb"), Cow::Borrowed("a\nb")));
         assert_eq!(line("a\nb"), "a b");

@@ -8,22 +8,34 @@
 //! 3. a prompt on the terminal, without echo (a new passphrase is asked twice).
 //!
 //! Without any of them, asking is a usage error (exit 2) whose hint names
-//! `--passphrase-file`. A passphrase is never read from the command line. Passphrases live
-//! in `SecretString`s and zeroizing buffers, and are never printed.
+//! `--passphrase-file`. A passphrase is never read from the command line, and never printed.
+//!
+//! A passphrase lives in zeroizing memory from the first byte read to the last use: a typed
+//! line and a passphrase file are read, without any buffering on the way, into one buffer
+//! allocated once at its full size (so it never grows and leaves no copy in freed memory)
+//! and wiped when dropped ([`LineBuffer`]); the passphrase is copied from it once, into an
+//! allocation of its exact size, to become the `SecretString` that the age crate takes, which
+//! is wiped when dropped too. On a terminal, confide turns echo off itself and reads the
+//! terminal's file descriptor directly: neither the standard input's buffer (which would
+//! keep the line, newline included, until exit) nor a growing `String` sees it.
 
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use age::secrecy::{ExposeSecret, SecretString};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::error::{Error, Result};
 
 /// The environment variable holding a passphrase, for automation.
 pub const PASSPHRASE_ENV: &str = "CONFIDE_PASSPHRASE";
 
-/// Longest passphrase file read.
-const MAX_PASSPHRASE_FILE: u64 = 64 * 1024;
+/// Longest passphrase file read, and the size of every passphrase line buffer.
+const MAX_PASSPHRASE_FILE: usize = 64 * 1024;
+
+/// What a passphrase is read into: allocated once at its full size, never grown, and wiped
+/// (its whole capacity) when dropped.
+type LineBuffer = Zeroizing<Vec<u8>>;
 
 /// Attempts at typing a matching new passphrase before giving up.
 const NEW_ATTEMPTS: usize = 3;
@@ -143,16 +155,104 @@ pub fn terminal_available() -> bool {
 }
 
 fn read_hidden(prompt: &str) -> Result<SecretString> {
+    let failed = |e: std::io::Error| {
+        Error::failure(format!(
+            "cannot read the passphrase from the terminal: {}",
+            crate::error::describe_io(&e)
+        ))
+    };
     let term = console::Term::stderr();
-    term.write_str(prompt)
-        .and_then(|()| term.read_secure_line())
-        .map(SecretString::from)
-        .map_err(|e| {
-            Error::failure(format!(
-                "cannot read the passphrase from the terminal: {}",
-                crate::error::describe_io(&e)
-            ))
-        })
+    term.write_str(prompt).map_err(failed)?;
+    let line = hidden_line().map_err(failed)?;
+    // Echo was off, so the Enter that ended the line did not move to the next one.
+    term.write_line("").map_err(failed)?;
+    match first_line(&line) {
+        Some(secret) => Ok(secret),
+        None if line.iter().all(|b| matches!(b, b'\r' | b'\n')) => {
+            Ok(SecretString::from(String::new()))
+        }
+        None => Err(Error::failure(
+            "cannot read the passphrase from the terminal: it is not valid text",
+        )),
+    }
+}
+
+/// One line typed on the terminal with echo off, read straight from the terminal's file
+/// descriptor into a [`LineBuffer`] (the line ending included; [`first_line`] drops it).
+#[cfg(unix)]
+fn hidden_line() -> std::io::Result<LineBuffer> {
+    use rustix::termios::{LocalModes, OptionalActions, tcgetattr, tcsetattr};
+    use std::os::fd::AsFd;
+    let stdin = std::io::stdin();
+    let tty = if stdin.is_terminal() {
+        None
+    } else {
+        Some(
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")?,
+        )
+    };
+    let fd = match &tty {
+        Some(f) => f.as_fd(),
+        None => stdin.as_fd(),
+    };
+    let original = tcgetattr(fd)?;
+    let mut quiet = original.clone();
+    // Canonical mode stays on: the terminal edits the line and hands it over on Enter.
+    quiet.local_modes.remove(LocalModes::ECHO);
+    // Flush: what was typed before the prompt is discarded, as a password prompt should.
+    tcsetattr(fd, OptionalActions::Flush, &quiet)?;
+    let line = read_zeroizing(
+        |buf| rustix::io::read(fd, buf).map_err(std::io::Error::from),
+        MAX_PASSPHRASE_FILE,
+        true,
+    );
+    let restored = tcsetattr(fd, OptionalActions::Flush, &original);
+    let line = line?;
+    restored?;
+    Ok(line)
+}
+
+/// Elsewhere the console crate reads the line with echo off; its buffers are not wiped.
+#[cfg(not(unix))]
+fn hidden_line() -> std::io::Result<LineBuffer> {
+    let typed = console::Term::stderr().read_secure_line()?;
+    let mut line = Zeroizing::new(Vec::with_capacity(typed.len()));
+    line.extend_from_slice(typed.as_bytes());
+    let mut typed = typed;
+    typed.zeroize();
+    Ok(line)
+}
+
+/// Reads with `read` into one [`LineBuffer`] of `capacity` bytes until the end, until the
+/// buffer is full, or (with `stop_at_newline`) until a read brings a newline. The buffer is
+/// allocated once and never grows, so no partial copy is left behind by a reallocation.
+fn read_zeroizing(
+    mut read: impl FnMut(&mut [u8]) -> std::io::Result<usize>,
+    capacity: usize,
+    stop_at_newline: bool,
+) -> std::io::Result<LineBuffer> {
+    let mut buf: LineBuffer = Zeroizing::new(vec![0u8; capacity]);
+    let mut len = 0;
+    while len < capacity {
+        match read(&mut buf[len..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                let newline = stop_at_newline && buf[len..len + n].contains(&b'\n');
+                len += n;
+                if newline {
+                    break;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    // The bytes after `len` are zeros; dropping the buffer wipes its whole capacity.
+    buf.truncate(len);
+    Ok(buf)
 }
 
 fn unavailable(purpose: &str) -> Error {
@@ -165,10 +265,12 @@ fn unavailable(purpose: &str) -> Error {
 }
 
 fn from_env() -> Result<SecretString> {
+    // A copy of exactly the value's size, handed whole to the `SecretString` (no growth).
     let value = std::env::var_os(PASSPHRASE_ENV).unwrap_or_default();
-    let value = value
-        .into_string()
-        .map_err(|_| Error::usage(format!("{PASSPHRASE_ENV} is not valid text")))?;
+    let value = value.into_string().map_err(|bad| {
+        bad.into_encoded_bytes().zeroize();
+        Error::usage(format!("{PASSPHRASE_ENV} is not valid text"))
+    })?;
     let value = SecretString::from(value);
     if value.expose_secret().is_empty() {
         return Err(
@@ -191,11 +293,10 @@ fn from_file(path: &Path) -> Result<SecretString> {
         ))
         .with_hint("check --passphrase-file (or CONFIDE_PASSPHRASE_FILE)")
     };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut buf = Zeroizing::new(Vec::new());
-    file.take(MAX_PASSPHRASE_FILE)
-        .read_to_end(&mut buf)
-        .map_err(unreadable)?;
+    let mut file = std::fs::File::open(path).map_err(unreadable)?;
+    // Straight from the file into one buffer of the largest size read: `read_to_end` would
+    // grow a vector by reallocating, leaving copies of the passphrase in freed memory.
+    let buf = read_zeroizing(|b| file.read(b), MAX_PASSPHRASE_FILE, false).map_err(unreadable)?;
     first_line(&buf).ok_or_else(|| {
         Error::usage(format!(
             "passphrase file {} is empty or not text",
@@ -205,6 +306,9 @@ fn from_file(path: &Path) -> Result<SecretString> {
     })
 }
 
+/// The first line of `buf`, without its line ending, as a `SecretString`; `None` when it
+/// is empty or not UTF-8. The one copy made is a `String` of exactly the line's length, so
+/// turning it into the `SecretString`'s boxed `str` moves it without reallocating.
 fn first_line(buf: &[u8]) -> Option<SecretString> {
     let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
     let mut line = &buf[..end];
@@ -215,7 +319,10 @@ fn first_line(buf: &[u8]) -> Option<SecretString> {
     if text.is_empty() {
         return None;
     }
-    Some(SecretString::from(text.to_owned()))
+    let mut exact = String::with_capacity(text.len());
+    exact.push_str(text);
+    debug_assert_eq!(exact.capacity(), exact.len());
+    Some(SecretString::from(exact))
 }
 
 #[cfg(test)]
@@ -244,6 +351,46 @@ mod tests {
         assert!(first_line(b"\nafter an empty line").is_none());
         assert!(first_line(b"").is_none());
         assert!(first_line(b"\xff\xfe").is_none());
+    }
+
+    #[test]
+    fn a_typed_line_is_read_into_one_zeroizing_buffer_that_never_grows() {
+        // The terminal hands the line over in pieces; nothing after the newline is read.
+        let mut pieces: Vec<&[u8]> = vec![b"hunter", b"2 pass\r\n", b"never read"];
+        pieces.reverse();
+        let mut reads = 0;
+        let line: LineBuffer = read_zeroizing(
+            |buf| {
+                reads += 1;
+                let p = pieces.pop().unwrap_or_default();
+                buf[..p.len()].copy_from_slice(p);
+                Ok(p.len())
+            },
+            MAX_PASSPHRASE_FILE,
+            true,
+        )
+        .unwrap();
+        assert_eq!(reads, 2);
+        assert_eq!(&line[..], b"hunter2 pass\r\n");
+        // Allocated once at full size: a reallocation would have changed the capacity.
+        assert_eq!(line.capacity(), MAX_PASSPHRASE_FILE);
+        let secret: SecretString = first_line(&line).unwrap();
+        assert_eq!(secret.expose_secret(), "hunter2 pass");
+
+        // A file's bytes: read to the end or to the size of the buffer, whichever is first.
+        let mut file: &[u8] = &[b'x'; 100];
+        let all = read_zeroizing(|b| file.read(b), 64, false).unwrap();
+        assert_eq!((all.len(), all.capacity()), (64, 64));
+    }
+
+    #[test]
+    fn every_passphrase_source_gives_a_secret_string() {
+        // The types are the contract: what is read is a `SecretString`, wiped when dropped.
+        let _: fn(&str) -> Result<SecretString> = read_hidden;
+        let _: fn(&Path) -> Result<SecretString> = from_file;
+        let _: fn() -> Result<SecretString> = from_env;
+        let _: fn() -> std::io::Result<LineBuffer> = hidden_line;
+        let _: fn(&[u8]) -> Option<SecretString> = first_line;
     }
 
     #[test]

@@ -520,6 +520,9 @@ fn an_intake_without_a_vault_says_that_nothing_is_kept_as_you_go() {
         &["--to", &recipient, "--out", out.to_str().unwrap()],
         &[],
     );
+    // The therapist's key is confirmed first.
+    p.exp_string("[y/N]").unwrap();
+    keys(&mut p, "y");
     p.exp_string("Your answers are kept only at the end")
         .unwrap();
     p.exp_string("How often did you feel calm?").unwrap();
@@ -594,6 +597,8 @@ fn an_intake_that_cannot_be_written_can_go_to_another_place() {
         &["--to", &recipient, "--out", file.to_str().unwrap()],
         &[],
     );
+    p.exp_string("[y/N]").unwrap();
+    keys(&mut p, "y");
     answer_up_to_the_text(&mut p);
     keys(&mut p, SECRET);
     keys(&mut p, ENTER);

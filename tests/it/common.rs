@@ -220,3 +220,44 @@ impl Home {
         fast_key(&self.data(), pass)
     }
 }
+
+/// Encrypts `plaintext` to the age recipient `recipient` (`age1...`), as anyone who knows
+/// the public recipient can: a forged session or intake.
+pub fn encrypt_to(recipient: &str, plaintext: &[u8]) -> Vec<u8> {
+    let r: age::x25519::Recipient = recipient.parse().expect("an age recipient");
+    age::encrypt(&r, plaintext).expect("encrypt")
+}
+
+/// Whether `strace` is installed. Locally a test without it prints why it skips; in CI
+/// (`CI=true`) it must be there.
+pub fn have_strace() -> bool {
+    let ok = std::process::Command::new("strace")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "strace is required in CI (.ci/run installs the Debian package `strace`)"
+        );
+        eprintln!("skipped: strace is not installed");
+    }
+    ok
+}
+
+/// `cmd` run under `strace`, which makes its `n`th `fsync` system call fail with EIO (and
+/// only that one). Arguments and environment are carried over.
+pub fn with_failing_fsync(cmd: &std::process::Command, n: usize) -> std::process::Command {
+    let mut s = std::process::Command::new("strace");
+    s.args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=fsync", "-e"])
+        .arg(format!("inject=fsync:error=EIO:when={n}"))
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => s.env(k, v),
+            None => s.env_remove(k),
+        };
+    }
+    s
+}

@@ -337,7 +337,8 @@ fn a_read_only_data_folder_is_refused_before_any_question() {
         .write_stdin("1\n")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // An I/O failure (exit 1), not a usage error: the README's table of exit codes.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("read-only"), "{}", stderr(&out));
     assert!(!stdout(&out).contains("[1/"), "nothing was asked");
 }
@@ -490,5 +491,160 @@ fn changing_the_passphrase_while_sessions_are_saved_loses_nothing() {
         out.status.code(),
         Some(3),
         "the old passphrase no longer opens the key"
+    );
+}
+
+#[test]
+fn two_keys_init_at_once_one_makes_the_key_and_the_other_says_a_key_exists() {
+    let home = Home::new();
+    // Each reads its passphrase from a named pipe, after its first check that there is no
+    // key: both are held there, then let go together, so both pass every check before
+    // either writes (scrypt takes far longer than the checks).
+    let spawn = |n: usize| {
+        let pipe = home.path().join(format!("pass-{n}"));
+        assert!(
+            Command::new("mkfifo")
+                .arg(&pipe)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let child = home
+            .cmd_std()
+            .arg("--passphrase-file")
+            .arg(&pipe)
+            .args(["keys", "init"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        (pipe, child)
+    };
+    let (pipe_a, a) = spawn(1);
+    let (pipe_b, b) = spawn(2);
+    let writers: Vec<_> = [pipe_a, pipe_b]
+        .into_iter()
+        .map(|p| std::thread::spawn(move || fs::write(p, format!("{PASS}\n")).unwrap()))
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let outs = [a.wait_with_output().unwrap(), b.wait_with_output().unwrap()];
+    let mut codes: Vec<i32> = outs.iter().map(|o| o.status.code().unwrap()).collect();
+    codes.sort();
+    assert_eq!(codes, [0, 2], "{}\n{}", stderr(&outs[0]), stderr(&outs[1]));
+    let loser = outs.iter().find(|o| o.status.code() == Some(2)).unwrap();
+    assert!(
+        stderr(loser).contains("a key already exists in"),
+        "{}",
+        stderr(loser)
+    );
+    // The winner's key is whole and works.
+    let winner = outs.iter().find(|o| o.status.success()).unwrap();
+    let recipient = fs::read_to_string(home.data().join("recipient.txt")).unwrap();
+    assert_eq!(stdout(winner).trim(), recipient.trim());
+}
+
+/// Where a warning about an unsynced folder starts in `err`, after `success`.
+fn warned_after(err: &str, success: &str) -> bool {
+    let (Some(ok), Some(warn)) = (
+        err.find(success),
+        err.find("confide: warning: cannot sync folder"),
+    ) else {
+        return false;
+    };
+    ok < warn && err[warn..].contains("the change was made")
+}
+
+#[test]
+fn a_save_whose_folder_cannot_be_synced_says_it_was_saved_then_warns() {
+    if !common::have_strace() {
+        return;
+    }
+    let home = Home::new();
+    init(&home);
+    // Saving fsyncs the new file (the first fsync), then its folder (the second).
+    let mut take = home.cmd_std();
+    take.env("CONFIDE_PASSPHRASE", PASS)
+        .arg("take")
+        .arg("--answers")
+        .arg(answers());
+    let out = common::with_failing_fsync(&take, 2).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(warned_after(&err, "Saved, encrypted, as session"), "{err}");
+    assert!(!err.contains("confide: error"), "{err}");
+    assert_eq!(sessions(&home.data()).len(), 1);
+    assert_eq!(history_count(&home), 1);
+
+    // Deleting fsyncs only the folder.
+    let id = sessions(&home.data())[0]
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let mut delete = home.cmd_std();
+    delete.args(["delete", "--yes", &id]);
+    let out = common::with_failing_fsync(&delete, 1).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("confide: warning: cannot sync folder"),
+        "{err}"
+    );
+    assert!(sessions(&home.data()).is_empty());
+}
+
+#[test]
+fn a_passphrase_change_whose_folder_cannot_be_synced_says_it_was_changed_then_warns() {
+    use rexpect::process::WaitStatus;
+    if !common::have_strace() {
+        return;
+    }
+    let home = Home::new();
+    init(&home);
+    let new_pass = "the new passphrase after an unsynced folder";
+    let mut passwd = home.cmd_std();
+    passwd.env("TERM", "dumb").args(["keys", "passwd"]);
+    // The new key file is fsynced (the first fsync), then the data folder (the second).
+    let cmd = common::with_failing_fsync(&passwd, 2);
+    let mut p = rexpect::session::spawn_command(cmd, Some(30_000)).unwrap();
+    for (prompt, answer) in [
+        ("assphrase", PASS),
+        ("assphrase", new_pass),
+        ("again", new_pass),
+    ] {
+        p.exp_string(prompt).unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+        p.send_line(answer).unwrap();
+    }
+    let rest = p.exp_eof().unwrap_or_default();
+    match p.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => assert_eq!(code, 0, "{rest}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        warned_after(&rest, "Your passphrase was changed."),
+        "{rest}"
+    );
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", new_pass)
+        .args(["keys", "recipient"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", new_pass)
+        .args(["history", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the new passphrase opens the key: {}",
+        stderr(&out)
     );
 }

@@ -180,3 +180,92 @@ fn a_line_longer_than_64_kib_in_plain_mode_is_cut_and_refused_and_the_next_line_
     );
     assert!(so.contains("Your summary"), "the interview went on");
 }
+
+/// What the fuzz targets check of every JSON and Markdown output (fuzz/src/lib.rs), for one
+/// record: JSON holds no character a terminal acts on and reads back unchanged; Markdown
+/// holds no control character, image, link or raw HTML made from the record's text.
+fn assert_json_escaped_and_markdown_inert(name: &str, response: Response) {
+    use confide::model::validate::is_forbidden_char;
+    use confide::report::{clinician_text, fhir};
+    use confide::term::style::Style;
+    let catalog = Catalog::bundled().expect("bundled");
+    let printable = |what: &str, out: &str| {
+        if let Some(c) = out.chars().find(|&c| is_forbidden_char(c) && c != '\t') {
+            panic!("{name}: {what} holds U+{:04X}", c as u32);
+        }
+    };
+    let inert = |what: &str, md: &str| {
+        printable(what, md);
+        for live in ["![", "]("] {
+            assert!(!md.contains(live), "{name}: {what} holds `{live}`:\n{md}");
+        }
+        let html = md.match_indices('<').any(|(i, _)| !md[..i].ends_with('\\'));
+        assert!(!html, "{name}: {what} holds raw HTML:\n{md}");
+    };
+    let json = |what: &str, value: serde_json::Value| {
+        let text = confide::term::json::to_string(&value).unwrap();
+        printable(what, &text);
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value, "{name}: {what} reads back");
+    };
+    json("the record", serde_json::to_value(&response).unwrap());
+    let rescored = summary::rescore(&response, &catalog);
+    let parts: Vec<summary::Part> = rescored
+        .parts
+        .iter()
+        .map(|(q, s, taken)| summary::Part {
+            q,
+            scored: s,
+            taken: *taken,
+        })
+        .collect();
+    let resources = confide::report::resources::bundled();
+    let opts = summary::Options {
+        lang: "en",
+        width: 80,
+        style: Style { color: false },
+        resources: &resources,
+        country: Some("GB".into()),
+    };
+    inert(
+        "the Markdown summary",
+        &summary::render_markdown(&parts, &opts),
+    );
+    let report = clinician::build(
+        &[Input {
+            file: Some("intake.age".into()),
+            response,
+        }],
+        Vec::new(),
+        &catalog,
+        "en",
+        "2026-01-01T00:00:00Z".into(),
+    );
+    inert("the Markdown report", &clinician_text::markdown(&report));
+    json("the FHIR bundle", fhir::bundle(&report));
+    json("the JSON report", serde_json::to_value(&report).unwrap());
+}
+
+#[test]
+fn a_record_with_c1_controls_direction_marks_and_markdown_is_printed_escaped() {
+    // Found by review: JSON output passed C1 controls, direction marks and separators raw,
+    // and Markdown output turned free text into a remote image.
+    let response = Response::from_slice(&read("record-with-controls-and-live-markdown.json"))
+        .expect("a well-formed record");
+    assert_json_escaped_and_markdown_inert("the hostile record", response);
+}
+
+#[test]
+fn every_record_seed_passes_the_fuzz_checks_of_json_and_markdown() {
+    let seeds = root().join("fuzz/seeds/record");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&seeds).expect("record seeds") {
+        let path = entry.expect("entry").path();
+        if let Ok(response) = Response::from_slice(&std::fs::read(&path).expect("seed")) {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            assert_json_escaped_and_markdown_inert(&name, response);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked} seeds");
+}

@@ -50,9 +50,18 @@ fn edited(from: &str, to: &str) -> Vec<u8> {
 
 /// Characters that must never reach the terminal from untrusted text.
 fn is_hostile_char(c: char) -> bool {
-    c == '\u{1b}'
-        || c == '\u{9b}'
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    matches!(
+        c,
+        '\u{1b}'
+            | '\u{7f}'..='\u{9f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{61c}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
 }
 
 /// Files and symlinks under `dir` (folders alone are not writes of content).
@@ -261,6 +270,18 @@ hostile! {
         mutated(|q| q["items"][0]["hint"] = json!("\u{2067}hidden\u{2069}"));
     an_option_label_with_a_c1_control_is_refused =>
         mutated(|q| q["option_sets"]["often"][1]["label"] = json!("Some\u{9b}31mtimes"));
+    item_text_with_a_right_to_left_mark_is_refused =>
+        mutated(|q| q["items"][0]["text"] = json!("How often\u{200f} did you feel calm?"));
+    a_title_with_an_arabic_letter_mark_is_refused =>
+        mutated(|q| q["title"] = json!("Check\u{61c}-in"));
+    a_hint_with_a_line_separator_is_refused =>
+        mutated(|q| q["items"][0]["hint"] = json!("first\u{2028}second"));
+    a_description_with_a_paragraph_separator_is_refused =>
+        mutated(|q| q["description"] = json!("first\u{2029}second"));
+    an_option_label_with_a_left_to_right_mark_is_refused =>
+        mutated(|q| q["option_sets"]["often"][1]["label"] = json!("Some\u{200e}times"));
+    an_option_label_with_a_next_line_control_is_refused =>
+        mutated(|q| q["option_sets"]["often"][1]["label"] = json!("Some\u{85}times"));
     a_one_megabyte_title_is_refused => mutated(|q| q["title"] = json!("x".repeat(1024 * 1024)));
     a_title_just_under_the_file_limit_is_refused =>
         mutated(|q| q["title"] = json!("y".repeat(1000 * 1000)));

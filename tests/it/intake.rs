@@ -214,18 +214,39 @@ fn an_armored_intake_is_text_that_report_and_age_read() {
 }
 
 #[test]
-fn the_intake_is_also_readable_by_the_client_when_they_have_a_vault() {
+fn the_intake_is_encrypted_to_the_client_too_only_when_they_keep_a_copy() {
     let home = Home::new();
-    confide_key(&home);
+    let mine = confide_key(&home);
     let therapist = Home::new();
     let their_key = confide_key(&therapist);
+    let fp = |r: &str| confide::store::fingerprint::fingerprint(r);
+
+    // A copy kept in the vault: the intake is encrypted to both keys, and says so.
     let file = home.path().join("intake.age");
-    let out = intake(&home, "no-activity", &their_key, &file, &[]);
-    assert_eq!(out.status.code(), Some(0));
+    let out = home
+        .cmd()
+        .args(["take", "--answers"])
+        .arg(profile("no-activity"))
+        .args(["--to", &their_key, "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
     assert!(
-        stderr(&out).contains("(and you, with your passphrase)"),
-        "{}",
-        stderr(&out)
+        err.contains(&format!(
+            "It is encrypted to exactly 2 keys, and only their holders can open it:\n  {}  the key you were given\n  {}  your own vault key",
+            fp(&their_key),
+            fp(&mine)
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "and to your own vault key (fingerprint {}), because you keep a copy.",
+            fp(&mine)
+        )),
+        "shown before the questions too: {err}"
     );
     assert_eq!(
         report(&home, &[], &[&file]).status.code(),
@@ -237,6 +258,22 @@ fn the_intake_is_also_readable_by_the_client_when_they_have_a_vault() {
         Some(0),
         "the therapist's key opens it"
     );
+
+    // --no-save: no copy, so only the therapist's key.
+    let file = home.path().join("intake-only.age");
+    let out = intake(&home, "no-activity", &their_key, &file, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "It is encrypted to exactly one key, and only its holder can open it:\n  {}  the key you were given\n",
+            fp(&their_key)
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("your own vault key"), "{err}");
+    assert_eq!(report(&home, &[], &[&file]).status.code(), Some(3));
+    assert_eq!(report(&therapist, &[], &[&file]).status.code(), Some(0));
 }
 
 #[test]
@@ -531,16 +568,38 @@ fn an_invitation_runs_exactly_its_questionnaires_and_the_report_shows_its_refere
         stderr(&out)
     );
     let text = stdout(&out);
+    let fp = confide::store::fingerprint::fingerprint(&key);
     assert!(
-        text.starts_with("Invitation from Riverside Therapy.\n\nPlease answer before we meet."),
+        text.starts_with(&format!(
+            "Your answers will be encrypted to this key:\n  {key}\n  fingerprint {fp}\n"
+        )),
+        "the key comes first: {text}"
+    );
+    assert!(
+        text.contains(
+            "Message from the invitation (not checked by confide):\n│ From: Riverside Therapy\n│ Please answer before we meet.\nReference: C-7\n"
+        ),
         "{text}"
     );
-    assert!(text.contains(&key));
+    assert!(
+        text.contains("The fingerprint was not confirmed: there is no terminal to ask."),
+        "{text}"
+    );
     assert!(
         !text.contains("Desire\n======"),
         "only the invited questionnaires"
     );
-    assert!(stderr(&out).contains("Only Riverside Therapy can open it"));
+    assert!(
+        stderr(&out).contains(&format!(
+            "It is encrypted to exactly one key, and only its holder can open it:\n  {fp}  the key you were given\n"
+        )),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !stderr(&out).contains("Riverside"),
+        "the practice name is not trusted"
+    );
 
     let out = report(&therapist, &["--format", "json"], &[&out_file]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -695,4 +754,365 @@ fn an_answers_file_reference_travels_with_the_intake() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("differs from the answers file's reference"));
+}
+
+/// A client's plain-mode answers to an invitation to `pain` (with `context`).
+const PAIN_INPUT: &str = "1\n1\n3\n\n\n\n\n\n\n\n\n\n\n4\n4\n\n\n\n\n\n\n\n\ny\n";
+
+fn fingerprint(recipient: &str) -> String {
+    confide::store::fingerprint::fingerprint(recipient)
+}
+
+#[test]
+fn an_invitation_redirected_to_another_key_is_refused_before_any_question() {
+    let therapist = Home::new();
+    let key = confide_key(&therapist);
+    let inv = invite(&therapist, &key, &["--questionnaires", "pain"]);
+    // On the way, someone puts their own key in the invitation: the questionnaires and
+    // their hashes are untouched, so only the fingerprint can tell.
+    let mallory = Home::new();
+    let their_key = confide_key(&mallory);
+    let mut doc: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
+    doc["recipient"] = their_key.clone().into();
+    let redirected = therapist.path().join("redirected.json");
+    fs::write(&redirected, serde_json::to_vec(&doc).unwrap()).unwrap();
+
+    let client = Home::new();
+    let out_file = client.path().join("for-therapist.age");
+    let told = fingerprint(&key);
+    let out = client
+        .cmd()
+        .args(["take", "--plain", "--invite"])
+        .arg(&redirected)
+        .args(["--expect-fingerprint", &told, "--out"])
+        .arg(&out_file)
+        .write_stdin(PAIN_INPUT)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "the fingerprint of the key your answers would be encrypted to is {}, not the one you expected; nothing was asked",
+            fingerprint(&their_key)
+        )),
+        "{err}"
+    );
+    assert!(!stdout(&out).contains("[1/"), "no question was asked");
+    assert!(!out_file.exists());
+    assert!(!client.data().exists(), "nothing was saved");
+
+    // The real invitation, with the fingerprint as read out on the phone.
+    let spoken = told.to_lowercase().replace('-', " ");
+    let out = client
+        .cmd()
+        .args(["take", "--plain", "--invite"])
+        .arg(&inv)
+        .args(["--expect-fingerprint", &spoken, "--out"])
+        .arg(&out_file)
+        .write_stdin(PAIN_INPUT)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("The fingerprint is the one given with --expect-fingerprint."),
+        "{text}"
+    );
+    assert!(!text.contains("was not confirmed"), "{text}");
+    assert_eq!(report(&therapist, &[], &[&out_file]).status.code(), Some(0));
+}
+
+#[test]
+fn expect_fingerprint_checks_to_and_answers_files_and_needs_a_recipient() {
+    let home = Home::new();
+    let therapist = Home::new();
+    let key = confide_key(&therapist);
+    let file = home.path().join("intake.age");
+    let fp = fingerprint(&key);
+    for (given, message) in [
+        ("0000-0000-0000-0000", "not the one you expected"),
+        ("SXZ5-D0HH", "is not a fingerprint"),
+        ("\u{1b}[31m", "is not a fingerprint"),
+    ] {
+        let out = intake(
+            &home,
+            "no-activity",
+            &key,
+            &file,
+            &["--expect-fingerprint", given],
+        );
+        assert_eq!(out.status.code(), Some(2), "{given}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{given}: {}", stderr(&out));
+        assert!(!stderr(&out).contains('\u{1b}'));
+        assert_eq!(stdout(&out), "", "no summary");
+        assert!(!file.exists());
+    }
+    let out = home
+        .cmd()
+        .args(["take", "--no-save", "--answers"])
+        .arg(profile("no-activity"))
+        .args(["--expect-fingerprint", &fp])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--expect-fingerprint is for an intake file"));
+
+    // Two recipients: one fingerprint each.
+    let second = confide_key(&Home::new());
+    let out = intake(
+        &home,
+        "no-activity",
+        &key,
+        &file,
+        &["--to", &second, "--expect-fingerprint", &fp],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = intake(
+        &home,
+        "no-activity",
+        &key,
+        &file,
+        &[
+            "--to",
+            &second,
+            "--expect-fingerprint",
+            &fp,
+            "--expect-fingerprint",
+            &fingerprint(&second),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("It is encrypted to exactly 2 keys"));
+    fs::remove_file(&file).unwrap();
+
+    // Without the flag an answers file still works, with the fingerprint and a note.
+    let out = intake(&home, "no-activity", &key, &file, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "Your answers will be encrypted to this key:\n  {key}\n  fingerprint {fp}\n"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("The fingerprint was not confirmed"), "{err}");
+}
+
+#[test]
+fn invite_prints_the_fingerprint_for_the_therapist_to_tell_the_client() {
+    let therapist = Home::new();
+    let key = confide_key(&therapist);
+    let fp = crate::keys::fingerprint_by_python(&key).unwrap_or_else(|| fingerprint(&key));
+    let file = therapist.path().join("inv.json");
+    let out = therapist
+        .cmd()
+        .args(["invite", "--to", &key, "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let told = format!(
+        "The fingerprint of the key {key} is {fp}.\nTell it to your client by phone or in person"
+    );
+    assert!(stderr(&out).contains(&told), "{}", stderr(&out));
+    let out = therapist
+        .cmd()
+        .args(["invite", "--to", &key])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains(&told), "{}", stderr(&out));
+    assert!(
+        !stdout(&out).contains("fingerprint"),
+        "stdout is the invitation alone"
+    );
+}
+
+#[test]
+fn a_practice_name_on_several_lines_or_a_long_message_is_refused_by_invite_and_by_take() {
+    let therapist = Home::new();
+    let key = confide_key(&therapist);
+    for (flag, value, message) in [
+        (
+            "--practice",
+            "Riverside\nYour answers will be encrypted to this key:".to_owned(),
+            "--practice: a practice name is one line",
+        ),
+        (
+            "--practice",
+            "Riverside\u{2028}Therapy".to_owned(),
+            "--practice: a practice name is one line",
+        ),
+        (
+            "--practice",
+            "Riverside\u{1b}[2J".to_owned(),
+            "--practice: text contains control characters",
+        ),
+        (
+            "--message",
+            "x".repeat(2001),
+            "--message: 2001 characters; the limit is 2000",
+        ),
+    ] {
+        let out = therapist
+            .cmd()
+            .args(["invite", "--to", &key, flag, &value])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(stderr(&out).contains(message), "{flag}: {}", stderr(&out));
+    }
+    let out = therapist
+        .cmd()
+        .args(["invite", "--to", &key, "--message", &"x".repeat(2000)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let inv = invite(&therapist, &key, &["--questionnaires", "desire"]);
+    let original: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
+    for (field, value, message) in [
+        (
+            "practice",
+            "Riverside\nfingerprint AAAA-AAAA-AAAA-AAAA".to_owned(),
+            "/practice: a practice name is one line",
+        ),
+        (
+            "practice",
+            "Riverside\u{7}".to_owned(),
+            "/practice: text contains control characters",
+        ),
+        (
+            "message",
+            "x".repeat(2001),
+            "/message: 2001 characters; the limit is 2000",
+        ),
+    ] {
+        let mut doc = original.clone();
+        doc[field] = value.into();
+        fs::write(&inv, serde_json::to_vec(&doc).unwrap()).unwrap();
+        let out = therapist
+            .cmd()
+            .args(["take", "--no-save", "--invite"])
+            .arg(&inv)
+            .write_stdin("")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{field}");
+        assert!(stderr(&out).contains(message), "{field}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "", "nothing shown from the invitation");
+    }
+}
+
+/// The client confirms the fingerprint in a terminal before the first question.
+mod terminal {
+    use std::process::Command;
+
+    use super::*;
+    use rexpect::process::WaitStatus;
+    use rexpect::reader::Options;
+    use rexpect::session::PtySession;
+
+    fn invitation() -> (Home, String, PathBuf) {
+        let therapist = Home::new();
+        let key = confide_key(&therapist);
+        let checkin = root().join("tests/fixtures/interview/checkin.json");
+        let inv = invite(
+            &therapist,
+            &key,
+            &["--questionnaire-file", checkin.to_str().unwrap()],
+        );
+        (therapist, key, inv)
+    }
+
+    fn spawn(client: &Home, args: &[&str], inv: &Path) -> PtySession {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("confide"));
+        cmd.args(["take", "--no-save"])
+            .args(args)
+            .arg("--invite")
+            .arg(inv)
+            .arg("--out")
+            .arg(client.path().join("intake.age"))
+            .current_dir(client.path())
+            .env("HOME", client.path())
+            .env("XDG_CONFIG_HOME", client.path().join("config"))
+            .env("XDG_DATA_HOME", client.path().join("data"))
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm")
+            .env_remove("CONFIDE_DATA_DIR")
+            .env_remove("CONFIDE_PASSPHRASE");
+        let options = Options::new()
+            .timeout_ms(Some(30_000))
+            .strip_ansi_escape_codes(true);
+        rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty")
+    }
+
+    fn exit_code(p: &PtySession) -> Option<i32> {
+        match p.process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => Some(code),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn no_at_the_fingerprint_question_ends_before_any_question() {
+        let (_therapist, key, inv) = invitation();
+        let fp = fingerprint(&key);
+        for plain in [false, true] {
+            let client = Home::new();
+            let args: &[&str] = if plain { &["--plain"] } else { &[] };
+            let mut p = spawn(&client, args, &inv);
+            let before = p.exp_string("Does this match what your").unwrap();
+            assert!(before.contains(&format!("fingerprint {fp}")), "{before}");
+            assert!(
+                before.contains(&format!("The fingerprint is {fp}.")),
+                "the question repeats it: {before}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            if plain {
+                p.send_line("n").unwrap();
+            } else {
+                p.send("n").unwrap();
+                p.flush().unwrap();
+            }
+            let rest = p.exp_eof().unwrap();
+            assert_eq!(exit_code(&p), Some(2), "plain {plain}: {rest}");
+            assert!(
+                rest.contains("you said the fingerprint does not match"),
+                "{rest}"
+            );
+            assert!(!rest.contains("How often did you feel calm?"), "{rest}");
+            assert!(!client.path().join("intake.age").exists());
+        }
+    }
+
+    #[test]
+    fn yes_at_the_fingerprint_question_goes_on_to_the_questions() {
+        let (_therapist, _key, inv) = invitation();
+        for plain in [false, true] {
+            let client = Home::new();
+            let args: &[&str] = if plain { &["--plain"] } else { &[] };
+            let mut p = spawn(&client, args, &inv);
+            p.exp_string("Does this match what your").unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            if plain {
+                p.send_line("y").unwrap();
+            } else {
+                p.send("y").unwrap();
+                p.flush().unwrap();
+            }
+            p.exp_string("How often did you feel calm?").unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            // Leave at the first question.
+            if plain {
+                p.send_line("q").unwrap();
+            } else {
+                p.send("\x1b").unwrap();
+                p.flush().unwrap();
+            }
+            p.exp_eof().unwrap();
+            assert_eq!(exit_code(&p), Some(130), "plain {plain}");
+        }
+    }
 }

@@ -419,7 +419,7 @@ fn markdown_escapes_what_clients_typed() {
     );
     let md = clinician_text::markdown(&rep);
     assert!(md.starts_with("# confide intake report: A-1\n"));
-    assert!(md.contains("a \\| b &lt;script> \\*bold\\*"), "{md}");
+    assert!(md.contains("a \\| b \\<script\\> \\*bold\\*"), "{md}");
     assert!(md.contains("| Scale | Value | Range | Band | Valid |"));
 }
 

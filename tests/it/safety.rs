@@ -82,10 +82,11 @@ fn coercion_by_an_unsafe_partner_gives_one_calm_block_and_no_couple_advice() {
         assert!(!f.contains(advice), "withheld: {advice}\n{text}");
     }
     assert_eq!(f.matches(INSTEAD).count(), 1, "{text}");
-    // Medical and individual help stays.
+    // Medical and individual help stays; general advice waits while safety comes first.
     assert!(f.contains("deserves a medical assessment"));
-    assert!(f.contains("Consent is an ongoing conversation."));
     assert!(f.contains("a domestic violence or sexual assault service"));
+    assert!(!f.contains("What often helps"), "{text}");
+    assert!(!f.contains("Consent is an ongoing conversation."));
 }
 
 #[test]
@@ -524,7 +525,9 @@ fn the_clinician_reads_clinical_texts_and_the_clients_own_words_first() {
     let words = f.find("In the client's own words").unwrap();
     assert!(words < f.find("Details").unwrap());
     assert!(f.contains("Please call me on my work phone, not at home."));
-    assert!(f.contains("The safety questions were not answered: ask about safety in person."));
+    assert!(f.contains(
+        "The safety questions were not answered: ask about safety in private, with no partner present"
+    ));
     let json: serde_json::Value =
         serde_json::from_str(&report_of(&home, "safety-declined", "json")).unwrap();
     assert_eq!(json["sessions"][0]["safety_screen"]["status"], "declined");
@@ -532,4 +535,44 @@ fn the_clinician_reads_clinical_texts_and_the_clients_own_words_first() {
         json["sessions"][0]["free_text"][0]["answer"],
         "Please call me on my work phone, not at home."
     );
+}
+
+#[test]
+fn couple_work_is_listed_as_deferred_for_the_clinician_after_a_safety_flag() {
+    let home = Home::new();
+    let json: serde_json::Value =
+        serde_json::from_str(&report_of(&home, "coercion-unsafe-partner", "json")).unwrap();
+    let flags = json["sessions"][0]["flags"].as_array().unwrap();
+    let deferred: Vec<&str> = flags
+        .iter()
+        .filter(|f| f["deferred"] == true)
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(deferred.contains(&"gap_tension"), "{deferred:?}");
+    assert!(
+        flags
+            .iter()
+            .filter(|f| f["safety"] == true)
+            .all(|f| f["deferred"] == false),
+        "safety flags are never deferred"
+    );
+    let text = flat(&report_of(&home, "coercion-unsafe-partner", "text"));
+    let heading = text
+        .find("Deferred while safety concerns are unresolved")
+        .expect("a deferred section");
+    let gap = json["sessions"][0]["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "gap_tension")
+        .unwrap()["clinician"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let gap_at = text.find(&flat(&gap)).expect("the deferred flag's text");
+    assert!(heading < gap_at, "{text}");
+    // Without a safety concern nothing is deferred.
+    let home = Home::new();
+    let text = report_of(&home, "partner-concerns-safe", "text");
+    assert!(!text.contains("Deferred while safety concerns"), "{text}");
 }

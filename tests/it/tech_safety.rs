@@ -330,7 +330,7 @@ fn an_answers_file_gets_a_note_on_stderr_and_is_saved_as_before() {
     let (text, err) = (stdout(&out), stderr(&out));
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(
-        err.contains("confide: note: an answer raised a safety flag. Someone who can use this computer could see this output, and could find a saved session"),
+        err.contains("confide: note: this summary includes information about safety and support. If someone else uses this computer, you may want to clear the screen when you have finished reading; they could also find a saved session"),
         "{err}"
     );
     assert!(

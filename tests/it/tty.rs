@@ -315,3 +315,157 @@ fn a_window_made_smaller_during_a_question_keeps_working() {
     assert!(!rest.contains("panicked"), "{rest}");
     assert_eq!(exit_code(&p), Some(0));
 }
+
+/// The memory a process can write (heap, anonymous mappings, data; not its main stack),
+/// as runs of pages that are really there: an allocator reserves far more address space
+/// than it uses, and /proc/PID/pagemap says which pages are present.
+fn writable_memory(pid: i32) -> Option<Vec<(String, Vec<u8>)>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let page: u64 = String::from_utf8(
+        Command::new("getconf")
+            .arg("PAGESIZE")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap()
+    .trim()
+    .parse()
+    .unwrap();
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap();
+    // Reading another process's memory needs the right to trace it (its parent may).
+    let mut mem = std::fs::File::open(format!("/proc/{pid}/mem")).ok()?;
+    let mut pagemap = std::fs::File::open(format!("/proc/{pid}/pagemap")).ok()?;
+    let mut regions = Vec::new();
+    for line in maps.lines() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let name = fields.get(5).copied().unwrap_or("[anonymous]");
+        if !fields[1].starts_with("rw") || name == "[stack]" || name.starts_with("[v") {
+            continue;
+        }
+        let (start, end) = fields[0].split_once('-').unwrap();
+        let start = u64::from_str_radix(start, 16).unwrap();
+        let end = u64::from_str_radix(end, 16).unwrap();
+        let pages = ((end - start) / page) as usize;
+        let mut entries = vec![0u8; pages * 8];
+        if pagemap.seek(SeekFrom::Start(start / page * 8)).is_err()
+            || pagemap.read_exact(&mut entries).is_err()
+        {
+            continue;
+        }
+        let present: Vec<bool> = entries
+            .chunks(8)
+            .map(|e| u64::from_le_bytes(e.try_into().unwrap()) >> 63 == 1)
+            .collect();
+        let mut i = 0;
+        while i < pages {
+            if !present[i] {
+                i += 1;
+                continue;
+            }
+            let first = i;
+            while i < pages && present[i] {
+                i += 1;
+            }
+            let at = start + first as u64 * page;
+            let mut bytes = vec![0u8; (i - first) * page as usize];
+            if mem.seek(SeekFrom::Start(at)).is_ok() && mem.read_exact(&mut bytes).is_ok() {
+                regions.push((name.to_owned(), bytes));
+            }
+        }
+    }
+    Some(regions)
+}
+
+/// A passphrase typed at the prompt is wiped once the key is unlocked: while confide waits
+/// at the next question, none of the memory it can write holds it. (Read through the
+/// console crate, the line stayed in the standard input's buffer, newline included, until
+/// confide exited.)
+#[test]
+fn a_typed_passphrase_is_not_left_in_memory_after_unlocking() {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    const PASS: &str = "quartz-heron-5512 typed passphrase";
+    let home = Home::new();
+    home.fast_key(PASS);
+    // A draft, so that `take --resume` unlocks the key and then waits at a question.
+    let out = home
+        .cmd()
+        .args(["take", "--plain", "--questionnaires"])
+        .arg(root().join("tests/fixtures/interview"))
+        .arg("checkin")
+        .write_stdin("1\n\nq\ny\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("confide"));
+    cmd.args(["take", "--resume", "--questionnaires"])
+        .arg(root().join("tests/fixtures/interview"))
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("TMPDIR", home.path().join("tmp"))
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("CONFIDE_DATA_DIR")
+        .env_remove("CONFIDE_PASSPHRASE")
+        .env_remove("CONFIDE_PASSPHRASE_FILE");
+    let options = Options::new()
+        .timeout_ms(Some(30_000))
+        .strip_ansi_escape_codes(true);
+    let mut p = rexpect::session::spawn_with_options(cmd, options).unwrap();
+    p.exp_string("Passphrase for").unwrap();
+    sleep(Duration::from_millis(400));
+    p.send_line(PASS).unwrap();
+    p.exp_string("How many hours").unwrap();
+    sleep(Duration::from_millis(300));
+    let pid = pid_with_home(&home);
+    let Some(memory) = writable_memory(pid) else {
+        eprintln!("skipped: cannot read the memory of confide (/proc/PID/mem)");
+        p.send_control('c').unwrap();
+        return;
+    };
+    let found: Vec<String> = memory
+        .into_iter()
+        .filter(|(_, bytes)| bytes.windows(PASS.len()).any(|w| w == PASS.as_bytes()))
+        .map(|(name, _)| name)
+        .collect();
+    p.send_control('c').unwrap();
+    let _ = p.exp_eof();
+    assert!(
+        found.is_empty(),
+        "the passphrase is still in memory after unlocking: {found:?}"
+    );
+}
+
+/// The pid of the confide process whose HOME is this test's home (rexpect keeps its own).
+fn pid_with_home(home: &Home) -> i32 {
+    let needle = format!("HOME={}\0", home.path().display());
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .find(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.windows(needle.len()).any(|w| w == needle.as_bytes()))
+                && std::fs::read_link(format!("/proc/{pid}/exe"))
+                    .is_ok_and(|exe| exe.ends_with("confide"))
+        })
+        .expect("the confide process")
+}
+
+#[test]
+fn ctrl_c_in_plain_mode_on_a_terminal_ends_at_once() {
+    // Plain mode holds standard output for its whole run; the Ctrl-C handler must not wait
+    // for it.
+    let home = Home::new();
+    let mut p = spawn(&home, true, |c| {
+        c.arg("--plain");
+    });
+    p.exp_string("> ").unwrap();
+    p.send_control('c').unwrap();
+    let rest = p.exp_eof().expect("confide ends after Ctrl-C");
+    assert!(rest.contains("cancelled"), "{rest}");
+    assert_eq!(exit_code(&p), Some(130));
+}

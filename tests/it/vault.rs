@@ -530,7 +530,9 @@ fn a_session_for_another_key_is_exit_3_and_history_shows_the_rest() {
     let err = stderr(&out);
     assert_one_error_line(&err);
     assert!(
-        err.contains(&format!("{theirs}.age is not encrypted to your key")),
+        err.contains(&format!(
+            "{theirs}.age is encrypted to another key, not yours"
+        )),
         "{err}"
     );
 

@@ -325,7 +325,7 @@ pub fn json(h: &History) -> String {
             })
             .collect(),
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut s = crate::term::json::to_string(&doc).unwrap_or_default();
     s.push('\n');
     s
 }

@@ -11,6 +11,7 @@
 //! and its exit code.
 
 mod autosave;
+mod keycheck;
 mod output;
 mod safety;
 mod select;
@@ -24,7 +25,6 @@ use super::Settings;
 use super::access::Access;
 use crate::cli::TakeOptions;
 use crate::error::{Error, Result};
-use crate::model::answer::Answer;
 use crate::model::answers_file;
 use crate::model::catalog::Catalog;
 use crate::model::invitation::{self, Invitation};
@@ -33,7 +33,7 @@ use crate::model::response::Response;
 use crate::report::{resources, summary};
 use crate::scoring::{self, Scored, SessionAnswers, record};
 use crate::session::{self, End, Flow, Part, Prompter};
-use crate::store::draft::{Draft, DraftAnswers};
+use crate::store::draft::Draft;
 use crate::store::questionnaires::read_limited;
 use crate::store::sessions::SessionFile;
 use crate::term::{self, interrupt, sanitize};
@@ -140,6 +140,13 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         &access,
         plan.save,
     )?;
+    keycheck::before_questions(
+        settings,
+        &plan.mode,
+        args,
+        &dest,
+        invitation.as_ref().map(|(i, _)| i),
+    )?;
     if dest.keeps_copy() {
         // Leftovers of interrupted saves, before this run writes anything.
         access.tidy(None);
@@ -204,7 +211,7 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         (Mode::Answers(path), Some(file)) => score_answers_file(&catalog, &parts, path, file)?,
         _ => {
             let start = match &resumed {
-                Some((_, d)) => draft_to_answers(&parts, &d.answers),
+                Some((path, d)) => draft_to_answers(&parts, d, path)?,
                 None => SessionAnswers::new(),
             };
             let mut flow = Flow::new(parts.clone(), start);
@@ -223,7 +230,8 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                 .map(|p| p.q.title.resolve(&settings.lang, &p.q.language).to_owned())
                 .collect();
             let mut intro = match &invitation {
-                Some((i, _)) => Some(invitation_intro(i)),
+                // Shown with the key before the first question (`keycheck`).
+                Some(_) => None,
                 None if !added.is_empty() => Some(format!(
                     "The questionnaires you chose use your answers about: {}. Those questions come first.",
                     sanitize::line(&added.join(", "))
@@ -768,48 +776,15 @@ fn load_draft(access: &Access, query: &str) -> Result<(PathBuf, Draft)> {
     Ok((file.path, draft))
 }
 
-/// Answers read back from a draft; anything that no longer fits its item is dropped (and
-/// will be asked again).
-fn draft_to_answers(parts: &[Part], draft: &DraftAnswers) -> SessionAnswers {
-    let mut out = SessionAnswers::new();
-    for part in parts {
-        let Some(items) = draft.get(&part.q.id) else {
-            continue;
-        };
-        for (id, value) in items {
-            let Some((_, item)) = part.q.item(id) else {
-                continue;
-            };
-            if let Ok(a) = Answer::from_json(item, value)
-                && crate::model::answer::check(part.q, item, &a).is_ok()
-            {
-                out.entry(part.q.id.clone())
-                    .or_default()
-                    .insert(id.clone(), a);
-            }
-        }
-    }
-    out
-}
-
-/// What a client sees first when answering an invitation.
-fn invitation_intro(inv: &Invitation) -> String {
-    let mut text = String::new();
-    match &inv.practice {
-        Some(p) => text.push_str(&format!("Invitation from {}.\n", sanitize::line(p))),
-        None => text.push_str("Invitation from your therapist.\n"),
-    }
-    if let Some(m) = &inv.message {
-        text.push_str(&format!("\n{}\n", sanitize::text(m)));
-    }
-    text.push_str(&format!(
-        "\nYour answers will be encrypted so that only the holder of this key can read them:\n  {}\nIf you are unsure the invitation is genuine, check this key with your therapist before you answer.",
-        sanitize::line(&inv.recipient)
-    ));
-    if let Some(r) = &inv.reference {
-        text.push_str(&format!("\nReference: {}", sanitize::line(r)));
-    }
-    text
+/// Answers read back from a draft, checked as strictly as an answers file: a draft that
+/// does not fit the questionnaires is refused (exit 4, naming the file), never used in part.
+fn draft_to_answers(parts: &[Part], draft: &Draft, file: &Path) -> Result<SessionAnswers> {
+    let qs: Vec<&crate::model::questionnaire::Questionnaire> = parts.iter().map(|p| p.q).collect();
+    draft.answers_for(&qs).map_err(|why| {
+        let name = file.display();
+        Error::damaged(format!("draft {name} cannot be used: {why}"))
+            .with_hint("`confide take` without --resume starts afresh")
+    })
 }
 
 fn read_invitation(path: &Path) -> Result<(Invitation, Catalog)> {

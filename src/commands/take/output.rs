@@ -20,14 +20,15 @@ use crate::term::{self, interrupt, sanitize};
 
 /// An encrypted intake file to write.
 struct Intake {
-    recipients: Recipients,
+    /// The recipients given (`--to`, `--recipients-file`, the invitation), checked, in
+    /// order, without repeats.
+    named: Vec<String>,
     /// `--out`, or `None` for `./confide-intake-<date>-<id8>.age`.
     out: Option<PathBuf>,
     armor: bool,
-    /// Who can open it, in words.
-    for_whom: String,
-    /// Also encrypted to the person's own key.
-    own: bool,
+    /// The person's own vault recipient (`recipient.txt`, checked), when they have a vault.
+    /// The file is encrypted to it too only when they keep a copy.
+    own: Option<String>,
 }
 
 impl Intake {
@@ -105,20 +106,19 @@ impl Destinations {
                 draft_removed: false,
             });
         }
-        let named = recipients.names().len();
-        let for_whom = match invitation.and_then(|i| i.practice.as_deref()) {
-            Some(p) => sanitize::line(p).into_owned(),
-            None if named == 1 => format!(
-                "the holder of the key {}",
-                short_key(&recipients.names()[0])
-            ),
-            None => format!("the holders of the {named} keys you named"),
-        };
-        // Your own key too, when you have a vault, so you can read your intake back.
-        let has_vault = access.vault.can_encrypt();
-        if has_vault {
-            recipients.extend(access.vault.recipients()?);
+        let mut named: Vec<String> = Vec::new();
+        for n in recipients.names() {
+            let n = crate::store::fingerprint::canonical(n);
+            if !named.contains(&n) {
+                named.push(n);
+            }
         }
+        // Your own key too, when you keep a copy, so you can read your intake back.
+        let own = if save && access.vault.can_encrypt() {
+            Some(access.vault.recipient()?.to_string())
+        } else {
+            None
+        };
         if let Some(out) = &args.out {
             if out.exists() {
                 return Err(Error::usage(format!("{} already exists", out.display()))
@@ -135,13 +135,12 @@ impl Destinations {
             })?;
         }
         Ok(Destinations {
-            vault: save && has_vault,
+            vault: save && own.is_some(),
             intake: Some(Intake {
-                recipients,
+                named,
                 out: args.out.clone(),
                 armor: args.armor,
-                for_whom,
-                own: has_vault,
+                own,
             }),
             declined: false,
             created: Vec::new(),
@@ -230,8 +229,12 @@ impl Destinations {
         let Some(intake) = &self.intake else {
             return Ok(());
         };
+        let mut recipients = Recipients::new();
+        for r in intake.recipients(self.vault) {
+            recipients.add_str(r, "the recipient")?;
+        }
         let plaintext = to_json_zeroizing(response)?;
-        let bytes = crypto::encrypt(&plaintext, &intake.recipients, intake.armor)?;
+        let bytes = crypto::encrypt(&plaintext, &recipients, intake.armor)?;
         drop(plaintext);
         let target = intake.path(response);
         let (dir, name) = place(elsewhere.unwrap_or(&target), &target)?;
@@ -242,14 +245,9 @@ impl Destinations {
             "Send the file the way your therapist asked, for example as an attachment"
         };
         term::eprintln(&format!(
-            "\nYour answers are encrypted in {}\nOnly {} can open it{}. {how}: it is safe to send because it is encrypted.",
-            written.display(),
-            intake.for_whom,
-            if intake.own {
-                " (and you, with your passphrase)"
-            } else {
-                ""
-            },
+            "\nYour answers are encrypted in {}\n{}\n{how}: it is safe to send because it is encrypted.",
+            sanitize::line(&written.display().to_string()),
+            who_can_open(&intake.named, intake.own_copy(self.vault)),
         ));
         Ok(())
     }
@@ -281,6 +279,16 @@ impl Destinations {
                 let _ = std::fs::remove_dir(dir);
             }
         }
+    }
+
+    /// The recipients the intake file is for (none without an intake), as given.
+    pub fn named(&self) -> &[String] {
+        self.intake.as_ref().map_or(&[], |i| &i.named)
+    }
+
+    /// The person's own vault recipient, when the intake file is encrypted to it too.
+    pub fn own_copy(&self) -> Option<&str> {
+        self.intake.as_ref().and_then(|i| i.own_copy(self.vault))
     }
 }
 
@@ -326,6 +334,53 @@ fn place(path: &Path, default: &Path) -> Result<(PathBuf, String)> {
     Ok((dir.to_path_buf(), name))
 }
 
+impl Intake {
+    /// The person's own recipient, when the file is encrypted to it too: they keep a copy
+    /// (`keeps_copy`) and it is not one of the named recipients already.
+    fn own_copy(&self, keeps_copy: bool) -> Option<&str> {
+        self.own
+            .as_deref()
+            .filter(|o| keeps_copy && !self.named.iter().any(|n| n == o))
+    }
+
+    /// Exactly the recipients the file is encrypted to.
+    fn recipients(&self, keeps_copy: bool) -> impl Iterator<Item = &str> {
+        self.named
+            .iter()
+            .map(String::as_str)
+            .chain(self.own_copy(keeps_copy))
+    }
+}
+
+/// Who can open the intake file, by fingerprint. Made from the very list the file is
+/// encrypted to, so it is true whatever an invitation says about who made it.
+pub fn who_can_open(named: &[String], own: Option<&str>) -> String {
+    let mut lines: Vec<String> = named
+        .iter()
+        .map(|r| {
+            format!(
+                "  {}  the key you were given",
+                crate::store::fingerprint::fingerprint(r)
+            )
+        })
+        .collect();
+    if let Some(o) = own {
+        lines.push(format!(
+            "  {}  your own vault key (you keep a copy, and open it with your passphrase)",
+            crate::store::fingerprint::fingerprint(o)
+        ));
+    }
+    let head = if lines.len() == 1 {
+        "It is encrypted to exactly one key, and only its holder can open it:".to_owned()
+    } else {
+        format!(
+            "It is encrypted to exactly {} keys, and only their holders can open it:",
+            lines.len()
+        )
+    };
+    format!("{head}\n{}", lines.join("\n"))
+}
+
 /// `./confide-intake-<YYYY-MM-DD>-<id8>.age`.
 fn default_name(response: &Response) -> String {
     let date: String = response.created.chars().take(10).collect();
@@ -337,15 +392,4 @@ fn parent_of(path: &Path) -> &Path {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     }
-}
-
-/// `age1abcd…wxyz`: enough to compare with what the therapist says.
-fn short_key(key: &str) -> String {
-    let chars: Vec<char> = key.chars().collect();
-    if chars.len() <= 20 {
-        return key.to_owned();
-    }
-    let head: String = chars[..10].iter().collect();
-    let tail: String = chars[chars.len() - 6..].iter().collect();
-    format!("{head}…{tail}")
 }

@@ -169,11 +169,14 @@ pub fn note(intake: Option<&Path>, vault: bool) -> String {
         ));
     }
     let mut text = String::from(
-        "confide: note: an answer raised a safety flag. Someone who can use this computer could see this output",
+        "confide: note: this summary includes information about safety and support. If someone else uses this computer, you may want to clear the screen when you have finished reading",
     );
     if !found.is_empty() {
-        text.push_str(", and could find ");
+        text.push_str("; they could also find ");
         text.push_str(&found.join(", and "));
+        if vault {
+            text.push_str(" (`confide delete` removes a saved session)");
+        }
     }
     text.push('.');
     text
@@ -246,7 +249,7 @@ mod tests {
 
     #[test]
     fn the_note_names_what_could_be_found() {
-        assert!(note(None, false).ends_with("could see this output."));
+        assert!(note(None, false).ends_with("when you have finished reading."));
         let n = note(Some(Path::new("x.age")), true);
         assert!(n.contains("a saved session"), "{n}");
         assert!(n.contains("x.age"), "{n}");

@@ -84,7 +84,7 @@ fn a_file_for_another_key_is_a_decrypt_error_naming_the_file() {
         e.message
     );
     assert!(
-        e.message.contains("not encrypted to your key"),
+        e.message.contains("is encrypted to another key, not yours"),
         "{}",
         e.message
     );

@@ -97,7 +97,10 @@ fn a_new_key_unlocks_with_its_passphrase_only_and_is_never_replaced() {
 
     let ids = vault.unlock(pass("s3cret pass")).unwrap();
     assert_eq!(ids.recipients()[0].to_string(), recipient);
-    assert_eq!(vault.recipient_matches(&ids), Some(true));
+    assert!(matches!(
+        vault.check_recipient(&ids),
+        RecipientCheck::Matches
+    ));
 
     let e = err_of(vault.unlock(pass("wrong")));
     assert_eq!(e.kind, Kind::Decrypt);
@@ -210,9 +213,15 @@ fn a_session_for_another_key_is_exit_3() {
     let ids = vault.unlock(no_passphrase).unwrap();
     let e = err_of(vault.read_session(&file, &ids));
     assert_eq!(e.kind, Kind::Decrypt);
-    assert_eq!(vault.recipient_matches(&ids), Some(true));
+    assert!(matches!(
+        vault.check_recipient(&ids),
+        RecipientCheck::Matches
+    ));
     let theirs = other.unlock(no_passphrase).unwrap();
-    assert_eq!(vault.recipient_matches(&theirs), Some(false));
+    assert!(matches!(
+        vault.check_recipient(&theirs),
+        RecipientCheck::Foreign
+    ));
 }
 
 #[test]
@@ -224,14 +233,16 @@ fn changing_the_passphrase_keeps_the_key() {
         .unwrap();
     let before = std::fs::read(vault.identity_path()).unwrap();
 
-    let e = err_of(vault.change_passphrase(pass("not it"), || {
-        panic!("new asked after a wrong old passphrase")
-    }));
+    let e = err_of(vault.change_passphrase(
+        pass("not it"),
+        |_| panic!("checked after a wrong old passphrase"),
+        || panic!("new asked after a wrong old passphrase"),
+    ));
     assert_eq!(e.kind, Kind::Decrypt);
     assert_eq!(std::fs::read(vault.identity_path()).unwrap(), before);
 
     vault
-        .change_passphrase(pass("old pass"), pass("new pass"))
+        .change_passphrase(pass("old pass"), |_| Ok(()), pass("new pass"))
         .unwrap();
     assert_ne!(std::fs::read(vault.identity_path()).unwrap(), before);
     assert_eq!(err_of(vault.unlock(pass("old pass"))).kind, Kind::Decrypt);

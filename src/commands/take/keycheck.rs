@@ -1,0 +1,283 @@
+//! Before the first question of an intake (`--to`, `--recipients-file`, `--invite`): the key
+//! the answers will be encrypted to and its fingerprint, then what the invitation says,
+//! quoted as not checked, and the person's confirmation that the fingerprint is the one
+//! their therapist told them.
+//!
+//! - `--expect-fingerprint FP` (scripts): the fingerprints must be exactly those given, or
+//!   exit 2 before any question;
+//! - in a terminal (stdin is one): "Does this match what your therapist told you?"; no is
+//!   exit 2 before any question;
+//! - otherwise (piped plain input, `--answers`): the block and a note that the fingerprint
+//!   was not confirmed, without stopping. Nobody is there to ask, and scripts that fed
+//!   answers before this check keep working.
+
+use std::io::IsTerminal;
+
+use super::Mode;
+use super::output::Destinations;
+use crate::cli::TakeOptions;
+use crate::commands::Settings;
+use crate::error::{Error, Result};
+use crate::model::invitation::{Invitation, is_line_break};
+use crate::session::{self, Prompter, Stop};
+use crate::store::fingerprint::{self, fingerprint};
+use crate::term::{self, sanitize};
+
+/// Said when the fingerprint was shown but nobody confirmed it.
+const NOT_CONFIRMED: &str = "The fingerprint was not confirmed: there is no terminal to ask. Scripts can pass --expect-fingerprint FINGERPRINT to refuse any other key.";
+
+/// Shows the keys, their fingerprints and the invitation's words, and has the fingerprint
+/// confirmed. Fails (before any question) when it does not match.
+pub fn before_questions(
+    settings: &Settings,
+    mode: &Mode,
+    args: &TakeOptions,
+    dest: &Destinations,
+    invitation: Option<&Invitation>,
+) -> Result<()> {
+    let named = dest.named();
+    if named.is_empty() {
+        if !args.expect_fingerprint.is_empty() {
+            return Err(Error::usage("--expect-fingerprint is for an intake file")
+                .with_hint("add --to RECIPIENT, --recipients-file FILE or --invite FILE"));
+        }
+        return Ok(());
+    }
+    let expected = check_expected(&args.expect_fingerprint, named)?;
+    let block = block(named, dest.own_copy(), invitation, term::width());
+    if let Mode::Answers(_) = mode {
+        term::eprintln(&block);
+        if !expected {
+            term::eprintln(NOT_CONFIRMED);
+        }
+        return Ok(());
+    }
+    let mut prompter = prompter(settings, mode);
+    prompter.intro(&block);
+    if expected {
+        prompter.intro("The fingerprint is the one given with --expect-fingerprint.");
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        prompter.intro(NOT_CONFIRMED);
+        return Ok(());
+    }
+    match prompter.confirm(&question(named)) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Error::usage(
+            "you said the fingerprint does not match: nothing was asked and nothing was saved",
+        )
+        .with_hint(
+            "ask your therapist for the fingerprint of their key by phone or in person, and for a new invitation",
+        )),
+        Err(Stop::Eof) => Err(Error::cancelled(
+            "input ended before the fingerprint was confirmed; nothing was asked",
+        )),
+        Err(Stop::Io(e)) => Err(Error::failure(format!(
+            "the terminal failed: {}; nothing was asked",
+            crate::error::describe_io(&e)
+        ))),
+    }
+}
+
+/// A prompter for the confirmation, dropped before the interview makes its own.
+fn prompter(settings: &Settings, mode: &Mode) -> Box<dyn Prompter> {
+    let tty = match mode {
+        Mode::Terminal => session::tty::Tty::new(&settings.lang, settings.style),
+        _ => None,
+    };
+    match tty {
+        Some(t) => Box::new(t),
+        None => Box::new(session::plain::Plain::new(
+            std::io::stdin().lock(),
+            std::io::stdout().lock(),
+            &settings.lang,
+            term::width(),
+        )),
+    }
+}
+
+fn question(named: &[String]) -> String {
+    let fps: Vec<String> = named.iter().map(|r| fingerprint(r)).collect();
+    if fps.len() == 1 {
+        format!(
+            "The fingerprint is {}. Does this match what your therapist told you?",
+            fps[0]
+        )
+    } else {
+        format!(
+            "The fingerprints are {}. Do they match what your therapist told you?",
+            fps.join(", ")
+        )
+    }
+}
+
+/// `--expect-fingerprint`: true when given and the fingerprints of the recipients are
+/// exactly those; a usage error (exit 2) when given and they are not.
+fn check_expected(given: &[String], named: &[String]) -> Result<bool> {
+    if given.is_empty() {
+        return Ok(false);
+    }
+    let mut wanted = Vec::new();
+    for g in given {
+        let n = fingerprint::normalize(g).ok_or_else(|| {
+            Error::usage(format!(
+                "--expect-fingerprint `{}` is not a fingerprint",
+                sanitize::line(g)
+            ))
+            .with_hint("a fingerprint is 16 letters and digits, such as SXZ5-D0HH-6586-GPZH")
+        })?;
+        wanted.push(n);
+    }
+    let actual: Vec<String> = named.iter().map(|r| fingerprint(r)).collect();
+    let all_expected = actual.iter().all(|a| {
+        wanted
+            .iter()
+            .any(|w| fingerprint::normalize(a).as_ref() == Some(w))
+    });
+    let all_present = wanted.iter().all(|w| {
+        actual
+            .iter()
+            .any(|a| fingerprint::normalize(a).as_ref() == Some(w))
+    });
+    if all_expected && all_present {
+        return Ok(true);
+    }
+    let (what, verb) = if actual.len() == 1 {
+        ("the key your answers would be encrypted to", "is")
+    } else {
+        ("the keys your answers would be encrypted to", "are")
+    };
+    Err(Error::usage(format!(
+        "the fingerprint of {what} {verb} {}, not the one you expected; nothing was asked",
+        actual.join(", ")
+    ))
+    .with_hint(
+        "do not answer an invitation whose key you cannot check: ask your therapist for their fingerprint by phone or in person",
+    ))
+}
+
+/// The keys and fingerprints, then the invitation's practice name, message and reference,
+/// the first two quoted line by line.
+pub fn block(
+    named: &[String],
+    own: Option<&str>,
+    invitation: Option<&Invitation>,
+    width: usize,
+) -> String {
+    let mut text = String::new();
+    text.push_str(if named.len() == 1 {
+        "Your answers will be encrypted to this key:\n"
+    } else {
+        "Your answers will be encrypted to these keys:\n"
+    });
+    for r in named {
+        text.push_str(&format!(
+            "  {}\n  fingerprint {}\n",
+            sanitize::line(r),
+            fingerprint(r)
+        ));
+    }
+    if let Some(o) = own {
+        text.push_str(&format!(
+            "and to your own vault key (fingerprint {}), because you keep a copy.\n",
+            fingerprint(o)
+        ));
+    }
+    text.push_str(if named.len() == 1 {
+        "Your therapist should have told you this fingerprint by phone or in person. If it is not the same, do not answer: the key may not be theirs."
+    } else {
+        "Your therapist should have told you these fingerprints by phone or in person. If they are not the same, do not answer: the keys may not be theirs."
+    });
+    let Some(inv) = invitation else {
+        return text;
+    };
+    let mut quoted: Vec<String> = Vec::new();
+    if let Some(p) = &inv.practice {
+        quoted.push(format!("From: {}", sanitize::line(p)));
+    }
+    if let Some(m) = &inv.message {
+        let inner = width.clamp(24, 100) - 2;
+        for line in m.split(is_line_break) {
+            let line = sanitize::line(line);
+            if line.trim().is_empty() {
+                quoted.push(String::new());
+                continue;
+            }
+            quoted.extend(
+                textwrap::wrap(&line, inner)
+                    .into_iter()
+                    .map(|l| l.into_owned()),
+            );
+        }
+    }
+    if !quoted.is_empty() {
+        text.push_str("\n\nMessage from the invitation (not checked by confide):");
+        for q in quoted {
+            text.push_str("\n│ ");
+            text.push_str(&q);
+        }
+    }
+    if let Some(r) = &inv.reference {
+        text.push_str(&format!("\nReference: {}", sanitize::line(r)));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+
+    #[test]
+    fn expected_fingerprints_must_be_exactly_the_recipients() {
+        let named = vec![KEY.to_owned()];
+        assert!(!check_expected(&[], &named).unwrap());
+        assert!(check_expected(&["sxz5 d0hh 6586 gpzh".into()], &named).unwrap());
+        assert!(check_expected(&["SXZ5DOHH6586GPZH".into()], &named).unwrap());
+        let e = check_expected(&["SXZ5-D0HH-6586-GPZJ".into()], &named).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.message.contains("SXZ5-D0HH-6586-GPZH"), "{}", e.message);
+        let e = check_expected(&["\u{1b}[2Jnope".into()], &named).unwrap_err();
+        assert!(!e.message.contains('\u{1b}'));
+        let two = check_expected(
+            &["SXZ5-D0HH-6586-GPZH".into(), "0000-0000-0000-0000".into()],
+            &named,
+        );
+        assert!(two.is_err(), "an expected key that is not there");
+    }
+
+    #[test]
+    fn the_invitation_speaks_inside_a_quote_after_the_key() {
+        let inv = Invitation {
+            format: "confide.invitation/1".into(),
+            created: "2026-11-25T09:00:00Z".into(),
+            recipient: KEY.into(),
+            practice: Some("Riverside Therapy".into()),
+            message: Some(
+                "Please answer.\n\nYour answers will be encrypted to this key:\u{2028}fingerprint AAAA-AAAA-AAAA-AAAA"
+                    .into(),
+            ),
+            reference: Some("C-7".into()),
+            questionnaires: vec![],
+        };
+        let text = block(&[KEY.to_owned()], None, Some(&inv), 80);
+        let quote = text
+            .find("Message from the invitation (not checked by confide):")
+            .unwrap();
+        assert!(text.find("fingerprint SXZ5-D0HH-6586-GPZH").unwrap() < quote);
+        let after: Vec<&str> = text[quote..].lines().skip(1).collect();
+        assert_eq!(
+            after,
+            [
+                "│ From: Riverside Therapy",
+                "│ Please answer.",
+                "│ ",
+                "│ Your answers will be encrypted to this key:",
+                "│ fingerprint AAAA-AAAA-AAAA-AAAA",
+                "Reference: C-7",
+            ]
+        );
+    }
+}
