@@ -12,7 +12,8 @@ Exit codes:
   2    invalid usage or input: bad flags, invalid questionnaire, invalid answers file
   3    cannot decrypt: wrong passphrase, or no identity matches the file
   4    damaged, truncated or unsupported file
-  130  cancelled: Ctrl-C, quit, or input ended early; nothing was saved
+  130  cancelled: Ctrl-C, quit, or input ended early; nothing was saved, except
+       the encrypted draft of the interview when there is one (`confide drafts`)
 
 confide works offline and never uses the network.";
 
@@ -119,12 +120,21 @@ pub enum Command {
         #[command(flatten)]
         catalog: CatalogArgs,
     },
-    /// Delete one saved session
+    /// Delete one saved session (or a draft, by its id)
     Delete {
         #[arg(value_name = "SESSION_ID")]
         id: String,
         /// Do not ask for confirmation
         #[arg(long)]
+        yes: bool,
+    },
+    /// List your drafts (interviews not finished yet), or discard one
+    Drafts {
+        /// Remove this draft: its id as listed, its 8 hex digits, or a unique prefix
+        #[arg(long, value_name = "ID")]
+        discard: Option<String>,
+        /// Do not ask for confirmation
+        #[arg(long, requires = "discard")]
         yes: bool,
     },
     /// Manage your key: create it, print its public recipient, change its passphrase
@@ -200,9 +210,16 @@ pub struct TakeOptions {
     #[arg(long, value_name = "CODE")]
     pub reference: Option<String>,
 
-    /// Continue the unfinished session you kept as a draft
-    #[arg(long)]
-    pub resume: bool,
+    /// Continue the unfinished session kept as a draft: the newest, or the one given as
+    /// --resume=ID (`confide drafts` lists them)
+    #[arg(
+        long,
+        value_name = "ID",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = ""
+    )]
+    pub resume: Option<String>,
 
     #[command(flatten)]
     pub catalog: CatalogArgs,

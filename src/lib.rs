@@ -31,6 +31,7 @@ pub fn run() -> i32 {
     };
     // Ctrl-C anywhere (a passphrase prompt included) restores the terminal and exits 130.
     term::interrupt::install();
+    install_panic_hook();
     let result = commands::dispatch(cli);
     warn_unsynced();
     match result {
@@ -57,6 +58,30 @@ fn warn_unsynced() {
 fn disable_core_dumps() {
     #[cfg(unix)]
     let _ = rlimit::setrlimit(rlimit::Resource::CORE, 0, 0);
+}
+
+/// A bug must not leave the terminal without a cursor or echo, print a backtrace, or end
+/// without saying where the answers so far are. The release build aborts on panic; the
+/// hook runs before that, and ends the run itself with exit 1 either way. It prints where
+/// the bug is, never the panic's message (which could hold data).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        term::interrupt::restore_terminal();
+        let place = info
+            .location()
+            .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        let mut text =
+            format!("\nconfide: error: confide stopped because of a bug{place}; please report it");
+        if let Some(kept) = term::interrupt::kept() {
+            text.push_str(&format!(
+                "\nconfide: {}\nconfide: hint: {}",
+                kept.message, kept.hint
+            ));
+        }
+        term::eprintln(&text);
+        std::process::exit(1);
+    }));
 }
 
 /// Prints an error as `confide: error: ...` and an optional `confide: hint: ...`.

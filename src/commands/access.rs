@@ -11,9 +11,13 @@
 //! 2. after the review, [`Access::save_session`]: creates the key on first use (asking for a
 //!    new passphrase twice on a terminal), then encrypts and writes the session; no
 //!    passphrase is needed once the key exists;
-//! 3. on quitting mid-way, [`Access::save_draft`] if the person wants to keep a draft;
-//!    `--resume` uses [`Access::unlock`] then `Vault::load_draft`; after a finished session,
-//!    `Vault::discard_drafts`.
+//! 3. while the interview runs, when the key exists, the draft is saved after every answer
+//!    (`take/autosave.rs`); on quitting mid-way without a key, [`Access::save_draft`] if the
+//!    person wants to keep a draft; `--resume` uses [`Access::unlock`] then
+//!    `Vault::read_draft`; a stored session removes its draft.
+//!
+//! Opening the vault also acts on leftovers of interrupted writes ([`Access::tidy`],
+//! `store/leftovers.rs`).
 
 use std::io::{BufRead, IsTerminal, Read};
 
@@ -82,25 +86,99 @@ impl Access {
     /// Creates the key if there is none yet (asking for a new passphrase). Returns whether
     /// it was created.
     pub fn ensure_identity(&self) -> Result<bool> {
+        if !self.needs_identity()? {
+            return Ok(false);
+        }
+        let passphrase = self.new_passphrase()?;
+        self.create_identity(&passphrase)
+    }
+
+    /// Whether saving must first create the key (there is no `recipient.txt`). A key
+    /// without its `recipient.txt` is an error that says how to restore it.
+    pub fn needs_identity(&self) -> Result<bool> {
         if self.vault.can_encrypt() {
             return Ok(false);
         }
         if self.vault.has_identity() {
             self.vault.recipients()?;
         }
+        Ok(true)
+    }
+
+    /// Asks for the passphrase of a new key (on a terminal, twice, after saying what it
+    /// is for).
+    pub fn new_passphrase(&self) -> Result<SecretString> {
         if self.passphrases.source() == Source::Terminal {
             term::eprintln(&format!(
                 "confide keeps your answers encrypted in {}.\nChoose a passphrase to protect them. Without it, saved sessions cannot be opened again.",
                 self.vault.dir().display()
             ));
         }
-        let passphrase = self
-            .passphrases
-            .new_passphrase("protect the key that encrypts your answers")?;
-        let recipient = self.vault.create_identity(&passphrase)?;
-        drop(passphrase);
-        term::eprintln(&format!("Created your key ({recipient})."));
-        Ok(true)
+        self.passphrases
+            .new_passphrase("protect the key that encrypts your answers")
+    }
+
+    /// Creates the key with `passphrase`. When another confide created one since this one
+    /// looked (two first saves at once), that key is used instead: the answers are
+    /// encrypted to its `recipient.txt`. Returns whether this run created the key.
+    pub fn create_identity(&self, passphrase: &SecretString) -> Result<bool> {
+        match self.vault.create_identity(passphrase) {
+            Ok(recipient) => {
+                term::eprintln(&format!("Created your key ({recipient})."));
+                Ok(true)
+            }
+            Err(e) if self.vault.has_identity() => {
+                // The other confide writes recipient.txt right after identity.age.
+                for _ in 0..100 {
+                    if self.vault.can_encrypt() {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                if !self.vault.can_encrypt() {
+                    return Err(e);
+                }
+                self.vault.recipients()?;
+                let same =
+                    crate::store::crypto::read_identity_file(&self.vault.identity_path(), || {
+                        Ok(passphrase.clone())
+                    })
+                    .is_ok();
+                term::eprintln(&format!(
+                    "Another confide created your key in {} a moment ago; your answers are encrypted to that key. {}",
+                    self.vault.dir().display(),
+                    if same {
+                        "The passphrase you chose opens it."
+                    } else {
+                        "It is opened with the passphrase chosen there, not the one you just typed."
+                    }
+                ));
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Acts on leftovers of interrupted writes (`store/leftovers.rs`) and says what was
+    /// done. `ids` is the unlocked key, when the command has it.
+    pub fn tidy(&self, ids: Option<&Identities>) -> crate::store::leftovers::Tidied {
+        let done = self.vault.tidy(ids);
+        for path in &done.recovered {
+            term::eprintln(&format!(
+                "confide: note: recovered {}, which an interrupted save had left unfinished",
+                path.display()
+            ));
+        }
+        if done.removed > 0 {
+            term::eprintln(&format!(
+                "confide: note: removed {} leftover file{} of an interrupted save in {}; nothing in {} was needed",
+                done.removed,
+                if done.removed == 1 { "" } else { "s" },
+                self.vault.dir().display(),
+                if done.removed == 1 { "it" } else { "them" },
+            ));
+        }
+        done
     }
 
     /// Creates the key when needed, then saves the session.

@@ -1,5 +1,6 @@
 //! `confide delete SESSION_ID [--yes]`: removes one saved session after confirmation. The
-//! session is found by its file name, so no passphrase is needed.
+//! session is found by its file name, so no passphrase is needed. An id that matches no
+//! session but a draft removes the draft (as `confide drafts --discard ID` does).
 
 use std::io::{BufRead, IsTerminal, Read};
 
@@ -10,28 +11,45 @@ use crate::term;
 
 pub fn run(settings: &Settings, id: &str, yes: bool) -> Result<()> {
     let access = Access::new(settings)?;
-    let file = access.vault.find_session(id)?;
-    if !yes {
-        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-            return Err(Error::usage(format!(
-                "deleting session {} needs confirmation, and there is no terminal to ask",
-                file.id
-            ))
-            .with_hint("pass --yes to delete without asking"));
+    access.tidy(None);
+    let file = match access.vault.find_session(id) {
+        Ok(file) => file,
+        Err(e) => {
+            // Not a session: a draft, perhaps.
+            return match access.vault.find_draft(id) {
+                Ok(draft) => super::drafts::discard(&access, &draft, yes),
+                Err(_) => Err(e),
+            };
         }
-        let question = format!(
-            "Delete session {} from {}? It cannot be recovered. [y/N] ",
-            file.id,
-            file.display_time()
-        );
-        if !confirm(&question)? {
-            term::eprintln("Nothing was deleted.");
-            return Ok(());
-        }
+    };
+    if !yes
+        && !confirmed(
+            &format!("deleting session {}", file.id),
+            &format!(
+                "Delete session {} from {}? It cannot be recovered. [y/N] ",
+                file.id,
+                file.display_time()
+            ),
+        )?
+    {
+        term::eprintln("Nothing was deleted.");
+        return Ok(());
     }
     access.vault.delete_session(&file)?;
     term::eprintln(&format!("Deleted session {}.", file.id));
     Ok(())
+}
+
+/// Asks `question` on the terminal; without one, a usage error saying that `what` needs
+/// confirmation.
+pub fn confirmed(what: &str, question: &str) -> Result<bool> {
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(Error::usage(format!(
+            "{what} needs confirmation, and there is no terminal to ask"
+        ))
+        .with_hint("pass --yes to delete without asking"));
+    }
+    confirm(question)
 }
 
 fn confirm(question: &str) -> Result<bool> {

@@ -65,8 +65,10 @@ impl Trend {
 
 pub fn run(settings: &Settings, format: HistoryFormat) -> Result<()> {
     let access = Access::new(settings)?;
-    let files = access.vault.list_sessions()?;
-    if files.is_empty() {
+    // Leftovers that may be whole sessions are checked once the key is unlocked.
+    let waiting = access.tidy(None).waiting;
+    let mut files = access.vault.list_sessions()?;
+    if files.is_empty() && waiting == 0 {
         let empty = History {
             sessions: Vec::new(),
             trends: Vec::new(),
@@ -80,6 +82,10 @@ pub fn run(settings: &Settings, format: HistoryFormat) -> Result<()> {
         };
     }
     let ids = access.unlock()?;
+    if waiting > 0 {
+        access.tidy(Some(&ids));
+        files = access.vault.list_sessions()?;
+    }
     let results = access.vault.read_sessions(files, &ids);
     drop(ids);
     let catalog = settings.catalog()?;

@@ -5,6 +5,7 @@
 
 pub mod access;
 mod delete;
+mod drafts;
 mod history;
 mod invite;
 mod keys;
@@ -149,6 +150,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::History { format, .. }) => history::run(&settings, format),
         Some(Command::Show { id, format, .. }) => show::run(&settings, id.as_deref(), format),
         Some(Command::Delete { id, yes }) => delete::run(&settings, &id, yes),
+        Some(Command::Drafts { discard, yes }) => drafts::run(&settings, discard.as_deref(), yes),
         Some(Command::Keys { command }) => keys::run(&settings, &command),
         Some(Command::Invite(ref args)) => invite::run(&settings, args),
         Some(Command::Report(ref args)) => report::run(&settings, args),

@@ -1,6 +1,10 @@
-//! `confide show [SESSION_ID] [--format text|json|markdown|fhir]`: one saved session (the
-//! latest by default). The session is found by its file name first, so a wrong id is
-//! reported before the passphrase is asked.
+//! `confide show [SESSION_ID | FILE] [--format text|json|markdown|fhir]`: one saved session
+//! (the latest by default), or a session file elsewhere (one saved in another place after a
+//! failed save, or a copy): an argument that names an existing file and has a folder or
+//! ends in `.age` is read as a file. The session is found by its file name first, so a
+//! wrong id is reported before the passphrase is asked.
+
+use std::path::Path;
 
 use super::Settings;
 use super::access::Access;
@@ -12,15 +16,39 @@ use crate::term::{self, sanitize};
 
 pub fn run(settings: &Settings, id: Option<&str>, format: ShowFormat) -> Result<()> {
     let access = Access::new(settings)?;
+    let render = renderer(format)?;
+    if let Some(path) = id.map(Path::new).filter(|p| is_file_argument(p)) {
+        let ids = access.unlock()?;
+        let record = crate::store::sessions::read_session_file(path, &ids)?;
+        drop(ids);
+        return term::print(&render(&record, settings)?);
+    }
+    // Leftovers that may be whole sessions are checked once the key is unlocked.
+    let early = if access.tidy(None).waiting > 0 {
+        let ids = access.unlock()?;
+        access.tidy(Some(&ids));
+        Some(ids)
+    } else {
+        None
+    };
     let file = match id {
         Some(q) => access.vault.find_session(q)?,
         None => access.vault.latest_session()?,
     };
-    let render = renderer(format)?;
-    let ids = access.unlock()?;
+    let ids = match early {
+        Some(ids) => ids,
+        None => access.unlock()?,
+    };
     let record = access.vault.read_session(&file, &ids)?;
     drop(ids);
     term::print(&render(&record, settings)?)
+}
+
+/// Whether `show`'s argument names a file rather than a session id: an existing file, named
+/// with a folder (`./x.age`, `/media/usb/x.age`) or ending in `.age`.
+fn is_file_argument(path: &Path) -> bool {
+    let named = path.components().count() > 1 || path.extension().is_some_and(|e| e == "age");
+    named && path.is_file()
 }
 
 type Render = fn(&Response, &Settings) -> Result<String>;

@@ -109,6 +109,17 @@ impl<'a> Flow<'a> {
         self.stage = Stage::Asking(pos);
     }
 
+    /// Continues at the review (a draft kept there): every question counts as seen.
+    pub fn resume_at_review(&mut self) {
+        let questions = self.questions();
+        for p in &questions {
+            self.seen.insert(*p);
+            self.trail.push(*p);
+        }
+        self.changing = false;
+        self.stage = Stage::Review;
+    }
+
     pub fn stage(&self) -> &Stage {
         &self.stage
     }

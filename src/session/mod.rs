@@ -4,6 +4,7 @@
 
 pub mod flow;
 pub mod input;
+pub mod pick;
 pub mod plain;
 pub mod scripted;
 pub mod tty;
@@ -70,6 +71,9 @@ pub trait Prompter {
     /// Asks to pick one of `choices` (at least one); the first is the default, chosen by
     /// Enter in plain mode and highlighted on a terminal. Returns its index.
     fn choose(&mut self, question: &str, choices: &[&str]) -> Result<usize, Stop>;
+    /// Asks for a line of text (a file name, for instance); `None` when the person goes
+    /// back (Esc, or an empty line in plain mode).
+    fn text(&mut self, question: &str) -> Result<Option<String>, Stop>;
 }
 
 /// How an interview ended.
@@ -88,6 +92,18 @@ pub enum End {
 
 /// Runs the interview to its end.
 pub fn run(flow: &mut Flow, prompter: &mut dyn Prompter, saving: bool) -> End {
+    run_with(flow, prompter, saving, &mut |_| None)
+}
+
+/// Runs the interview to its end, calling `changed` after every change to the answers or
+/// the place in the interview (an answer, a skip, going back, choosing an answer to change);
+/// a message it returns is shown as a notice.
+pub fn run_with(
+    flow: &mut Flow,
+    prompter: &mut dyn Prompter,
+    saving: bool,
+    changed: &mut dyn FnMut(&Flow) -> Option<String>,
+) -> End {
     loop {
         match flow.stage().clone() {
             Stage::Asking(_) => {
@@ -105,15 +121,21 @@ pub fn run(flow: &mut Flow, prompter: &mut dyn Prompter, saving: bool) -> End {
                     Reply::Answer(a) => flow.answer(a),
                     Reply::Skip => flow.skip(),
                     Reply::Back => {
-                        if !flow.back() {
-                            prompter.notice("This is the first question.");
+                        if flow.back() {
+                            Ok(())
+                        } else {
+                            Err("This is the first question.".to_owned())
                         }
-                        Ok(())
                     }
                     Reply::Quit => return End::Quit,
                 };
-                if let Err(why) = result {
-                    prompter.notice(&why);
+                match result {
+                    Ok(()) => {
+                        if let Some(message) = changed(flow) {
+                            prompter.notice(&message);
+                        }
+                    }
+                    Err(why) => prompter.notice(&why),
                 }
             }
             Stage::Review => {
@@ -124,6 +146,8 @@ pub fn run(flow: &mut Flow, prompter: &mut dyn Prompter, saving: bool) -> End {
                     Ok(ReviewReply::Change(pos)) => {
                         if !flow.change(pos) {
                             prompter.notice("That question is not part of this interview.");
+                        } else if let Some(message) = changed(flow) {
+                            prompter.notice(&message);
                         }
                     }
                     Err(Stop::Eof) => return End::Eof,

@@ -257,6 +257,14 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
         }
     }
 
+    fn text(&mut self, question: &str) -> Result<Option<String>, Stop> {
+        let q = self.wrap(question, "");
+        self.say(&format!("\n{q}\n(An empty line goes back.)\n"))?;
+        let line = self.read_line()?;
+        let line = line.trim();
+        Ok((!line.is_empty()).then(|| line.to_owned()))
+    }
+
     fn choose(&mut self, question: &str, choices: &[&str]) -> Result<usize, Stop> {
         let mut text = format!("\n{}\n", self.wrap(question, ""));
         for (k, choice) in choices.iter().enumerate() {

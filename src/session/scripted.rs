@@ -11,6 +11,7 @@ pub enum Step {
     Review(ReviewReply),
     Confirm(bool),
     Choose(usize),
+    Text(Option<String>),
 }
 
 /// Replays a fixed list of replies; running out is end of input.
@@ -72,6 +73,14 @@ impl Prompter for Scripted {
             Some(_) => Err(Stop::Io(std::io::Error::other(
                 "script expected a confirmation",
             ))),
+            None => Err(Stop::Eof),
+        }
+    }
+
+    fn text(&mut self, _: &str) -> Result<Option<String>, Stop> {
+        match self.steps.pop_front() {
+            Some(Step::Text(t)) => Ok(t),
+            Some(_) => Err(Stop::Io(std::io::Error::other("script expected text"))),
             None => Err(Stop::Eof),
         }
     }

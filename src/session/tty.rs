@@ -1,14 +1,15 @@
-//! Terminal mode: arrow-key choices with dialoguer, Esc to go back, a review screen where any
-//! answer can be changed. Prompts go to standard error when it is a terminal (so standard
-//! output can be redirected), else to standard output.
+//! Terminal mode: arrow-key choices (`pick`, which works in a window of any size), Esc to go
+//! back, a review screen where any answer can be changed, yes or no questions with
+//! dialoguer. Prompts go to standard error when it is a terminal (so standard output can be
+//! redirected), else to standard output.
 
 use std::io;
 
 use console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{MultiSelect, Select};
 
 use super::input::{DECLINE_LABEL, choice_labels, describe, instructions, parse_answer};
+use super::pick::Pick;
 use super::{Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
 use crate::model::answer::Answer;
 use crate::model::questionnaire::Item;
@@ -22,7 +23,6 @@ pub struct Tty {
     term: Term,
     lang: String,
     style: Style,
-    width: usize,
 }
 
 impl Tty {
@@ -36,15 +36,19 @@ impl Tty {
         } else {
             return None;
         };
-        let width = term
-            .size_checked()
-            .map_or(80, |(_, w)| (w as usize).clamp(20, 100));
         Some(Tty {
             term,
             lang: lang.to_owned(),
             style,
-            width,
         })
+    }
+
+    /// The width to wrap to: the window's as it is now (it may have been resized), at most
+    /// 100 columns.
+    fn width(&self) -> usize {
+        self.term
+            .size_checked()
+            .map_or(80, |(_, w)| (w as usize).saturating_sub(1).clamp(20, 100))
     }
 
     fn theme(&self) -> Box<dyn Theme> {
@@ -60,7 +64,7 @@ impl Tty {
     }
 
     fn wrap(&self, text: &str) -> String {
-        textwrap::fill(&sanitize::text(text), self.width)
+        textwrap::fill(&sanitize::text(text), self.width())
     }
 
     /// Reads a line with simple editing. `None` means Esc.
@@ -134,7 +138,6 @@ impl Prompter for Tty {
             Reply::Quit
         };
         self.header(question)?;
-        let theme = self.theme();
         let mut first = true;
         loop {
             let show_help = std::mem::replace(&mut first, false);
@@ -161,12 +164,8 @@ impl Prompter for Tty {
                             .style
                             .dim("Arrow keys to move, Enter to choose, Esc to go back"),
                     )?;
-                    let picked = Select::with_theme(&*theme)
-                        .with_prompt(&text)
-                        .items(&labels)
-                        .default(default)
-                        .interact_on_opt(&self.term)
-                        .map_err(|dialoguer::Error::IO(e)| Stop::from(e))?;
+                    let picked = Pick::one(&self.term, self.style, Some(&text), &labels, default)
+                        .map_err(Stop::from)?;
                     return Ok(match picked {
                         None => back_or_quit,
                         Some(i) if i < n_options => {
@@ -203,12 +202,8 @@ impl Prompter for Tty {
                             "Space to mark each that applies, Enter to confirm{skip}, Esc to go back"
                         )))?;
                     }
-                    let picked = MultiSelect::with_theme(&*theme)
-                        .with_prompt(&text)
-                        .items(&labels)
-                        .defaults(&checked)
-                        .interact_on_opt(&self.term)
-                        .map_err(|dialoguer::Error::IO(e)| Stop::from(e))?;
+                    let picked = Pick::many(&self.term, self.style, Some(&text), &labels, &checked)
+                        .map_err(Stop::from)?;
                     let Some(picked) = picked else {
                         return Ok(back_or_quit);
                     };
@@ -289,7 +284,7 @@ impl Prompter for Tty {
                 let answer = describe(l.q, l.item, l.answer, &lang);
                 let short: String = sanitize::line(question)
                     .chars()
-                    .take(self.width.saturating_sub(30).max(20))
+                    .take(self.width().saturating_sub(30).max(20))
                     .collect();
                 format!("{short}  →  {}", sanitize::line(&answer))
             })
@@ -300,15 +295,10 @@ impl Prompter for Tty {
             "Show my summary (nothing is saved)".into()
         });
         items.push("Discard these answers".into());
-        let theme = self.theme();
         let default = lines.len();
         loop {
-            let picked = Select::with_theme(&*theme)
-                .items(&items)
-                .default(default)
-                .max_length(self.term.size().0.saturating_sub(4).max(5) as usize)
-                .interact_on_opt(&self.term)
-                .map_err(|dialoguer::Error::IO(e)| Stop::from(e))?;
+            let picked =
+                Pick::one(&self.term, self.style, None, &items, default).map_err(Stop::from)?;
             match picked {
                 Some(i) if i < lines.len() => return Ok(ReviewReply::Change(lines[i].pos)),
                 Some(i) if i == lines.len() => return Ok(ReviewReply::Save),
@@ -333,24 +323,27 @@ impl Prompter for Tty {
     }
 
     fn choose(&mut self, question: &str, choices: &[&str]) -> Result<usize, Stop> {
-        let theme = self.theme();
         let items: Vec<String> = choices
             .iter()
             .map(|c| sanitize::line(c).into_owned())
             .collect();
         self.line("")?;
         self.line(&self.style.dim("Arrow keys to move, Enter to choose"))?;
+        let question = sanitize::line(question).into_owned();
         loop {
-            let picked = Select::with_theme(&*theme)
-                .with_prompt(sanitize::line(question).into_owned())
-                .items(&items)
-                .default(0)
-                .interact_on_opt(&self.term)
-                .map_err(|dialoguer::Error::IO(e)| Stop::from(e))?;
+            let picked = Pick::one(&self.term, self.style, Some(&question), &items, 0)
+                .map_err(Stop::from)?;
             if let Some(i) = picked {
                 return Ok(i);
             }
         }
+    }
+
+    fn text(&mut self, question: &str) -> Result<Option<String>, Stop> {
+        self.line("")?;
+        self.line(&self.wrap(question))?;
+        self.line(&self.style.dim("Enter to confirm, Esc to go back"))?;
+        self.read_text("> ", "").map_err(Stop::from)
     }
 
     fn notice(&mut self, message: &str) {

@@ -11,19 +11,22 @@
 //!  "resume_at": "desire.d4"}
 //! ```
 //!
-//! There is at most one draft: saving a draft writes a new file, then removes older ones.
-//! Saving needs no passphrase (it is encrypted to `recipient.txt`); loading needs the
-//! unlocked key. A finished session should call [`Vault::discard_drafts`].
+//! A draft is kept, encrypted, as `drafts/<started>-<id8>.age`: the UTC time the interview
+//! began and the first 8 hex digits of the draft's id. The name stays the same for the whole
+//! interview, so each save (after every answer, when `take` autosaves) atomically replaces
+//! the previous one. Several interviews can each have a draft; `take --resume` continues the
+//! newest, `take --resume=ID` a given one. Saving needs no passphrase (it is encrypted to
+//! `recipient.txt`); loading needs the unlocked key. A finished session removes its draft.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::atomic;
 use super::crypto::{self, Identities};
-use super::sessions::{SessionFile, compact_utc, list_age_files};
+use super::sessions::{SessionFile, compact_utc, find_in, list_age_files};
 use super::vault::{DRAFTS_DIR, Vault, now_rfc3339, to_json_zeroizing};
 use crate::error::{Error, Result};
 use crate::model::answer::Answer;
@@ -83,6 +86,29 @@ impl Draft {
             answers: DraftAnswers::new(),
             resume_at: None,
         }
+    }
+
+    /// The draft's file name without `.age`: `<started, compact UTC>-<first 8 hex digits of
+    /// the id>`. A `started` that cannot be read counts as now.
+    pub fn stem(&self) -> String {
+        let started = time::OffsetDateTime::parse(
+            &self.started,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+        let id8: String = self
+            .id
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .take(8)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let id8 = if id8.len() == 8 {
+            id8
+        } else {
+            uuid::Uuid::new_v4().simple().to_string()[..8].to_owned()
+        };
+        format!("{}-{id8}", compact_utc(started))
     }
 
     /// Parses a draft, checking its format and version first, then every field as strictly
@@ -210,61 +236,88 @@ impl Draft {
 }
 
 impl Vault {
-    /// Encrypts the draft to `recipient.txt` (no passphrase) and writes it to `drafts/`,
-    /// then removes older drafts. Returns the new file.
+    /// Encrypts the draft to `recipient.txt` (no passphrase) and writes it to
+    /// `drafts/<stem>.age`, replacing in one rename the earlier save of the same draft.
+    /// Other drafts are left alone. Returns the file.
     pub fn save_draft(&self, draft: &Draft) -> Result<PathBuf> {
         let recipients = self.recipients()?;
         let mut draft = draft.clone();
         draft.format = DRAFT_FORMAT.into();
         draft.saved = now_rfc3339();
+        let name = format!("{}.age", draft.stem());
         let plaintext = to_json_zeroizing(&draft)?;
         drop(draft);
         let ciphertext = crypto::encrypt(&plaintext, &recipients, false)?;
         drop(plaintext);
         let dir = self.prepare_dir(DRAFTS_DIR)?;
-        let id8: String = uuid::Uuid::new_v4()
-            .simple()
-            .to_string()
-            .chars()
-            .take(8)
-            .collect();
-        let name = format!("{}-{id8}.age", compact_utc(time::OffsetDateTime::now_utc()));
-        let path = atomic::write_new(&dir, &name, &ciphertext)?;
-        for old in list_age_files(&dir)? {
-            if old.path != path {
-                atomic::remove(&old.path)?;
-            }
-        }
-        Ok(path)
+        atomic::replace(&dir, &name, &ciphertext)
+    }
+
+    /// Every draft file, oldest first (names start with the UTC time the interview began).
+    pub fn list_drafts(&self) -> Result<Vec<SessionFile>> {
+        list_age_files(&self.drafts_dir())
     }
 
     /// The newest draft file, if any (no passphrase needed to know one exists).
     pub fn draft_file(&self) -> Result<Option<SessionFile>> {
-        Ok(list_age_files(&self.drafts_dir())?.pop())
+        Ok(self.list_drafts()?.pop())
+    }
+
+    /// The draft named by `query`: its full id, its 8 hex digits, or a unique prefix.
+    pub fn find_draft(&self, query: &str) -> Result<SessionFile> {
+        find_in(self.list_drafts()?, query, "draft").map_err(|e| Error {
+            hint: Some("`confide drafts` lists your drafts".into()),
+            ..e
+        })
     }
 
     /// Decrypts the newest draft. `Ok(None)` when there is none.
     pub fn load_draft(&self, ids: &Identities) -> Result<Option<Draft>> {
-        let Some(file) = self.draft_file()? else {
-            return Ok(None);
-        };
-        let ciphertext = crypto::read_file(&file.path, "draft")?;
-        let plaintext = crypto::decrypt(&ciphertext, ids, &file.path)?;
-        Draft::from_slice(&plaintext).map(Some).map_err(|why| {
-            Error::damaged(format!(
-                "draft {} cannot be used: {why}",
-                file.path.display()
-            ))
-            .with_hint("`confide take` without --resume starts afresh")
+        match self.draft_file()? {
+            Some(file) => self.read_draft(&file.path, ids).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Decrypts and parses one draft file, naming it in every error.
+    pub fn read_draft(&self, path: &Path, ids: &Identities) -> Result<Draft> {
+        let ciphertext = crypto::read_file(path, "draft")?;
+        let plaintext = crypto::decrypt(&ciphertext, ids, path)?;
+        Draft::from_slice(&plaintext).map_err(|why| {
+            Error::damaged(format!("draft {} cannot be used: {why}", path.display()))
+                .with_hint("`confide take` without --resume starts afresh")
         })
     }
 
-    /// Removes every draft (after the session was finished, or when the person declines to
-    /// keep one).
+    /// Removes one draft file; one that is already gone is not an error.
+    pub fn discard_draft(&self, path: &Path) -> Result<()> {
+        match atomic::remove(path) {
+            Err(_) if !path.exists() => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Removes every draft.
     pub fn discard_drafts(&self) -> Result<()> {
-        for f in list_age_files(&self.drafts_dir())? {
+        for f in self.list_drafts()? {
             atomic::remove(&f.path)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_draft_keeps_its_file_name_for_the_whole_interview() {
+        let mut d = Draft::new(vec!["x".into()], "en");
+        d.id = "3f1c2b7a-0000-4000-8000-000000000000".into();
+        d.started = "2026-11-25T08:15:00Z".into();
+        assert_eq!(d.stem(), "20261125T081500Z-3f1c2b7a");
+        d.saved = "2026-11-25T09:00:00Z".into();
+        d.resume_at = Some("x.y".into());
+        assert_eq!(d.stem(), "20261125T081500Z-3f1c2b7a");
     }
 }

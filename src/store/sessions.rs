@@ -114,7 +114,7 @@ impl Vault {
     /// (a trailing `.age` is ignored).
     pub fn find_session(&self, query: &str) -> Result<SessionFile> {
         let files = self.list_sessions()?;
-        find_in(files, query)
+        find_in(files, query, "session")
     }
 
     /// Decrypts and parses one session.
@@ -206,11 +206,12 @@ pub fn list_age_files(dir: &Path) -> Result<Vec<SessionFile>> {
     Ok(files)
 }
 
-fn find_in(files: Vec<SessionFile>, query: &str) -> Result<SessionFile> {
+/// The file named by `query` among `files` (`what` is "session" or "draft", for messages).
+pub fn find_in(files: Vec<SessionFile>, query: &str, what: &str) -> Result<SessionFile> {
     let q = query.trim();
     let q = q.strip_suffix(".age").unwrap_or(q);
     if q.is_empty() {
-        return Err(Error::usage("the session id is empty")
+        return Err(Error::usage(format!("the {what} id is empty"))
             .with_hint("`confide history` lists your sessions"));
     }
     if let Some(f) = files.iter().find(|f| f.id == q) {
@@ -227,17 +228,20 @@ fn find_in(files: Vec<SessionFile>, query: &str) -> Result<SessionFile> {
     };
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(Error::usage(format!("no saved session matches `{q}`"))
-            .with_hint("`confide history` lists your sessions")),
+        [] => Err(Error::usage(format!(
+            "no {}{what} matches `{q}`",
+            if what == "session" { "saved " } else { "" }
+        ))
+        .with_hint("`confide history` lists your sessions")),
         many => {
             let shown: Vec<&str> = many.iter().take(5).map(|f| f.id.as_str()).collect();
             let more = if many.len() > 5 { ", ..." } else { "" };
             Err(Error::usage(format!(
-                "`{q}` matches {} sessions: {}{more}",
+                "`{q}` matches {} {what}s: {}{more}",
                 many.len(),
                 shown.join(", ")
             ))
-            .with_hint("give more of the session id"))
+            .with_hint(format!("give more of the {what} id")))
         }
     }
 }
@@ -262,7 +266,7 @@ mod tests {
             "20261125T081500Z-1a2bffff",
             "20261201T120000Z-9e8d7c6b",
         ]);
-        let find = |q: &str| find_in(all.clone(), q).map(|f| f.id);
+        let find = |q: &str| find_in(all.clone(), q, "session").map(|f| f.id);
         assert_eq!(
             find("20261125T081500Z-1a2bffff").unwrap(),
             "20261125T081500Z-1a2bffff"

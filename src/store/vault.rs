@@ -6,7 +6,7 @@
 //!   identity.age     X25519 identity, encrypted to the passphrase (age scrypt, log2 N = 18)
 //!   recipient.txt    its public recipient (age1...); saving encrypts to it, no passphrase
 //!   sessions/*.age   one `confide.response/1` record each, named <utc-compact>-<id8>.age
-//!   drafts/*.age     at most one unfinished session (`confide.draft/1`)
+//!   drafts/*.age     one per interview not finished yet (`confide.draft/1`)
 //! ```
 //!
 //! Saving needs no passphrase; reading asks for it once per command ([`Vault::unlock`], one

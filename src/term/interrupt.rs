@@ -1,9 +1,11 @@
 //! Ctrl-C: restore the terminal (cursor shown, typed characters echoed again after a hidden
-//! passphrase prompt), say that nothing was saved, exit 130.
+//! passphrase prompt), say what was kept (the encrypted draft of the interview, when there
+//! is one) or that nothing was saved, exit 130.
 //!
 //! While something must finish (an atomic save), `critical` defers the exit until it is
 //! done, so an interrupt never leaves half a file behind.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 static INSTALLED: AtomicBool = AtomicBool::new(false);
@@ -11,6 +13,17 @@ static CRITICAL: AtomicUsize = AtomicUsize::new(0);
 static PENDING: AtomicBool = AtomicBool::new(false);
 /// Set once the answers are stored (or deliberately not): Ctrl-C after that only stops.
 static DONE: AtomicBool = AtomicBool::new(false);
+/// What to say about the draft that keeps the answers so far, while there is one.
+static KEPT: Mutex<Option<Kept>> = Mutex::new(None);
+
+/// Where the answers so far are kept, and how to continue or discard them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Kept {
+    /// `your answers so far are kept, encrypted, in PATH`.
+    pub message: String,
+    /// How to continue or remove the draft.
+    pub hint: String,
+}
 
 /// Exit code for a cancelled run.
 pub const CANCELLED: i32 = 130;
@@ -31,14 +44,39 @@ pub fn install() {
 
 /// Ends the run as Ctrl-C does: cursor shown, echo back on, a message, exit 130.
 pub fn leave() -> ! {
-    show_cursor();
-    restore_echo();
+    restore_terminal();
     if DONE.load(Ordering::SeqCst) {
         crate::term::eprintln("\nconfide: stopped");
+    } else if let Some(kept) = kept() {
+        crate::term::eprintln(&format!(
+            "\nconfide: stopped; {}\nconfide: hint: {}",
+            kept.message, kept.hint
+        ));
     } else {
         crate::term::eprintln("\nconfide: cancelled; nothing was saved");
     }
     std::process::exit(CANCELLED);
+}
+
+/// Shows the cursor and turns echo back on (after Ctrl-C, or a crash).
+pub fn restore_terminal() {
+    show_cursor();
+    restore_echo();
+}
+
+/// Records (or, with `None`, forgets) the draft that keeps the answers so far, so that
+/// Ctrl-C and a crash can say where it is.
+pub fn keep(kept: Option<Kept>) {
+    match KEPT.lock() {
+        Ok(mut k) => *k = kept,
+        Err(poisoned) => *poisoned.into_inner() = kept,
+    }
+}
+
+/// The draft that keeps the answers so far, if any. Never blocks (a crash may come while
+/// the lock is held).
+pub fn kept() -> Option<Kept> {
+    KEPT.try_lock().ok().and_then(|k| k.clone())
 }
 
 /// Shows the cursor on standard error and standard output where they are terminals. The

@@ -95,6 +95,130 @@ fn sigkill_at_any_moment_of_a_save_leaves_a_whole_session_or_none() {
     // A save after all that still works.
     assert_eq!(save(&home).status.code(), Some(0));
     assert_eq!(history_count(&home), expected_min + 1);
+    // Temp files the kills left are acted on once they are a minute old: a whole session is
+    // put into place, anything else removed. None is left.
+    let left = temp_files(&home.data().join("sessions"));
+    for t in &left {
+        make_old(t);
+    }
+    let n = history_count(&home);
+    assert!(n > expected_min, "{n} sessions");
+    assert!(n <= expected_min + 1 + left.len());
+    assert_eq!(
+        temp_files(&home.data().join("sessions")),
+        Vec::<PathBuf>::new()
+    );
+}
+
+/// `.confide-*.tmp` files in `dir`.
+fn temp_files(dir: &Path) -> Vec<PathBuf> {
+    fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with(".confide-"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Sets a file's modification time two minutes back.
+fn make_old(path: &Path) {
+    let then = std::time::SystemTime::now() - Duration::from_secs(120);
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(then))
+        .unwrap();
+}
+
+#[test]
+fn leftovers_of_interrupted_saves_are_recovered_or_removed_when_the_vault_is_next_opened() {
+    let home = Home::new();
+    init(&home);
+    assert_eq!(save(&home).status.code(), Some(0));
+    let data = home.data();
+    let dir = data.join("sessions");
+    let saved = sessions(&data).pop().unwrap();
+    let whole = fs::read(&saved).unwrap();
+    // A save killed after writing its temp file and before renaming it into place.
+    fs::remove_file(&saved).unwrap();
+    fs::write(dir.join(".confide-Aa1111.tmp"), &whole).unwrap();
+    // Killed while writing: a partial file, and an empty one.
+    fs::write(dir.join(".confide-Bb2222.tmp"), &whole[..whole.len() / 2]).unwrap();
+    fs::write(dir.join(".confide-Cc3333.tmp"), b"").unwrap();
+    // A key being written.
+    fs::write(
+        data.join(".confide-Dd4444.tmp"),
+        b"age-encryption.org/v1
+",
+    )
+    .unwrap();
+    for t in temp_files(&dir).iter().chain(&temp_files(&data)) {
+        make_old(t);
+    }
+    // A young one may be another confide writing right now: left alone.
+    fs::write(dir.join(".confide-Ee5555.tmp"), &whole).unwrap();
+
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .args(["history", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "confide: note: recovered {}, which an interrupted save had left unfinished",
+            saved.display()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("removed 2 leftover files"), "{err}");
+    assert!(err.contains("removed 1 leftover file "), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["sessions"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(
+        fs::read(&saved).unwrap(),
+        whole,
+        "recovered under its own name"
+    );
+    assert_eq!(temp_files(&dir), [dir.join(".confide-Ee5555.tmp")]);
+    assert!(temp_files(&data).is_empty());
+}
+
+#[test]
+fn two_first_saves_at_once_share_the_key_the_first_one_made() {
+    let home = Home::new();
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            home.cmd_std()
+                .env("CONFIDE_PASSPHRASE", PASS)
+                .arg("take")
+                .arg("--answers")
+                .arg(answers())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut shared = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        if err.contains("Another confide created your key") {
+            assert!(err.contains("The passphrase you chose opens it."), "{err}");
+            shared += 1;
+        }
+    }
+    eprintln!("{shared} of 3 saves used the key another one made");
+    assert_eq!(history_count(&home), 3);
 }
 
 /// Mounts a tmpfs (root only); `None` with the reason printed otherwise.

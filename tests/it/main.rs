@@ -6,6 +6,7 @@
 
 mod common;
 
+mod autosave;
 mod cli_lang;
 mod cli_shell;
 mod cli_take_answers;

@@ -21,6 +21,8 @@ const SECRET: &str = "heron-amber-4417";
 const WARNING: &str = "could see this screen, and could find a saved session";
 const SAVE_QUESTION: &str = "Save your answers on this computer?";
 const NOT_SAVED: &str = "Not saved. Nothing from this session was written to this computer.";
+/// The same, when a draft kept while the person answered (or one they resumed) was removed.
+const NOT_SAVED_DRAFT: &str = "Not saved. The encrypted draft kept while you answered was removed, and nothing else from this session was written to this computer.";
 const CLEAR_QUESTION: &str = "Clear the screen now";
 
 /// The interview fixture with a safety question at the end (`safe`) and a flag tagged
@@ -147,7 +149,16 @@ fn not_saving_a_resumed_session_leaves_no_draft_either() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(flat(&out).contains(WARNING));
-    assert!(stderr(&out).contains(NOT_SAVED));
+    assert!(flat(&out).contains("or the draft that was kept while you answered"));
+    assert!(
+        stderr(&out)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains(NOT_SAVED_DRAFT),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(drafts(&home), 0);
     assert_eq!(sessions(&home), 0);
     assert_no_secret(&home);
@@ -429,13 +440,17 @@ fn in_the_terminal_interface_the_choice_defaults_to_not_saving_and_y_clears() {
     keys(&mut p, DOWN);
     keys(&mut p, ENTER); // Not always
     p.exp_string("Save these answers").unwrap();
+    // The answers so far are kept, encrypted, as a draft while the person answers.
+    assert_eq!(drafts(&home), 1);
     keys(&mut p, ENTER);
     p.exp_string("could find a saved session").unwrap();
+    p.exp_string("or the draft that").unwrap();
     p.exp_string(SAVE_QUESTION).unwrap();
     p.exp_string("Do not save").unwrap();
     keys(&mut p, ENTER); // the highlighted default
     p.exp_string("Your summary").unwrap();
-    p.exp_string(NOT_SAVED).unwrap();
+    p.exp_string("Not saved. The encrypted draft kept while you")
+        .unwrap();
     p.exp_string(CLEAR_QUESTION).unwrap();
     p.exp_string("[y/N]").unwrap();
     keys(&mut p, "y");
@@ -444,4 +459,5 @@ fn in_the_terminal_interface_the_choice_defaults_to_not_saving_and_y_clears() {
     assert!(rest.contains(CLEAR_SCROLLBACK), "{rest:?}");
     assert_eq!(exit_code(&p), Some(0));
     assert_eq!(sessions(&home), 0);
+    assert_eq!(drafts(&home), 0, "choosing not to save removes the draft");
 }

@@ -232,6 +232,90 @@ fn ctrl_c_at_a_hidden_passphrase_prompt_turns_echo_back_on() {
     assert!(!home.path().join("data/confide/identity.age").exists());
 }
 
+/// confide in a pseudo-terminal through `sh -c`, with `before` run first in the same
+/// terminal (such as `stty rows 2`); the terminal's name is written to `tty.txt` in the
+/// home, so that a test can resize it while confide runs.
+fn spawn_sized(home: &Home, before: &str) -> PtySession {
+    let confide = assert_cmd::cargo::cargo_bin("confide");
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "{before}; tty > '{}'; exec '{}' take --no-save --questionnaires '{}' checkin",
+            home.path().join("tty.txt").display(),
+            confide.display(),
+            root().join("tests/fixtures/interview").display()
+        ))
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("CONFIDE_DATA_DIR");
+    let options = Options::new()
+        .timeout_ms(Some(30_000))
+        .strip_ansi_escape_codes(true);
+    rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty")
+}
+
+/// Answers the check-in with Enter everywhere, then shows the summary.
+fn answer_with_enter(p: &mut PtySession) {
+    for question in [
+        "How often did you feel calm?",
+        "Who did you talk to?",
+        "How many hours",
+        "How often did you worry?",
+    ] {
+        p.exp_string(question).unwrap();
+        keys(p, ENTER);
+    }
+    p.exp_string("Show my summary").unwrap();
+    keys(p, ENTER);
+    p.exp_string("Your summary").unwrap();
+}
+
+#[test]
+fn a_window_of_two_rows_still_asks_every_question() {
+    let home = Home::new();
+    let mut p = spawn_sized(&home, "stty rows 2 cols 60");
+    answer_with_enter(&mut p);
+    let rest = p.exp_eof().unwrap();
+    assert!(!rest.contains("panicked"), "{rest}");
+    assert_eq!(exit_code(&p), Some(0));
+}
+
+#[test]
+fn a_window_made_smaller_during_a_question_keeps_working() {
+    let home = Home::new();
+    let mut p = spawn_sized(&home, "stty rows 24 cols 80");
+    p.exp_string("How often did you feel calm?").unwrap();
+    let tty = std::fs::read_to_string(home.path().join("tty.txt")).unwrap();
+    let resized = Command::new("stty")
+        .args(["-F", tty.trim(), "rows", "1", "cols", "30"])
+        .status()
+        .unwrap();
+    assert!(resized.success());
+    // The list is redrawn for one row at each key.
+    keys(&mut p, DOWN);
+    keys(&mut p, DOWN);
+    keys(&mut p, UP);
+    keys(&mut p, ENTER); // Sometimes
+    p.exp_string("Who did you talk to?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("How many hours").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("How often did you worry?").unwrap();
+    keys(&mut p, ENTER);
+    p.exp_string("Review your answers").unwrap();
+    // The review list of six lines in a window of one row: End, then back up to "Show".
+    keys(&mut p, "\x1b[F");
+    keys(&mut p, UP);
+    keys(&mut p, ENTER);
+    p.exp_string("Your summary").unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(!rest.contains("panicked"), "{rest}");
+    assert_eq!(exit_code(&p), Some(0));
+}
+
 /// The memory a process can write (heap, anonymous mappings, data; not its main stack),
 /// as runs of pages that are really there: an allocator reserves far more address space
 /// than it uses, and /proc/PID/pagemap says which pages are present.

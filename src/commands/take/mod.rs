@@ -3,8 +3,14 @@
 //!
 //! Everything that could stop the answers from being stored is checked before the first
 //! question: recipients, the invitation, the output file, the vault and the passphrase
-//! source. Nobody should answer intimate questions only to lose the answers.
+//! source. Nobody should answer intimate questions only to lose the answers. While a person
+//! answers, the answers are kept as an encrypted draft after every answer (`autosave.rs`).
+//! What still fails after the interview (a passphrase typed differently, a full disk, a
+//! folder that became read-only) is shown to that person, who chooses to try again, to use
+//! another place, to keep the draft or to stop (`make_key`, `store`); scripts get the error
+//! and its exit code.
 
+mod autosave;
 mod keycheck;
 mod output;
 mod safety;
@@ -12,6 +18,8 @@ mod select;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+
+use age::secrecy::SecretString;
 
 use super::Settings;
 use super::access::Access;
@@ -25,11 +33,13 @@ use crate::model::response::Response;
 use crate::report::{resources, summary};
 use crate::scoring::{self, Scored, SessionAnswers, record};
 use crate::session::{self, End, Flow, Part, Prompter};
-use crate::store::draft::{Draft, DraftAnswers};
+use crate::store::draft::Draft;
 use crate::store::questionnaires::read_limited;
+use crate::store::sessions::SessionFile;
 use crate::term::{self, interrupt, sanitize};
 
-use output::Destinations;
+use autosave::Autosave;
+use output::{Destinations, Step};
 
 /// How the answers are given.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,11 +61,11 @@ fn plan(args: &TakeOptions) -> Result<Plan> {
     if let Some(r) = &args.reference {
         check_reference(r)?;
     }
-    if args.resume && args.answers.is_some() {
+    if args.resume.is_some() && args.answers.is_some() {
         return Err(Error::usage("--resume and --answers cannot be combined")
             .with_hint("--resume continues an interview you left; --answers answers without one"));
     }
-    if args.resume && args.no_save {
+    if args.resume.is_some() && args.no_save {
         return Err(Error::usage(
             "--resume needs your vault, so it cannot be combined with --no-save",
         ));
@@ -137,22 +147,25 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         &dest,
         invitation.as_ref().map(|(i, _)| i),
     )?;
+    if dest.keeps_copy() {
+        // Leftovers of interrupted saves, before this run writes anything.
+        access.tidy(None);
+    }
 
     let answers_file = match &plan.mode {
         Mode::Answers(path) => Some(read_answers(path)?),
         _ => None,
     };
-    let resumed = if args.resume {
-        Some(load_draft(&access)?)
-    } else {
-        None
+    let resumed = match &args.resume {
+        Some(query) => Some(load_draft(&access, query)?),
+        None => None,
     };
     let wanted: Vec<String> = match &resumed {
-        Some(d) => d.questionnaires.clone(),
+        Some((_, d)) => d.questionnaires.clone(),
         None if invitation.is_some() => catalog.ids().into_iter().map(str::to_owned).collect(),
         None => ids.to_vec(),
     };
-    if let Some(d) = &resumed
+    if let Some((_, d)) = &resumed
         && plan.reference.is_none()
     {
         plan.reference = d.reference.clone();
@@ -177,17 +190,38 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         answers_file.as_ref(),
         interactive && invitation.is_none(),
     )?;
+    // A person answers (not a script): failures after the interview are asked about, and
+    // the answers are kept as a draft as they are given.
+    let person = match &plan.mode {
+        Mode::Terminal => true,
+        Mode::Plain => std::io::stdin().is_terminal(),
+        Mode::Answers(_) => false,
+    };
+    let mut autosave = Autosave::new(
+        &access,
+        parts.iter().map(|p| p.q.id.clone()).collect(),
+        &settings.lang,
+        plan.reference.clone(),
+        resumed.as_ref().map(|(path, d)| (path.as_path(), d)),
+        person && dest.keeps_copy() && access.vault.can_encrypt(),
+        resume_options(settings, args),
+    );
 
     let scored = match (&plan.mode, answers_file) {
         (Mode::Answers(path), Some(file)) => score_answers_file(&catalog, &parts, path, file)?,
         _ => {
             let start = match &resumed {
-                Some(d) => draft_to_answers(&parts, d, &access)?,
+                Some((path, d)) => draft_to_answers(&parts, d, path)?,
                 None => SessionAnswers::new(),
             };
             let mut flow = Flow::new(parts.clone(), start);
-            if let Some(at) = resumed.as_ref().and_then(|d| d.resume_at.as_deref()) {
-                flow.resume_at(at);
+            if let Some((_, d)) = &resumed {
+                match d.resume_at.as_deref() {
+                    Some(at) => flow.resume_at(at),
+                    // Kept at the review.
+                    None if !d.answers.is_empty() => flow.resume_at_review(),
+                    None => {}
+                }
             }
             interrupt::install();
             let added: Vec<String> = parts
@@ -195,7 +229,7 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                 .filter(|p| !wanted.is_empty() && !wanted.contains(&p.q.id))
                 .map(|p| p.q.title.resolve(&settings.lang, &p.q.language).to_owned())
                 .collect();
-            let intro = match &invitation {
+            let mut intro = match &invitation {
                 // Shown with the key before the first question (`keycheck`).
                 Some(_) => None,
                 None if !added.is_empty() => Some(format!(
@@ -204,28 +238,42 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                 )),
                 None => None,
             };
-            let draft = dest.keeps_copy().then(|| DraftContext {
-                access: &access,
-                resumed: resumed.as_ref(),
-                reference: plan.reference.clone(),
-                lang: settings.lang.clone(),
-            });
-            let (end, kept) = interview(settings, &plan, &mut flow, intro.as_deref(), draft);
+            if person && plan.save && dest.has_intake() && !access.vault.can_encrypt() {
+                let note = NO_DRAFT_FOR_INTAKE;
+                intro = Some(match intro {
+                    Some(text) => format!("{text}\n\n{note}"),
+                    None => note.to_owned(),
+                });
+            }
+            let (end, kept) = interview(
+                settings,
+                &plan,
+                &mut flow,
+                intro.as_deref(),
+                &mut autosave,
+                dest.keeps_copy(),
+            );
             match end {
                 End::Finished => flow.scored(),
                 End::Discarded => {
+                    discard_draft(&mut autosave);
                     return Err(Error::cancelled(
                         "your answers were discarded; nothing was saved",
                     ));
                 }
                 End::Quit if kept => {
-                    return Err(Error::cancelled(
-                        "you left before the end; your answers so far are kept as an encrypted draft",
-                    ));
+                    return Err(kept_error("you left before the end", &autosave));
                 }
                 End::Quit => {
+                    discard_draft(&mut autosave);
                     return Err(Error::cancelled(
                         "you left before the end; nothing was saved",
+                    ));
+                }
+                End::Eof if autosave.path().is_some() => {
+                    return Err(kept_error(
+                        "input ended before the questionnaire was complete",
+                        &autosave,
                     ));
                 }
                 End::Eof => {
@@ -233,22 +281,27 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                         "input ended before the questionnaire was complete; nothing was saved",
                     ));
                 }
-                End::Failed(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
-                    return Err(Error::cancelled(
-                        "the output was closed before the questionnaire was complete; nothing was saved",
-                    ));
-                }
                 End::Failed(e) => {
-                    return Err(Error::failure(format!(
-                        "the terminal failed: {}; nothing was saved",
-                        crate::error::describe_io(&e)
-                    )));
+                    let closed = e.kind() == std::io::ErrorKind::BrokenPipe;
+                    let what = if closed {
+                        "the output was closed before the questionnaire was complete".to_owned()
+                    } else {
+                        format!("the terminal failed: {}", crate::error::describe_io(&e))
+                    };
+                    if autosave.path().is_some() {
+                        return Err(kept_error(&what, &autosave));
+                    }
+                    return Err(if closed {
+                        Error::cancelled(format!("{what}; nothing was saved"))
+                    } else {
+                        Error::failure(format!("{what}; nothing was saved"))
+                    });
                 }
             }
         }
     };
 
-    let id = resumed.as_ref().map(|d| d.id.clone());
+    let id = resumed.as_ref().map(|(_, d)| d.id.clone());
     let response = build_response(
         &catalog,
         &parts,
@@ -258,8 +311,9 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
         &settings.lang,
     );
     let mut dest = dest;
-    // A safety flag: before anything is written, say who could see it and, in an
-    // interview, let the person choose not to keep a copy on this computer.
+    // A safety flag: before anything more is written, say who could see it and, in an
+    // interview, let the person choose not to keep a copy on this computer (the draft kept
+    // while they answered is removed then).
     let safety = safety::raised(&parts, &scored);
     if safety {
         let intake = dest.intake_path(&response);
@@ -271,30 +325,50 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
                     prompter.as_mut(),
                     intake.as_deref(),
                     dest.keeps_copy(),
+                    autosave.path().is_some(),
                 ) {
                     dest.decline_vault();
+                    match autosave.discard() {
+                        Ok(true) => dest.draft_removed(),
+                        Ok(false) => {}
+                        Err(e) => term::warn(&format!(
+                            "the draft of this interview could not be removed: {}; `confide drafts --discard` removes it",
+                            e.message
+                        )),
+                    }
                 }
             }
         }
     }
     // A first save asks for a new passphrase: right after "save", before the summary.
-    if dest.keeps_copy()
-        && let Err(e) = access.ensure_identity()
-    {
-        // That the answers were not saved matters more than a summary nobody reads.
-        let _ = print_summary(settings, &parts, &scored);
-        return Err(Error {
-            message: format!("{}; your answers were not saved", e.message),
-            ..e
-        });
+    let mut other = None;
+    if dest.keeps_copy() {
+        match make_key(settings, &plan, person, &access) {
+            Ok(elsewhere) => other = elsewhere,
+            Err(e) => {
+                // That the answers were not saved matters more than a summary nobody reads.
+                let _ = print_summary(settings, &parts, &scored);
+                return Err(e);
+            }
+        }
     }
+    let vault = other.as_ref().unwrap_or(&access);
     // The answers are saved even when the summary cannot be shown (`confide take | head`
     // closes the pipe; a full disk fails the write): the error, if any, comes after.
     let printed = print_summary(settings, &parts, &scored);
-    dest.write(&response, &access)?;
-    if resumed.is_some() {
-        access.vault.discard_drafts()?;
+    if person {
+        store(settings, &plan, &mut dest, &response, vault, &mut autosave)?;
+    } else {
+        dest.write(&response, vault)?;
     }
+    if let Some(other) = &other {
+        term::eprintln(&format!(
+            "That folder is not your usual data folder: `confide --data-dir {} history` reads it.",
+            quote(&other.vault.dir().display().to_string())
+        ));
+    }
+    // Stored: the draft of this interview has served its purpose.
+    discard_draft(&mut autosave);
     interrupt::done();
     // After a safety flag, offer to clear what is on the screen.
     if safety && printed.is_ok() && matches!(plan.mode, Mode::Plain | Mode::Terminal) {
@@ -304,30 +378,307 @@ pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()
     printed
 }
 
-/// What a draft needs when the person leaves part way.
-struct DraftContext<'a> {
-    access: &'a Access,
-    resumed: Option<&'a Draft>,
-    reference: Option<String>,
-    lang: String,
+/// Shown before the first question of an intake when the person has no key of their own.
+const NO_DRAFT_FOR_INTAKE: &str = "Your answers are kept only at the end: a draft kept as \
+you go would have to be encrypted to a key of your own, and only your therapist's key is \
+known here. If you stop part way, your answers so far are lost. To have a draft kept as you \
+answer, make your own key first with `confide keys init`.";
+
+/// The error that ends an interview left part way whose answers are kept in the draft.
+fn kept_error(what: &str, autosave: &Autosave) -> Error {
+    match autosave.kept() {
+        Some(kept) => Error::cancelled(format!("{what}; {}", kept.message)).with_hint(kept.hint),
+        None => Error::cancelled(format!("{what}; nothing was saved")),
+    }
 }
 
-/// Runs the interview with the right prompter; on leaving part way, offers to keep an
-/// encrypted draft. Returns how it ended and whether a draft was kept.
+/// Removes the draft of this interview; a failure is a warning (the run ends anyway).
+fn discard_draft(autosave: &mut Autosave) {
+    if let Err(e) = autosave.discard() {
+        term::warn(&format!(
+            "the draft could not be removed: {}; `confide drafts` lists drafts",
+            e.message
+        ));
+    }
+}
+
+/// The options `take --resume` needs again to continue this interview, such as
+/// ` --invite invitation.json`.
+fn resume_options(settings: &Settings, args: &TakeOptions) -> String {
+    let mut out = String::new();
+    let mut add = |flag: &str, value: &str| {
+        out.push_str(&format!(" {flag} {}", quote(value)));
+    };
+    if let Some(d) = &settings.data_dir {
+        add("--data-dir", &d.display().to_string());
+    }
+    for d in &settings.questionnaire_dirs {
+        add("--questionnaires", &d.display().to_string());
+    }
+    if let Some(i) = &args.invite {
+        add("--invite", &i.display().to_string());
+    }
+    for r in &args.to {
+        add("--to", r);
+    }
+    for f in &args.recipients_files {
+        add("--recipients-file", &f.display().to_string());
+    }
+    if let Some(o) = &args.out {
+        add("--out", &o.display().to_string());
+    }
+    if args.armor {
+        out.push_str(" --armor");
+    }
+    sanitize::line(&out).into_owned()
+}
+
+/// A word for a shell command line: as it is when it is safe, else in single quotes.
+fn quote(word: &str) -> String {
+    let safe = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,~".contains(c));
+    if safe {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// What the person chose after a failure.
+enum Choice {
+    Retry,
+    Elsewhere(PathBuf),
+    /// Stop, keeping the draft.
+    Keep,
+    /// Stop, giving the answers up.
+    Stop,
+}
+
+/// Shows `error` and asks what to do; `elsewhere` (with the question that asks where) and
+/// `keep` are the wording of those choices (`None`: not offered), `stop` that of stopping. End of input or a failing
+/// terminal keeps the draft when there is one, and otherwise stops.
+fn ask_after_failure(
+    settings: &Settings,
+    plan: &Plan,
+    error: &Error,
+    question: &str,
+    elsewhere: Option<(&str, &str)>,
+    keep: Option<&str>,
+    stop: &str,
+) -> Choice {
+    let (elsewhere, where_question) = match elsewhere {
+        Some((choice, question)) => (Some(choice), question),
+        None => (None, ""),
+    };
+    let (mut p, _) = prompter(settings, &plan.mode);
+    p.notice(&sanitize::line(&error.message));
+    let mut choices = vec!["Try again"];
+    choices.extend(elsewhere);
+    choices.extend(keep);
+    choices.push(stop);
+    let given_up = if keep.is_some() {
+        Choice::Keep
+    } else {
+        Choice::Stop
+    };
+    loop {
+        let picked = match p.choose(question, &choices) {
+            Ok(i) => choices[i],
+            Err(_) => return given_up,
+        };
+        if picked == "Try again" {
+            return Choice::Retry;
+        } else if Some(picked) == elsewhere {
+            let typed = p.text(where_question);
+            match typed {
+                Ok(Some(text)) => return Choice::Elsewhere(expand_home(&text)),
+                Ok(None) => {}
+                Err(_) => return given_up,
+            }
+        } else if Some(picked) == keep {
+            return Choice::Keep;
+        } else {
+            return Choice::Stop;
+        }
+    }
+}
+
+/// `~` and `~/...` as the home folder.
+fn expand_home(text: &str) -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    match (text, home) {
+        ("~", Some(h)) => h,
+        (t, Some(h)) if t.starts_with("~/") => h.join(&t[2..]),
+        (t, _) => PathBuf::from(t),
+    }
+}
+
+/// The error that ends a run after the person chose to stop.
+fn stopped(e: Error, what: &str) -> Error {
+    Error::new(
+        e.kind,
+        format!("{}; you chose to stop, so {what}", e.message),
+    )
+}
+
+/// Makes the key when the vault has none yet. Without a person to ask, a failure ends the
+/// run. With one, a failure (passphrases that differ, an empty one, a full disk, a folder
+/// that became read-only) is shown and the person chooses: try again (the passphrase is
+/// asked again only when it was the problem), make the vault in another folder (returned),
+/// or stop, which discards the answers and says so.
+fn make_key(
+    settings: &Settings,
+    plan: &Plan,
+    person: bool,
+    access: &Access,
+) -> Result<Option<Access>> {
+    if !person {
+        return access.ensure_identity().map(|_| None).map_err(|e| Error {
+            message: format!("{}; your answers were not saved", e.message),
+            ..e
+        });
+    }
+    let mut target: Option<Access> = None;
+    let mut passphrase: Option<SecretString> = None;
+    loop {
+        let at = target.as_ref().unwrap_or(access);
+        let attempt = (|| -> Result<()> {
+            if !at.needs_identity()? {
+                return Ok(());
+            }
+            let pass = match &passphrase {
+                Some(p) => p,
+                None => passphrase.insert(at.new_passphrase()?),
+            };
+            at.create_identity(pass).map(drop)
+        })();
+        let Err(e) = attempt else {
+            return Ok(target);
+        };
+        let written = passphrase.is_some();
+        let choice = ask_after_failure(
+            settings,
+            plan,
+            &e,
+            "Your answers are not saved yet. What would you like to do?",
+            written.then_some((
+                "Keep them in another folder (you type where)",
+                "Which folder? confide makes your key and saves your answers there. Type a folder (such as a USB stick, or ~/confide in your home folder).",
+            )),
+            None,
+            "Stop without saving (your answers are discarded)",
+        );
+        match choice {
+            Choice::Retry => {}
+            Choice::Elsewhere(dir) => {
+                target = Some(Access {
+                    vault: crate::store::vault::Vault::at(dir),
+                    passphrases: access.passphrases.clone(),
+                });
+            }
+            Choice::Keep | Choice::Stop => {
+                return Err(stopped(e, "your answers were not saved"));
+            }
+        }
+    }
+}
+
+/// Writes every destination, asking the person what to do when one fails: try again,
+/// write the same encrypted file to another place they type, stop and keep the draft (when
+/// there is one), or stop without saving.
+fn store(
+    settings: &Settings,
+    plan: &Plan,
+    dest: &mut Destinations,
+    response: &Response,
+    vault: &Access,
+    autosave: &mut Autosave,
+) -> Result<()> {
+    let mut failed: Option<Error> = None;
+    while let Some(step) = dest.next_step() {
+        let mut elsewhere: Option<PathBuf> = None;
+        while let Err(e) = dest.write_step(step, response, vault, elsewhere.as_deref()) {
+            let vault_copy = dest.keeps_copy();
+            let (question, stop) = match step {
+                Step::Vault => (
+                    "Your answers are not saved yet. What would you like to do?",
+                    "Stop without saving (your answers are discarded)",
+                ),
+                Step::Intake if vault_copy => (
+                    "The file for sending is not written yet. What would you like to do?",
+                    "Do not write the file for sending (your answers are still saved in your vault)",
+                ),
+                Step::Intake => (
+                    "The file for sending is not written yet. What would you like to do?",
+                    "Do not write the file for sending (your answers are discarded)",
+                ),
+            };
+            let keep = (step == Step::Vault && autosave.current().is_some())
+                .then_some("Stop, and keep your answers as an encrypted draft to save later");
+            match ask_after_failure(
+                settings,
+                plan,
+                &e,
+                question,
+                Some((
+                    "Save the encrypted file in another place (you type where)",
+                    "Where should it go? Type a folder (such as a USB stick, or ~ for your home folder) or a new file name.",
+                )),
+                keep,
+                stop,
+            ) {
+                Choice::Retry => {}
+                Choice::Elsewhere(place) => elsewhere = Some(place),
+                Choice::Keep => {
+                    let kept = kept_error(&e.message, autosave);
+                    return Err(Error {
+                        kind: e.kind,
+                        ..kept
+                    });
+                }
+                Choice::Stop if step == Step::Intake && vault_copy => {
+                    dest.give_up(step);
+                    failed = Some(stopped(e, "the file for sending was not written"));
+                    break;
+                }
+                Choice::Stop => {
+                    if step == Step::Vault {
+                        discard_draft(autosave);
+                    }
+                    return Err(stopped(e, "your answers were not saved"));
+                }
+            }
+        }
+    }
+    dest.finish();
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// Runs the interview with the right prompter, keeping the draft after every answer; on
+/// leaving part way, offers to keep an encrypted draft (when the session would be kept in
+/// the vault). Returns how it ended and whether a draft is kept.
 fn interview(
     settings: &Settings,
     plan: &Plan,
     flow: &mut Flow,
     intro: Option<&str>,
-    draft: Option<DraftContext>,
+    autosave: &mut Autosave,
+    may_keep_draft: bool,
 ) -> (End, bool) {
     let (mut prompter, _) = prompter(settings, &plan.mode);
     if let Some(text) = intro {
         prompter.intro(text);
     }
-    let end = session::run(flow, prompter.as_mut(), plan.save);
-    let kept = match (&end, draft) {
-        (End::Quit, Some(ctx)) => offer_draft(prompter.as_mut(), flow, &ctx),
+    let end = session::run_with(flow, prompter.as_mut(), plan.save, &mut |f| {
+        autosave.changed(f)
+    });
+    let kept = match &end {
+        End::Quit if may_keep_draft => offer_draft(prompter.as_mut(), flow, autosave),
         _ => false,
     };
     (end, kept)
@@ -355,8 +706,9 @@ fn prompter(settings: &Settings, mode: &Mode) -> (Box<dyn Prompter>, bool) {
     }
 }
 
-/// Asks whether to keep a draft and keeps it; true when one was written.
-fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, ctx: &DraftContext) -> bool {
+/// Asks whether to keep a draft and keeps it (updated to this moment); true when one is
+/// kept. Declining removes the draft kept as the person answered.
+fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, autosave: &mut Autosave) -> bool {
     if safety::raised(flow.parts(), &flow.scored()) {
         safety::before_draft(prompter);
     }
@@ -365,24 +717,22 @@ fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, ctx: &DraftContext) -> 
         Ok(true) => {}
         _ => return false,
     }
-    let mut draft = Draft::new(
-        flow.parts().iter().map(|p| p.q.id.clone()).collect(),
-        &ctx.lang,
-    );
-    if let Some(old) = ctx.resumed {
-        draft.id = old.id.clone();
-        draft.started = old.started.clone();
-    }
-    draft.reference = ctx.reference.clone();
-    draft.answers = answers_to_draft(flow.answers());
-    draft.resume_at = flow
-        .question()
-        .map(|q| format!("{}.{}", q.q.id, q.item.id()));
-    let kept = match interrupt::critical(|| ctx.access.save_draft(&draft)) {
+    match autosave.save(flow) {
         Ok(path) => {
+            let hint = autosave.kept().map(|k| k.hint).unwrap_or_default();
             prompter.intro(&format!(
-                "Your answers so far are kept, encrypted, in {}. Continue with `confide take --resume`.",
-                path.display()
+                "Your answers so far are kept, encrypted, in {}. {}{}.",
+                sanitize::line(&path.display().to_string()),
+                hint.get(0..1).unwrap_or_default().to_uppercase(),
+                hint.get(1..).unwrap_or_default()
+            ));
+            true
+        }
+        Err(e) if autosave.path().is_some() => {
+            // The draft saved after an earlier answer is still there.
+            prompter.notice(&format!(
+                "the draft could not be brought up to date: {}; the one kept after an earlier answer stays",
+                e.message
             ));
             true
         }
@@ -390,49 +740,48 @@ fn offer_draft(prompter: &mut dyn Prompter, flow: &Flow, ctx: &DraftContext) -> 
             prompter.notice(&format!("the draft could not be kept: {}", e.message));
             false
         }
-    };
-    interrupt::honour_pending();
-    kept
+    }
 }
 
-fn load_draft(access: &Access) -> Result<Draft> {
-    if access.vault.draft_file()?.is_none() {
-        return Err(Error::usage("there is no draft to resume")
-            .with_hint("leaving an interview part way offers to keep one"));
+/// The draft `--resume` continues: the newest, or the one `query` names. Leftovers of an
+/// interrupted save are checked once the key is unlocked (one of them may be the draft).
+fn load_draft(access: &Access, query: &str) -> Result<(PathBuf, Draft)> {
+    let find = || -> Result<SessionFile> {
+        if query.is_empty() {
+            access.vault.draft_file()?.ok_or_else(|| {
+                Error::usage("there is no draft to resume").with_hint(
+                    "with a key, your answers are kept as a draft as you answer; `confide drafts` lists drafts",
+                )
+            })
+        } else {
+            access.vault.find_draft(query)
+        }
+    };
+    let waiting = access.tidy(None).waiting;
+    let found = find();
+    if waiting == 0
+        && let Err(e) = &found
+    {
+        return Err(e.clone());
     }
     let ids = access.unlock()?;
-    access
-        .vault
-        .load_draft(&ids)?
-        .ok_or_else(|| Error::usage("there is no draft to resume"))
-}
-
-/// Answers as stored in a draft.
-fn answers_to_draft(answers: &SessionAnswers) -> DraftAnswers {
-    answers
-        .iter()
-        .map(|(q, items)| {
-            (
-                q.clone(),
-                items
-                    .iter()
-                    .map(|(i, a)| (i.clone(), a.to_json()))
-                    .collect(),
-            )
-        })
-        .collect()
+    if waiting > 0 {
+        access.tidy(Some(&ids));
+    }
+    let file = match found {
+        Ok(f) if f.path.exists() => f,
+        _ => find()?,
+    };
+    let draft = access.vault.read_draft(&file.path, &ids)?;
+    Ok((file.path, draft))
 }
 
 /// Answers read back from a draft, checked as strictly as an answers file: a draft that
 /// does not fit the questionnaires is refused (exit 4, naming the file), never used in part.
-fn draft_to_answers(parts: &[Part], draft: &Draft, access: &Access) -> Result<SessionAnswers> {
+fn draft_to_answers(parts: &[Part], draft: &Draft, file: &Path) -> Result<SessionAnswers> {
     let qs: Vec<&crate::model::questionnaire::Questionnaire> = parts.iter().map(|p| p.q).collect();
     draft.answers_for(&qs).map_err(|why| {
-        let file = access.vault.draft_file().ok().flatten();
-        let name = file.map_or_else(
-            || access.vault.drafts_dir().display().to_string(),
-            |f| f.path.display().to_string(),
-        );
+        let name = file.display();
         Error::damaged(format!("draft {name} cannot be used: {why}"))
             .with_hint("`confide take` without --resume starts afresh")
     })

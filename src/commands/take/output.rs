@@ -1,6 +1,8 @@
 //! Where a finished session goes: the person's own vault, an encrypted intake file for a
 //! therapist, or both. Decided and checked before the first question; written after the
-//! review, with Ctrl-C deferred so no half-written file is left.
+//! review, one destination at a time (so that, when one fails, the person can try it again
+//! or choose another place for it without writing the other twice), with Ctrl-C deferred
+//! so no half-written file is left.
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +14,7 @@ use crate::model::invitation::Invitation;
 use crate::model::response::Response;
 use crate::store::atomic;
 use crate::store::crypto::{self, Recipients};
+use crate::store::sessions::session_stem;
 use crate::store::vault::{SESSIONS_DIR, to_json_zeroizing};
 use crate::term::{self, interrupt, sanitize};
 
@@ -38,6 +41,15 @@ impl Intake {
     }
 }
 
+/// A destination of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// The encrypted intake file for the therapist.
+    Intake,
+    /// The copy in the person's own vault.
+    Vault,
+}
+
 /// The destinations of one session.
 pub struct Destinations {
     vault: bool,
@@ -48,6 +60,10 @@ pub struct Destinations {
     /// and any missing folder above it), deepest first: removed again when they stay empty
     /// because the person chose not to save.
     created: Vec<PathBuf>,
+    /// Destinations written (or given up) so far.
+    done: Vec<Step>,
+    /// The draft kept while the person answered was removed (they chose not to save).
+    draft_removed: bool,
 }
 
 impl Destinations {
@@ -86,6 +102,8 @@ impl Destinations {
                 intake: None,
                 declined: false,
                 created,
+                done: Vec::new(),
+                draft_removed: false,
             });
         }
         let mut named: Vec<String> = Vec::new();
@@ -126,12 +144,25 @@ impl Destinations {
             }),
             declined: false,
             created: Vec::new(),
+            done: Vec::new(),
+            draft_removed: false,
         })
     }
 
     /// Whether a copy is kept in the person's own vault (and so drafts can be kept too).
     pub fn keeps_copy(&self) -> bool {
         self.vault
+    }
+
+    /// Whether an intake file is written.
+    pub fn has_intake(&self) -> bool {
+        self.intake.is_some()
+    }
+
+    /// The draft kept while the person answered was removed (they chose not to save):
+    /// the last message says so.
+    pub fn draft_removed(&mut self) {
+        self.draft_removed = true;
     }
 
     /// The intake file this session will be written to, if any.
@@ -148,71 +179,106 @@ impl Destinations {
         }
     }
 
-    /// Writes the session to every destination.
-    pub fn write(&self, response: &Response, access: &Access) -> Result<()> {
-        let result = interrupt::critical(|| -> Result<()> {
-            if let Some(intake) = &self.intake {
-                let mut recipients = Recipients::new();
-                for r in intake.recipients(self.vault) {
-                    recipients.add_str(r, "the recipient")?;
-                }
-                let plaintext = to_json_zeroizing(response)?;
-                let bytes = crypto::encrypt(&plaintext, &recipients, intake.armor)?;
-                drop(plaintext);
-                let target = intake.path(response);
-                let name = target
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .ok_or_else(|| {
-                        Error::usage(format!("{} is not a file name", target.display()))
-                    })?;
-                let written = atomic::write_new(parent_of(&target), &name, &bytes)?;
-                let how = if intake.armor {
-                    "You can paste its text into a secure message or attach the file"
-                } else {
-                    "Send the file the way your therapist asked, for example as an attachment"
-                };
-                term::eprintln(&format!(
-                    "\nYour answers are encrypted in {}\n{}\n{how}: it is safe to send because it is encrypted.",
-                    sanitize::line(&written.display().to_string()),
-                    who_can_open(&intake.named, intake.own_copy(self.vault)),
-                ));
-            }
-            if self.vault {
-                let saved = access.save_session(response)?;
-                term::eprintln(&format!(
-                    "\nSaved, encrypted, as session {} in {}. `confide history` shows your sessions.",
-                    saved.id,
-                    access.vault.dir().display()
-                ));
-            }
-            match (self.declined, self.intake.is_some()) {
-                (true, intake) => {
-                    let said = if intake {
-                        safety::NO_COPY_KEPT
-                    } else {
-                        safety::NOT_SAVED
-                    };
-                    term::eprintln(&format!(
-                        "\n{}",
-                        term::wrap::fill(said, term::width(), "", "")
-                    ));
-                }
-                (false, false) if !self.vault => {
-                    term::eprintln("\nNothing was saved (--no-save).");
-                }
-                (false, _) => {}
-            }
-            if self.declined {
-                // Not even an empty folder says that confide was used here.
-                for dir in &self.created {
-                    let _ = std::fs::remove_dir(dir);
-                }
-            }
-            Ok(())
+    /// The next destination to write, if any.
+    pub fn next_step(&self) -> Option<Step> {
+        if self.intake.is_some() && !self.done.contains(&Step::Intake) {
+            Some(Step::Intake)
+        } else if self.vault && !self.done.contains(&Step::Vault) {
+            Some(Step::Vault)
+        } else {
+            None
+        }
+    }
+
+    /// Gives up one destination (the person chose not to save it after it failed).
+    pub fn give_up(&mut self, step: Step) {
+        self.done.push(step);
+    }
+
+    /// Writes the session to every destination, then says what was and was not saved.
+    pub fn write(&mut self, response: &Response, access: &Access) -> Result<()> {
+        while let Some(step) = self.next_step() {
+            self.write_step(step, response, access, None)?;
+        }
+        self.finish();
+        Ok(())
+    }
+
+    /// Writes one destination: to its own place, or to `elsewhere`, a file or a folder the
+    /// person chose after a failure (the same ciphertext, under the file's own name in a
+    /// folder). `access` is the vault to save the vault copy in.
+    pub fn write_step(
+        &mut self,
+        step: Step,
+        response: &Response,
+        access: &Access,
+        elsewhere: Option<&Path>,
+    ) -> Result<()> {
+        let result = interrupt::critical(|| match step {
+            Step::Intake => self.write_intake(response, elsewhere),
+            Step::Vault => write_vault(response, access, elsewhere),
         });
+        if result.is_ok() {
+            self.done.push(step);
+        }
         interrupt::honour_pending();
         result
+    }
+
+    fn write_intake(&self, response: &Response, elsewhere: Option<&Path>) -> Result<()> {
+        let Some(intake) = &self.intake else {
+            return Ok(());
+        };
+        let mut recipients = Recipients::new();
+        for r in intake.recipients(self.vault) {
+            recipients.add_str(r, "the recipient")?;
+        }
+        let plaintext = to_json_zeroizing(response)?;
+        let bytes = crypto::encrypt(&plaintext, &recipients, intake.armor)?;
+        drop(plaintext);
+        let target = intake.path(response);
+        let (dir, name) = place(elsewhere.unwrap_or(&target), &target)?;
+        let written = atomic::write_new(&dir, &name, &bytes)?;
+        let how = if intake.armor {
+            "You can paste its text into a secure message or attach the file"
+        } else {
+            "Send the file the way your therapist asked, for example as an attachment"
+        };
+        term::eprintln(&format!(
+            "\nYour answers are encrypted in {}\n{}\n{how}: it is safe to send because it is encrypted.",
+            sanitize::line(&written.display().to_string()),
+            who_can_open(&intake.named, intake.own_copy(self.vault)),
+        ));
+        Ok(())
+    }
+
+    /// Says what was and was not saved, once every destination is written or given up.
+    pub fn finish(&self) {
+        let vault_saved = self.vault && !self.declined;
+        match (self.declined, self.intake.is_some()) {
+            (true, intake) => {
+                let said = match (intake, self.draft_removed) {
+                    (true, false) => safety::NO_COPY_KEPT,
+                    (true, true) => safety::NO_COPY_KEPT_DRAFT_REMOVED,
+                    (false, false) => safety::NOT_SAVED,
+                    (false, true) => safety::NOT_SAVED_DRAFT_REMOVED,
+                };
+                term::eprintln(&format!(
+                    "\n{}",
+                    term::wrap::fill(said, term::width(), "", "")
+                ));
+            }
+            (false, false) if !vault_saved => {
+                term::eprintln("\nNothing was saved (--no-save).");
+            }
+            (false, _) => {}
+        }
+        if self.declined {
+            // Not even an empty folder says that confide was used here.
+            for dir in &self.created {
+                let _ = std::fs::remove_dir(dir);
+            }
+        }
     }
 
     /// The recipients the intake file is for (none without an intake), as given.
@@ -224,6 +290,48 @@ impl Destinations {
     pub fn own_copy(&self) -> Option<&str> {
         self.intake.as_ref().and_then(|i| i.own_copy(self.vault))
     }
+}
+
+/// Saves the vault copy: in the vault, or as one file `elsewhere` (encrypted to the same
+/// `recipient.txt`).
+fn write_vault(response: &Response, access: &Access, elsewhere: Option<&Path>) -> Result<()> {
+    let Some(elsewhere) = elsewhere else {
+        let saved = access.save_session(response)?;
+        term::eprintln(&format!(
+            "\nSaved, encrypted, as session {} in {}. `confide history` shows your sessions.",
+            saved.id,
+            access.vault.dir().display()
+        ));
+        return Ok(());
+    };
+    let recipients = access.vault.recipients()?;
+    let name = format!("{}.age", session_stem(response)?);
+    let plaintext = to_json_zeroizing(response)?;
+    let bytes = crypto::encrypt(&plaintext, &recipients, false)?;
+    drop(plaintext);
+    let (dir, name) = place(elsewhere, Path::new(&name))?;
+    let written = atomic::write_new(&dir, &name, &bytes)?;
+    let shown = sanitize::line(&written.display().to_string()).into_owned();
+    term::eprintln(&format!(
+        "\nSaved, encrypted, as {shown}. It is not in your vault: `confide show {shown}` shows it, and moving it into {} adds it to `confide history`.",
+        access.vault.sessions_dir().display()
+    ));
+    Ok(())
+}
+
+/// The folder and file name to write: `path` itself, or, when `path` is a folder, the file
+/// name of `default` inside it.
+fn place(path: &Path, default: &Path) -> Result<(PathBuf, String)> {
+    let (dir, file) = if path.is_dir() {
+        (path, default)
+    } else {
+        (parent_of(path), path)
+    };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::usage(format!("{} is not a file name", file.display())))?;
+    Ok((dir.to_path_buf(), name))
 }
 
 impl Intake {

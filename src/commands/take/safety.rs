@@ -1,8 +1,9 @@
 //! Technology safety in `take`. Someone living with an abusive partner may share the
 //! computer. When an answer raises a safety flag (a flag tagged `safety`, in any
-//! questionnaire of the session), confide says, before anything is written, that a saved
-//! session and the screen could be seen by someone else who uses this computer, and lets the
-//! person choose not to save (the default); after the summary it offers to clear the screen.
+//! questionnaire of the session), confide says, before the session is written, that a saved
+//! session, the draft kept while the person answered, and the screen could be seen by
+//! someone else who uses this computer, and lets the person choose not to save (the
+//! default), which also removes that draft; after the summary it offers to clear the screen.
 //!
 //! Every sentence the person reads about this is in this file, so that it can be reviewed in
 //! one place: calm, short, plain words, no alarm.
@@ -32,6 +33,10 @@ const SEEN_VAULT: &str = "Before you save: someone who can use this computer cou
 screen, and could find a saved session. It is encrypted, but they could see that it is there. \
 If that is not safe for you, do not save. You will still see your summary.";
 
+/// The same, when a draft was kept while the person answered (it is removed if they do not
+/// save).
+const SEEN_VAULT_AND_DRAFT: &str = "Before you save: someone who can use this computer could see this screen, and could find a saved session, or the draft that was kept while you answered. Both are encrypted, but they could see that they are there. If that is not safe for you, do not save: the draft is removed too. You will still see your summary.";
+
 const SAVE_QUESTION: &str = "Save your answers on this computer?";
 const DO_NOT_SAVE: &str = "Do not save (nothing is written to this computer)";
 const SAVE: &str = "Save, encrypted";
@@ -48,6 +53,9 @@ the file, you can delete it from this computer.",
 
 const SEEN_INTAKE_VAULT: &str = "You can also keep a copy in your own vault on this computer. \
 If that is not safe for you, do not keep one.";
+/// Added when a draft was kept while the person answered.
+const DRAFT_REMOVED_EITHER_WAY: &str =
+    "The encrypted draft kept while you answered is removed either way.";
 const COPY_QUESTION: &str = "Also keep a copy on this computer?";
 const NO_COPY: &str = "Do not keep a copy (only the file for sending is written)";
 const COPY: &str = "Keep a copy, encrypted";
@@ -57,6 +65,14 @@ pub const NOT_SAVED: &str = "Not saved. Nothing from this session was written to
 /// After the summary, when an intake file was written but no copy kept.
 pub const NO_COPY_KEPT: &str = "No copy was kept in your vault. The only file written is the \
 one for sending; once you have sent it, you can delete it.";
+/// After the summary, when the person chose not to save and the draft kept while they
+/// answered was removed.
+pub const NOT_SAVED_DRAFT_REMOVED: &str = "Not saved. The encrypted draft kept while you \
+answered was removed, and nothing else from this session was written to this computer.";
+/// The same, with an intake file written.
+pub const NO_COPY_KEPT_DRAFT_REMOVED: &str = "No copy was kept in your vault, and the \
+encrypted draft kept while you answered was removed. The only file left is the one for \
+sending; once you have sent it, you can delete it.";
 
 const INPUT_ENDED: &str = "Input ended before you chose, so your answers are not saved.";
 const COULD_NOT_ASK: &str = "confide could not ask, so your answers are not saved.";
@@ -70,16 +86,27 @@ const CANNOT_CLEAR: &str = "confide cannot clear this output, because it is not 
 terminal. When you are done, close this window so that your answers and summary are not left \
 on the screen.";
 
-/// Shows the warning before anything is written and, when the session would be kept in the
-/// vault, asks whether to keep it there. `intake` is the file for sending, if any (it is
-/// written whatever the answer); `vault` says whether a copy would be kept in the vault.
-/// Returns whether to keep the vault copy: the default, end of input and any failure to
-/// ask all mean no.
-pub fn ask_before_saving(prompter: &mut dyn Prompter, intake: Option<&Path>, vault: bool) -> bool {
+/// Shows the warning before the session is written and, when the session would be kept in
+/// the vault, asks whether to keep it there. `intake` is the file for sending, if any (it is
+/// written whatever the answer); `vault` says whether a copy would be kept in the vault;
+/// `draft` whether a draft was kept while the person answered (the caller removes it unless
+/// the answer is yes). Returns whether to keep the vault copy: the default, end of input
+/// and any failure to ask all mean no.
+pub fn ask_before_saving(
+    prompter: &mut dyn Prompter,
+    intake: Option<&Path>,
+    vault: bool,
+    draft: bool,
+) -> bool {
     let (question, choices) = match intake {
         Some(path) => {
             if vault {
-                prompter.intro(&format!("\n{}\n\n{SEEN_INTAKE_VAULT}", seen_intake(path)));
+                let mut text = format!("\n{}\n\n{SEEN_INTAKE_VAULT}", seen_intake(path));
+                if draft {
+                    text.push(' ');
+                    text.push_str(DRAFT_REMOVED_EITHER_WAY);
+                }
+                prompter.intro(&text);
             } else {
                 prompter.intro(&format!("\n{}", seen_intake(path)));
                 return false;
@@ -89,7 +116,12 @@ pub fn ask_before_saving(prompter: &mut dyn Prompter, intake: Option<&Path>, vau
         // --no-save: nothing to ask; the screen is offered to be cleared after the summary.
         None if !vault => return false,
         None => {
-            prompter.intro(&format!("\n{SEEN_VAULT}"));
+            let seen = if draft {
+                SEEN_VAULT_AND_DRAFT
+            } else {
+                SEEN_VAULT
+            };
+            prompter.intro(&format!("\n{seen}"));
             (SAVE_QUESTION, [DO_NOT_SAVE, SAVE])
         }
     };
@@ -158,35 +190,61 @@ mod tests {
     #[test]
     fn the_default_and_end_of_input_do_not_save() {
         let mut p = Scripted::new(vec![Step::Choose(0)]);
-        assert!(!ask_before_saving(&mut p, None, true));
+        assert!(!ask_before_saving(&mut p, None, true, false));
         assert!(
             p.notices
                 .iter()
                 .any(|n| n.contains("could find a saved session"))
         );
         let mut p = Scripted::new(vec![]);
-        assert!(!ask_before_saving(&mut p, None, true));
+        assert!(!ask_before_saving(&mut p, None, true, false));
         assert!(p.notices.iter().any(|n| n == INPUT_ENDED));
         let mut p = Scripted::new(vec![Step::Choose(1)]);
-        assert!(ask_before_saving(&mut p, None, true));
+        assert!(ask_before_saving(&mut p, None, true, false));
     }
 
     #[test]
     fn no_save_asks_nothing_and_an_intake_alone_is_only_named() {
         let mut p = Scripted::new(vec![]);
-        assert!(!ask_before_saving(&mut p, None, false));
+        assert!(!ask_before_saving(&mut p, None, false, false));
         assert!(p.notices.is_empty());
         let mut p = Scripted::new(vec![]);
         assert!(!ask_before_saving(
             &mut p,
             Some(Path::new("out.age")),
+            false,
             false
         ));
         assert_eq!(p.notices.len(), 1);
         assert!(p.notices[0].contains("out.age"), "{:?}", p.notices);
         let mut p = Scripted::new(vec![Step::Choose(1)]);
-        assert!(ask_before_saving(&mut p, Some(Path::new("out.age")), true));
+        assert!(ask_before_saving(
+            &mut p,
+            Some(Path::new("out.age")),
+            true,
+            false
+        ));
         assert!(p.notices[0].contains("keep a copy in your own vault"));
+    }
+
+    #[test]
+    fn a_draft_kept_while_answering_is_named_in_the_warning() {
+        let mut p = Scripted::new(vec![Step::Choose(0)]);
+        assert!(!ask_before_saving(&mut p, None, true, true));
+        assert!(
+            p.notices[0].contains("or the draft that was kept while you answered"),
+            "{:?}",
+            p.notices
+        );
+        assert!(p.notices[0].contains("the draft is removed too"));
+        let mut p = Scripted::new(vec![Step::Choose(0)]);
+        assert!(!ask_before_saving(
+            &mut p,
+            Some(Path::new("out.age")),
+            true,
+            true
+        ));
+        assert!(p.notices[0].ends_with(DRAFT_REMOVED_EITHER_WAY));
     }
 
     #[test]
