@@ -47,7 +47,7 @@ pub fn leave() -> ! {
     restore_terminal();
     if DONE.load(Ordering::SeqCst) {
         crate::term::eprintln("\nconfide: stopped");
-    } else if let Some(kept) = kept() {
+    } else if let Some(kept) = kept_waiting() {
         crate::term::eprintln(&format!(
             "\nconfide: stopped; {}\nconfide: hint: {}",
             kept.message, kept.hint
@@ -77,6 +77,19 @@ pub fn keep(kept: Option<Kept>) {
 /// the lock is held).
 pub fn kept() -> Option<Kept> {
     KEPT.try_lock().ok().and_then(|k| k.clone())
+}
+
+/// The draft that keeps the answers so far, for Ctrl-C: the interview holds the lock only to
+/// replace the value after each answer, so a moment's wait finds it; bounded, so that a
+/// crash while the lock is held still ends.
+fn kept_waiting() -> Option<Kept> {
+    for _ in 0..200 {
+        if let Ok(k) = KEPT.try_lock() {
+            return k.clone();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    None
 }
 
 /// Shows the cursor on standard error and standard output where they are terminals. The

@@ -228,9 +228,17 @@ fn a_session_for_another_key_is_exit_3() {
 fn changing_the_passphrase_keeps_the_key() {
     let tmp = tempfile::tempdir().unwrap();
     let vault = Vault::at(tmp.path());
-    let recipient = vault
-        .create_identity(&SecretString::from("old pass".to_owned()))
-        .unwrap();
+    // The old key is protected with a low work factor (this test is about the change, and
+    // each scrypt at 18 costs most of a second); the new one is written as confide writes
+    // every key.
+    atomic::private_dir(vault.dir()).unwrap();
+    let (text, recipient) = crypto::new_identity_file("now");
+    let recipient = recipient.to_string();
+    let mut old = age::scrypt::Recipient::new(SecretString::from("old pass".to_owned()));
+    old.set_work_factor(10);
+    let ciphertext = age::encrypt(&old, text.as_bytes()).unwrap();
+    std::fs::write(vault.identity_path(), ciphertext).unwrap();
+    std::fs::write(vault.recipient_path(), format!("{recipient}\n")).unwrap();
     let before = std::fs::read(vault.identity_path()).unwrap();
 
     let e = err_of(vault.change_passphrase(
@@ -244,7 +252,13 @@ fn changing_the_passphrase_keeps_the_key() {
     vault
         .change_passphrase(pass("old pass"), |_| Ok(()), pass("new pass"))
         .unwrap();
-    assert_ne!(std::fs::read(vault.identity_path()).unwrap(), before);
+    let after = std::fs::read(vault.identity_path()).unwrap();
+    assert_ne!(after, before);
+    let header = String::from_utf8_lossy(&after[..after.len().min(80)]).into_owned();
+    assert!(
+        header.lines().nth(1).unwrap_or_default().ends_with(" 18"),
+        "the new key is written at work factor 18: {header}"
+    );
     assert_eq!(err_of(vault.unlock(pass("old pass"))).kind, Kind::Decrypt);
     let ids = vault.unlock(pass("new pass")).unwrap();
     assert_eq!(ids.recipients()[0].to_string(), recipient);
