@@ -18,6 +18,10 @@ use crate::scoring::{self, Earlier, Scored, record};
 
 pub const REPORT_FORMAT: &str = "confide.report/1";
 
+/// Tags of advice the clinician report lists as deferred when a raised flag withholds them:
+/// couple and partner work (`partner`) and assertiveness or skills framing (`skills`).
+pub const DEFERRABLE_TAGS: [&str; 2] = ["partner", "skills"];
+
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -429,9 +433,14 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
         });
     }
     for (f, tags) in flags.iter_mut().zip(&flag_tags) {
-        // A safety concern is never deferred, even when another one stands for it in the
-        // client's summary.
-        f.deferred = !f.safety && tags.iter().any(|t| withheld.contains(t));
+        // Deferred: couple and skills work (tags `partner` and `skills`) that a raised flag
+        // withholds. Other withheld advice (about sex itself, for instance) is left out of
+        // the client's summary but stays part of the clinical picture, and a safety concern
+        // is never deferred.
+        f.deferred = !f.safety
+            && tags
+                .iter()
+                .any(|t| DEFERRABLE_TAGS.contains(&t.as_str()) && withheld.contains(t));
     }
     flags.sort_by_key(|f| std::cmp::Reverse(level_rank(&f.level)));
     let free_text = match detail {

@@ -62,15 +62,15 @@ fn scale_words(s: &ScaleEntry) -> String {
 }
 
 /// The heading of flags whose advice a raised safety flag withholds.
-pub const DEFERRED_HEADING: &str = "Deferred while safety concerns are unresolved";
+pub const DEFERRED_HEADING: &str = "Deferred until safety and pressure are assessed";
 /// What the deferred flags mean.
-pub const DEFERRED_NOTE: &str = "Couple-based, communication and skills work is contraindicated while the client reports coercion, pressure or fear of a partner; reconsider only after a specialist risk assessment and with the client's independent agreement.";
+pub const DEFERRED_NOTE: &str = "Couple-based, communication and assertiveness work is contraindicated while the client reports coercion, pressure or fear of a partner; reconsider only after an individual assessment of safety and with the client's independent agreement. Medical, mood and anxiety assessments are not deferred.";
 
 /// What a report asks of the clinician first, given the safety screen and the flags.
 pub fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
     if s.flags.iter().any(|f| f.level == "urgent") {
         Some(
-            "Urgent flags: assess risk and safety at first contact, before any other work, and before any couple work.",
+            "Urgent flags: assess risk and safety at first contact, before any other work. Couple-based work is contraindicated while the client reports coercion or fear of a partner.",
         )
     } else if s.safety_screen.status == ScreenStatus::Raised {
         Some("A safety concern was raised: ask about it, and about safety, before any couple work.")

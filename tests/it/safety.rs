@@ -1023,7 +1023,7 @@ fn couple_work_is_listed_as_deferred_for_the_clinician_after_a_safety_flag() {
     );
     let text = flat(&report_of(&home, "coercion-unsafe-partner", "text"));
     let heading = text
-        .find("Deferred while safety concerns are unresolved")
+        .find("Deferred until safety and pressure are assessed")
         .expect("a deferred section");
     let gap = json["sessions"][0]["flags"]
         .as_array()
@@ -1039,7 +1039,10 @@ fn couple_work_is_listed_as_deferred_for_the_clinician_after_a_safety_flag() {
     // Without a concern that withholds advice nothing is deferred.
     let home = Home::new();
     let text = report_of(&home, "couple-concerns-no-pressure", "text");
-    assert!(!text.contains("Deferred while safety concerns"), "{text}");
+    assert!(
+        !text.contains("Deferred until safety and pressure"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -1078,17 +1081,22 @@ fn under_reported_coercion_the_clinician_reads_next_steps_and_no_contradictions(
 fn couple_work_and_advice_about_sex_are_deferred_in_the_report_while_safety_is_unresolved() {
     let home = Home::new();
     let f = flat(&report_of(&home, "coercion-unsafe-partner", "text"));
-    let deferred = at(&f, "Deferred while safety concerns are unresolved");
+    let deferred = at(&f, "Deferred until safety and pressure are assessed");
     let urgent = at(&f, "URGENT [context]");
     assert!(urgent < deferred, "{f}");
     for flag in [
         "Reports a desire difference with a partner",
         "Reports that pain or fear of pain affects the relationship",
         "Reports difficulty talking about sex (above the easy band)",
+    ] {
+        assert!(at(&f, flag) > deferred, "{flag}\n{f}");
+    }
+    // Medical, mood and anxiety assessments are part of the risk work, never deferred.
+    for flag in [
         "Reports desire lower than usual",
         "High worry about sex (top band)",
     ] {
-        assert!(at(&f, flag) > deferred, "{flag}\n{f}");
+        assert!(at(&f, flag) < deferred, "{flag}\n{f}");
     }
     // Safety concerns, including one whose read-back the summary leaves out, and medical
     // referral stay among the active flags.
