@@ -117,6 +117,7 @@ fn ctrl_c_keeps_the_answers_as_a_draft_that_resume_continues() {
     p.send_control('c').unwrap();
     let rest = p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), Some(130));
+    drop(p); // its reader polls the finished terminal until dropped
     let draft = &drafts(&data)[0];
     let id = draft.file_stem().unwrap().to_string_lossy().into_owned();
     let flat = rest.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -230,6 +231,7 @@ fn nothing_is_written_before_the_first_answer_nor_with_no_save() {
     assert_eq!(exit_code(&p), Some(130));
     assert!(drafts(&data).is_empty());
 
+    drop(p); // its reader polls the finished terminal until dropped
     let mut p = spawn(&home, &["--no-save"], &[]);
     answer_up_to_the_text(&mut p);
     p.send_control('c').unwrap();
@@ -269,6 +271,8 @@ fn drafts_are_discarded_by_id_with_drafts_or_delete() {
         p.exp_string("Who did you talk to?").unwrap();
         p.send_control('c').unwrap();
         p.exp_eof().unwrap();
+        // The session's reader keeps polling the closed terminal until it is dropped.
+        drop(p);
         sleep(Duration::from_millis(1100)); // drafts are named to the second
     }
     let ids: Vec<String> = drafts(&data)
@@ -354,6 +358,7 @@ fn a_passphrase_typed_differently_is_asked_again_until_the_person_stops() {
 
     // Stopping is the person's choice, and says so.
     let home = Home::new();
+    drop(p); // its reader polls the finished terminal until dropped
     let mut p = spawn(&home, &[], &[]);
     answer_and_save(&mut p);
     for _ in 0..3 {
@@ -450,6 +455,7 @@ fn a_disk_that_fills_during_the_interview_offers_another_place() {
     p.exp_string("Saved, encrypted, as").unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), Some(0));
+    drop(p); // its reader polls the finished terminal until dropped
     let saved = files(&elsewhere);
     assert_eq!(saved.len(), 1, "{saved:?}");
     assert!(sessions(&data).is_empty());
@@ -568,6 +574,7 @@ fn a_first_save_on_a_full_disk_can_make_the_vault_in_another_folder() {
     p.exp_string("is not your usual data folder").unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), Some(0));
+    drop(p); // its reader polls the finished terminal until dropped
     assert_eq!(sessions(&other).len(), 1);
     assert!(!data.join("identity.age").exists());
     let out = home
@@ -623,6 +630,7 @@ fn an_intake_that_cannot_be_written_can_go_to_another_place() {
     p.exp_string("Your answers are encrypted in").unwrap();
     p.exp_eof().unwrap();
     assert_eq!(exit_code(&p), Some(0));
+    drop(p); // its reader polls the finished terminal until dropped
     assert!(!file.exists());
     let report = therapist
         .cmd()

@@ -471,6 +471,7 @@ fn changing_the_passphrase_while_sessions_are_saved_loses_nothing() {
         other => panic!("{other:?}"),
     }
     let saved = saver.join().unwrap();
+    drop(p); // its reader polls the finished terminal until dropped
     assert_eq!(saved, 8, "every save succeeded");
     let out = home
         .cmd()
@@ -628,6 +629,7 @@ fn a_passphrase_change_whose_folder_cannot_be_synced_says_it_was_changed_then_wa
         warned_after(&rest, "Your passphrase was changed."),
         "{rest}"
     );
+    drop(p); // its reader polls the finished terminal until dropped
     let out = home
         .cmd()
         .env("CONFIDE_PASSPHRASE", new_pass)

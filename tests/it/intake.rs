@@ -161,6 +161,7 @@ fn an_identity_protected_with_age_p_works_with_i() {
         p.send_line(PASS).unwrap();
     }
     p.exp_eof().unwrap();
+    drop(p); // its reader polls the finished terminal until dropped
     assert!(
         fs::read(&protected)
             .unwrap()

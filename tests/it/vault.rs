@@ -215,25 +215,46 @@ fn keys_init_without_a_terminal_or_passphrase_source_is_a_usage_error() {
 
 #[test]
 fn the_data_dir_comes_from_the_flag_the_variable_or_xdg() {
+    // A different key in each candidate folder: `keys recipient` names the folder it read.
     let home = Home::new();
     let flag = home.path().join("by-flag");
     let env = home.path().join("by-env");
+    let by_flag = common::fast_key(&flag, PASS);
+    let by_env = common::fast_key(&env, PASS);
+    let by_xdg = init(&home);
+    let recipient = |c: &mut assert_cmd::Command| {
+        let out = c.args(["keys", "recipient"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out).trim().to_owned()
+    };
+    assert_eq!(
+        recipient(
+            confide(&home)
+                .env("CONFIDE_DATA_DIR", &env)
+                .arg("--data-dir")
+                .arg(&flag)
+        ),
+        by_flag,
+        "the flag wins over the variable"
+    );
+    assert_eq!(
+        recipient(confide(&home).env("CONFIDE_DATA_DIR", &env)),
+        by_env
+    );
+    assert_eq!(
+        recipient(&mut confide(&home)),
+        by_xdg,
+        "XDG_DATA_HOME/confide"
+    );
+    // `keys init` writes where the flag says.
+    let new = home.path().join("new");
     let out = confide(&home)
         .args(["keys", "init", "--data-dir"])
-        .arg(&flag)
+        .arg(&new)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(flag.join("identity.age").exists());
-    let out = confide(&home)
-        .env("CONFIDE_DATA_DIR", &env)
-        .args(["keys", "init"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(env.join("identity.age").exists());
-    keys_init(&home);
-    assert!(home.path().join("data/confide/identity.age").exists());
+    assert!(new.join("identity.age").exists());
 }
 
 #[test]
