@@ -1,5 +1,6 @@
 //! The one error type that reaches `main`: a message, an optional hint, and the exit code
-//! of DESIGN.md section 2.
+//! of the README (0 success, 1 failure, 2 usage or invalid input, 3 cannot decrypt, 4 damaged
+//! or unsupported file, 130 cancelled).
 
 use std::fmt;
 

@@ -30,7 +30,8 @@ pub fn choice_labels(q: &Questionnaire, item: &Item, lang: &str) -> Vec<String> 
     labels
 }
 
-/// Reads a line typed at a question (plain mode protocol of DESIGN.md section 3).
+/// Reads a line typed at a question in plain mode (a number, numbers separated by commas, a
+/// value, an empty line to skip, `b` back, `?` a hint, `q` quit; see the README).
 pub fn parse_line(q: &Questionnaire, item: &Item, line: &str) -> Result<Typed, String> {
     let line = line.trim();
     match line {

@@ -1,4 +1,4 @@
-//! Plain mode: the line protocol of DESIGN.md section 3, for screen readers, pipes and
+//! Plain mode: numbered choices and a `> ` prompt, one line per answer, for screen readers, pipes and
 //! scripts. No colours, no cursor movement; every prompt ends with `> ` and reads one line.
 
 use std::io::{BufRead, Read, Write};

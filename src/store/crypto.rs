@@ -19,7 +19,7 @@
 //! does the Diffie-Hellman step with AWS-LC and everything around it as the age crate does;
 //! the age crate still parses, checks and decrypts the rest of every file.
 //!
-//! Error mapping (exit codes of DESIGN.md section 2):
+//! Error mapping (the exit codes of the README):
 //!
 //! | age says | we say | exit |
 //! |---|---|---|

@@ -1,5 +1,5 @@
 //! The vault: the data folder with the person's key and their encrypted sessions and drafts
-//! (layout in DESIGN.md section 6 and docs/storage.md).
+//! (layout in docs/storage.md).
 //!
 //! ```text
 //! <data dir>/        0700
