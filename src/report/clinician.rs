@@ -284,8 +284,8 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
     let mut overview = Vec::new();
     let mut screen = ScreenTally::default();
     // What raised flags withhold, and the tags of each flag entry (in the order of `flags`).
-    let mut withheld = std::collections::BTreeSet::new();
-    let mut flag_tags: Vec<Vec<String>> = Vec::new();
+    let mut withheld: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    let mut flag_tags: Vec<&[String]> = Vec::new();
     for rec in &r.questionnaires {
         let def = catalog.get(&rec.id);
         let check = match def {
@@ -356,9 +356,9 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
                 screen.raised.push(format!("{}.{}", rec.id, f.id));
             }
             if let Some(d) = def {
-                withheld.extend(d.withholds.iter().cloned());
+                withheld.extend(d.withholds.iter().map(String::as_str));
             }
-            flag_tags.push(def.map_or_else(Vec::new, |d| d.tags.clone()));
+            flag_tags.push(def.map_or(&[], |d| d.tags.as_slice()));
             flags.push(FlagEntry {
                 questionnaire: rec.id.clone(),
                 id: f.id.clone(),
@@ -440,7 +440,7 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
         f.deferred = !f.safety
             && tags
                 .iter()
-                .any(|t| DEFERRABLE_TAGS.contains(&t.as_str()) && withheld.contains(t));
+                .any(|t| DEFERRABLE_TAGS.contains(&t.as_str()) && withheld.contains(t.as_str()));
     }
     flags.sort_by_key(|f| std::cmp::Reverse(level_rank(&f.level)));
     let free_text = match detail {

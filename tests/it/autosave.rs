@@ -10,11 +10,10 @@ use std::process::Command;
 use std::thread::sleep;
 use std::time::Duration;
 
-use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::PtySession;
 
-use crate::common::{Home, files_containing, root, stderr, stdout};
+use crate::common::{Home, exit_code, files_containing, keys, root, stderr, stdout, tmpfs};
 
 const PASS: &str = "a long passphrase for tests";
 /// A free-text answer that must never reach the disk in the clear.
@@ -44,19 +43,6 @@ fn spawn(home: &Home, args: &[&str], env: &[(&str, &Path)]) -> PtySession {
         .timeout_ms(Some(30_000))
         .strip_ansi_escape_codes(true);
     rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty")
-}
-
-fn keys(p: &mut PtySession, keys: &str) {
-    p.send(keys).unwrap();
-    p.flush().unwrap();
-    sleep(Duration::from_millis(150));
-}
-
-fn exit_code(p: &PtySession) -> Option<i32> {
-    match p.process().wait().unwrap() {
-        WaitStatus::Exited(_, code) => Some(code),
-        _ => None,
-    }
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -378,37 +364,6 @@ fn a_passphrase_typed_differently_is_asked_again_until_the_person_stops() {
     );
     assert_eq!(exit_code(&p), Some(2));
     assert!(!home.data().join("identity.age").exists());
-}
-
-/// Mounts a tmpfs (root only); `None` with the reason printed otherwise.
-fn tmpfs(dir: &Path, options: &str) -> Option<Mount> {
-    fs::create_dir_all(dir).unwrap();
-    let out = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", options, "tmpfs"])
-        .arg(dir)
-        .output();
-    match out {
-        Ok(o) if o.status.success() => Some(Mount(dir.to_path_buf())),
-        Ok(o) => {
-            eprintln!(
-                "skipped: cannot mount a tmpfs (needs root): {}",
-                String::from_utf8_lossy(&o.stderr).trim()
-            );
-            None
-        }
-        Err(e) => {
-            eprintln!("skipped: cannot run mount: {e}");
-            None
-        }
-    }
-}
-
-struct Mount(PathBuf);
-
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).output();
-    }
 }
 
 #[test]

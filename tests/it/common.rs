@@ -261,3 +261,51 @@ pub fn with_failing_fsync(cmd: &std::process::Command, n: usize) -> std::process
     }
     s
 }
+
+/// Mounts a tmpfs (root only); `None` with the reason printed otherwise.
+pub fn tmpfs(dir: &Path, options: &str) -> Option<Mount> {
+    std::fs::create_dir_all(dir).unwrap();
+    let out = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", options, "tmpfs"])
+        .arg(dir)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Some(Mount(dir.to_path_buf())),
+        Ok(o) => {
+            eprintln!(
+                "skipped: cannot mount a tmpfs (needs root): {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            );
+            None
+        }
+        Err(e) => {
+            eprintln!("skipped: cannot run mount: {e}");
+            None
+        }
+    }
+}
+
+/// A mounted tmpfs, unmounted when dropped.
+pub struct Mount(PathBuf);
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).output();
+    }
+}
+
+/// Sends keys to a terminal session, then gives the program a moment, so that a lone Esc is
+/// read as Esc.
+pub fn keys(p: &mut rexpect::session::PtySession, keys: &str) {
+    p.send(keys).unwrap();
+    p.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(150));
+}
+
+/// The exit code of a terminal session's program, once it has ended.
+pub fn exit_code(p: &rexpect::session::PtySession) -> Option<i32> {
+    match p.process().wait().unwrap() {
+        rexpect::process::WaitStatus::Exited(_, code) => Some(code),
+        _ => None,
+    }
+}

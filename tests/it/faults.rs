@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{Home, root, stderr, stdout};
+use crate::common::{Home, root, stderr, stdout, tmpfs};
 
 const PASS: &str = "passphrase for fault tests";
 
@@ -219,37 +219,6 @@ fn two_first_saves_at_once_share_the_key_the_first_one_made() {
     }
     eprintln!("{shared} of 3 saves used the key another one made");
     assert_eq!(history_count(&home), 3);
-}
-
-/// Mounts a tmpfs (root only); `None` with the reason printed otherwise.
-fn tmpfs(dir: &Path, options: &str) -> Option<Mount> {
-    fs::create_dir_all(dir).unwrap();
-    let out = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", options, "tmpfs"])
-        .arg(dir)
-        .output();
-    match out {
-        Ok(o) if o.status.success() => Some(Mount(dir.to_path_buf())),
-        Ok(o) => {
-            eprintln!(
-                "skipped: cannot mount a tmpfs (needs root): {}",
-                String::from_utf8_lossy(&o.stderr).trim()
-            );
-            None
-        }
-        Err(e) => {
-            eprintln!("skipped: cannot run mount: {e}");
-            None
-        }
-    }
-}
-
-struct Mount(PathBuf);
-
-impl Drop for Mount {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).output();
-    }
 }
 
 #[test]

@@ -5,14 +5,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::thread::sleep;
-use std::time::Duration;
 
-use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::PtySession;
 
-use crate::common::{Home, files_containing, root, stderr, stdout};
+use crate::common::{Home, exit_code, files_containing, keys, root, stderr, stdout};
 
 const PASS: &str = "a long passphrase for tests";
 /// A free-text answer that must never reach the disk.
@@ -384,19 +381,6 @@ fn spawn(home: &Home, args: &[&str]) -> PtySession {
         .timeout_ms(Some(30_000))
         .strip_ansi_escape_codes(false);
     rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty")
-}
-
-fn keys(p: &mut PtySession, keys: &str) {
-    p.send(keys).unwrap();
-    p.flush().unwrap();
-    sleep(Duration::from_millis(150));
-}
-
-fn exit_code(p: &PtySession) -> Option<i32> {
-    match p.process().wait().unwrap() {
-        WaitStatus::Exited(_, code) => Some(code),
-        _ => None,
-    }
 }
 
 #[test]

@@ -5,8 +5,7 @@ use std::process::Command;
 use std::thread::sleep;
 use std::time::Duration;
 
-use crate::common::{Home, root};
-use rexpect::process::WaitStatus;
+use crate::common::{Home, exit_code, keys, root};
 use rexpect::reader::Options;
 use rexpect::session::PtySession;
 
@@ -33,13 +32,6 @@ fn spawn(home: &Home, strip: bool, configure: impl FnOnce(&mut Command)) -> PtyS
     rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty")
 }
 
-/// Sends keys, then gives the program a moment so that a lone Esc is read as Esc.
-fn keys(p: &mut PtySession, keys: &str) {
-    p.send(keys).unwrap();
-    p.flush().unwrap();
-    sleep(Duration::from_millis(150));
-}
-
 /// The review line that mentions `needle` (the arrow between question and answer is
 /// multi-byte, which the pty reader shows byte by byte, so tests look at the line ends).
 fn line_with(text: &str, needle: &str) -> String {
@@ -49,13 +41,6 @@ fn line_with(text: &str, needle: &str) -> String {
         .unwrap_or_default()
         .trim_end()
         .to_string()
-}
-
-fn exit_code(p: &PtySession) -> Option<i32> {
-    match p.process().wait().unwrap() {
-        WaitStatus::Exited(_, code) => Some(code),
-        _ => None,
-    }
 }
 
 #[test]
