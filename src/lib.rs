@@ -7,6 +7,7 @@
 #![deny(unsafe_code)]
 
 pub mod cli;
+mod clock;
 pub mod commands;
 pub mod error;
 pub mod model;

@@ -5,6 +5,7 @@
 use super::Settings;
 use super::access::Access;
 use super::delete::confirmed;
+use crate::clock;
 use crate::error::Result;
 use crate::store::sessions::SessionFile;
 use crate::term;
@@ -48,13 +49,7 @@ fn last_saved(f: &SessionFile) -> String {
     std::fs::metadata(&f.path)
         .and_then(|m| m.modified())
         .ok()
-        .and_then(|t| {
-            time::OffsetDateTime::from(t)
-                .format(time::macros::format_description!(
-                    "[year]-[month]-[day] [hour]:[minute] UTC"
-                ))
-                .ok()
-        })
+        .and_then(|t| clock::display(t.into()))
         .unwrap_or_else(|| "at an unknown time".into())
 }
 

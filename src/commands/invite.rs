@@ -3,13 +3,14 @@
 
 use super::Settings;
 use crate::cli::InviteArgs;
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::model::catalog::{Catalog, Entry};
 use crate::model::invitation::{self, MAX_MESSAGE_CHARS};
+use crate::store::atomic;
 use crate::store::crypto::Recipients;
 use crate::store::fingerprint::fingerprint;
 use crate::store::questionnaires::load_file;
-use crate::store::{atomic, vault::now_rfc3339};
 use crate::term::{self, sanitize};
 
 pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
@@ -86,7 +87,7 @@ pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
         args.reference.clone(),
         args.message.clone(),
         args.practice.clone(),
-        now_rfc3339(),
+        clock::now_rfc3339(),
     );
     let mut text = crate::term::json::to_string(&inv)
         .map_err(|_| Error::failure("cannot encode the invitation"))?;

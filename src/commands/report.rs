@@ -31,7 +31,7 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
     let catalog = settings.catalog()?;
     let files = collect(&args.paths)?;
     let ids = identities(settings, &args.identities)?;
-    let generated = crate::store::vault::now_rfc3339();
+    let generated = crate::clock::now_rfc3339();
     let render = Render {
         format: args.format,
         width: term::width(),

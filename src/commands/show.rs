@@ -146,7 +146,7 @@ fn fhir(record: &Response, settings: &Settings) -> Result<String> {
         Vec::new(),
         &catalog,
         &settings.lang,
-        crate::store::vault::now_rfc3339(),
+        crate::clock::now_rfc3339(),
     );
     let mut s = term::json::to_string(&crate::report::fhir::bundle(&report))
         .map_err(|_| Error::failure("cannot encode the bundle"))?;

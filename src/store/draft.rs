@@ -26,8 +26,9 @@ use serde_json::Value;
 
 use super::atomic;
 use super::crypto::{self, Identities};
-use super::sessions::{SessionFile, compact_utc, find_in, list_age_files};
-use super::vault::{DRAFTS_DIR, Vault, now_rfc3339, to_json_zeroizing};
+use super::sessions::{SessionFile, find_in, list_age_files};
+use super::vault::{DRAFTS_DIR, Vault, to_json_zeroizing};
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::model::answer::Answer;
 use crate::model::questionnaire::Questionnaire;
@@ -74,7 +75,7 @@ impl std::fmt::Debug for Draft {
 impl Draft {
     /// A new, empty draft for these questionnaires, started now.
     pub fn new(questionnaires: Vec<String>, language: &str) -> Draft {
-        let now = now_rfc3339();
+        let now = clock::now_rfc3339();
         Draft {
             format: DRAFT_FORMAT.into(),
             id: uuid::Uuid::new_v4().to_string(),
@@ -91,11 +92,7 @@ impl Draft {
     /// The draft's file name without `.age`: `<started, compact UTC>-<first 8 hex digits of
     /// the id>`. A `started` that cannot be read counts as now.
     pub fn stem(&self) -> String {
-        let started = time::OffsetDateTime::parse(
-            &self.started,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+        let started = clock::parse_rfc3339(&self.started).unwrap_or_else(clock::now);
         let id8: String = self
             .id
             .chars()
@@ -108,7 +105,7 @@ impl Draft {
         } else {
             uuid::Uuid::new_v4().simple().to_string()[..8].to_owned()
         };
-        format!("{}-{id8}", compact_utc(started))
+        format!("{}-{id8}", clock::compact(started))
     }
 
     /// Parses a draft, checking its format and version first, then every field as strictly
@@ -147,9 +144,7 @@ impl Draft {
     /// ([`Draft::answers_for`]). Nothing is quoted: only ids that passed the check are named.
     fn check(&self) -> std::result::Result<(), String> {
         use crate::model::validate::{is_id, is_language_tag};
-        let rfc3339 = |s: &str| {
-            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
-        };
+        let rfc3339 = |s: &str| clock::parse_rfc3339(s).is_some();
         if uuid::Uuid::parse_str(&self.id).is_err() {
             return Err("its `id` is not a UUID".into());
         }
@@ -243,7 +238,7 @@ impl Vault {
         let recipients = self.recipients()?;
         let mut draft = draft.clone();
         draft.format = DRAFT_FORMAT.into();
-        draft.saved = now_rfc3339();
+        draft.saved = clock::now_rfc3339();
         let name = format!("{}.age", draft.stem());
         let plaintext = to_json_zeroizing(&draft)?;
         drop(draft);

@@ -26,8 +26,9 @@ use std::time::{Duration, SystemTime};
 use super::atomic::{self, TEMP_PREFIX};
 use super::crypto::{self, Identities};
 use super::draft::Draft;
-use super::sessions::{compact_utc, list_age_files, session_stem};
+use super::sessions::{list_age_files, session_stem};
 use super::vault::Vault;
+use crate::clock;
 use crate::error::Kind;
 use crate::model::response::Response;
 
@@ -138,7 +139,7 @@ impl Vault {
             Ok(p) => p,
             // Whole, perhaps, but for another key: into place, so that it is listed.
             Err(e) if e.kind == Kind::Decrypt => {
-                let name = format!("{}-{}.age", compact_utc(modified.into()), random8());
+                let name = format!("{}-{}.age", clock::compact(modified.into()), random8());
                 return self.recover(dir, path, &name, false, done);
             }
             // Truncated or damaged: a write that never finished.

@@ -6,12 +6,11 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::atomic;
 use super::crypto::{self, Identities};
 use super::vault::{SESSIONS_DIR, Vault, to_json_zeroizing};
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::model::response::{RecordError, Response};
 
@@ -32,24 +31,14 @@ impl SessionFile {
         }
     }
 
-    /// The time in the name, when the name is ours.
-    pub fn time(&self) -> Option<OffsetDateTime> {
-        let stamp = self.id.split('-').next()?;
-        let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
-        time::PrimitiveDateTime::parse(stamp, &fmt)
-            .ok()
-            .map(|t| t.assume_utc())
-    }
-
-    /// `2026-11-25 08:15 UTC`, or `unknown date`.
+    /// The time in the name (`2026-11-25 08:15 UTC`), or `unknown date` for a file named
+    /// otherwise.
     pub fn display_time(&self) -> String {
-        self.time()
-            .and_then(|t| {
-                t.format(time::macros::format_description!(
-                    "[year]-[month]-[day] [hour]:[minute] UTC"
-                ))
-                .ok()
-            })
+        self.id
+            .split('-')
+            .next()
+            .and_then(clock::parse_compact)
+            .and_then(clock::display)
             .unwrap_or_else(|| "unknown date".into())
     }
 }
@@ -70,18 +59,8 @@ pub fn session_stem(response: &Response) -> Result<String> {
     if id8.len() != 8 {
         return Err(Error::failure("the record has no usable id"));
     }
-    let created = OffsetDateTime::parse(&response.created, &Rfc3339)
-        .unwrap_or_else(|_| OffsetDateTime::now_utc());
-    Ok(format!("{}-{id8}", compact_utc(created)))
-}
-
-/// `20261125T081500Z`.
-pub fn compact_utc(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    t.format(time::macros::format_description!(
-        "[year][month][day]T[hour][minute][second]Z"
-    ))
-    .unwrap_or_else(|_| "00000000T000000Z".into())
+    let created = clock::parse_rfc3339(&response.created).unwrap_or_else(clock::now);
+    Ok(format!("{}-{id8}", clock::compact(created)))
 }
 
 impl Vault {
@@ -300,8 +279,6 @@ mod tests {
         let odd = &files(&["my-copy"])[0];
         assert_eq!(odd.id8(), "my-copy");
         assert_eq!(odd.display_time(), "unknown date");
-        let t = OffsetDateTime::parse("2026-11-25T09:15:00+01:00", &Rfc3339).unwrap();
-        assert_eq!(compact_utc(t), "20261125T081500Z");
     }
 
     #[test]

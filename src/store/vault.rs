@@ -29,6 +29,7 @@ use zeroize::Zeroizing;
 use super::atomic;
 use super::crypto::{self, Identities, Recipients};
 use super::regular::NotOpened;
+use crate::clock;
 use crate::error::{Error, Result};
 
 pub const IDENTITY_FILE: &str = "identity.age";
@@ -118,7 +119,7 @@ impl Vault {
             return Err(self.identity_exists());
         }
         atomic::private_dir(&self.dir)?;
-        let (text, recipient) = crypto::new_identity_file(&now_rfc3339());
+        let (text, recipient) = crypto::new_identity_file(&clock::now_rfc3339());
         let ciphertext = crypto::encrypt_with_passphrase(text.as_bytes(), passphrase, false)?;
         // Another confide may have made a key since the check above (two `keys init` at
         // once): the file is never overwritten, and that is "a key already exists" (exit 2).
@@ -377,13 +378,6 @@ pub fn to_json_zeroizing<T: Serialize>(value: &T) -> Result<Zeroizing<Vec<u8>>> 
     let mut buf = Zeroizing::new(Vec::with_capacity(count.0));
     serde_json::to_writer(&mut *buf, value).map_err(fail)?;
     Ok(buf)
-}
-
-/// Now, UTC, RFC 3339 to the second.
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    now.format(&fmt).unwrap_or_else(|_| "unknown".into())
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ use age::secrecy::SecretString;
 use super::Settings;
 use super::access::Access;
 use crate::cli::TakeOptions;
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::model::answers_file;
 use crate::model::catalog::Catalog;
@@ -894,12 +895,7 @@ pub fn build_response(
     reference: Option<String>,
     lang: &str,
 ) -> Response {
-    let now = time::OffsetDateTime::now_utc();
-    let created = now
-        .replace_nanosecond(0)
-        .unwrap_or(now)
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
+    let created = clock::now_rfc3339();
     let defs: Vec<(&crate::model::questionnaire::Questionnaire, &str)> = parts
         .iter()
         .map(|p| {
