@@ -13,7 +13,6 @@ pub mod tty;
 mod tests;
 
 use crate::model::answer::Answer;
-use crate::scoring::SessionAnswers;
 
 pub use flow::{Flow, Part, Pos, Question, ReviewLine, Stage};
 
@@ -41,18 +40,21 @@ pub enum ReviewReply {
 pub enum Stop {
     /// Input ended (end of file) before the interview was complete.
     Eof,
+    /// Ctrl-C, read as a key: the terminal prompter reads keys itself, so no signal comes.
+    /// The command ends the run as Ctrl-C does anywhere else.
+    Interrupted,
     /// The terminal failed.
     Io(std::io::Error),
 }
 
 impl From<std::io::Error> for Stop {
-    /// Ctrl-C read as a key arrives as an `Interrupted` error: it ends the run as Ctrl-C
-    /// does anywhere else.
+    /// Ctrl-C read as a key arrives as an `Interrupted` error.
     fn from(e: std::io::Error) -> Stop {
         if e.kind() == std::io::ErrorKind::Interrupted {
-            crate::term::interrupt::leave();
+            Stop::Interrupted
+        } else {
+            Stop::Io(e)
         }
-        Stop::Io(e)
     }
 }
 
@@ -87,7 +89,19 @@ pub enum End {
     Quit,
     /// Input ended part way.
     Eof,
+    /// Ctrl-C, read as a key, part way.
+    Interrupted,
     Failed(std::io::Error),
+}
+
+impl From<Stop> for End {
+    fn from(stop: Stop) -> End {
+        match stop {
+            Stop::Eof => End::Eof,
+            Stop::Interrupted => End::Interrupted,
+            Stop::Io(e) => End::Failed(e),
+        }
+    }
 }
 
 /// Runs the interview to its end.
@@ -113,8 +127,7 @@ pub fn run_with(
                     };
                     match prompter.ask(&question) {
                         Ok(r) => r,
-                        Err(Stop::Eof) => return End::Eof,
-                        Err(Stop::Io(e)) => return End::Failed(e),
+                        Err(stop) => return stop.into(),
                     }
                 };
                 let result = match reply {
@@ -150,15 +163,9 @@ pub fn run_with(
                             prompter.notice(&message);
                         }
                     }
-                    Err(Stop::Eof) => return End::Eof,
-                    Err(Stop::Io(e)) => return End::Failed(e),
+                    Err(stop) => return stop.into(),
                 }
             }
         }
     }
-}
-
-/// The answers a finished flow keeps.
-pub fn finished_answers(flow: &Flow) -> SessionAnswers {
-    flow.final_answers()
 }

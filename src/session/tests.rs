@@ -4,6 +4,7 @@ use super::scripted::{Scripted, Step};
 use super::*;
 use crate::model::load::questionnaire_from_bytes;
 use crate::model::questionnaire::Questionnaire;
+use crate::scoring::SessionAnswers;
 
 fn checkin() -> Questionnaire {
     questionnaire_from_bytes(include_bytes!(

@@ -13,7 +13,7 @@ use std::path::Path;
 use crate::model::questionnaire::SAFETY_TAG;
 use crate::scoring::Scored;
 use crate::session::{Part, Prompter, Stop};
-use crate::term::{self, sanitize};
+use crate::term::{self, interrupt, sanitize};
 
 /// Whether a raised flag of the session is a safety flag. `scored` is in the order of
 /// `parts`.
@@ -131,6 +131,7 @@ pub fn ask_before_saving(
             prompter.intro(INPUT_ENDED);
             false
         }
+        Err(Stop::Interrupted) => interrupt::leave(),
         Err(Stop::Io(_)) => {
             prompter.intro(COULD_NOT_ASK);
             false
