@@ -76,35 +76,9 @@ impl Destinations {
         access: &Access,
         save: bool,
     ) -> Result<Destinations> {
-        let mut recipients = Recipients::new();
-        for to in &args.to {
-            recipients.add_str(to, "`--to`")?;
-        }
-        for file in &args.recipients_files {
-            recipients.add_file(file)?;
-        }
-        if let Some(inv) = invitation {
-            recipients.add_str(&inv.recipient, "the invitation's recipient")?;
-        }
+        let recipients = intake_recipients(args, invitation)?;
         if recipients.is_empty() {
-            let mut created = Vec::new();
-            if save {
-                let sessions = access.vault.dir().join(SESSIONS_DIR);
-                created = sessions
-                    .ancestors()
-                    .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
-                    .map(Path::to_path_buf)
-                    .collect();
-                access.check_can_save()?;
-            }
-            return Ok(Destinations {
-                vault: save,
-                intake: None,
-                declined: false,
-                created,
-                done: Vec::new(),
-                draft_removed: false,
-            });
+            return Destinations::vault_only(access, save);
         }
         let mut named: Vec<String> = Vec::new();
         for n in recipients.names() {
@@ -119,21 +93,7 @@ impl Destinations {
         } else {
             None
         };
-        if let Some(out) = &args.out {
-            if out.exists() {
-                return Err(Error::usage(format!("{} already exists", out.display()))
-                    .with_hint("choose another name with --out; confide never overwrites a file"));
-            }
-            atomic::check_writable(parent_of(out)).map_err(|e| {
-                Error::usage(e.message).with_hint("choose a folder you can write to with --out")
-            })?;
-        } else {
-            atomic::check_writable(Path::new(".")).map_err(|e| {
-                Error::usage(e.message).with_hint(
-                    "run confide in a folder you can write to, or choose a file with --out",
-                )
-            })?;
-        }
+        check_out(args.out.as_deref())?;
         Ok(Destinations {
             vault: save && own.is_some(),
             intake: Some(Intake {
@@ -144,6 +104,29 @@ impl Destinations {
             }),
             declined: false,
             created: Vec::new(),
+            done: Vec::new(),
+            draft_removed: false,
+        })
+    }
+
+    /// No intake file: the vault copy (unless `--no-save`), checked, with the folders the
+    /// check makes.
+    fn vault_only(access: &Access, save: bool) -> Result<Destinations> {
+        let mut created = Vec::new();
+        if save {
+            let sessions = access.vault.dir().join(SESSIONS_DIR);
+            created = sessions
+                .ancestors()
+                .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                .map(Path::to_path_buf)
+                .collect();
+            access.check_can_save()?;
+        }
+        Ok(Destinations {
+            vault: save,
+            intake: None,
+            declined: false,
+            created,
             done: Vec::new(),
             draft_removed: false,
         })
@@ -290,6 +273,40 @@ impl Destinations {
     pub fn own_copy(&self) -> Option<&str> {
         self.intake.as_ref().and_then(|i| i.own_copy(self.vault))
     }
+}
+
+/// The recipients of the intake file (`--to`, `--recipients-file`, the invitation), each
+/// checked; none without an intake.
+fn intake_recipients(args: &TakeOptions, invitation: Option<&Invitation>) -> Result<Recipients> {
+    let mut recipients = Recipients::new();
+    for to in &args.to {
+        recipients.add_str(to, "`--to`")?;
+    }
+    for file in &args.recipients_files {
+        recipients.add_file(file)?;
+    }
+    if let Some(inv) = invitation {
+        recipients.add_str(&inv.recipient, "the invitation's recipient")?;
+    }
+    Ok(recipients)
+}
+
+/// The intake file can be written: `--out` does not exist and its folder is writable, or,
+/// without `--out`, the current folder is.
+fn check_out(out: Option<&Path>) -> Result<()> {
+    let Some(out) = out else {
+        return atomic::check_writable(Path::new(".")).map_err(|e| {
+            Error::usage(e.message)
+                .with_hint("run confide in a folder you can write to, or choose a file with --out")
+        });
+    };
+    if out.exists() {
+        return Err(Error::usage(format!("{} already exists", out.display()))
+            .with_hint("choose another name with --out; confide never overwrites a file"));
+    }
+    atomic::check_writable(parent_of(out)).map_err(|e| {
+        Error::usage(e.message).with_hint("choose a folder you can write to with --out")
+    })
 }
 
 /// Saves the vault copy: in the vault, or as one file `elsewhere` (encrypted to the same
