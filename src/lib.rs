@@ -6,10 +6,10 @@
 
 #![deny(unsafe_code)]
 
-pub mod cli;
+mod cli;
 mod clock;
-pub mod commands;
-pub mod error;
+mod commands;
+mod error;
 pub mod model;
 pub mod report;
 pub mod scoring;

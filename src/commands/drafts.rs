@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::store::sessions::SessionFile;
 use crate::term;
 
-pub fn run(settings: &Settings, discard_id: Option<&str>, yes: bool) -> Result<()> {
+pub(crate) fn run(settings: &Settings, discard_id: Option<&str>, yes: bool) -> Result<()> {
     let access = Access::new(settings)?;
     access.tidy(None);
     match discard_id {
@@ -54,7 +54,7 @@ fn last_saved(f: &SessionFile) -> String {
 }
 
 /// Removes one draft after confirmation (`yes` skips it).
-pub fn discard(access: &Access, file: &SessionFile, yes: bool) -> Result<()> {
+pub(crate) fn discard(access: &Access, file: &SessionFile, yes: bool) -> Result<()> {
     if !yes
         && !confirmed(
             &format!("discarding draft {}", file.id),

@@ -15,7 +15,7 @@ use crate::store::fingerprint::fingerprint;
 use crate::store::questionnaires::load_file;
 use crate::term::{self, sanitize};
 
-pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
+pub(crate) fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
     check_args(args)?;
     let mut catalog = settings.catalog()?;
     let chosen = choose(&mut catalog, args)?;

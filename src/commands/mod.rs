@@ -5,7 +5,7 @@
 //! Arguments go through two stages: clap's types (`cli`), then `Settings`, a checked plain
 //! configuration built before any side effect.
 
-pub mod access;
+pub(crate) mod access;
 mod delete;
 mod drafts;
 mod history;
@@ -35,16 +35,16 @@ use crate::term::style::{ColorMode, Style};
 
 /// Checked settings shared by every command.
 #[derive(Debug, Clone)]
-pub struct Settings {
-    pub lang: String,
+pub(crate) struct Settings {
+    pub(crate) lang: String,
     /// The country whose support services the summary shows (ISO 3166-1 alpha-2, in
     /// capitals): `--country`, else `CONFIDE_COUNTRY`, else the region of the locale.
-    pub country: Option<String>,
-    pub style: Style,
-    pub questionnaire_dirs: Vec<PathBuf>,
-    pub config_dir: Option<PathBuf>,
-    pub data_dir: Option<PathBuf>,
-    pub passphrase_file: Option<PathBuf>,
+    pub(crate) country: Option<String>,
+    pub(crate) style: Style,
+    pub(crate) questionnaire_dirs: Vec<PathBuf>,
+    pub(crate) config_dir: Option<PathBuf>,
+    pub(crate) data_dir: Option<PathBuf>,
+    pub(crate) passphrase_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -109,7 +109,7 @@ impl Settings {
     }
 
     /// Bundled and custom questionnaires; a warning for each custom file left out.
-    pub fn catalog(&self) -> Result<Catalog> {
+    pub(crate) fn catalog(&self) -> Result<Catalog> {
         let mut skipped = Vec::new();
         let catalog = store::questionnaires::catalog(
             &self.questionnaire_dirs,
@@ -167,7 +167,7 @@ fn region_of_locale(locale: &str) -> Option<String> {
 
 /// Parses the command line, runs the command, prints the error that ended it (if any), and
 /// returns the exit code.
-pub fn run() -> i32 {
+pub(crate) fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

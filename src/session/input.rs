@@ -4,7 +4,8 @@
 use crate::model::answer::{Answer, check, number_json};
 use crate::model::questionnaire::{ChoiceOption, Item, Questionnaire};
 
-pub use crate::model::answer::{DECLINE_LABEL, describe};
+pub(crate) use crate::model::answer::DECLINE_LABEL;
+pub use crate::model::answer::describe;
 
 /// What a typed line means at a question, before checking it against the item.
 #[derive(Debug, PartialEq)]
@@ -18,7 +19,7 @@ pub enum Typed {
 
 /// The numbered choices shown for a choice item: its options, then "Prefer not to answer"
 /// when declinable.
-pub fn choice_labels(q: &Questionnaire, item: &Item, lang: &str) -> Vec<String> {
+pub(crate) fn choice_labels(q: &Questionnaire, item: &Item, lang: &str) -> Vec<String> {
     let mut labels: Vec<String> = q
         .options_of(item)
         .iter()
@@ -45,7 +46,7 @@ pub fn parse_line(q: &Questionnaire, item: &Item, line: &str) -> Result<Typed, S
 }
 
 /// Reads an answer (not a command) for `item` and checks it.
-pub fn parse_answer(q: &Questionnaire, item: &Item, text: &str) -> Result<Answer, String> {
+pub(crate) fn parse_answer(q: &Questionnaire, item: &Item, text: &str) -> Result<Answer, String> {
     let options = q.options_of(item);
     let declinable = item.common().declinable;
     let answer = match item {
@@ -119,7 +120,7 @@ fn number(text: &str) -> Result<f64, String> {
 
 /// What to type at `item` to give `answer` again (the reverse of [`parse_answer`]): the
 /// number of each option chosen, the number or the text, or what declines.
-pub fn typed_text(q: &Questionnaire, item: &Item, answer: &Answer) -> String {
+pub(crate) fn typed_text(q: &Questionnaire, item: &Item, answer: &Answer) -> String {
     let options = q.options_of(item);
     let number_of = |value: i64| {
         options
@@ -142,7 +143,7 @@ pub fn typed_text(q: &Questionnaire, item: &Item, answer: &Answer) -> String {
 }
 
 /// The line that says what to type at a question.
-pub fn instructions(q: &Questionnaire, item: &Item, lang: &str) -> String {
+pub(crate) fn instructions(q: &Questionnaire, item: &Item, lang: &str) -> String {
     let common = item.common();
     let mut parts: Vec<String> = Vec::new();
     match item {

@@ -2,23 +2,24 @@
 //! `Prompter` trait, with a terminal implementation (`tty`, the only user of dialoguer), a
 //! line-based one (`plain`) and scripted replies for tests (`scripted`).
 
-pub mod flow;
+mod flow;
 pub mod input;
-pub mod pick;
-pub mod plain;
-pub mod scripted;
-pub mod tty;
+mod pick;
+pub(crate) mod plain;
+#[cfg(test)]
+pub(crate) mod scripted;
+pub(crate) mod tty;
 
 #[cfg(test)]
 mod tests;
 
 use crate::model::answer::Answer;
 
-pub use flow::{Flow, Part, Pos, Question, ReviewLine, Stage};
+pub(crate) use flow::{Flow, Part, Pos, Question, ReviewLine, Stage};
 
 /// What the person did at a question.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Reply {
+pub(crate) enum Reply {
     Answer(Answer),
     Skip,
     Back,
@@ -28,7 +29,7 @@ pub enum Reply {
 
 /// What the person did at the review.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReviewReply {
+pub(crate) enum ReviewReply {
     /// Save (or, with `--no-save`, just show the summary).
     Save,
     Discard,
@@ -37,7 +38,7 @@ pub enum ReviewReply {
 
 /// Why a prompter stopped before the interview ended.
 #[derive(Debug)]
-pub enum Stop {
+pub(crate) enum Stop {
     /// Input ended (end of file) before the interview was complete.
     Eof,
     /// Ctrl-C, read as a key: the terminal prompter reads keys itself, so no signal comes.
@@ -59,7 +60,7 @@ impl From<std::io::Error> for Stop {
 }
 
 /// How the person is asked.
-pub trait Prompter {
+pub(crate) trait Prompter {
     /// Asks one question; implementations re-ask until the reply is acceptable.
     fn ask(&mut self, question: &Question) -> Result<Reply, Stop>;
     /// Shows every answer and asks what to do.
@@ -80,7 +81,7 @@ pub trait Prompter {
 
 /// How an interview ended.
 #[derive(Debug)]
-pub enum End {
+pub(crate) enum End {
     /// The person confirmed their answers.
     Finished,
     /// The person chose to discard everything at the review.
@@ -104,15 +105,10 @@ impl From<Stop> for End {
     }
 }
 
-/// Runs the interview to its end.
-pub fn run(flow: &mut Flow, prompter: &mut dyn Prompter, saving: bool) -> End {
-    run_with(flow, prompter, saving, &mut |_| None)
-}
-
 /// Runs the interview to its end, calling `changed` after every change to the answers or
 /// the place in the interview (an answer, a skip, going back, choosing an answer to change);
 /// a message it returns is shown as a notice.
-pub fn run_with(
+pub(crate) fn run_with(
     flow: &mut Flow,
     prompter: &mut dyn Prompter,
     saving: bool,

@@ -10,10 +10,10 @@ use crate::term::sanitize;
 
 /// Longest line read at a prompt, in bytes: above the longest text answer a questionnaire may
 /// allow (10,000 characters of up to 4 bytes each).
-pub const MAX_LINE_BYTES: u64 = 64 * 1024;
+const MAX_LINE_BYTES: u64 = 64 * 1024;
 
 /// A prompter reading lines from `input` and writing to `output`.
-pub struct Plain<R, W> {
+pub(crate) struct Plain<R, W> {
     input: R,
     output: W,
     lang: String,
@@ -21,7 +21,7 @@ pub struct Plain<R, W> {
 }
 
 impl<R: BufRead, W: Write> Plain<R, W> {
-    pub fn new(input: R, output: W, lang: &str, width: usize) -> Self {
+    pub(crate) fn new(input: R, output: W, lang: &str, width: usize) -> Self {
         Plain {
             input,
             output,

@@ -22,7 +22,7 @@ const SKIP_LABEL: &str = "Skip this question";
 const NEEDS_AN_ANSWER: &str = "This question needs an answer.";
 
 /// A prompter on a real terminal.
-pub struct Tty {
+pub(crate) struct Tty {
     term: Term,
     lang: String,
     style: Style,
@@ -31,7 +31,7 @@ pub struct Tty {
 impl Tty {
     /// A terminal prompter, or `None` when neither standard error nor standard output is a
     /// terminal.
-    pub fn new(lang: &str, style: Style) -> Option<Tty> {
+    pub(crate) fn new(lang: &str, style: Style) -> Option<Tty> {
         let term = if Term::stderr().is_term() {
             Term::stderr()
         } else if Term::stdout().is_term() {

@@ -33,17 +33,17 @@ use crate::error::Kind;
 use crate::model::response::Response;
 
 /// How old a leftover must be before it is touched.
-pub const LEFTOVER_AGE: Duration = Duration::from_secs(60);
+const LEFTOVER_AGE: Duration = Duration::from_secs(60);
 
 /// What tidying did.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Tidied {
+pub(crate) struct Tidied {
     /// Leftovers removed: partial or duplicate files, and unfinished key writes.
-    pub removed: usize,
+    pub(crate) removed: usize,
     /// Whole files put into place (the new paths).
-    pub recovered: Vec<PathBuf>,
+    pub(crate) recovered: Vec<PathBuf>,
     /// Leftovers that may be whole sessions, kept until the key is unlocked.
-    pub waiting: usize,
+    pub(crate) waiting: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -82,12 +82,12 @@ fn leftovers(dir: &Path, min_age: Duration) -> Vec<(PathBuf, SystemTime)> {
 impl Vault {
     /// Acts on leftovers of interrupted writes (see the module documentation). `ids` is the
     /// unlocked key, when the command has it.
-    pub fn tidy(&self, ids: Option<&Identities>) -> Tidied {
+    pub(crate) fn tidy(&self, ids: Option<&Identities>) -> Tidied {
         self.tidy_older_than(ids, LEFTOVER_AGE)
     }
 
     /// [`Vault::tidy`] with another age limit (tests).
-    pub fn tidy_older_than(&self, ids: Option<&Identities>, min_age: Duration) -> Tidied {
+    fn tidy_older_than(&self, ids: Option<&Identities>, min_age: Duration) -> Tidied {
         let mut done = Tidied::default();
         for (path, _) in leftovers(self.dir(), min_age) {
             if atomic::remove(&path).is_ok() {

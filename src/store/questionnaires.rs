@@ -10,7 +10,7 @@ use crate::model::load::{MAX_QUESTIONNAIRE_BYTES, questionnaire_from_bytes};
 use crate::model::problem::Problem;
 
 /// Reads at most `limit + 1` bytes, so a huge file is refused without reading it all.
-pub fn read_limited(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_limited(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
     let file = fs::File::open(path)?;
     if file.metadata()?.is_dir() {
         return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
@@ -21,7 +21,7 @@ pub fn read_limited(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
 }
 
 /// Loads one questionnaire file, returning every problem on failure.
-pub fn load_file(path: &Path) -> std::result::Result<Entry, Vec<Problem>> {
+pub(crate) fn load_file(path: &Path) -> std::result::Result<Entry, Vec<Problem>> {
     let bytes = read_limited(path, MAX_QUESTIONNAIRE_BYTES)
         .map_err(|e| vec![Problem::file(format!("cannot read: {}", describe_io(&e)))])?;
     if bytes.len() > MAX_QUESTIONNAIRE_BYTES {
@@ -37,7 +37,7 @@ pub fn load_file(path: &Path) -> std::result::Result<Entry, Vec<Problem>> {
 }
 
 /// The `*.json` files of a folder, sorted by name.
-pub fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
@@ -48,15 +48,15 @@ pub fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// A custom questionnaire file left out of the catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
+pub(crate) struct Skipped {
     /// The file, as given.
-    pub name: String,
-    pub why: SkipReason,
+    pub(crate) name: String,
+    pub(crate) why: SkipReason,
 }
 
 /// Why a questionnaire file was left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SkipReason {
+pub(crate) enum SkipReason {
     /// The file has this many problems (`confide validate` lists them).
     Problems(usize),
     /// The catalog refused it (an id taken already, for instance), for this reason.
@@ -66,7 +66,7 @@ pub enum SkipReason {
 /// The bundled questionnaires plus custom ones from `dirs` (which must exist) and from the
 /// config folder's `questionnaires/` (if present). Invalid custom files are left out and
 /// added to `skipped`, as they are found (also when a later folder then fails).
-pub fn catalog(
+pub(crate) fn catalog(
     dirs: &[PathBuf],
     config_dir: Option<&Path>,
     skipped: &mut Vec<Skipped>,

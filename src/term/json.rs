@@ -21,7 +21,7 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String>
 }
 
 /// JSON on one line, with terminal controls escaped.
-pub fn to_string_compact<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+pub(crate) fn to_string_compact<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
     write(value, CompactFormatter)
 }
 

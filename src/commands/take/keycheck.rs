@@ -28,7 +28,7 @@ const NOT_CONFIRMED: &str = "The fingerprint was not confirmed: there is no term
 
 /// Shows the keys, their fingerprints and the invitation's words, and has the fingerprint
 /// confirmed. Fails (before any question) when it does not match.
-pub fn before_questions(
+pub(crate) fn before_questions(
     plan: &Plan,
     args: &TakeOptions,
     dest: &Destinations,
@@ -143,7 +143,7 @@ fn check_expected(given: &[String], named: &[String]) -> Result<bool> {
 
 /// The keys and fingerprints, then the invitation's practice name, message and reference,
 /// the first two quoted line by line.
-pub fn block(
+pub(crate) fn block(
     named: &[String],
     own: Option<&str>,
     invitation: Option<&Invitation>,

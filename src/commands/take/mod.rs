@@ -121,7 +121,7 @@ fn check_reference(r: &str) -> Result<()> {
     }
 }
 
-pub fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()> {
+pub(crate) fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()> {
     let mut plan = plan(settings, args)?;
     let (invitation, catalog) = match &args.invite {
         Some(path) => inputs::read_invitation(path).map(|(i, c)| (Some(i), c))?,

@@ -43,7 +43,7 @@ impl Intake {
 
 /// A destination of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// The encrypted intake file for the therapist.
     Intake,
     /// The copy in the person's own vault.
@@ -51,7 +51,7 @@ pub enum Step {
 }
 
 /// The destinations of one session.
-pub struct Destinations {
+pub(crate) struct Destinations {
     vault: bool,
     intake: Option<Intake>,
     /// The person chose not to keep a copy in the vault (after a safety flag).
@@ -70,7 +70,7 @@ impl Destinations {
     /// Works out and checks every destination. Fails (before any question) when a
     /// recipient is invalid, the output file exists or cannot be written, or the vault
     /// cannot save.
-    pub fn prepare(
+    pub(crate) fn prepare(
         args: &TakeOptions,
         invitation: Option<&Invitation>,
         access: &Access,
@@ -133,29 +133,29 @@ impl Destinations {
     }
 
     /// Whether a copy is kept in the person's own vault (and so drafts can be kept too).
-    pub fn keeps_copy(&self) -> bool {
+    pub(crate) fn keeps_copy(&self) -> bool {
         self.vault
     }
 
     /// Whether an intake file is written.
-    pub fn has_intake(&self) -> bool {
+    pub(crate) fn has_intake(&self) -> bool {
         self.intake.is_some()
     }
 
     /// The draft kept while the person answered was removed (they chose not to save):
     /// the last message says so.
-    pub fn draft_removed(&mut self) {
+    pub(crate) fn draft_removed(&mut self) {
         self.draft_removed = true;
     }
 
     /// The intake file this session will be written to, if any.
-    pub fn intake_path(&self, response: &Response) -> Option<PathBuf> {
+    pub(crate) fn intake_path(&self, response: &Response) -> Option<PathBuf> {
         self.intake.as_ref().map(|intake| intake.path(response))
     }
 
     /// Keeps no copy in the vault: the person chose not to save (an intake file is still
     /// written).
-    pub fn decline_vault(&mut self) {
+    pub(crate) fn decline_vault(&mut self) {
         if self.vault {
             self.vault = false;
             self.declined = true;
@@ -163,7 +163,7 @@ impl Destinations {
     }
 
     /// The next destination to write, if any.
-    pub fn next_step(&self) -> Option<Step> {
+    pub(crate) fn next_step(&self) -> Option<Step> {
         if self.intake.is_some() && !self.done.contains(&Step::Intake) {
             Some(Step::Intake)
         } else if self.vault && !self.done.contains(&Step::Vault) {
@@ -174,12 +174,12 @@ impl Destinations {
     }
 
     /// Gives up one destination (the person chose not to save it after it failed).
-    pub fn give_up(&mut self, step: Step) {
+    pub(crate) fn give_up(&mut self, step: Step) {
         self.done.push(step);
     }
 
     /// Writes the session to every destination, then says what was and was not saved.
-    pub fn write(&mut self, response: &Response, access: &Access) -> Result<()> {
+    pub(crate) fn write(&mut self, response: &Response, access: &Access) -> Result<()> {
         while let Some(step) = self.next_step() {
             self.write_step(step, response, access, None)?;
         }
@@ -190,7 +190,7 @@ impl Destinations {
     /// Writes one destination: to its own place, or to `elsewhere`, a file or a folder the
     /// person chose after a failure (the same ciphertext, under the file's own name in a
     /// folder). `access` is the vault to save the vault copy in.
-    pub fn write_step(
+    pub(crate) fn write_step(
         &mut self,
         step: Step,
         response: &Response,
@@ -236,7 +236,7 @@ impl Destinations {
     }
 
     /// Says what was and was not saved, once every destination is written or given up.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         let vault_saved = self.vault && !self.declined;
         match (self.declined, self.intake.is_some()) {
             (true, intake) => {
@@ -265,12 +265,12 @@ impl Destinations {
     }
 
     /// The recipients the intake file is for (none without an intake), as given.
-    pub fn named(&self) -> &[String] {
+    pub(crate) fn named(&self) -> &[String] {
         self.intake.as_ref().map_or(&[], |i| &i.named)
     }
 
     /// The person's own vault recipient, when the intake file is encrypted to it too.
-    pub fn own_copy(&self) -> Option<&str> {
+    pub(crate) fn own_copy(&self) -> Option<&str> {
         self.intake.as_ref().and_then(|i| i.own_copy(self.vault))
     }
 }
@@ -371,7 +371,7 @@ impl Intake {
 
 /// Who can open the intake file, by fingerprint. Made from the very list the file is
 /// encrypted to, so it is true whatever an invitation says about who made it.
-pub fn who_can_open(named: &[String], own: Option<&str>) -> String {
+fn who_can_open(named: &[String], own: Option<&str>) -> String {
     let mut lines: Vec<String> = named
         .iter()
         .map(|r| {
