@@ -1,6 +1,8 @@
-//! The one clock, and every way a time is written or read back: RFC 3339 in UTC to the
-//! second inside files (`2026-11-25T08:15:00Z`), compact in file names (`20261125T081500Z`),
-//! and to the minute for people (`2026-11-25 08:15 UTC`).
+//! The one clock (the time now, and how old a file is), and every way a time is written or
+//! read back: RFC 3339 in UTC to the second inside files (`2026-11-25T08:15:00Z`), compact
+//! in file names (`20261125T081500Z`), and to the minute for people (`2026-11-25 08:15 UTC`).
+
+use std::time::{Duration, SystemTime};
 
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
@@ -25,6 +27,11 @@ pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
         .unwrap_or(t)
         .format(&Rfc3339)
         .unwrap_or_else(|_| "unknown".into())
+}
+
+/// How long ago `t` was; `None` when it is in the future.
+pub(crate) fn age(t: SystemTime) -> Option<Duration> {
+    SystemTime::now().duration_since(t).ok()
 }
 
 /// A time written as RFC 3339, with any offset.

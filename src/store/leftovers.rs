@@ -58,7 +58,6 @@ fn leftovers(dir: &Path, min_age: Duration) -> Vec<(PathBuf, SystemTime)> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
-    let now = SystemTime::now();
     let mut found = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
@@ -70,7 +69,7 @@ fn leftovers(dir: &Path, min_age: Duration) -> Vec<(PathBuf, SystemTime)> {
         let Ok(modified) = meta.modified() else {
             continue;
         };
-        let old = now.duration_since(modified).is_ok_and(|age| age >= min_age);
+        let old = clock::age(modified).is_some_and(|age| age >= min_age);
         if meta.is_file() && old {
             found.push((entry.path(), modified));
         }
