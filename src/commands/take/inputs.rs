@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::super::access::Access;
+use crate::commands::access::Access;
 use crate::error::{Error, Result, describe_io};
 use crate::model::answers_file::{self, AnswersFile};
 use crate::model::catalog::Catalog;

@@ -121,6 +121,8 @@ fn check_reference(r: &str) -> Result<()> {
     }
 }
 
+/// Takes a session: the plan and every check first, then the questionnaires chosen, the
+/// answers (an interview or an answers file), and what is done with them.
 pub(crate) fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Result<()> {
     let mut plan = plan(settings, args)?;
     let (invitation, catalog) = match &args.invite {

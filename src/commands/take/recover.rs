@@ -6,11 +6,11 @@ use std::path::PathBuf;
 
 use age::secrecy::SecretString;
 
-use super::super::access::Access;
 use super::autosave::Autosave;
 use super::interview::prompter;
 use super::output::{Destinations, Step};
 use super::{Plan, discard_draft, kept_error};
+use crate::commands::access::Access;
 use crate::error::{Error, Result};
 use crate::model::response::Response;
 use crate::store::vault::Vault;
