@@ -14,6 +14,7 @@ mod report;
 mod schema;
 mod shell;
 mod show;
+mod support;
 mod take;
 mod validate;
 

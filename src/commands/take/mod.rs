@@ -30,7 +30,7 @@ use crate::model::catalog::Catalog;
 use crate::model::invitation::{self, Invitation};
 use crate::model::problem::{Problem, join};
 use crate::model::response::Response;
-use crate::report::{resources, summary};
+use crate::report::summary;
 use crate::scoring::{self, Scored, SessionAnswers, record};
 use crate::session::{self, End, Flow, Part, Prompter};
 use crate::store::draft::Draft;
@@ -915,7 +915,7 @@ pub fn build_response(
 }
 
 fn print_summary(settings: &Settings, parts: &[Part], scored: &[Scored]) -> Result<()> {
-    let resources = resources::load(settings.config_dir.as_deref());
+    let resources = super::support::resources(settings);
     let sparts: Vec<summary::Part> = parts
         .iter()
         .zip(scored)
