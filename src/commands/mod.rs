@@ -16,6 +16,7 @@ mod report;
 mod schema;
 mod shell;
 mod show;
+mod support;
 mod take;
 mod validate;
 

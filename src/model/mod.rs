@@ -12,4 +12,5 @@ pub mod questionnaire;
 pub mod range;
 pub mod response;
 pub mod text;
+pub mod untrusted;
 pub mod validate;

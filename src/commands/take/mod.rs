@@ -32,7 +32,7 @@ use crate::model::catalog::Catalog;
 use crate::model::invitation::{self, Invitation};
 use crate::model::questionnaire::Questionnaire;
 use crate::model::response::Response;
-use crate::report::{resources, summary};
+use crate::report::summary;
 use crate::scoring::{self, Scored, record};
 use crate::session::Part;
 use crate::store::draft::Draft;
@@ -495,7 +495,7 @@ fn build_response(
 }
 
 fn print_summary(settings: &Settings, finished: &Finished) -> Result<()> {
-    let resources = resources::load(settings.config_dir.as_deref());
+    let resources = super::support::resources(settings);
     let sparts: Vec<summary::Part> = finished
         .parts
         .iter()
