@@ -89,15 +89,12 @@ impl<'de> Deserialize<'de> for Clause {
         let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
         let nested = map.contains_key("all") || map.contains_key("any");
         let value = serde_json::Value::Object(map);
-        if nested {
-            Condition::deserialize(value)
-                .map(Clause::Nested)
-                .map_err(D::Error::custom)
+        let clause = if nested {
+            super::de::from_value(&value).map(Clause::Nested)
         } else {
-            Comparison::deserialize(value)
-                .map(Clause::Compare)
-                .map_err(D::Error::custom)
-        }
+            super::de::from_value(&value).map(Clause::Compare)
+        };
+        clause.map_err(|misread| D::Error::custom(misread.error))
     }
 }
 

@@ -144,7 +144,7 @@ pub fn json_from_bytes(bytes: &[u8], limit: usize) -> Result<Value, Vec<Problem>
     serde_json::from_str::<Strict>(text)
         .map(|Strict(v)| v)
         .map_err(|e| {
-            let message = describe_json_error(&e);
+            let message = describe_json_error(&e, text);
             vec![Problem::position(e.line(), e.column().max(1), message)]
         })
 }
@@ -227,23 +227,59 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
-fn describe_json_error(e: &serde_json::Error) -> String {
-    let raw = e.to_string();
-    // serde_json appends " at line L column C"; the position is reported separately.
-    let msg = raw
-        .rsplit_once(" at line ")
-        .map(|(m, _)| m.to_string())
-        .unwrap_or(raw);
-    if msg.contains("recursion limit exceeded") {
-        "nested too deeply (more than 127 levels of arrays and objects)".to_string()
-    } else if e.is_data() {
-        // Raised by `Strict`: the text is JSON, but not JSON this format accepts.
-        msg
-    } else if e.is_eof() {
-        format!("the file ends too early: {msg}")
-    } else {
-        format!("invalid JSON: {msg}")
+/// The message of a JSON error, without the position (reported beside it).
+fn describe_json_error(e: &serde_json::Error, text: &str) -> String {
+    if e.is_syntax() && depth_at(text, e.line(), e.column()) > MAX_JSON_DEPTH {
+        return format!(
+            "nested too deeply (more than {MAX_JSON_DEPTH} levels of arrays and objects)"
+        );
     }
+    // serde_json ends its message with the position it also gives as numbers.
+    let full = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&position).unwrap_or(&full);
+    if e.is_data() {
+        // Raised by `Strict`: the text is JSON, but not JSON this format accepts.
+        message.to_owned()
+    } else if e.is_eof() {
+        format!("the file ends too early: {message}")
+    } else {
+        format!("invalid JSON: {message}")
+    }
+}
+
+/// The deepest nesting serde_json reads; an array or object one level deeper stops it.
+const MAX_JSON_DEPTH: usize = 127;
+
+/// The deepest nesting of arrays and objects in `text` up to and including the byte at
+/// `line` and `column` (1-based, as serde_json counts them).
+fn depth_at(text: &str, line: usize, column: usize) -> usize {
+    let start = match line {
+        0 | 1 => 0,
+        _ => text
+            .match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1),
+    };
+    let end = (start + column).min(text.len());
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for b in &text.as_bytes()[..end] {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            (false, _, _) => {}
+        }
+    }
+    deepest
 }
 
 fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
@@ -276,105 +312,19 @@ pub fn deserialize_at<T: DeserializeOwned>(value: &Value, base: &str) -> Result<
     deserialize_at_with(value, base, false)
 }
 
-/// Like `deserialize_at`; with `redact`, text values quoted by serde are left out of the
-/// message (for files that hold private answers).
+/// Like `deserialize_at`; with `redact`, text values found are left out of the message
+/// (for files that hold private answers).
 pub fn deserialize_at_with<T: DeserializeOwned>(
     value: &Value,
     base: &str,
     redact: bool,
 ) -> Result<T, Problem> {
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let mut path = base.to_string();
-        for seg in e.path().iter() {
-            use serde_path_to_error::Segment;
-            match seg {
-                Segment::Seq { index } => path = join(&path, index),
-                Segment::Map { key } => path = join(&path, key),
-                Segment::Enum { .. } | Segment::Unknown => {}
-            }
-        }
-        let mut msg = e.inner().to_string();
-        if redact {
-            msg = redact_quoted(&msg);
-        }
-        Problem::at(path, friendly_serde_message(&shorten_quoted(&msg, 40)))
-    })
-}
-
-/// Replaces `string "..."` in a serde message with `text`, so no value is echoed.
-pub fn redact_quoted(msg: &str) -> String {
-    match (msg.find("string \""), msg.rfind("\", expected")) {
-        (Some(start), Some(end)) if end > start => {
-            format!("{}text{}", &msg[..start], &msg[end + 1..])
-        }
-        _ => msg.to_owned(),
-    }
-}
-
-/// Cuts every `quoted` part of a serde message, and a `string "..."` it quotes, to `n`
-/// characters: serde quotes field names and values as found, and a hostile file can make
-/// them as long as it likes.
-pub fn shorten_quoted(msg: &str, n: usize) -> String {
-    let msg = &shorten_string_value(msg, n);
-    let mut out = String::with_capacity(msg.len().min(1024));
-    for (i, part) in msg.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        if i % 2 == 1 {
-            out.push_str(&super::validate::truncate(part, n));
-        } else {
-            out.push_str(part);
-        }
-    }
-    out
-}
-
-/// Cuts the text of serde's `string "..."` (as in `invalid type: string "...", expected`).
-fn shorten_string_value(msg: &str, n: usize) -> String {
-    const OPEN: &str = "string \"";
-    match (msg.find(OPEN), msg.rfind("\", expected")) {
-        (Some(start), Some(end)) if end >= start + OPEN.len() => {
-            let inner = &msg[start + OPEN.len()..end];
-            if inner.chars().count() <= n {
-                return msg.to_owned();
-            }
-            format!(
-                "{}{}{}",
-                &msg[..start + OPEN.len()],
-                super::validate::truncate(inner, n),
-                &msg[end..]
-            )
-        }
-        _ => msg.to_owned(),
-    }
-}
-
-/// Rewords serde's messages, which speak of Rust, into the words of the format.
-pub fn friendly_serde_message(msg: &str) -> String {
-    let msg = msg
-        .replace("invalid type: ", "wrong type: ")
-        .replace("unknown variant", "unknown value")
-        .replace("integer `", "number `")
-        .replace("floating point `", "number `")
-        .replace(", expected i64", ", expected a whole number")
-        .replace(", expected u8", ", expected a whole number from 0 to 255")
-        .replace(
-            ", expected usize",
-            ", expected a whole number of zero or more",
+    super::de::from_value::<T>(value).map_err(|misread| {
+        Problem::at(
+            format!("{base}{}", misread.path),
+            misread.error.describe(redact),
         )
-        .replace(", expected f64", ", expected a number")
-        .replace("a sequence", "an array")
-        .replace("expected a map", "expected an object")
-        .replace("map,", "object,")
-        .replace("invalid type: map", "wrong type: object")
-        .replace("sequence,", "array,")
-        .replace("struct ", "")
-        .replace("enum ", "");
-    if let Some(rest) = msg.strip_prefix("wrong type: map") {
-        return format!("wrong type: object{rest}");
-    }
-    msg
+    })
 }
 
 /// Checks one item, deserialising the struct of its `type` directly so that a problem is
@@ -505,6 +455,18 @@ mod tests {
     }
 
     #[test]
+    fn nesting_up_to_the_limit_is_read_and_brackets_in_strings_do_not_count() {
+        let deepest = "[".repeat(127) + &"]".repeat(127);
+        assert!(json_from_bytes(deepest.as_bytes(), usize::MAX).is_ok());
+        let text = format!("[\"{}\" 1]", "[".repeat(200));
+        let err = json_from_bytes(text.as_bytes(), usize::MAX).unwrap_err();
+        assert_eq!(
+            err[0].to_string(),
+            "line 1, column 205: invalid JSON: expected `,` or `]`"
+        );
+    }
+
+    #[test]
     fn a_key_given_twice_in_one_object_is_an_error_at_its_position() {
         let err = json_from_bytes(b"{\"a\": {\"max\": 4,\n \"max\": 40}}", 1000).unwrap_err();
         assert_eq!(err[0].to_string(), "line 2, column 6: duplicate key `max`");
@@ -522,32 +484,6 @@ mod tests {
         let strict = json_from_bytes(text, 1000).unwrap();
         let plain: Value = serde_json::from_slice(text).unwrap();
         assert_eq!(strict, plain);
-    }
-
-    #[test]
-    fn long_quoted_names_in_serde_messages_are_cut() {
-        let msg = format!("unknown field `{}`, expected `id`", "k".repeat(500));
-        let short = shorten_quoted(&msg, 40);
-        assert!(short.len() < 100, "{short}");
-        assert!(short.ends_with("…`, expected `id`"), "{short}");
-    }
-
-    #[test]
-    fn a_long_string_quoted_by_serde_is_cut() {
-        let msg = format!(
-            "invalid type: string \"{}\", expected a boolean",
-            "y".repeat(500)
-        );
-        let short = shorten_quoted(&msg, 40);
-        assert_eq!(
-            short,
-            format!(
-                "invalid type: string \"{}…\", expected a boolean",
-                "y".repeat(40)
-            )
-        );
-        let msg = "invalid type: string \"yes\", expected a boolean";
-        assert_eq!(shorten_quoted(msg, 40), msg);
     }
 
     #[test]

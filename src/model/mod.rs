@@ -5,6 +5,7 @@ pub mod answers_file;
 pub mod bundled;
 pub mod catalog;
 pub mod condition;
+mod de;
 pub mod invitation;
 pub mod load;
 pub mod problem;

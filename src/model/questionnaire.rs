@@ -93,7 +93,7 @@ pub struct ChoiceOption {
 
 /// An item, tagged by `type`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", expecting = "an object")]
 pub enum Item {
     SingleChoice(ChoiceItem),
     MultiChoice(MultiChoiceItem),
@@ -416,15 +416,12 @@ impl<'de> Deserialize<'de> for GuidanceEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let value = serde_json::Value::deserialize(d)?;
-        if value.get("tags").is_some() {
-            TaggedText::deserialize(value)
-                .map(GuidanceEntry::Tagged)
-                .map_err(D::Error::custom)
+        let entry = if value.get("tags").is_some() {
+            super::de::from_value(&value).map(GuidanceEntry::Tagged)
         } else {
-            Text::deserialize(value)
-                .map(GuidanceEntry::Plain)
-                .map_err(D::Error::custom)
-        }
+            super::de::from_value(&value).map(GuidanceEntry::Plain)
+        };
+        entry.map_err(|misread| D::Error::custom(misread.error))
     }
 }
 

@@ -79,7 +79,7 @@ impl Validator<'_> {
     pub fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
         // Messages quote ids and values from the file in backticks; a hostile file can make
         // those as long as it likes, so each is cut (ids that could be valid are never cut).
-        let message = super::load::shorten_quoted(&message.into(), 70);
+        let message = cut_quoted(&message.into(), 70);
         self.problems.push(Problem::at(path, message));
     }
 
@@ -438,6 +438,22 @@ pub fn is_language_tag(tag: &str) -> bool {
     (2..=3).contains(&first.len())
         && first.chars().all(|c| c.is_ascii_lowercase())
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// Cuts every `quoted` part of a message to `n` characters.
+fn cut_quoted(message: &str, n: usize) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&truncate(part, n));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 pub fn truncate(s: &str, n: usize) -> String {
