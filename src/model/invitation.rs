@@ -12,11 +12,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalog::{Catalog, Entry, Source};
+use super::format::Format;
 use super::load::{deserialize_at, json_from_bytes, questionnaire_from_value};
 use super::problem::{Problem, join};
 use super::validate::{is_forbidden_char, truncate};
 
 pub const INVITATION_FORMAT: &str = "confide.invitation/1";
+const INVITATION: Format = Format::new(INVITATION_FORMAT, "an invitation");
 
 /// Largest invitation accepted, in bytes.
 pub const MAX_INVITATION_BYTES: usize = 4 * 1024 * 1024;
@@ -129,33 +131,7 @@ pub fn make(
 /// catalog, in the invitation's order.
 pub fn parse(bytes: &[u8]) -> Result<(Invitation, Catalog), Vec<Problem>> {
     let value = json_from_bytes(bytes, MAX_INVITATION_BYTES)?;
-    match value.get("format").and_then(Value::as_str) {
-        Some(INVITATION_FORMAT) => {}
-        Some(other) => {
-            let newer = other
-                .strip_prefix("confide.invitation/")
-                .and_then(|v| v.parse::<u32>().ok())
-                .is_some_and(|v| v > 1);
-            let msg = if newer {
-                format!(
-                    "format `{}` is newer than this version of confide reads; update confide",
-                    truncate(other, 40)
-                )
-            } else {
-                format!(
-                    "unsupported format `{}`; expected `{INVITATION_FORMAT}`",
-                    truncate(other, 40)
-                )
-            };
-            return Err(vec![Problem::at("/format", msg)]);
-        }
-        None => {
-            return Err(vec![Problem::at(
-                "/format",
-                format!("this is not a confide invitation (no `format: {INVITATION_FORMAT}`)"),
-            )]);
-        }
-    }
+    INVITATION.check(&value).map_err(|m| vec![m.problem()])?;
     let inv: Invitation = deserialize_at(&value, "").map_err(|p| vec![p])?;
     let mut problems = Vec::new();
     if let Some(p) = &inv.practice {

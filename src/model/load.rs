@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::problem::{Problem, join};
-use super::questionnaire::Questionnaire;
+use super::questionnaire::{QUESTIONNAIRE, Questionnaire};
 use super::range::{ScaleRange, scale_ranges};
 use super::validate::{self, Limits};
 
@@ -91,6 +91,7 @@ pub fn questionnaire_from_bytes(bytes: &[u8]) -> Result<Loaded, Vec<Problem>> {
 
 /// Validates a questionnaire given as parsed JSON.
 pub fn questionnaire_from_value(value: Value) -> Result<Loaded, Vec<Problem>> {
+    QUESTIONNAIRE.check(&value).map_err(|m| vec![m.problem()])?;
     let questionnaire = shape::<Questionnaire>(&value, collect_questionnaire_shape_problems)?;
     let problems = validate::validate(&questionnaire, &Limits::default());
     if !problems.is_empty() {
@@ -355,8 +356,9 @@ fn item_shape(v: &Value, path: &str) -> Result<(), Problem> {
 fn collect_questionnaire_shape_problems(value: &Value) -> Vec<Problem> {
     use super::questionnaire::{ChoiceOption, Flag, Scale};
     let mut problems = Vec::new();
+    // The format check has made sure that it is an object.
     let Some(obj) = value.as_object() else {
-        return vec![Problem::at("", "a questionnaire must be a JSON object")];
+        return problems;
     };
     let mut top = obj.clone();
     for (key, empty) in [

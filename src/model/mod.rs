@@ -6,6 +6,7 @@ pub mod bundled;
 pub mod catalog;
 pub mod condition;
 mod de;
+pub(crate) mod format;
 pub mod invitation;
 pub mod load;
 pub mod problem;

@@ -9,10 +9,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::condition::Condition;
+use super::format::Format;
 use super::text::Text;
 
 /// The value of the `format` field of every questionnaire.
 pub const QUESTIONNAIRE_FORMAT: &str = "confide.questionnaire/1";
+pub(crate) const QUESTIONNAIRE: Format = Format::new(QUESTIONNAIRE_FORMAT, "a questionnaire");
 
 /// A questionnaire definition.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

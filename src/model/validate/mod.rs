@@ -10,9 +10,7 @@ mod tests;
 use std::collections::HashMap;
 
 use super::problem::{Problem, join};
-use super::questionnaire::{
-    FlagLevel, GuidanceEntry, ProvenanceKind, QUESTIONNAIRE_FORMAT, Questionnaire,
-};
+use super::questionnaire::{FlagLevel, GuidanceEntry, ProvenanceKind, Questionnaire};
 use super::text::Text;
 
 pub use conditions::check_references;
@@ -85,30 +83,6 @@ impl Validator<'_> {
 
     fn header(&mut self) {
         let q = self.q;
-        if q.format != QUESTIONNAIRE_FORMAT {
-            let newer = q
-                .format
-                .strip_prefix("confide.questionnaire/")
-                .and_then(|v| v.parse::<u32>().ok())
-                .is_some_and(|v| v > 1);
-            if newer {
-                self.problem(
-                    "/format",
-                    format!(
-                        "format `{}` is newer than this version of confide understands (`{QUESTIONNAIRE_FORMAT}`); update confide",
-                        truncate(&q.format, 40)
-                    ),
-                );
-            } else {
-                self.problem(
-                    "/format",
-                    format!(
-                        "unknown format `{}`; expected `{QUESTIONNAIRE_FORMAT}`",
-                        truncate(&q.format, 40)
-                    ),
-                );
-            }
-        }
         self.id("/id", &q.id, "questionnaire id");
         if let Err(e) = semver::Version::parse(&q.version) {
             self.problem(

@@ -76,7 +76,7 @@ fn the_base_questionnaire_is_valid() {
 fn an_unknown_format_is_rejected() {
     let mut v = base();
     set(&mut v, "/format", json!("something/1"));
-    assert_problem(v, "/format", "unknown format");
+    assert_problem(v, "/format", "unsupported format `something/1`");
 }
 
 #[test]
