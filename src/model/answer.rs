@@ -33,7 +33,7 @@ impl fmt::Debug for Answer {
 
 impl Answer {
     /// The answer as JSON, the form used in records (`"declined"` is handled by callers).
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         match self {
             Answer::Choice(v) => Value::from(*v),
             Answer::Choices(vs) => Value::from(vs.clone()),
@@ -44,7 +44,7 @@ impl Answer {
     }
 
     /// Reads an answer given as JSON for `item` (answers files and stored records).
-    pub fn from_json(item: &Item, value: &Value) -> Result<Answer, String> {
+    pub(crate) fn from_json(item: &Item, value: &Value) -> Result<Answer, String> {
         if value.as_str() == Some("declined")
             && (item.common().declinable || !matches!(item, Item::Text(_)))
         {
@@ -120,7 +120,7 @@ pub fn describe(q: &Questionnaire, item: &Item, answer: Option<&Answer>, lang: &
 }
 
 /// A whole number as an integer, anything else as a float.
-pub fn number_json(x: f64) -> Value {
+pub(crate) fn number_json(x: f64) -> Value {
     if x.fract() == 0.0 && x.abs() < 9.0e15 {
         Value::from(x as i64)
     } else {

@@ -12,11 +12,11 @@ use super::format::Format;
 use super::load::{deserialize_at_with, json_from_bytes};
 use super::problem::Problem;
 
-pub const ANSWERS_FORMAT: &str = "confide.answers/1";
+pub(crate) const ANSWERS_FORMAT: &str = "confide.answers/1";
 const ANSWERS: Format = Format::new(ANSWERS_FORMAT, "an answers file");
 
 /// Largest answers file accepted, in bytes.
-pub const MAX_ANSWERS_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_ANSWERS_BYTES: usize = 1024 * 1024;
 
 /// Answers per questionnaire id, then per item id, as raw JSON values.
 #[derive(Deserialize)]

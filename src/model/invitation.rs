@@ -17,47 +17,47 @@ use super::load::{deserialize_at, json_from_bytes, questionnaire_from_value};
 use super::problem::{Problem, join};
 use super::validate::{is_forbidden_char, truncate};
 
-pub const INVITATION_FORMAT: &str = "confide.invitation/1";
+pub(crate) const INVITATION_FORMAT: &str = "confide.invitation/1";
 const INVITATION: Format = Format::new(INVITATION_FORMAT, "an invitation");
 
 /// Largest invitation accepted, in bytes.
-pub const MAX_INVITATION_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_INVITATION_BYTES: usize = 4 * 1024 * 1024;
 /// Most questionnaires in one invitation.
-pub const MAX_INVITATION_QUESTIONNAIRES: usize = 20;
-pub const MAX_MESSAGE_CHARS: usize = 2000;
-pub const MAX_PRACTICE_CHARS: usize = 200;
+pub(crate) const MAX_INVITATION_QUESTIONNAIRES: usize = 20;
+pub(crate) const MAX_MESSAGE_CHARS: usize = 2000;
+pub(crate) const MAX_PRACTICE_CHARS: usize = 200;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Invitation {
-    pub format: String,
+    pub(crate) format: String,
     /// When it was made (UTC, RFC 3339).
-    pub created: String,
+    pub(crate) created: String,
     /// The therapist's age recipient (`age1...`).
-    pub recipient: String,
+    pub(crate) recipient: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub practice: Option<String>,
+    pub(crate) practice: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// A code that identifies the client to the therapist; never a name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    pub questionnaires: Vec<Embedded>,
+    pub(crate) reference: Option<String>,
+    pub(crate) questionnaires: Vec<Embedded>,
 }
 
 /// One questionnaire, in full.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Embedded {
-    pub id: String,
-    pub version: String,
+pub(crate) struct Embedded {
+    pub(crate) id: String,
+    pub(crate) version: String,
     /// Hex SHA-256 of the canonical JSON of `definition`.
-    pub sha256: String,
-    pub definition: Value,
+    pub(crate) sha256: String,
+    pub(crate) definition: Value,
 }
 
 /// A reference code: 1 to 64 letters, digits, `-` or `_` (a code, never a name).
-pub fn is_reference(r: &str) -> bool {
+pub(crate) fn is_reference(r: &str) -> bool {
     !r.is_empty()
         && r.len() <= 64
         && r.chars()
@@ -65,7 +65,7 @@ pub fn is_reference(r: &str) -> bool {
 }
 
 /// Checks a short free text (practice name, message) for length and control characters.
-pub fn check_note(path: &str, text: &str, max: usize, problems: &mut Vec<Problem>) {
+pub(crate) fn check_note(path: &str, text: &str, max: usize, problems: &mut Vec<Problem>) {
     let n = text.chars().count();
     if text.trim().is_empty() {
         problems.push(Problem::at(path, "text is empty"));
@@ -82,7 +82,7 @@ pub fn check_note(path: &str, text: &str, max: usize, problems: &mut Vec<Problem
 
 /// Checks a practice name: a short note on one line. A line break would let the name pose
 /// as text of confide's own around it.
-pub fn check_practice(path: &str, text: &str, problems: &mut Vec<Problem>) {
+pub(crate) fn check_practice(path: &str, text: &str, problems: &mut Vec<Problem>) {
     // The line break first: U+2028 and U+2029 are also refused as control characters, and
     // the line is what to fix in a practice name.
     if text.chars().any(is_line_break) {
@@ -95,12 +95,12 @@ pub fn check_practice(path: &str, text: &str, problems: &mut Vec<Problem>) {
 }
 
 /// A newline or a Unicode line or paragraph separator.
-pub fn is_line_break(c: char) -> bool {
+pub(crate) fn is_line_break(c: char) -> bool {
     matches!(c, '\n' | '\u{2028}' | '\u{2029}')
 }
 
 /// Builds an invitation from checked parts. The entries must be in the order to ask them.
-pub fn make(
+pub(crate) fn make(
     recipient: &str,
     entries: &[&Entry],
     reference: Option<String>,

@@ -14,7 +14,7 @@ use super::range::{ScaleRange, scale_ranges};
 use super::validate::{self, Limits};
 
 /// Largest questionnaire file accepted, in bytes.
-pub const MAX_QUESTIONNAIRE_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_QUESTIONNAIRE_BYTES: usize = 1024 * 1024;
 
 /// A questionnaire that parsed and passed validation, with its canonical hash.
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ impl Loaded {
     /// run again at every start: the test suite validates every bundled file (a build with
     /// an invalid one fails its tests). A file that does not parse is still reported with
     /// every problem, never a panic.
-    pub fn bundled(text: &'static str) -> Result<Loaded, Vec<Problem>> {
+    pub(crate) fn bundled(text: &'static str) -> Result<Loaded, Vec<Problem>> {
         match serde_json::from_str::<Questionnaire>(text) {
             Ok(questionnaire) => Ok(Loaded {
                 questionnaire,
@@ -58,13 +58,13 @@ impl Loaded {
     }
 
     /// The range of every scale, in order (`range::scale_ranges`).
-    pub fn scale_ranges(&self) -> &[Option<ScaleRange>] {
+    pub(crate) fn scale_ranges(&self) -> &[Option<ScaleRange>] {
         self.ranges
             .get_or_init(|| scale_ranges(&self.questionnaire))
     }
 
     /// The definition as parsed JSON, for embedding in invitations.
-    pub fn value(&self) -> &Value {
+    pub(crate) fn value(&self) -> &Value {
         &self.definition().value
     }
 
@@ -90,7 +90,7 @@ pub fn questionnaire_from_bytes(bytes: &[u8]) -> Result<Loaded, Vec<Problem>> {
 }
 
 /// Validates a questionnaire given as parsed JSON.
-pub fn questionnaire_from_value(value: Value) -> Result<Loaded, Vec<Problem>> {
+pub(crate) fn questionnaire_from_value(value: Value) -> Result<Loaded, Vec<Problem>> {
     QUESTIONNAIRE.check(&value).map_err(|m| vec![m.problem()])?;
     let questionnaire = shape::<Questionnaire>(&value, collect_questionnaire_shape_problems)?;
     let problems = validate::validate(&questionnaire, &Limits::default());
@@ -109,18 +109,18 @@ pub fn questionnaire_from_value(value: Value) -> Result<Loaded, Vec<Problem>> {
 }
 
 /// Hex SHA-256 of the canonical form of a JSON value.
-pub fn canonical_sha256(value: &Value) -> String {
+pub(crate) fn canonical_sha256(value: &Value) -> String {
     // serde_json's map is ordered by key, so serialising gives a canonical form.
     let bytes = serde_json::to_vec(value).unwrap_or_default();
     hex(&Sha256::digest(&bytes))
 }
 
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Parses JSON text with a size limit, reporting syntax errors with line and column.
-pub fn json_from_bytes(bytes: &[u8], limit: usize) -> Result<Value, Vec<Problem>> {
+pub(crate) fn json_from_bytes(bytes: &[u8], limit: usize) -> Result<Value, Vec<Problem>> {
     if bytes.len() > limit {
         return Err(vec![Problem::file(format!(
             "file is too large ({} bytes; the limit is {} bytes)",
@@ -152,7 +152,7 @@ pub fn json_from_bytes(bytes: &[u8], limit: usize) -> Result<Value, Vec<Problem>
 
 /// Parses JSON like `serde_json::from_slice::<Value>`, except that a key given twice in one
 /// object is an error.
-pub fn strict_json(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+pub(crate) fn strict_json(bytes: &[u8]) -> Result<Value, serde_json::Error> {
     serde_json::from_slice::<Strict>(bytes).map(|Strict(v)| v)
 }
 
@@ -292,7 +292,7 @@ fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
 
 /// Deserialises `value` strictly; on failure, asks `collect` for every shape problem it can
 /// find so the author sees them all at once.
-pub fn shape<T: DeserializeOwned>(
+pub(crate) fn shape<T: DeserializeOwned>(
     value: &Value,
     collect: fn(&Value) -> Vec<Problem>,
 ) -> Result<T, Vec<Problem>> {
@@ -309,13 +309,13 @@ pub fn shape<T: DeserializeOwned>(
 }
 
 /// Deserialises one part of a document, reporting a failure with its full JSON pointer.
-pub fn deserialize_at<T: DeserializeOwned>(value: &Value, base: &str) -> Result<T, Problem> {
+pub(crate) fn deserialize_at<T: DeserializeOwned>(value: &Value, base: &str) -> Result<T, Problem> {
     deserialize_at_with(value, base, false)
 }
 
 /// Like `deserialize_at`; with `redact`, text values found are left out of the message
 /// (for files that hold private answers).
-pub fn deserialize_at_with<T: DeserializeOwned>(
+pub(crate) fn deserialize_at_with<T: DeserializeOwned>(
     value: &Value,
     base: &str,
     redact: bool,

@@ -173,7 +173,7 @@ impl Response {
             .collect()
     }
 
-    pub fn questionnaire(&self, id: &str) -> Option<&QuestionnaireRecord> {
+    pub(crate) fn questionnaire(&self, id: &str) -> Option<&QuestionnaireRecord> {
         self.questionnaires.iter().find(|q| q.id == id)
     }
 }

@@ -41,21 +41,13 @@ impl Text {
     }
 
     /// Every string in this text, for checks that apply to all languages.
-    pub fn all(&self) -> Vec<(Option<&str>, &str)> {
+    pub(crate) fn all(&self) -> Vec<(Option<&str>, &str)> {
         match self {
             Text::Plain(s) => vec![(None, s.as_str())],
             Text::Map(map) => map
                 .iter()
                 .map(|(k, v)| (Some(k.as_str()), v.as_str()))
                 .collect(),
-        }
-    }
-
-    /// The languages of a map, or none for a plain string.
-    pub fn languages(&self) -> Vec<&str> {
-        match self {
-            Text::Plain(_) => Vec::new(),
-            Text::Map(map) => map.keys().map(String::as_str).collect(),
         }
     }
 }

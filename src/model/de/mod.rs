@@ -50,8 +50,8 @@ pub(crate) fn from_value<T: DeserializeOwned>(value: &Value) -> Result<T, Misrea
 #[derive(Debug)]
 pub(crate) struct Misread {
     /// A JSON pointer, empty for the whole value.
-    pub path: String,
-    pub error: Error,
+    pub(crate) path: String,
+    pub(crate) error: Error,
 }
 
 /// The whole numbers from `min` to `max`, in words.

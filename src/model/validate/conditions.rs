@@ -16,7 +16,7 @@ enum Target<'a> {
 }
 
 /// A reference of the form `questionnaire_id.name`, or a local name.
-pub fn split_ref(r: &str) -> (Option<&str>, &str) {
+pub(crate) fn split_ref(r: &str) -> (Option<&str>, &str) {
     match r.split_once('.') {
         Some((q, name)) => (Some(q), name),
         None => (None, r),
@@ -343,7 +343,7 @@ fn describe(v: &Value) -> &'static str {
 
 /// Checks references to other questionnaires (`other.item`, `other.scale`) against the ones
 /// available. `lookup` finds a questionnaire by id.
-pub fn check_references<'a>(
+pub(crate) fn check_references<'a>(
     q: &Questionnaire,
     lookup: &dyn Fn(&str) -> Option<&'a Questionnaire>,
     available: &[&str],

@@ -294,7 +294,7 @@ impl Validator<'_> {
 
 /// Largest magnitude of a number item's `min` and `max`. Far beyond any real question, and
 /// small enough that answers, sums and decimal places stay exact in a 64-bit float.
-pub const MAX_NUMBER: f64 = 1e12;
+pub(crate) const MAX_NUMBER: f64 = 1e12;
 
 fn decimals_of(v: f64) -> usize {
     let s = format!("{v}");
