@@ -133,21 +133,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Invitation, Catalog), Vec<Problem>> {
     let value = json_from_bytes(bytes, MAX_INVITATION_BYTES)?;
     INVITATION.check(&value).map_err(|m| vec![m.problem()])?;
     let inv: Invitation = deserialize_at(&value, "").map_err(|p| vec![p])?;
-    let mut problems = Vec::new();
-    if let Some(p) = &inv.practice {
-        check_practice("/practice", p, &mut problems);
-    }
-    if let Some(m) = &inv.message {
-        check_note("/message", m, MAX_MESSAGE_CHARS, &mut problems);
-    }
-    if let Some(r) = &inv.reference
-        && !is_reference(r)
-    {
-        problems.push(Problem::at(
-            "/reference",
-            "a reference must be 1 to 64 letters, digits, `-` or `_`",
-        ));
-    }
+    let mut problems = check_notes(&inv);
     if inv.questionnaires.is_empty() {
         problems.push(Problem::at(
             "/questionnaires",
@@ -166,42 +152,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Invitation, Catalog), Vec<Problem>> {
     }
     let mut catalog = Catalog::default();
     for (i, e) in inv.questionnaires.iter().enumerate() {
-        let base = join("/questionnaires", i);
-        match questionnaire_from_value(e.definition.clone()) {
-            Err(ps) => {
-                for p in ps {
-                    let inner = p.path().unwrap_or("/").trim_end_matches('/').to_string();
-                    problems.push(Problem::at(format!("{base}/definition{inner}"), p.message));
-                }
-            }
-            Ok(loaded) => {
-                if loaded.sha256() != e.sha256 {
-                    problems.push(Problem::at(
-                        join(&base, "sha256"),
-                        "the questionnaire does not match its hash: the invitation was changed after it was made",
-                    ));
-                }
-                if loaded.questionnaire.id != e.id || loaded.questionnaire.version != e.version {
-                    problems.push(Problem::at(
-                        &base,
-                        format!(
-                            "the entry says {} {} but the definition is {} {}",
-                            truncate(&e.id, 40),
-                            truncate(&e.version, 20),
-                            loaded.questionnaire.id,
-                            loaded.questionnaire.version
-                        ),
-                    ));
-                }
-                let entry = Entry {
-                    loaded,
-                    source: Source::Invitation,
-                };
-                if let Err(why) = catalog.add(entry) {
-                    problems.push(Problem::at(join(&base, "id"), why));
-                }
-            }
-        }
+        embed(&join("/questionnaires", i), e, &mut catalog, &mut problems);
     }
     if problems.is_empty() {
         for (i, e) in catalog.entries.iter().enumerate() {
@@ -218,5 +169,65 @@ pub fn parse(bytes: &[u8]) -> Result<(Invitation, Catalog), Vec<Problem>> {
         Ok((inv, catalog))
     } else {
         Err(problems)
+    }
+}
+
+/// The practice name, message and reference of an invitation.
+fn check_notes(inv: &Invitation) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if let Some(p) = &inv.practice {
+        check_practice("/practice", p, &mut problems);
+    }
+    if let Some(m) = &inv.message {
+        check_note("/message", m, MAX_MESSAGE_CHARS, &mut problems);
+    }
+    if let Some(r) = &inv.reference
+        && !is_reference(r)
+    {
+        problems.push(Problem::at(
+            "/reference",
+            "a reference must be 1 to 64 letters, digits, `-` or `_`",
+        ));
+    }
+    problems
+}
+
+/// Checks one embedded questionnaire at `base` against its hash, id and version, and adds
+/// it to the catalog.
+fn embed(base: &str, e: &Embedded, catalog: &mut Catalog, problems: &mut Vec<Problem>) {
+    let loaded = match questionnaire_from_value(e.definition.clone()) {
+        Ok(loaded) => loaded,
+        Err(ps) => {
+            for p in ps {
+                let inner = p.path().unwrap_or("/").trim_end_matches('/').to_string();
+                problems.push(Problem::at(format!("{base}/definition{inner}"), p.message));
+            }
+            return;
+        }
+    };
+    if loaded.sha256() != e.sha256 {
+        problems.push(Problem::at(
+            join(base, "sha256"),
+            "the questionnaire does not match its hash: the invitation was changed after it was made",
+        ));
+    }
+    if loaded.questionnaire.id != e.id || loaded.questionnaire.version != e.version {
+        problems.push(Problem::at(
+            base,
+            format!(
+                "the entry says {} {} but the definition is {} {}",
+                truncate(&e.id, 40),
+                truncate(&e.version, 20),
+                loaded.questionnaire.id,
+                loaded.questionnaire.version
+            ),
+        ));
+    }
+    let entry = Entry {
+        loaded,
+        source: Source::Invitation,
+    };
+    if let Err(why) = catalog.add(entry) {
+        problems.push(Problem::at(join(base, "id"), why));
     }
 }

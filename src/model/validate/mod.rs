@@ -127,7 +127,13 @@ impl Validator<'_> {
                 }
             }
         }
-        let p = &q.provenance;
+        self.provenance();
+    }
+
+    /// A questionnaire that is not original cites its source, and a licensed one names its
+    /// license.
+    fn provenance(&mut self) {
+        let p = &self.q.provenance;
         let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
         match p.kind {
             ProvenanceKind::Original => {}
