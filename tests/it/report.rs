@@ -136,19 +136,20 @@ fn flags_come_urgent_first_and_scores_are_recomputed_when_the_definition_matches
     );
 }
 
+fn calm_session() -> Response {
+    session(
+        calm(),
+        "22222222-0000-4000-8000-000000000002",
+        CREATED,
+        None,
+    )
+}
+
 /// What the report shows of the pain questionnaire of a calm session whose record was
 /// changed: the definition check, whether scores were recomputed, the first note, the pain
 /// score, the title and whether answers are shown in words.
 #[test]
 fn the_definition_check_decides_between_fresh_and_recorded_scores() {
-    let calm_session = || {
-        session(
-            calm(),
-            "22222222-0000-4000-8000-000000000002",
-            CREATED,
-            None,
-        )
-    };
     let fresh = report_on(calm_session(), None).sessions[0].questionnaires[1].scales[0].value;
     type Edit = fn(&mut QuestionnaireRecord);
     let cases: [(
