@@ -145,35 +145,51 @@ fn calm_session() -> Response {
     )
 }
 
-/// What the report shows of the pain questionnaire of a calm session whose record was
-/// changed: the definition check, whether scores were recomputed, the first note, the pain
-/// score, the title and whether answers are shown in words.
+/// What the report shows of one questionnaire: whether its definition is the one the
+/// answers were given to, whether scores were recomputed, the first score, the title, and
+/// whether answers are shown in words.
+#[derive(Debug, PartialEq)]
+struct Shown<'a> {
+    definition: DefinitionCheck,
+    recomputed: bool,
+    score: Option<f64>,
+    title: &'a str,
+    in_words: bool,
+}
+
+impl<'a> Shown<'a> {
+    fn of(q: &'a clinician::QuestionnaireReport) -> Shown<'a> {
+        Shown {
+            definition: q.definition,
+            recomputed: q.recomputed,
+            score: q.scales[0].value,
+            title: &q.title,
+            in_words: q.answers[0].text.is_some(),
+        }
+    }
+}
+
+/// The pain questionnaire of a calm session, its record changed in three ways: what the
+/// report shows, and the note that says why.
 #[test]
 fn the_definition_check_decides_between_fresh_and_recorded_scores() {
     let fresh = report_on(calm_session(), None).sessions[0].questionnaires[1].scales[0].value;
     type Edit = fn(&mut QuestionnaireRecord);
-    let cases: [(
-        &str,
-        Edit,
-        DefinitionCheck,
-        bool,
-        &str,
-        Option<f64>,
-        &str,
-        bool,
-    ); 3] = [
+    let cases: [(&str, Edit, Shown, &str); 3] = [
         (
             "tampered scores are replaced by a fresh computation with a note",
             |q| {
                 q.scores[0].value = Some(19.0);
                 q.flags.clear();
             },
-            DefinitionCheck::Matches,
-            true,
+            Shown {
+                definition: DefinitionCheck::Matches,
+                recomputed: true,
+                score: fresh,
+                title: "Pain and discomfort",
+                in_words: true,
+            },
             "differ from a fresh computation",
-            fresh,
-            "Pain and discomfort",
-            true,
         ),
         (
             "a different definition shows the recorded scores and says so",
@@ -181,40 +197,34 @@ fn the_definition_check_decides_between_fresh_and_recorded_scores() {
                 q.sha256 = "0".repeat(64);
                 q.scores[0].value = Some(7.0);
             },
-            DefinitionCheck::Differs,
-            false,
+            Shown {
+                definition: DefinitionCheck::Differs,
+                recomputed: false,
+                score: Some(7.0),
+                title: "Pain and discomfort",
+                in_words: true,
+            },
             "different definition",
-            Some(7.0),
-            "Pain and discomfort",
-            true,
         ),
         (
             "an unknown questionnaire is reported from the record alone",
             |q| q.id = "custom-x".into(),
-            DefinitionCheck::Unavailable,
-            false,
+            Shown {
+                definition: DefinitionCheck::Unavailable,
+                recomputed: false,
+                score: fresh,
+                title: "custom-x",
+                in_words: false,
+            },
             "not available",
-            fresh,
-            "custom-x",
-            false,
         ),
     ];
-    for (name, edit, definition, recomputed, note, value, title, in_words) in cases {
+    for (name, edit, shown, note) in cases {
         let mut r = calm_session();
         edit(&mut r.questionnaires[1]);
         let rep = report_on(r, None);
         let pain = &rep.sessions[0].questionnaires[1];
-        assert_eq!(
-            (
-                pain.definition,
-                pain.recomputed,
-                pain.scales[0].value,
-                pain.title.as_str(),
-                pain.answers[0].text.is_some()
-            ),
-            (definition, recomputed, value, title, in_words),
-            "{name}"
-        );
+        assert_eq!(Shown::of(pain), shown, "{name}");
         assert!(
             pain.notes.first().is_some_and(|n| n.contains(note)),
             "{name}: {:?}",

@@ -124,7 +124,7 @@ impl Error {
                 )
             }
             Error::Length { len, expected } => format!("{len} entries, expected {expected}"),
-            Error::UnknownField { name, known } if known.is_empty() => {
+            Error::UnknownField { name, known: [] } => {
                 format!("unknown field `{name}`, there are no fields")
             }
             Error::UnknownField { name, known } => {
