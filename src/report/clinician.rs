@@ -80,7 +80,7 @@ pub struct SessionReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct FlagEntry {
     pub questionnaire: String,
-    pub(crate) id: String,
+    pub id: String,
     pub level: Level,
     /// What the person read (second person).
     message: String,
@@ -304,7 +304,7 @@ impl Scoring {
 #[derive(Debug, Clone, Serialize)]
 pub struct QuestionnaireReport {
     pub id: String,
-    pub(crate) version: String,
+    pub version: String,
     pub(crate) sha256: String,
     pub title: String,
     pub definition: DefinitionCheck,
@@ -313,14 +313,14 @@ pub struct QuestionnaireReport {
     /// Anything the clinician should know about this part (mismatches, for instance).
     pub notes: Vec<String>,
     /// False when nothing was asked (the topic did not apply).
-    pub(crate) taken: bool,
+    pub taken: bool,
     pub scales: Vec<ScaleEntry>,
     pub answers: Vec<AnswerEntry>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ScaleEntry {
-    pub(crate) id: String,
+    pub id: String,
     pub(crate) title: String,
     pub value: Option<f64>,
     pub min: Option<f64>,
@@ -334,7 +334,7 @@ pub struct ScaleEntry {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AnswerEntry {
-    pub(crate) item: String,
+    pub item: String,
     /// The question as asked (when the definition is available).
     pub text: Option<String>,
     /// What kind of question it is (when the definition is available).

@@ -69,14 +69,10 @@ pub(crate) use crate::model::questionnaire::SupportKind as Kind;
 /// Parses and checks a resources file.
 fn parse(bytes: &[u8]) -> Result<Resources, Vec<Problem>> {
     let value = json_from_bytes(bytes, MAX_BYTES)?;
+    let format = crate::model::format::Format::new(RESOURCES_FORMAT, "a support resources file");
+    format.check(&value).map_err(|m| vec![m.problem()])?;
     let r: Resources = deserialize_at(&value, "").map_err(|p| vec![p])?;
     let mut problems = Vec::new();
-    if r.format != RESOURCES_FORMAT {
-        problems.push(Problem::at(
-            "/format",
-            format!("expected `{RESOURCES_FORMAT}`"),
-        ));
-    }
     if r.groups.iter().all(|g| g.entries.is_empty()) {
         problems.push(Problem::at("/groups", "there are no resources"));
     }

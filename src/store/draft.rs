@@ -119,21 +119,8 @@ impl Draft {
                 "it is not JSON".to_owned()
             }
         })?;
-        let format = value
-            .get("format")
-            .and_then(Value::as_str)
-            .ok_or_else(|| "it has no `format` field".to_owned())?;
-        if format != DRAFT_FORMAT {
-            let newer = format
-                .strip_prefix("confide.draft/")
-                .and_then(|v| v.parse::<u32>().ok())
-                .is_some_and(|v| v > 1);
-            return Err(if newer {
-                format!("it was written by a newer version of confide (format `{format}`)")
-            } else {
-                "it is not a confide draft".to_owned()
-            });
-        }
+        let format = crate::model::format::Format::new(DRAFT_FORMAT, "a draft");
+        format.check(&value).map_err(|m| m.to_string())?;
         let draft = serde_path_to_error::deserialize::<_, Draft>(value)
             .map_err(|e| format!("unexpected content at `{}`", e.path()))?;
         draft.check()?;
