@@ -94,6 +94,13 @@ pub struct ChoiceOption {
 }
 
 /// An item, tagged by `type`.
+///
+/// Each kind's struct declares the shared fields (`id`, `text`, `tags`, `hint`, `required`,
+/// `declinable`, `enable_when`) itself instead of flattening one shared struct into it:
+/// serde's `#[serde(flatten)]` does not work together with `deny_unknown_fields`, and the
+/// format must refuse every unknown key so that a misspelled one is reported rather than
+/// ignored. [`Item::common`] gives one view of those fields; a new shared field goes into
+/// every kind's struct and into [`ItemCommon`].
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case", expecting = "an object")]
 pub enum Item {
