@@ -7,12 +7,12 @@
 //! `report -i` and the client's `take --to/--recipients-file/--armor` share them:
 //!
 //! - [`Recipients`]: `age1...` strings ([`Recipients::add_str`]) and age recipients files
-//!   ([`Recipients::add_file`]); then [`encrypt`] (optionally ASCII-armored).
+//!   (`Recipients::add_file`); then [`encrypt`] (optionally ASCII-armored).
 //! - [`Identities`]: plain identity files (`AGE-SECRET-KEY-1...`, as `age-keygen` writes)
 //!   and passphrase-protected ones (as `age -p` writes, binary or armored), read by
-//!   [`read_identity_file`]; then [`decrypt`].
-//! - [`encrypt_with_passphrase`] / [`decrypt_with_passphrase`]: age's scrypt recipient,
-//!   log2 N = [`ENCRYPT_WORK_FACTOR`] when writing and at most [`MAX_WORK_FACTOR`] when
+//!   `read_identity_file`; then [`decrypt`].
+//! - `encrypt_with_passphrase` / `decrypt_with_passphrase`: age's scrypt recipient,
+//!   log2 N = `ENCRYPT_WORK_FACTOR` when writing and at most `MAX_WORK_FACTOR` when
 //!   reading.
 //!
 //! With the `aws-lc` feature, [`Identities`] open X25519 stanzas through `x25519`, which
@@ -84,7 +84,7 @@ pub fn encrypt(plaintext: &[u8], recipients: &Recipients, armor: bool) -> Result
     finish_encryption(encryptor, plaintext, armor)
 }
 
-/// Encrypts `plaintext` to a passphrase (age scrypt, log2 N = [`ENCRYPT_WORK_FACTOR`]).
+/// Encrypts `plaintext` to a passphrase (age scrypt, log2 N = `ENCRYPT_WORK_FACTOR`).
 pub(crate) fn encrypt_with_passphrase(
     plaintext: &[u8],
     passphrase: &SecretString,
@@ -191,7 +191,7 @@ pub fn decrypt(
     read_plaintext(reader, file, ciphertext.len())
 }
 
-/// Decrypts a passphrase-protected age file (scrypt, log2 N at most [`MAX_WORK_FACTOR`]).
+/// Decrypts a passphrase-protected age file (scrypt, log2 N at most `MAX_WORK_FACTOR`).
 pub(crate) fn decrypt_with_passphrase(
     ciphertext: &[u8],
     passphrase: &SecretString,

@@ -9,7 +9,7 @@
 //!   drafts/*.age     one per interview not finished yet (`confide.draft/1`)
 //! ```
 //!
-//! Saving needs no passphrase; reading asks for it once per command ([`Vault::unlock`], one
+//! Saving needs no passphrase; reading asks for it once per command (`Vault::unlock`, one
 //! scrypt), then every file costs one X25519 operation. Operations that need a passphrase
 //! take a closure, called only when the passphrase is really needed, so this module never
 //! touches the terminal; `commands::access` connects it to `term::secret` and is what the

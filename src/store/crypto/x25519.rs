@@ -15,7 +15,7 @@
 //! `age::x25519::Identity` checks it (tag `X25519`, one canonical unpadded base64 argument
 //! of 32 bytes, a 32-byte body, no all-zero shared secret), and the wrapping key and the
 //! file key come from `age_core::primitives::{hkdf, aead_decrypt}`, as in the age crate
-//! (https://c2sp.org/age#x25519-recipient-stanza). Tests check that both identities give
+//! (<https://c2sp.org/age#x25519-recipient-stanza>). Tests check that both identities give
 //! the same answer for every stanza, good, foreign, damaged or hostile.
 //!
 //! Built only with the `aws-lc` feature (on by default); without it confide decrypts with
