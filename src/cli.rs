@@ -24,28 +24,28 @@ confide works offline and never uses the network.";
 /// `confide take`.
 #[derive(Debug, Parser)]
 #[command(name = "confide", version, after_help = EXIT_CODES)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub(crate) global: GlobalArgs,
 
     #[command(subcommand)]
-    pub command: Option<Command>,
+    pub(crate) command: Option<Command>,
 
     /// Options of `take`, for a bare `confide`.
     #[command(flatten)]
-    pub take: TakeOptions,
+    pub(crate) take: TakeOptions,
 }
 
 /// Options that every command accepts.
 #[derive(Debug, Args)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// Where sessions and the identity are kept
     #[arg(long, global = true, value_name = "DIR", env = "CONFIDE_DATA_DIR")]
-    pub data_dir: Option<PathBuf>,
+    pub(crate) data_dir: Option<PathBuf>,
 
     /// When to use colour (NO_COLOR is honoured with `auto`)
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 
     /// Read the passphrase from the first line of this file
     #[arg(
@@ -54,36 +54,36 @@ pub struct GlobalArgs {
         value_name = "FILE",
         env = "CONFIDE_PASSPHRASE_FILE"
     )]
-    pub passphrase_file: Option<PathBuf>,
+    pub(crate) passphrase_file: Option<PathBuf>,
 
     /// Language of questions and summaries (default: from the locale, then English)
     #[arg(long, global = true, value_name = "LANG", env = "CONFIDE_LANG")]
-    pub lang: Option<String>,
+    pub(crate) lang: Option<String>,
 
     /// Country whose support services the summary lists, as two letters such as GB or US
     /// (default: from the locale)
     #[arg(long, global = true, value_name = "CODE", env = "CONFIDE_COUNTRY")]
-    pub country: Option<String>,
+    pub(crate) country: Option<String>,
 }
 
 /// Where custom questionnaires come from. Accepted before the command and by every command
 /// that reads questionnaires (`invite` uses `--questionnaires` for ids instead).
 #[derive(Debug, Default, Clone, PartialEq, Args)]
-pub struct CatalogArgs {
+pub(crate) struct CatalogArgs {
     /// A folder of custom questionnaires (*.json); may be repeated
     #[arg(long = "questionnaires", value_name = "DIR")]
-    pub questionnaire_dirs: Vec<PathBuf>,
+    pub(crate) questionnaire_dirs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Answer questionnaires and see a summary (the default)
     Take(TakeArgs),
     /// List the available questionnaires
@@ -156,59 +156,59 @@ pub enum Command {
 }
 
 #[derive(Debug, Default, Args)]
-pub struct TakeArgs {
+pub(crate) struct TakeArgs {
     /// Questionnaires to take, by id (default: every bundled questionnaire, in order)
     #[arg(value_name = "QUESTIONNAIRE_ID")]
-    pub ids: Vec<String>,
+    pub(crate) ids: Vec<String>,
 
     #[command(flatten)]
-    pub options: TakeOptions,
+    pub(crate) options: TakeOptions,
 }
 
 /// The options of `take`, also accepted by a bare `confide`.
 #[derive(Debug, Default, Clone, PartialEq, Args)]
-pub struct TakeOptions {
+pub(crate) struct TakeOptions {
     /// Line-based prompts for screen readers and pipes (automatic when stdin is not a terminal)
     #[arg(long)]
-    pub plain: bool,
+    pub(crate) plain: bool,
 
     /// Answer from an answers file (confide.answers/1) instead of asking
     #[arg(long, value_name = "FILE")]
-    pub answers: Option<PathBuf>,
+    pub(crate) answers: Option<PathBuf>,
 
     /// Show the summary and store nothing
     #[arg(long)]
-    pub no_save: bool,
+    pub(crate) no_save: bool,
 
     /// Also encrypt to this age recipient (age1...); may be repeated
     #[arg(long = "to", value_name = "RECIPIENT")]
-    pub to: Vec<String>,
+    pub(crate) to: Vec<String>,
 
     /// An age recipients file; may be repeated
     #[arg(long = "recipients-file", value_name = "FILE")]
-    pub recipients_files: Vec<PathBuf>,
+    pub(crate) recipients_files: Vec<PathBuf>,
 
     /// An invitation made by `confide invite`
     #[arg(long, value_name = "FILE")]
-    pub invite: Option<PathBuf>,
+    pub(crate) invite: Option<PathBuf>,
 
     /// Refuse (exit 2) unless the fingerprint of the key the answers are encrypted to is this
     /// one, as your therapist told you (case, spaces and dashes do not matter); once per
     /// recipient
     #[arg(long = "expect-fingerprint", value_name = "FINGERPRINT")]
-    pub expect_fingerprint: Vec<String>,
+    pub(crate) expect_fingerprint: Vec<String>,
 
     /// Write the encrypted intake here (default with --to/--invite: ./confide-intake-<date>-<id8>.age)
     #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
 
     /// ASCII-armored output, to paste into a secure message
     #[arg(long)]
-    pub armor: bool,
+    pub(crate) armor: bool,
 
     /// A code your therapist gave you (never a name); stored inside the encrypted record
     #[arg(long, value_name = "CODE")]
-    pub reference: Option<String>,
+    pub(crate) reference: Option<String>,
 
     /// Continue the unfinished session kept as a draft: the newest, or the one given as
     /// --resume=ID (`confide drafts` lists them)
@@ -219,14 +219,14 @@ pub struct TakeOptions {
         require_equals = true,
         default_missing_value = ""
     )]
-    pub resume: Option<String>,
+    pub(crate) resume: Option<String>,
 
     #[command(flatten)]
-    pub catalog: CatalogArgs,
+    pub(crate) catalog: CatalogArgs,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum KeysCommand {
+pub(crate) enum KeysCommand {
     /// Create your key, protected by a new passphrase
     Init,
     /// Print your public recipient (age1...) and its fingerprint, to share with others
@@ -248,59 +248,59 @@ pub enum KeysCommand {
 }
 
 #[derive(Debug, Args)]
-pub struct InviteArgs {
+pub(crate) struct InviteArgs {
     /// The therapist's age recipient (age1...) that intakes are encrypted to
     #[arg(long, value_name = "RECIPIENT", required = true)]
-    pub to: String,
+    pub(crate) to: String,
     /// Bundled or custom questionnaires to include, by id (comma-separated)
     #[arg(long, value_name = "ID,...", value_delimiter = ',')]
-    pub questionnaires: Vec<String>,
+    pub(crate) questionnaires: Vec<String>,
     /// A questionnaire file to embed in full; may be repeated
     #[arg(long = "questionnaire-file", value_name = "FILE")]
-    pub questionnaire_files: Vec<PathBuf>,
+    pub(crate) questionnaire_files: Vec<PathBuf>,
     /// A code that identifies the client to you (never a name)
     #[arg(long, value_name = "CODE")]
-    pub reference: Option<String>,
+    pub(crate) reference: Option<String>,
     /// A message shown to the client before the questions
     #[arg(long, value_name = "TEXT")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// Your practice's name, shown to the client
     #[arg(long, value_name = "NAME")]
-    pub practice: Option<String>,
+    pub(crate) practice: Option<String>,
     /// Write the invitation here instead of printing it
     #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// Intake files, or folders of them
     #[arg(required = true, value_name = "FILE_OR_DIR")]
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// An age identity file (plain or passphrase-protected); may be repeated
     #[arg(short = 'i', long = "identity", value_name = "IDENTITY_FILE")]
-    pub identities: Vec<PathBuf>,
+    pub(crate) identities: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    pub(crate) format: ReportFormat,
     #[command(flatten)]
-    pub catalog: CatalogArgs,
+    pub(crate) catalog: CatalogArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
+pub(crate) enum ListFormat {
     Text,
     Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum HistoryFormat {
+pub(crate) enum HistoryFormat {
     Text,
     Json,
     Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShowFormat {
+pub(crate) enum ShowFormat {
     Text,
     Json,
     Markdown,
@@ -308,7 +308,7 @@ pub enum ShowFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
+pub(crate) enum ReportFormat {
     Text,
     Json,
     Csv,

@@ -6,7 +6,7 @@ use std::fmt;
 
 /// What went wrong, as far as the exit code is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Exit 1: I/O, disk full, anything not listed below.
     Failure,
     /// Exit 2: bad flags, invalid questionnaire or answers file.
@@ -22,7 +22,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn exit_code(self) -> i32 {
+    pub(crate) fn exit_code(self) -> i32 {
         match self {
             Kind::Failure => 1,
             Kind::Usage => 2,
@@ -38,15 +38,15 @@ impl Kind {
 /// a hint naming the flag or file to change. Never holds answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
-    pub kind: Kind,
+    pub(crate) kind: Kind,
     pub message: String,
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
 }
 
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: Kind, message: impl Into<String>) -> Self {
         Error {
             kind,
             message: message.into(),
@@ -54,55 +54,50 @@ impl Error {
         }
     }
 
-    pub fn failure(message: impl Into<String>) -> Self {
+    pub(crate) fn failure(message: impl Into<String>) -> Self {
         Self::new(Kind::Failure, message)
     }
 
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Self::new(Kind::Usage, message)
     }
 
-    pub fn decrypt(message: impl Into<String>) -> Self {
+    pub(crate) fn decrypt(message: impl Into<String>) -> Self {
         Self::new(Kind::Decrypt, message)
     }
 
-    pub fn damaged(message: impl Into<String>) -> Self {
+    pub(crate) fn damaged(message: impl Into<String>) -> Self {
         Self::new(Kind::Damaged, message)
     }
 
-    pub fn cancelled(message: impl Into<String>) -> Self {
+    pub(crate) fn cancelled(message: impl Into<String>) -> Self {
         Self::new(Kind::Cancelled, message)
     }
 
-    pub fn closed_pipe() -> Self {
+    pub(crate) fn closed_pipe() -> Self {
         Self::new(Kind::ClosedPipe, "")
     }
 
-    /// A command that this version does not provide.
-    pub fn not_available(command: &str) -> Self {
-        Self::failure(format!("{command} is not available yet"))
-    }
-
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// An I/O error on a path, worded without Rust types.
-    pub fn io(what: &str, path: &std::path::Path, err: &std::io::Error) -> Self {
+    pub(crate) fn io(what: &str, path: &std::path::Path, err: &std::io::Error) -> Self {
         if err.kind() == std::io::ErrorKind::BrokenPipe {
             return Self::closed_pipe();
         }
         Self::failure(format!("{what} {}: {}", path.display(), describe_io(err)))
     }
 
-    pub fn exit_code(&self) -> i32 {
+    pub(crate) fn exit_code(&self) -> i32 {
         self.kind.exit_code()
     }
 }
 
 /// An I/O error in plain words (without "(os error 2)").
-pub fn describe_io(err: &std::io::Error) -> String {
+pub(crate) fn describe_io(err: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     match err.kind() {
         K::NotFound => "no such file or folder".into(),

@@ -38,13 +38,13 @@ use crate::term::{
 
 /// The vault and the passphrase sources of one command.
 #[derive(Debug, Clone)]
-pub struct Access {
-    pub vault: Vault,
-    pub passphrases: Passphrases,
+pub(crate) struct Access {
+    pub(crate) vault: Vault,
+    pub(crate) passphrases: Passphrases,
 }
 
 impl Access {
-    pub fn new(settings: &Settings) -> Result<Access> {
+    pub(crate) fn new(settings: &Settings) -> Result<Access> {
         Ok(Access {
             vault: Vault::locate(settings.data_dir.as_deref())?,
             passphrases: Passphrases::new(settings.passphrase_file.clone()),
@@ -56,7 +56,7 @@ impl Access {
     /// can be obtained to create the key. Every failure has a hint; a missing passphrase
     /// source or a data folder that is a file is a usage error (exit 2), a folder that
     /// cannot be written an I/O failure (exit 1), a damaged `recipient.txt` exit 4.
-    pub fn check_can_save(&self) -> Result<()> {
+    pub(crate) fn check_can_save(&self) -> Result<()> {
         if self.vault.can_encrypt() {
             self.vault.recipients()?;
         } else {
@@ -85,7 +85,7 @@ impl Access {
 
     /// Creates the key if there is none yet (asking for a new passphrase). Returns whether
     /// it was created.
-    pub fn ensure_identity(&self) -> Result<bool> {
+    pub(crate) fn ensure_identity(&self) -> Result<bool> {
         if !self.needs_identity()? {
             return Ok(false);
         }
@@ -95,7 +95,7 @@ impl Access {
 
     /// Whether saving must first create the key (there is no `recipient.txt`). A key
     /// without its `recipient.txt` is an error that says how to restore it.
-    pub fn needs_identity(&self) -> Result<bool> {
+    pub(crate) fn needs_identity(&self) -> Result<bool> {
         if self.vault.can_encrypt() {
             return Ok(false);
         }
@@ -107,7 +107,7 @@ impl Access {
 
     /// Asks for the passphrase of a new key (on a terminal, twice, after saying what it
     /// is for).
-    pub fn new_passphrase(&self) -> Result<SecretString> {
+    pub(crate) fn new_passphrase(&self) -> Result<SecretString> {
         if self.passphrases.source() == Source::Terminal {
             term::eprintln(&format!(
                 "confide keeps your answers encrypted in {}.\nChoose a passphrase to protect them. Without it, saved sessions cannot be opened again.",
@@ -121,7 +121,7 @@ impl Access {
     /// Creates the key with `passphrase`. When another confide created one since this one
     /// looked (two first saves at once), that key is used instead: the answers are
     /// encrypted to its `recipient.txt`. Returns whether this run created the key.
-    pub fn create_identity(&self, passphrase: &SecretString) -> Result<bool> {
+    pub(crate) fn create_identity(&self, passphrase: &SecretString) -> Result<bool> {
         match self.vault.create_identity(passphrase) {
             Ok(recipient) => {
                 term::eprintln(&format!("Created your key ({recipient})."));
@@ -161,7 +161,7 @@ impl Access {
 
     /// Acts on leftovers of interrupted writes (`store/leftovers.rs`) and says what was
     /// done. `ids` is the unlocked key, when the command has it.
-    pub fn tidy(&self, ids: Option<&Identities>) -> crate::store::leftovers::Tidied {
+    pub(crate) fn tidy(&self, ids: Option<&Identities>) -> crate::store::leftovers::Tidied {
         let done = self.vault.tidy(ids);
         for path in &done.recovered {
             term::eprintln(&format!(
@@ -182,20 +182,20 @@ impl Access {
     }
 
     /// Creates the key when needed, then saves the session.
-    pub fn save_session(&self, response: &Response) -> Result<SavedSession> {
+    pub(crate) fn save_session(&self, response: &Response) -> Result<SavedSession> {
         self.ensure_identity()?;
         self.vault.save_session(response)
     }
 
     /// Creates the key when needed, then keeps the draft.
-    pub fn save_draft(&self, draft: &Draft) -> Result<std::path::PathBuf> {
+    pub(crate) fn save_draft(&self, draft: &Draft) -> Result<std::path::PathBuf> {
         self.ensure_identity()?;
         self.vault.save_draft(draft)
     }
 
     /// Unlocks the key: one passphrase, one scrypt. Then checks that `recipient.txt`
     /// belongs to it ([`Access::verify_recipient`]).
-    pub fn unlock(&self) -> Result<Identities> {
+    pub(crate) fn unlock(&self) -> Result<Identities> {
         let path = self.vault.identity_path();
         let prompt = format!("Passphrase for {}: ", path.display());
         let ids = self.vault.unlock(|| -> Result<SecretString> {
@@ -209,7 +209,7 @@ impl Access {
     /// key, or holds anything but one recipient: every session saved since then went to
     /// whatever it holds. In a terminal, offers to write it again from the key and then
     /// goes on; `confide keys recipient --restore` does the same for scripts.
-    pub fn verify_recipient(&self, ids: &Identities) -> Result<()> {
+    pub(crate) fn verify_recipient(&self, ids: &Identities) -> Result<()> {
         let problem = match self.vault.check_recipient(ids) {
             RecipientCheck::Matches | RecipientCheck::Missing => return Ok(()),
             RecipientCheck::Foreign => self.vault.foreign_recipient(),
@@ -335,7 +335,8 @@ mod tests {
         let first = access(&data, Some(pass.clone()))
             .save_session(&response())
             .unwrap();
-        assert!(first.path.exists());
+        let path = data.join("sessions").join(format!("{}.age", first.id));
+        assert!(path.exists());
         assert!(data.join("identity.age").exists());
         std::fs::remove_file(&pass).unwrap();
         let a = access(&data, Some(pass));

@@ -9,7 +9,7 @@ use super::access::Access;
 use crate::error::{Error, Result};
 use crate::term;
 
-pub fn run(settings: &Settings, id: &str, yes: bool) -> Result<()> {
+pub(crate) fn run(settings: &Settings, id: &str, yes: bool) -> Result<()> {
     let access = Access::new(settings)?;
     access.tidy(None);
     let file = match access.vault.find_session(id) {
@@ -42,7 +42,7 @@ pub fn run(settings: &Settings, id: &str, yes: bool) -> Result<()> {
 
 /// Asks `question` on the terminal; without one, a usage error saying that `what` needs
 /// confirmation.
-pub fn confirmed(what: &str, question: &str) -> Result<bool> {
+pub(crate) fn confirmed(what: &str, question: &str) -> Result<bool> {
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return Err(Error::usage(format!(
             "{what} needs confirmation, and there is no terminal to ask"

@@ -5,11 +5,12 @@
 use super::Settings;
 use super::access::Access;
 use super::delete::confirmed;
+use crate::clock;
 use crate::error::Result;
 use crate::store::sessions::SessionFile;
 use crate::term;
 
-pub fn run(settings: &Settings, discard_id: Option<&str>, yes: bool) -> Result<()> {
+pub(crate) fn run(settings: &Settings, discard_id: Option<&str>, yes: bool) -> Result<()> {
     let access = Access::new(settings)?;
     access.tidy(None);
     match discard_id {
@@ -48,18 +49,12 @@ fn last_saved(f: &SessionFile) -> String {
     std::fs::metadata(&f.path)
         .and_then(|m| m.modified())
         .ok()
-        .and_then(|t| {
-            time::OffsetDateTime::from(t)
-                .format(time::macros::format_description!(
-                    "[year]-[month]-[day] [hour]:[minute] UTC"
-                ))
-                .ok()
-        })
+        .and_then(|t| clock::display(t.into()))
         .unwrap_or_else(|| "at an unknown time".into())
 }
 
 /// Removes one draft after confirmation (`yes` skips it).
-pub fn discard(access: &Access, file: &SessionFile, yes: bool) -> Result<()> {
+pub(crate) fn discard(access: &Access, file: &SessionFile, yes: bool) -> Result<()> {
     if !yes
         && !confirmed(
             &format!("discarding draft {}", file.id),

@@ -19,51 +19,51 @@ use crate::store::sessions::{SessionFile, is_for_another_key};
 use crate::term;
 
 /// `format` of `--format json`.
-pub const HISTORY_FORMAT: &str = "confide.history/1";
+const HISTORY_FORMAT: &str = "confide.history/1";
 
 /// Sessions as shown: oldest first.
-pub struct History {
-    pub sessions: Vec<Session>,
+struct History {
+    sessions: Vec<Session>,
     /// One per scale, in order of first appearance.
-    pub trends: Vec<Trend>,
-    pub unreadable: Vec<(SessionFile, Error)>,
+    trends: Vec<Trend>,
+    unreadable: Vec<(SessionFile, Error)>,
 }
 
-pub struct Session {
-    pub file: SessionFile,
+struct Session {
+    file: SessionFile,
     /// UTC, RFC 3339, from the record.
-    pub created: String,
-    pub record: Response,
+    created: String,
+    record: Response,
 }
 
 /// One scale over time.
-pub struct Trend {
-    pub questionnaire: String,
-    pub scale: String,
+struct Trend {
+    questionnaire: String,
+    scale: String,
     /// For text: "Desire" or "Questionnaire: Scale".
-    pub label: String,
+    label: String,
     /// Lowest and highest possible value, when the definition is known.
-    pub range: Option<(f64, f64)>,
+    range: Option<(f64, f64)>,
     /// (session index, value) for each session that has this scale; `None` = not enough
     /// answers.
-    pub points: Vec<(usize, Option<f64>)>,
+    points: Vec<(usize, Option<f64>)>,
 }
 
 impl Trend {
     /// The latest value minus the one before it, when both are numbers.
-    pub fn change(&self) -> Option<f64> {
+    fn change(&self) -> Option<f64> {
         match self.points.as_slice() {
             [.., (_, Some(prev)), (_, Some(last))] => Some(last - prev),
             _ => None,
         }
     }
 
-    pub fn latest(&self) -> Option<f64> {
+    fn latest(&self) -> Option<f64> {
         self.points.last().and_then(|(_, v)| *v)
     }
 }
 
-pub fn run(settings: &Settings, format: HistoryFormat) -> Result<()> {
+pub(super) fn run(settings: &Settings, format: HistoryFormat) -> Result<()> {
     let access = Access::new(settings)?;
     // Leftovers that may be whole sessions are checked once the key is unlocked.
     let waiting = access.tidy(None).waiting;
@@ -155,7 +155,7 @@ fn report_unreadable(unreadable: &[(SessionFile, Error)]) -> Result<()> {
 }
 
 /// Orders sessions, collects trends and labels.
-pub fn build(
+fn build(
     results: Vec<crate::store::sessions::ReadResult>,
     catalog: &Catalog,
     lang: &str,
@@ -241,7 +241,7 @@ fn describe_scale(
 }
 
 /// The label of a band of a scale, from the definition when known, else its id.
-pub fn band_label(
+fn band_label(
     catalog: &Catalog,
     questionnaire: &str,
     scale: &str,

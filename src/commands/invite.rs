@@ -1,18 +1,50 @@
 //! `confide invite`: an invitation for a client, with the therapist's recipient, the chosen
 //! questionnaires embedded in full, a reference code and a message.
 
+use std::path::Path;
+
 use super::Settings;
 use crate::cli::InviteArgs;
+use crate::clock;
 use crate::error::{Error, Result};
-use crate::model::catalog::{Catalog, Entry};
+use crate::model::catalog::{Catalog, Entry, Source};
 use crate::model::invitation::{self, MAX_MESSAGE_CHARS};
+use crate::store::atomic;
 use crate::store::crypto::Recipients;
 use crate::store::fingerprint::fingerprint;
 use crate::store::questionnaires::load_file;
-use crate::store::{atomic, vault::now_rfc3339};
 use crate::term::{self, sanitize};
 
-pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
+pub(crate) fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
+    check_args(args)?;
+    let mut catalog = settings.catalog()?;
+    let chosen = choose(&mut catalog, args)?;
+    let entries = with_dependencies(&catalog, &chosen)?;
+    let inv = invitation::make(
+        args.to.trim(),
+        &entries,
+        args.reference.clone(),
+        args.message.clone(),
+        args.practice.clone(),
+        clock::now_rfc3339(),
+    );
+    let mut text = crate::term::json::to_string(&inv)
+        .map_err(|_| Error::failure("cannot encode the invitation"))?;
+    text.push('\n');
+    // What we write must read back; a bug here must not reach a client.
+    invitation::parse(text.as_bytes())
+        .map_err(|p| Error::failure(format!("the invitation did not check out: {}", p[0])))?;
+    match &args.out {
+        None => term::print(&text)?,
+        Some(path) => write(path, &text, &entries)?,
+    }
+    tell_fingerprint(&inv.recipient);
+    Ok(())
+}
+
+/// The recipient, the reference code, the message and the practice, checked before
+/// anything is read.
+fn check_args(args: &InviteArgs) -> Result<()> {
     // The recipient must be one the client's confide can encrypt to.
     Recipients::new().add_str(&args.to, "`--to`")?;
     if let Some(r) = &args.reference
@@ -30,14 +62,19 @@ pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
     if let Some(p) = &args.practice {
         invitation::check_practice("--practice", p, &mut problems);
     }
-    if let Some(p) = problems.first() {
-        return Err(Error::usage(format!(
+    match problems.first() {
+        Some(p) => Err(Error::usage(format!(
             "{}: {}",
             p.path().unwrap_or_default(),
             p.message
-        )));
+        ))),
+        None => Ok(()),
     }
-    let mut catalog = settings.catalog()?;
+}
+
+/// The ids of the questionnaires chosen: from files (which replace a questionnaire of the
+/// same id in `catalog`, for this invitation), then by id, else every bundled one.
+fn choose(catalog: &mut Catalog, args: &InviteArgs) -> Result<Vec<String>> {
     let mut chosen: Vec<String> = Vec::new();
     for file in &args.questionnaire_files {
         let entry = load_file(file).map_err(|problems| {
@@ -50,7 +87,6 @@ pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
         })?;
         let id = entry.q().id.clone();
         if catalog.get(&id).is_some() {
-            // A file replaces a questionnaire of the same id for this invitation.
             catalog.entries.retain(|e| e.q().id != id);
         }
         catalog.entries.push(entry);
@@ -75,56 +111,36 @@ pub fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
         chosen = catalog
             .entries
             .iter()
-            .filter(|e| e.source == crate::model::catalog::Source::Bundled)
+            .filter(|e| e.source == Source::Bundled)
             .map(|e| e.q().id.clone())
             .collect();
     }
-    let entries = with_dependencies(&catalog, &chosen)?;
-    let inv = invitation::make(
-        args.to.trim(),
-        &entries,
-        args.reference.clone(),
-        args.message.clone(),
-        args.practice.clone(),
-        now_rfc3339(),
-    );
-    let mut text = crate::term::json::to_string(&inv)
-        .map_err(|_| Error::failure("cannot encode the invitation"))?;
-    text.push('\n');
-    // What we write must read back; a bug here must not reach a client.
-    invitation::parse(text.as_bytes())
-        .map_err(|p| Error::failure(format!("the invitation did not check out: {}", p[0])))?;
-    match &args.out {
-        None => {
-            term::print(&text)?;
-            tell_fingerprint(&inv.recipient);
-            Ok(())
-        }
-        Some(path) => {
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => std::path::Path::new("."),
-            };
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .ok_or_else(|| Error::usage(format!("{} is not a file name", path.display())))?;
-            if path.exists() {
-                return Err(Error::usage(format!("{} already exists", path.display()))
-                    .with_hint("choose another name with --out; confide never overwrites a file"));
-            }
-            let written = atomic::write_new(dir, &name, text.as_bytes())?;
-            let ids: Vec<&str> = entries.iter().map(|e| e.q().id.as_str()).collect();
-            term::eprintln(&format!(
-                "Wrote {} ({}). Send it to your client; they run `confide take --invite {}`.",
-                written.display(),
-                ids.join(", "),
-                name
-            ));
-            tell_fingerprint(&inv.recipient);
-            Ok(())
-        }
+    Ok(chosen)
+}
+
+/// Writes the invitation to `path`, which must not exist yet, and says what to do with it.
+fn write(path: &Path, text: &str, entries: &[&Entry]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::usage(format!("{} is not a file name", path.display())))?;
+    if path.exists() {
+        return Err(Error::usage(format!("{} already exists", path.display()))
+            .with_hint("choose another name with --out; confide never overwrites a file"));
     }
+    let written = atomic::write_new(dir, &name, text.as_bytes())?;
+    let ids: Vec<&str> = entries.iter().map(|e| e.q().id.as_str()).collect();
+    term::eprintln(&format!(
+        "Wrote {} ({}). Send it to your client; they run `confide take --invite {}`.",
+        written.display(),
+        ids.join(", "),
+        name
+    ));
+    Ok(())
 }
 
 /// The fingerprint of the recipient, for the therapist to tell the client by another way

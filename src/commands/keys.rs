@@ -9,7 +9,7 @@ use crate::store::fingerprint::fingerprint;
 use crate::store::vault::RecipientCheck;
 use crate::term::{self, secret, secret::Source};
 
-pub fn run(settings: &Settings, command: &KeysCommand) -> Result<()> {
+pub(crate) fn run(settings: &Settings, command: &KeysCommand) -> Result<()> {
     let access = Access::new(settings)?;
     match command {
         KeysCommand::Init => init(&access),

@@ -18,7 +18,7 @@ struct Row {
     provenance: &'static str,
 }
 
-pub fn run(settings: &Settings, format: ListFormat) -> Result<()> {
+pub(crate) fn run(settings: &Settings, format: ListFormat) -> Result<()> {
     let catalog = settings.catalog()?;
     let rows: Vec<Row> = catalog
         .entries

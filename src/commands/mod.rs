@@ -1,9 +1,11 @@
-//! One module per subcommand. The only layer that prints results and chooses exit codes.
+//! One module per subcommand. The only layer that prints results and errors, and chooses
+//! exit codes: `run` parses the command line, installs the Ctrl-C and panic hooks,
+//! dispatches, and prints the error that ended the command.
 //!
 //! Arguments go through two stages: clap's types (`cli`), then `Settings`, a checked plain
 //! configuration built before any side effect.
 
-pub mod access;
+pub(crate) mod access;
 mod delete;
 mod drafts;
 mod history;
@@ -14,31 +16,36 @@ mod report;
 mod schema;
 mod shell;
 mod show;
+mod support;
 mod take;
 mod validate;
 
 use std::path::PathBuf;
 
+use clap::Parser;
+
 use crate::cli::{Cli, ColorChoice, Command};
-use crate::error::{Error, Result};
+use crate::error::{Error, Kind, Result};
 use crate::model::catalog::Catalog;
 use crate::model::validate::{is_language_tag, truncate};
 use crate::report::resources;
 use crate::store;
+use crate::store::questionnaires::{SkipReason, Skipped};
+use crate::term;
 use crate::term::style::{ColorMode, Style};
 
 /// Checked settings shared by every command.
 #[derive(Debug, Clone)]
-pub struct Settings {
-    pub lang: String,
+pub(crate) struct Settings {
+    pub(crate) lang: String,
     /// The country whose support services the summary shows (ISO 3166-1 alpha-2, in
     /// capitals): `--country`, else `CONFIDE_COUNTRY`, else the region of the locale.
-    pub country: Option<String>,
-    pub style: Style,
-    pub questionnaire_dirs: Vec<PathBuf>,
-    pub config_dir: Option<PathBuf>,
-    pub data_dir: Option<PathBuf>,
-    pub passphrase_file: Option<PathBuf>,
+    pub(crate) country: Option<String>,
+    pub(crate) style: Style,
+    pub(crate) questionnaire_dirs: Vec<PathBuf>,
+    pub(crate) config_dir: Option<PathBuf>,
+    pub(crate) data_dir: Option<PathBuf>,
+    pub(crate) passphrase_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -102,10 +109,31 @@ impl Settings {
         })
     }
 
-    /// Bundled and custom questionnaires.
-    pub fn catalog(&self) -> Result<Catalog> {
-        store::questionnaires::catalog(&self.questionnaire_dirs, self.config_dir.as_deref())
+    /// Bundled and custom questionnaires; a warning for each custom file left out.
+    pub(crate) fn catalog(&self) -> Result<Catalog> {
+        let mut skipped = Vec::new();
+        let catalog = store::questionnaires::catalog(
+            &self.questionnaire_dirs,
+            self.config_dir.as_deref(),
+            &mut skipped,
+        );
+        for file in &skipped {
+            warn_skipped(file);
+        }
+        catalog
     }
+}
+
+/// `skipping FILE: ...`, saying how to see the problems.
+fn warn_skipped(file: &Skipped) {
+    let name = &file.name;
+    term::warn(&match &file.why {
+        SkipReason::Problems(n) => format!(
+            "skipping {name}: {n} problem{} (run `confide validate {name}`)",
+            if *n == 1 { "" } else { "s" }
+        ),
+        SkipReason::Refused(why) => format!("skipping {name}: {why}"),
+    });
 }
 
 /// The language of the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`), such as `es` from
@@ -138,8 +166,81 @@ fn region_of_locale(locale: &str) -> Option<String> {
     resources::country_code(region)
 }
 
+/// Parses the command line, runs the command, prints the error that ended it (if any), and
+/// returns the exit code.
+pub(crate) fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    // Ctrl-C anywhere (a passphrase prompt included) restores the terminal and exits 130.
+    term::interrupt::install();
+    install_panic_hook();
+    let result = dispatch(cli);
+    warn_unsynced();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            report(&e);
+            e.exit_code()
+        }
+    }
+}
+
+/// A file written (or removed) whose folder could not be synced to disk: the change is in
+/// place and the command succeeded, but a crash or power cut soon after could undo it.
+fn warn_unsynced() {
+    for message in store::atomic::take_unsynced() {
+        term::warn(&format!(
+            "{message}; the change was made, but a crash or power cut in the next moments could undo it"
+        ));
+    }
+}
+
+/// A bug must not leave the terminal without a cursor or echo, print a backtrace, or end
+/// without saying where the answers so far are. The release build aborts on panic; the
+/// hook runs before that, and ends the run itself with exit 1 either way. It prints where
+/// the bug is, never the panic's message (which could hold data).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        term::interrupt::restore_terminal();
+        let place = info
+            .location()
+            .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        let mut text =
+            format!("\nconfide: error: confide stopped because of a bug{place}; please report it");
+        if let Some(kept) = term::interrupt::kept() {
+            text.push_str(&format!(
+                "\nconfide: {}\nconfide: hint: {}",
+                kept.message, kept.hint
+            ));
+        }
+        term::eprintln(&text);
+        std::process::exit(1);
+    }));
+}
+
+/// Prints an error as `confide: error: ...` and an optional `confide: hint: ...`.
+fn report(e: &Error) {
+    if e.kind == Kind::ClosedPipe {
+        return;
+    }
+    term::eprintln(&format!(
+        "confide: error: {}",
+        term::sanitize::line(&e.message)
+    ));
+    if let Some(hint) = &e.hint {
+        term::eprintln(&format!("confide: hint: {}", term::sanitize::line(hint)));
+    }
+}
+
 /// Runs the command the person asked for.
-pub fn dispatch(cli: Cli) -> Result<()> {
+fn dispatch(cli: Cli) -> Result<()> {
     let settings = Settings::from_cli(&cli)?;
     match cli.command {
         None => take::run(&settings, &[], &cli.take),

@@ -17,7 +17,7 @@ use crate::cli::{ReportArgs, ReportFormat};
 use crate::error::{Error, Kind, Result};
 use crate::model::catalog::Catalog;
 use crate::report::clinician::{
-    self, Detail, Failure, Input, Point, REPORT_FORMAT, SessionReport, ToolInfo,
+    self, Detail, Failure, Input, Point, REPORT_FORMAT, ReferenceGroup, SessionReport, ToolInfo,
 };
 use crate::report::{clinician_text, csv, fhir};
 use crate::store::crypto::{self, Identities};
@@ -27,11 +27,11 @@ use crate::term::{self, sanitize};
 /// Files decrypted in parallel before their part of the report is written.
 const CHUNK: usize = 256;
 
-pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
+pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
     let catalog = settings.catalog()?;
     let files = collect(&args.paths)?;
     let ids = identities(settings, &args.identities)?;
-    let generated = crate::store::vault::now_rfc3339();
+    let generated = crate::clock::now_rfc3339();
     let render = Render {
         format: args.format,
         width: term::width(),
@@ -53,90 +53,54 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         items: 0,
     };
     out.begin(&generated, &render.columns)?;
-    let mut points: Vec<Point> = Vec::new();
-    let mut failures: Vec<(Failure, Kind)> = Vec::new();
-    // Decrypting, scoring and rendering happen on every core, a chunk at a time; this
-    // thread only writes, one chunk behind, so the cores never wait for the writing.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
-    std::thread::scope(|scope| -> Result<()> {
-        let (files, ids, catalog, render) = (&files, &ids, &catalog, &render);
-        scope.spawn(move || {
-            for chunk in files.chunks(CHUNK) {
-                let results: Vec<Done> = chunk
-                    .par_iter()
-                    .map(|entry| match entry {
-                        Entry::File(f) => {
-                            one(f, ids, catalog, &settings.lang, render.detail).map(|s| Part {
-                                text: render.session(&s),
-                                point: render.summary().then(|| clinician::point(&s)),
-                            })
-                        }
-                        Entry::Skipped(failure, kind) => Err((failure.clone(), *kind)),
-                    })
-                    .collect();
-                // The writer stopped (a closed pipe, a full disk): nothing more to do.
-                if tx.send(results).is_err() {
-                    break;
-                }
-            }
-        });
-        for results in rx {
-            for r in results {
-                match r {
-                    Ok(part) => {
-                        out.session(part.text?)?;
-                        points.extend(part.point);
-                    }
-                    Err(f) => failures.push(f),
-                }
-            }
-        }
-        Ok(())
-    })?;
+    let work = Work {
+        ids: &ids,
+        catalog: &catalog,
+        lang: &settings.lang,
+        render: &render,
+    };
+    let (points, unread) = work.report(&files, &mut out)?;
     let groups = clinician::group(points);
-    let failed: Vec<Failure> = failures.iter().map(|(f, _)| f.clone()).collect();
+    let failed: Vec<Failure> = unread.iter().map(Unread::failure).collect();
     out.end(&failed, &groups)?;
     out.w.flush().map_err(|e| output_error(&e))?;
     drop(out);
-    if failures.is_empty() {
+    if unread.is_empty() {
         return Ok(());
     }
     // Failures were part of the report; say them on stderr too where the format cannot.
     if matches!(args.format, ReportFormat::Csv | ReportFormat::Fhir) {
-        for (f, _) in &failures {
+        for u in &unread {
             term::eprintln(&format!(
                 "confide: {}: {}",
-                sanitize::line(&f.file),
-                sanitize::line(&f.error)
+                sanitize::line(&u.file),
+                sanitize::line(u.why.text())
             ));
         }
     }
-    if files.len() == 1 {
-        // One file: its own error says it all.
-        let (f, kind) = &failures[0];
-        let full = if f.error.starts_with("is ") || f.error.starts_with("was ") {
-            format!("{} {}", f.file, f.error)
-        } else {
-            format!("{}: {}", f.file, f.error)
-        };
-        return Err(Error::new(*kind, full));
+    Err(unread_error(&unread, files.len()))
+}
+
+/// What the report's exit says when files could not be read: one file's own error, or how
+/// many could not be read, with the most serious kind among them.
+fn unread_error(unread: &[Unread], files: usize) -> Error {
+    if let [one] = unread
+        && files == 1
+    {
+        return Error::new(one.kind, one.sentence());
     }
-    let worst = failures
+    let worst = unread
         .iter()
-        .map(|(_, k)| *k)
+        .map(|u| u.kind)
         .max_by_key(|k| match k {
             Kind::Decrypt => 2,
             Kind::Damaged => 3,
             _ => 1,
         })
         .unwrap_or(Kind::Failure);
-    Err(Error::new(
+    Error::new(
         worst,
-        format!(
-            "{} of {} files could not be read",
-            failures.len(),
-            files.len()
-        ),
+        format!("{} of {files} files could not be read", unread.len()),
     )
     .with_hint(match worst {
         Kind::Decrypt => {
@@ -146,11 +110,57 @@ pub fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
             "damaged or foreign files are listed in the report; ask for them to be sent again"
         }
         _ => "see the files listed in the report",
-    }))
+    })
+}
+
+/// A file left out of the report, and why.
+#[derive(Clone)]
+struct Unread {
+    file: String,
+    why: Why,
+    kind: Kind,
+}
+
+/// Why a file could not be read, worded to follow its name.
+#[derive(Clone)]
+enum Why {
+    /// What the file is or was, to follow its name in a sentence: `is a folder, not a
+    /// file`, `was written by a newer version of confide`.
+    About(String),
+    /// A message of its own, which follows the name after a colon: `cannot read session
+    /// file x.age: permission denied`.
+    Message(String),
+}
+
+impl Why {
+    fn text(&self) -> &str {
+        match self {
+            Why::About(s) | Why::Message(s) => s,
+        }
+    }
+}
+
+impl Unread {
+    /// The file as the report lists it.
+    fn failure(&self) -> Failure {
+        Failure {
+            file: self.file.clone(),
+            error: self.why.text().to_owned(),
+            exit_code: self.kind.exit_code(),
+        }
+    }
+
+    /// One sentence about the file: `x.age is damaged: ...`, `x.age: cannot read ...`.
+    fn sentence(&self) -> String {
+        match &self.why {
+            Why::About(what) => format!("{} {what}", self.file),
+            Why::Message(message) => format!("{}: {message}", self.file),
+        }
+    }
 }
 
 /// What became of one file: its part of the report, or why it could not be read.
-type Done = std::result::Result<Part, (Failure, Kind)>;
+type Done = std::result::Result<Part, Unread>;
 
 /// One session's part of the report, made on a worker thread.
 struct Part {
@@ -159,38 +169,91 @@ struct Part {
     point: Option<Point>,
 }
 
-/// Reads, decrypts and reports one file.
-fn one(
-    path: &Path,
-    ids: &Identities,
-    catalog: &Catalog,
-    lang: &str,
-    detail: Detail,
-) -> std::result::Result<SessionReport, (Failure, Kind)> {
-    let name = path.display().to_string();
-    match read_session_file(path, ids) {
-        Ok(response) => Ok(clinician::session_with(
-            &Input {
-                file: Some(name),
-                response,
-            },
-            catalog,
-            lang,
-            detail,
-        )),
-        Err(e) => Err((
-            Failure {
+/// What every file of the report is read, reported and rendered with.
+struct Work<'a> {
+    ids: &'a Identities,
+    catalog: &'a Catalog,
+    lang: &'a str,
+    render: &'a Render,
+}
+
+impl Work<'_> {
+    /// Reports on every file and writes each session's part to `out` as its chunk is done;
+    /// returns what the summary table needs, and the files that could not be read.
+    ///
+    /// Decrypting, scoring and rendering happen on every core, a chunk at a time; this
+    /// thread only writes, one chunk behind, so the cores never wait for the writing.
+    fn report<W: Write>(
+        &self,
+        files: &[Entry],
+        out: &mut Output<W>,
+    ) -> Result<(Vec<Point>, Vec<Unread>)> {
+        let mut points: Vec<Point> = Vec::new();
+        let mut unread: Vec<Unread> = Vec::new();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
+        std::thread::scope(|scope| -> Result<()> {
+            scope.spawn(move || {
+                for chunk in files.chunks(CHUNK) {
+                    let results: Vec<Done> = chunk.par_iter().map(|e| self.part(e)).collect();
+                    // The writer stopped (a closed pipe, a full disk): nothing more to do.
+                    if tx.send(results).is_err() {
+                        break;
+                    }
+                }
+            });
+            for results in rx {
+                for r in results {
+                    match r {
+                        Ok(part) => {
+                            out.session(part.text?)?;
+                            points.extend(part.point);
+                        }
+                        Err(u) => unread.push(u),
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok((points, unread))
+    }
+
+    /// One entry's part of the report.
+    fn part(&self, entry: &Entry) -> Done {
+        match entry {
+            Entry::File(f) => self.session(f).map(|s| Part {
+                text: self.render.session(&s),
+                point: self.render.summary().then(|| clinician::point(&s)),
+            }),
+            Entry::Skipped(u) => Err(u.clone()),
+        }
+    }
+
+    /// Reads, decrypts and reports one file.
+    fn session(&self, path: &Path) -> std::result::Result<SessionReport, Unread> {
+        let name = path.display().to_string();
+        match read_session_file(path, self.ids) {
+            Ok(response) => Ok(clinician::session_with(
+                &Input {
+                    file: Some(name),
+                    response,
+                },
+                self.catalog,
+                self.lang,
+                self.render.detail,
+            )),
+            Err(e) => {
                 // Messages about a file begin with its name; the report names it already.
-                error: e
-                    .message
-                    .strip_prefix(&name)
-                    .map(|m| m.trim_start().to_owned())
-                    .unwrap_or_else(|| e.message.clone()),
-                file: name,
-                exit_code: e.exit_code(),
-            },
-            e.kind,
-        )),
+                let why = match e.message.strip_prefix(&name) {
+                    Some(what) => Why::About(what.trim_start().to_owned()),
+                    None => Why::Message(e.message),
+                };
+                Err(Unread {
+                    file: name,
+                    why,
+                    kind: e.kind,
+                })
+            }
+        }
     }
 }
 
@@ -198,7 +261,7 @@ fn one(
 /// listed among the failures with the reason it was skipped.
 enum Entry {
     File(PathBuf),
-    Skipped(Failure, Kind),
+    Skipped(Unread),
 }
 
 /// The files to report on: files as given, and the `*.age` entries of folders (sorted). An
@@ -215,56 +278,69 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Entry>> {
             ))
         })?;
         if meta.is_dir() {
-            // Each entry's name, looked at once; the folder listing says what an entry is
-            // without another system call per file (a link is followed).
-            let mut found: Vec<(std::ffi::OsString, Entry)> = std::fs::read_dir(p)
-                .map_err(|e| Error::io("cannot list", p, &e))?
-                .filter_map(|e| e.ok())
-                .filter_map(|e| {
-                    let name = e.file_name();
-                    let bytes = name.as_encoded_bytes();
-                    // `NAME.age`, not hidden: the same files as `extension() == "age"`.
-                    if !bytes.ends_with(b".age") || bytes.starts_with(b".") {
-                        return None;
-                    }
-                    let entry = match e.file_type() {
-                        Ok(t) if t.is_file() => Entry::File(e.path()),
-                        Ok(t) if t.is_symlink() => match std::fs::metadata(e.path()) {
-                            Ok(m) => entry_of(e.path(), &m.file_type()),
-                            Err(err) => skipped(
-                                e.path(),
-                                if err.kind() == std::io::ErrorKind::NotFound {
-                                    "is a link to a file that does not exist".into()
-                                } else {
-                                    format!(
-                                        "is a link that cannot be followed: {}",
-                                        crate::error::describe_io(&err)
-                                    )
-                                },
-                                Kind::Failure,
-                            ),
-                        },
-                        Ok(t) => entry_of(e.path(), &t),
-                        Err(err) => skipped(
-                            e.path(),
-                            format!("cannot be read: {}", crate::error::describe_io(&err)),
-                            Kind::Failure,
-                        ),
-                    };
-                    Some((name, entry))
-                })
-                .collect();
-            if found.is_empty() {
-                return Err(Error::usage(format!("{} holds no .age files", p.display())));
-            }
-            // All in one folder: ordering by file name is ordering by path.
-            found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            files.extend(found.into_iter().map(|(_, entry)| entry));
+            files.extend(folder(p)?);
         } else {
             files.push(entry_of(p.clone(), &meta.file_type()));
         }
     }
     Ok(files)
+}
+
+/// The `*.age` entries of a folder, sorted by name.
+fn folder(p: &Path) -> Result<Vec<Entry>> {
+    // Each entry's name, looked at once; the folder listing says what an entry is without
+    // another system call per file (a link is followed).
+    let mut found: Vec<(std::ffi::OsString, Entry)> = std::fs::read_dir(p)
+        .map_err(|e| Error::io("cannot list", p, &e))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name();
+            let bytes = name.as_encoded_bytes();
+            // `NAME.age`, not hidden: the same files as `extension() == "age"`.
+            if !bytes.ends_with(b".age") || bytes.starts_with(b".") {
+                return None;
+            }
+            Some((name, folder_entry(&e)))
+        })
+        .collect();
+    if found.is_empty() {
+        return Err(Error::usage(format!("{} holds no .age files", p.display())));
+    }
+    // All in one folder: ordering by file name is ordering by path.
+    found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(found.into_iter().map(|(_, entry)| entry).collect())
+}
+
+/// A folder's entry: a file to read, or why it is skipped; a link is followed.
+fn folder_entry(e: &std::fs::DirEntry) -> Entry {
+    match e.file_type() {
+        Ok(t) if t.is_file() => Entry::File(e.path()),
+        Ok(t) if t.is_symlink() => match std::fs::metadata(e.path()) {
+            Ok(m) => entry_of(e.path(), &m.file_type()),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => skipped(
+                e.path(),
+                Why::About("is a link to a file that does not exist".into()),
+                Kind::Failure,
+            ),
+            Err(err) => skipped(
+                e.path(),
+                Why::About(format!(
+                    "is a link that cannot be followed: {}",
+                    crate::error::describe_io(&err)
+                )),
+                Kind::Failure,
+            ),
+        },
+        Ok(t) => entry_of(e.path(), &t),
+        Err(err) => skipped(
+            e.path(),
+            Why::Message(format!(
+                "cannot be read: {}",
+                crate::error::describe_io(&err)
+            )),
+            Kind::Failure,
+        ),
+    }
 }
 
 /// A file to read, or why an entry of this type is skipped (exit 4: not a file confide can
@@ -273,26 +349,27 @@ fn entry_of(path: PathBuf, t: &std::fs::FileType) -> Entry {
     if t.is_file() {
         Entry::File(path)
     } else if t.is_dir() {
-        skipped(path, "is a folder, not a file".into(), Kind::Damaged)
+        skipped(
+            path,
+            Why::About("is a folder, not a file".into()),
+            Kind::Damaged,
+        )
     } else {
         let what = crate::store::regular::special(t).unwrap_or("not a regular file");
         skipped(
             path,
-            format!("is {what}, not a regular file"),
+            Why::About(format!("is {what}, not a regular file")),
             Kind::Damaged,
         )
     }
 }
 
-fn skipped(path: PathBuf, error: String, kind: Kind) -> Entry {
-    Entry::Skipped(
-        Failure {
-            file: path.display().to_string(),
-            error,
-            exit_code: kind.exit_code(),
-        },
+fn skipped(path: PathBuf, why: Why, kind: Kind) -> Entry {
+    Entry::Skipped(Unread {
+        file: path.display().to_string(),
+        why,
         kind,
-    )
+    })
 }
 
 /// `-i` identity files (asking for a passphrase only for protected ones), or the vault key.
@@ -405,10 +482,7 @@ impl<W: Write> Output<W> {
     fn begin(&mut self, generated: &str, columns: &csv::Columns) -> Result<()> {
         match self.format {
             ReportFormat::Json => {
-                let tool = ToolInfo {
-                    name: "confide".into(),
-                    version: env!("CARGO_PKG_VERSION").into(),
-                };
+                let tool = ToolInfo::this();
                 let head = format!(
                     "{{\n\"format\": {},\n\"generated\": {},\n\"tool\": {},\n\"sessions\": [\n",
                     term::json::to_string_compact(REPORT_FORMAT).unwrap_or_default(),
@@ -450,7 +524,7 @@ impl<W: Write> Output<W> {
         self.put(&part.text)
     }
 
-    fn end(&mut self, failures: &[Failure], groups: &[clinician::ReferenceGroup]) -> Result<()> {
+    fn end(&mut self, failures: &[Failure], groups: &[ReferenceGroup]) -> Result<()> {
         let sessions: usize = groups.iter().map(|g| g.sessions.len()).sum();
         match self.format {
             ReportFormat::Text => {
@@ -490,7 +564,33 @@ impl<W: Write> Output<W> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, collect};
+    use super::{Entry, Unread, Why, collect, unread_error};
+    use crate::error::Kind;
+
+    #[test]
+    fn one_unreadable_file_is_one_sentence_and_several_are_counted() {
+        let unread = |why: Why, kind: Kind| Unread {
+            file: "x.age".into(),
+            why,
+            kind,
+        };
+        let folder = unread(Why::About("is a folder, not a file".into()), Kind::Damaged);
+        let e = unread_error(std::slice::from_ref(&folder), 1);
+        assert_eq!(e.message, "x.age is a folder, not a file");
+        assert_eq!(e.kind, Kind::Damaged);
+        let message = unread(
+            Why::Message("cannot decrypt the key for x.age".into()),
+            Kind::Decrypt,
+        );
+        let e = unread_error(std::slice::from_ref(&message), 1);
+        assert_eq!(e.message, "x.age: cannot decrypt the key for x.age");
+        assert_eq!(message.failure().error, "cannot decrypt the key for x.age");
+        assert_eq!(message.failure().exit_code, 3);
+
+        let e = unread_error(&[message, folder], 5);
+        assert_eq!(e.message, "2 of 5 files could not be read");
+        assert_eq!(e.kind, Kind::Damaged);
+    }
 
     #[test]
     fn a_folder_gives_its_age_files_sorted_following_links_and_lists_what_is_not_a_file() {
@@ -521,13 +621,13 @@ mod tests {
             .iter()
             .map(|e| match e {
                 Entry::File(p) => (p.file_name().unwrap().to_string_lossy().into_owned(), None),
-                Entry::Skipped(f, _) => (
-                    std::path::Path::new(&f.file)
+                Entry::Skipped(u) => (
+                    std::path::Path::new(&u.file)
                         .file_name()
                         .unwrap()
                         .to_string_lossy()
                         .into_owned(),
-                    Some(f.exit_code),
+                    Some(u.kind.exit_code()),
                 ),
             })
             .collect();

@@ -3,7 +3,7 @@
 use crate::error::Result;
 use crate::model::questionnaire::Questionnaire;
 
-pub fn run() -> Result<()> {
+pub(crate) fn run() -> Result<()> {
     let schema = schemars::schema_for!(Questionnaire);
     let text = crate::term::json::to_string(&schema).unwrap_or_default();
     crate::term::println(&text)

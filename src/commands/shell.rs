@@ -5,14 +5,14 @@ use clap::CommandFactory;
 use crate::cli::Cli;
 use crate::error::Result;
 
-pub fn completions(shell: clap_complete::Shell) -> Result<()> {
+pub(crate) fn completions(shell: clap_complete::Shell) -> Result<()> {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "confide", &mut buf);
     crate::term::print(&String::from_utf8_lossy(&buf))
 }
 
-pub fn man() -> Result<()> {
+pub(crate) fn man() -> Result<()> {
     let cmd = Cli::command();
     let mut buf = Vec::new();
     clap_mangen::Man::new(cmd)

@@ -11,10 +11,10 @@ use super::access::Access;
 use crate::cli::ShowFormat;
 use crate::error::{Error, Result};
 use crate::model::response::Response;
-use crate::report::{clinician, markdown, resources, summary};
+use crate::report::{clinician, markdown, summary};
 use crate::term::{self, sanitize};
 
-pub fn run(settings: &Settings, id: Option<&str>, format: ShowFormat) -> Result<()> {
+pub(super) fn run(settings: &Settings, id: Option<&str>, format: ShowFormat) -> Result<()> {
     let access = Access::new(settings)?;
     let render = renderer(format)?;
     if let Some(path) = id.map(Path::new).filter(|p| is_file_argument(p)) {
@@ -74,7 +74,7 @@ fn json(record: &Response, _: &Settings) -> Result<String> {
 /// The client summary, scored again from the saved answers.
 fn summary(record: &Response, settings: &Settings, markdown: bool) -> Result<String> {
     let catalog = settings.catalog()?;
-    let resources = resources::load(settings.config_dir.as_deref());
+    let resources = super::support::resources(settings);
     let rescored = summary::rescore(record, &catalog);
     let parts: Vec<summary::Part> = rescored
         .parts
@@ -146,7 +146,7 @@ fn fhir(record: &Response, settings: &Settings) -> Result<String> {
         Vec::new(),
         &catalog,
         &settings.lang,
-        crate::store::vault::now_rfc3339(),
+        crate::clock::now_rfc3339(),
     );
     let mut s = term::json::to_string(&crate::report::fhir::bundle(&report))
         .map_err(|_| Error::failure("cannot encode the bundle"))?;

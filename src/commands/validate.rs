@@ -8,7 +8,7 @@ use crate::model::catalog::Entry;
 use crate::store::questionnaires::load_file;
 use crate::term::{self, sanitize};
 
-pub fn run(settings: &Settings, files: &[PathBuf]) -> Result<()> {
+pub(crate) fn run(settings: &Settings, files: &[PathBuf]) -> Result<()> {
     // References to other questionnaires are checked against the bundled and custom ones
     // and against the other files being checked.
     let mut catalog = settings.catalog()?;

@@ -5,7 +5,9 @@ use std::fmt;
 
 use serde_json::Value;
 
-use super::questionnaire::{Item, Questionnaire};
+use super::questionnaire::{
+    ChoiceOption, Item, MultiChoiceItem, NumberItem, Questionnaire, TextItem,
+};
 use super::validate::is_forbidden_char;
 
 /// An answer to one item. Skipped items have no answer at all.
@@ -33,7 +35,7 @@ impl fmt::Debug for Answer {
 
 impl Answer {
     /// The answer as JSON, the form used in records (`"declined"` is handled by callers).
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         match self {
             Answer::Choice(v) => Value::from(*v),
             Answer::Choices(vs) => Value::from(vs.clone()),
@@ -44,7 +46,7 @@ impl Answer {
     }
 
     /// Reads an answer given as JSON for `item` (answers files and stored records).
-    pub fn from_json(item: &Item, value: &Value) -> Result<Answer, String> {
+    pub(crate) fn from_json(item: &Item, value: &Value) -> Result<Answer, String> {
         if value.as_str() == Some("declined")
             && (item.common().declinable || !matches!(item, Item::Text(_)))
         {
@@ -120,7 +122,7 @@ pub fn describe(q: &Questionnaire, item: &Item, answer: Option<&Answer>, lang: &
 }
 
 /// A whole number as an integer, anything else as a float.
-pub fn number_json(x: f64) -> Value {
+pub(crate) fn number_json(x: f64) -> Value {
     if x.fract() == 0.0 && x.abs() < 9.0e15 {
         Value::from(x as i64)
     } else {
@@ -141,100 +143,108 @@ fn describe_json(v: &Value) -> String {
 
 /// Checks an answer against its item. The error says what is accepted.
 pub fn check(q: &Questionnaire, item: &Item, answer: &Answer) -> Result<(), String> {
-    if let Answer::Declined = answer {
-        return if item.common().declinable {
-            Ok(())
-        } else {
-            Err("this item cannot be declined".into())
-        };
-    }
-    let options = q.options_of(item);
-    let list = || {
-        options
-            .iter()
-            .map(|o| o.value.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     match (item, answer) {
+        (_, Answer::Declined) if item.common().declinable => Ok(()),
+        (_, Answer::Declined) => Err("this item cannot be declined".into()),
         (Item::SingleChoice(_), Answer::Choice(v)) => {
+            let options = q.options_of(item);
             if options.iter().any(|o| o.value == *v) {
                 Ok(())
             } else {
-                Err(format!("{v} is not one of the option values ({})", list()))
+                Err(not_an_option(*v, options))
             }
         }
-        (Item::MultiChoice(m), Answer::Choices(vs)) => {
-            if vs.is_empty() {
-                return Err("choose at least one option, or leave the item out to skip it".into());
-            }
-            for v in vs {
-                if !options.iter().any(|o| o.value == *v) {
-                    return Err(format!("{v} is not one of the option values ({})", list()));
-                }
-            }
-            let mut sorted = vs.clone();
-            sorted.sort_unstable();
-            sorted.dedup();
-            if sorted.len() != vs.len() {
-                return Err("an option is chosen twice".into());
-            }
-            if vs.len() > 1
-                && let Some(ex) = options
-                    .iter()
-                    .find(|o| o.exclusive && vs.contains(&o.value))
-            {
-                return Err(format!(
-                    "option {} (\"{}\") cannot be combined with other options",
-                    ex.value,
-                    ex.label.resolve(&q.language, &q.language)
-                ));
-            }
-            let min = m.min_choices.unwrap_or(1);
-            if vs.len() < min {
-                return Err(format!("choose at least {min} options"));
-            }
-            if let Some(max) = m.max_choices
-                && vs.len() > max
-            {
-                return Err(format!("choose at most {max} options"));
-            }
-            Ok(())
-        }
-        (Item::Number(n), Answer::Number(x)) => {
-            if !x.is_finite() || *x < n.min || *x > n.max {
-                return Err(format!("enter a number from {} to {}", n.min, n.max));
-            }
-            let scaled = x * 10f64.powi(n.decimals as i32);
-            if (scaled - scaled.round()).abs() > 1e-6 {
-                return Err(if n.decimals == 0 {
-                    "enter a whole number".into()
-                } else {
-                    format!("use at most {} digits after the decimal point", n.decimals)
-                });
-            }
-            Ok(())
-        }
-        (Item::Text(t), Answer::Text(s)) => {
-            if s.trim().is_empty() {
-                return Err("the answer is empty; leave the item out to skip it".into());
-            }
-            let n = s.chars().count();
-            if n > t.max_length {
-                return Err(format!(
-                    "the answer is {n} characters long; at most {} are accepted",
-                    t.max_length
-                ));
-            }
-            if s.chars().any(|c| is_forbidden_char(c) && c != '\t') {
-                return Err("the answer contains control characters; type plain text".into());
-            }
-            Ok(())
-        }
+        (Item::MultiChoice(m), Answer::Choices(vs)) => check_choices(q, item, m, vs),
+        (Item::Number(n), Answer::Number(x)) => check_number(n, *x),
+        (Item::Text(t), Answer::Text(s)) => check_text(t, s),
         (Item::Display(_), _) => Err("this is a display item and takes no answer".into()),
         (Item::SingleChoice(_), _) => Err("expected one option value".into()),
         (Item::MultiChoice(_), _) => Err("expected a list of option values".into()),
         (Item::Number(_), _) => Err("expected a number".into()),
         (Item::Text(_), _) => Err("expected text".into()),
     }
+}
+
+/// `v` is not among the option values, which are listed.
+fn not_an_option(v: i64, options: &[ChoiceOption]) -> String {
+    let list: Vec<String> = options.iter().map(|o| o.value.to_string()).collect();
+    format!("{v} is not one of the option values ({})", list.join(", "))
+}
+
+/// The options chosen on a multi_choice item: known, each once, an exclusive one alone,
+/// and as many as the item asks for.
+fn check_choices(
+    q: &Questionnaire,
+    item: &Item,
+    m: &MultiChoiceItem,
+    vs: &[i64],
+) -> Result<(), String> {
+    let options = q.options_of(item);
+    if vs.is_empty() {
+        return Err("choose at least one option, or leave the item out to skip it".into());
+    }
+    if let Some(v) = vs.iter().find(|v| !options.iter().any(|o| o.value == **v)) {
+        return Err(not_an_option(*v, options));
+    }
+    let mut sorted = vs.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    if sorted.len() != vs.len() {
+        return Err("an option is chosen twice".into());
+    }
+    if vs.len() > 1
+        && let Some(ex) = options
+            .iter()
+            .find(|o| o.exclusive && vs.contains(&o.value))
+    {
+        return Err(format!(
+            "option {} (\"{}\") cannot be combined with other options",
+            ex.value,
+            ex.label.resolve(&q.language, &q.language)
+        ));
+    }
+    let min = m.min_choices.unwrap_or(1);
+    if vs.len() < min {
+        return Err(format!("choose at least {min} options"));
+    }
+    if let Some(max) = m.max_choices
+        && vs.len() > max
+    {
+        return Err(format!("choose at most {max} options"));
+    }
+    Ok(())
+}
+
+/// A number within the item's range, with no more decimal places than it allows.
+fn check_number(n: &NumberItem, x: f64) -> Result<(), String> {
+    if !x.is_finite() || x < n.min || x > n.max {
+        return Err(format!("enter a number from {} to {}", n.min, n.max));
+    }
+    let scaled = x * 10f64.powi(n.decimals as i32);
+    if (scaled - scaled.round()).abs() > 1e-6 {
+        return Err(if n.decimals == 0 {
+            "enter a whole number".into()
+        } else {
+            format!("use at most {} digits after the decimal point", n.decimals)
+        });
+    }
+    Ok(())
+}
+
+/// Text that is not empty, not too long, and free of control characters.
+fn check_text(t: &TextItem, s: &str) -> Result<(), String> {
+    if s.trim().is_empty() {
+        return Err("the answer is empty; leave the item out to skip it".into());
+    }
+    let n = s.chars().count();
+    if n > t.max_length {
+        return Err(format!(
+            "the answer is {n} characters long; at most {} are accepted",
+            t.max_length
+        ));
+    }
+    if s.chars().any(|c| is_forbidden_char(c) && c != '\t') {
+        return Err("the answer contains control characters; type plain text".into());
+    }
+    Ok(())
 }

@@ -8,13 +8,15 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::format::Format;
 use super::load::{deserialize_at_with, json_from_bytes};
 use super::problem::Problem;
 
-pub const ANSWERS_FORMAT: &str = "confide.answers/1";
+pub(crate) const ANSWERS_FORMAT: &str = "confide.answers/1";
+const ANSWERS: Format = Format::new(ANSWERS_FORMAT, "an answers file");
 
 /// Largest answers file accepted, in bytes.
-pub const MAX_ANSWERS_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_ANSWERS_BYTES: usize = 1024 * 1024;
 
 /// Answers per questionnaire id, then per item id, as raw JSON values.
 #[derive(Deserialize)]
@@ -29,31 +31,7 @@ pub struct AnswersFile {
 /// Parses an answers file, checking its format.
 pub fn parse(bytes: &[u8]) -> Result<AnswersFile, Vec<Problem>> {
     let value = json_from_bytes(bytes, MAX_ANSWERS_BYTES)?;
-    let format = value.get("format").and_then(Value::as_str);
-    match format {
-        Some(ANSWERS_FORMAT) => {}
-        Some(other) => {
-            return Err(vec![Problem::at(
-                "/format",
-                format!(
-                    "unsupported format `{}`; expected `{ANSWERS_FORMAT}`",
-                    super::validate::truncate(other, 40)
-                ),
-            )]);
-        }
-        None if value.is_object() => {
-            return Err(vec![Problem::at(
-                "/format",
-                format!("missing `format`; expected `{ANSWERS_FORMAT}`"),
-            )]);
-        }
-        None => {
-            return Err(vec![Problem::at(
-                "",
-                "an answers file must be a JSON object",
-            )]);
-        }
-    }
+    ANSWERS.check(&value).map_err(|m| vec![m.problem()])?;
     // Values are checked later, item by item; a shape error here names only the place.
     let file = deserialize_at_with::<AnswersFile>(&value, "", true).map_err(|p| vec![p])?;
     if let Some(r) = &file.reference

@@ -18,7 +18,7 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Source::Bundled => "bundled".into(),
             Source::File(p) => p.display().to_string(),
@@ -81,14 +81,14 @@ impl Catalog {
         self.entries.iter().find(|e| e.q().id == id)
     }
 
-    pub fn ids(&self) -> Vec<&str> {
+    pub(crate) fn ids(&self) -> Vec<&str> {
         self.entries.iter().map(|e| e.q().id.as_str()).collect()
     }
 
     /// `ids` plus, with `dependencies`, every questionnaire they refer to (transitively),
     /// in catalog order except that a questionnaire comes after those it refers to. Ids not
     /// in the catalog are left out.
-    pub fn ordered(&self, ids: &[String], dependencies: bool) -> Vec<&Entry> {
+    pub(crate) fn ordered(&self, ids: &[String], dependencies: bool) -> Vec<&Entry> {
         let mut wanted: Vec<String> = ids
             .iter()
             .filter(|id| self.get(id).is_some())

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A condition over answers and scales.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase", deny_unknown_fields)]
-pub enum Condition {
+pub(crate) enum Condition {
     /// True when every clause is true (and there is at least one).
     All(Vec<Clause>),
     /// True when at least one clause is true.
@@ -22,16 +22,16 @@ pub enum Condition {
 }
 
 /// How deep conditions may nest (the outer condition is level 1).
-pub const MAX_DEPTH: usize = 4;
+pub(crate) const MAX_DEPTH: usize = 4;
 
 impl Condition {
-    pub fn clauses(&self) -> &[Clause] {
+    pub(crate) fn clauses(&self) -> &[Clause] {
         match self {
             Condition::All(c) | Condition::Any(c) => c,
         }
     }
 
-    pub fn key(&self) -> &'static str {
+    pub(crate) fn key(&self) -> &'static str {
         match self {
             Condition::All(_) => "all",
             Condition::Any(_) => "any",
@@ -40,7 +40,7 @@ impl Condition {
 
     /// Every comparison, however deeply nested, with its JSON pointer relative to this
     /// condition (`/all/1/any/0`).
-    pub fn comparisons(&self) -> Vec<(String, &Comparison)> {
+    pub(crate) fn comparisons(&self) -> Vec<(String, &Comparison)> {
         let mut out = Vec::new();
         self.collect("", &mut out, 0);
         out
@@ -48,7 +48,7 @@ impl Condition {
 
     /// Whether any comparison, however deeply nested, satisfies `f` (without building the
     /// paths `comparisons` gives; scoring asks this for every conditional item).
-    pub fn any_comparison(&self, f: &mut impl FnMut(&Comparison) -> bool) -> bool {
+    pub(crate) fn any_comparison(&self, f: &mut impl FnMut(&Comparison) -> bool) -> bool {
         self.any_at(f, 0)
     }
 
@@ -77,7 +77,7 @@ impl Condition {
 /// One entry of a condition.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
-pub enum Clause {
+pub(crate) enum Clause {
     Compare(Comparison),
     /// A nested `{"all": [...]}` or `{"any": [...]}`.
     Nested(Condition),
@@ -89,15 +89,12 @@ impl<'de> Deserialize<'de> for Clause {
         let map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
         let nested = map.contains_key("all") || map.contains_key("any");
         let value = serde_json::Value::Object(map);
-        if nested {
-            Condition::deserialize(value)
-                .map(Clause::Nested)
-                .map_err(D::Error::custom)
+        let clause = if nested {
+            super::de::from_value(&value).map(Clause::Nested)
         } else {
-            Comparison::deserialize(value)
-                .map(Clause::Compare)
-                .map_err(D::Error::custom)
-        }
+            super::de::from_value(&value).map(Clause::Compare)
+        };
+        clause.map_err(|misread| D::Error::custom(misread.error))
     }
 }
 
@@ -105,20 +102,20 @@ impl<'de> Deserialize<'de> for Clause {
 /// `questionnaire_id.item_id` to refer to another questionnaire.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Comparison {
+pub(crate) struct Comparison {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item: Option<String>,
+    pub(crate) item: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scale: Option<String>,
-    pub op: Op,
+    pub(crate) scale: Option<String>,
+    pub(crate) op: Op,
     /// A number (or, for `=`/`!=` on text items, a string); absent for `exists`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<serde_json::Value>,
+    pub(crate) value: Option<serde_json::Value>,
 }
 
 /// A comparison operator.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     Exists,
     /// True when there is no answer or value: the complement of `exists`.
     Missing,
@@ -134,11 +131,11 @@ pub enum Op {
 }
 
 impl Op {
-    pub const KNOWN: [&'static str; 9] = [
+    pub(crate) const KNOWN: [&'static str; 9] = [
         "exists", "missing", "=", "!=", ">", ">=", "<", "<=", "includes",
     ];
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             Op::Exists => "exists",
             Op::Missing => "missing",
@@ -153,7 +150,7 @@ impl Op {
         }
     }
 
-    pub fn parse(s: &str) -> Op {
+    pub(crate) fn parse(s: &str) -> Op {
         match s {
             "exists" => Op::Exists,
             "missing" => Op::Missing,
@@ -169,13 +166,8 @@ impl Op {
     }
 
     /// `exists` and `missing`, which ask whether there is an answer and take no value.
-    pub fn is_presence(&self) -> bool {
+    pub(crate) fn is_presence(&self) -> bool {
         matches!(self, Op::Exists | Op::Missing)
-    }
-
-    /// Ordering comparisons, which need a number.
-    pub fn is_ordering(&self) -> bool {
-        matches!(self, Op::Gt | Op::Ge | Op::Lt | Op::Le)
     }
 }
 

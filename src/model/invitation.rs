@@ -12,50 +12,52 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::catalog::{Catalog, Entry, Source};
+use super::format::Format;
 use super::load::{deserialize_at, json_from_bytes, questionnaire_from_value};
 use super::problem::{Problem, join};
 use super::validate::{is_forbidden_char, truncate};
 
-pub const INVITATION_FORMAT: &str = "confide.invitation/1";
+pub(crate) const INVITATION_FORMAT: &str = "confide.invitation/1";
+const INVITATION: Format = Format::new(INVITATION_FORMAT, "an invitation");
 
 /// Largest invitation accepted, in bytes.
-pub const MAX_INVITATION_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const MAX_INVITATION_BYTES: usize = 4 * 1024 * 1024;
 /// Most questionnaires in one invitation.
-pub const MAX_INVITATION_QUESTIONNAIRES: usize = 20;
-pub const MAX_MESSAGE_CHARS: usize = 2000;
-pub const MAX_PRACTICE_CHARS: usize = 200;
+pub(crate) const MAX_INVITATION_QUESTIONNAIRES: usize = 20;
+pub(crate) const MAX_MESSAGE_CHARS: usize = 2000;
+pub(crate) const MAX_PRACTICE_CHARS: usize = 200;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Invitation {
-    pub format: String,
+    pub(crate) format: String,
     /// When it was made (UTC, RFC 3339).
-    pub created: String,
+    pub(crate) created: String,
     /// The therapist's age recipient (`age1...`).
-    pub recipient: String,
+    pub(crate) recipient: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub practice: Option<String>,
+    pub(crate) practice: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     /// A code that identifies the client to the therapist; never a name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    pub questionnaires: Vec<Embedded>,
+    pub(crate) reference: Option<String>,
+    pub(crate) questionnaires: Vec<Embedded>,
 }
 
 /// One questionnaire, in full.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Embedded {
-    pub id: String,
-    pub version: String,
+pub(crate) struct Embedded {
+    pub(crate) id: String,
+    pub(crate) version: String,
     /// Hex SHA-256 of the canonical JSON of `definition`.
-    pub sha256: String,
-    pub definition: Value,
+    pub(crate) sha256: String,
+    pub(crate) definition: Value,
 }
 
 /// A reference code: 1 to 64 letters, digits, `-` or `_` (a code, never a name).
-pub fn is_reference(r: &str) -> bool {
+pub(crate) fn is_reference(r: &str) -> bool {
     !r.is_empty()
         && r.len() <= 64
         && r.chars()
@@ -63,7 +65,7 @@ pub fn is_reference(r: &str) -> bool {
 }
 
 /// Checks a short free text (practice name, message) for length and control characters.
-pub fn check_note(path: &str, text: &str, max: usize, problems: &mut Vec<Problem>) {
+pub(crate) fn check_note(path: &str, text: &str, max: usize, problems: &mut Vec<Problem>) {
     let n = text.chars().count();
     if text.trim().is_empty() {
         problems.push(Problem::at(path, "text is empty"));
@@ -80,7 +82,7 @@ pub fn check_note(path: &str, text: &str, max: usize, problems: &mut Vec<Problem
 
 /// Checks a practice name: a short note on one line. A line break would let the name pose
 /// as text of confide's own around it.
-pub fn check_practice(path: &str, text: &str, problems: &mut Vec<Problem>) {
+pub(crate) fn check_practice(path: &str, text: &str, problems: &mut Vec<Problem>) {
     // The line break first: U+2028 and U+2029 are also refused as control characters, and
     // the line is what to fix in a practice name.
     if text.chars().any(is_line_break) {
@@ -93,12 +95,12 @@ pub fn check_practice(path: &str, text: &str, problems: &mut Vec<Problem>) {
 }
 
 /// A newline or a Unicode line or paragraph separator.
-pub fn is_line_break(c: char) -> bool {
+pub(crate) fn is_line_break(c: char) -> bool {
     matches!(c, '\n' | '\u{2028}' | '\u{2029}')
 }
 
 /// Builds an invitation from checked parts. The entries must be in the order to ask them.
-pub fn make(
+pub(crate) fn make(
     recipient: &str,
     entries: &[&Entry],
     reference: Option<String>,
@@ -129,49 +131,9 @@ pub fn make(
 /// catalog, in the invitation's order.
 pub fn parse(bytes: &[u8]) -> Result<(Invitation, Catalog), Vec<Problem>> {
     let value = json_from_bytes(bytes, MAX_INVITATION_BYTES)?;
-    match value.get("format").and_then(Value::as_str) {
-        Some(INVITATION_FORMAT) => {}
-        Some(other) => {
-            let newer = other
-                .strip_prefix("confide.invitation/")
-                .and_then(|v| v.parse::<u32>().ok())
-                .is_some_and(|v| v > 1);
-            let msg = if newer {
-                format!(
-                    "format `{}` is newer than this version of confide reads; update confide",
-                    truncate(other, 40)
-                )
-            } else {
-                format!(
-                    "unsupported format `{}`; expected `{INVITATION_FORMAT}`",
-                    truncate(other, 40)
-                )
-            };
-            return Err(vec![Problem::at("/format", msg)]);
-        }
-        None => {
-            return Err(vec![Problem::at(
-                "/format",
-                format!("this is not a confide invitation (no `format: {INVITATION_FORMAT}`)"),
-            )]);
-        }
-    }
+    INVITATION.check(&value).map_err(|m| vec![m.problem()])?;
     let inv: Invitation = deserialize_at(&value, "").map_err(|p| vec![p])?;
-    let mut problems = Vec::new();
-    if let Some(p) = &inv.practice {
-        check_practice("/practice", p, &mut problems);
-    }
-    if let Some(m) = &inv.message {
-        check_note("/message", m, MAX_MESSAGE_CHARS, &mut problems);
-    }
-    if let Some(r) = &inv.reference
-        && !is_reference(r)
-    {
-        problems.push(Problem::at(
-            "/reference",
-            "a reference must be 1 to 64 letters, digits, `-` or `_`",
-        ));
-    }
+    let mut problems = check_notes(&inv);
     if inv.questionnaires.is_empty() {
         problems.push(Problem::at(
             "/questionnaires",
@@ -190,42 +152,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Invitation, Catalog), Vec<Problem>> {
     }
     let mut catalog = Catalog::default();
     for (i, e) in inv.questionnaires.iter().enumerate() {
-        let base = join("/questionnaires", i);
-        match questionnaire_from_value(e.definition.clone()) {
-            Err(ps) => {
-                for p in ps {
-                    let inner = p.path().unwrap_or("/").trim_end_matches('/').to_string();
-                    problems.push(Problem::at(format!("{base}/definition{inner}"), p.message));
-                }
-            }
-            Ok(loaded) => {
-                if loaded.sha256() != e.sha256 {
-                    problems.push(Problem::at(
-                        join(&base, "sha256"),
-                        "the questionnaire does not match its hash: the invitation was changed after it was made",
-                    ));
-                }
-                if loaded.questionnaire.id != e.id || loaded.questionnaire.version != e.version {
-                    problems.push(Problem::at(
-                        &base,
-                        format!(
-                            "the entry says {} {} but the definition is {} {}",
-                            truncate(&e.id, 40),
-                            truncate(&e.version, 20),
-                            loaded.questionnaire.id,
-                            loaded.questionnaire.version
-                        ),
-                    ));
-                }
-                let entry = Entry {
-                    loaded,
-                    source: Source::Invitation,
-                };
-                if let Err(why) = catalog.add(entry) {
-                    problems.push(Problem::at(join(&base, "id"), why));
-                }
-            }
-        }
+        embed(&join("/questionnaires", i), e, &mut catalog, &mut problems);
     }
     if problems.is_empty() {
         for (i, e) in catalog.entries.iter().enumerate() {
@@ -242,5 +169,65 @@ pub fn parse(bytes: &[u8]) -> Result<(Invitation, Catalog), Vec<Problem>> {
         Ok((inv, catalog))
     } else {
         Err(problems)
+    }
+}
+
+/// The practice name, message and reference of an invitation.
+fn check_notes(inv: &Invitation) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if let Some(p) = &inv.practice {
+        check_practice("/practice", p, &mut problems);
+    }
+    if let Some(m) = &inv.message {
+        check_note("/message", m, MAX_MESSAGE_CHARS, &mut problems);
+    }
+    if let Some(r) = &inv.reference
+        && !is_reference(r)
+    {
+        problems.push(Problem::at(
+            "/reference",
+            "a reference must be 1 to 64 letters, digits, `-` or `_`",
+        ));
+    }
+    problems
+}
+
+/// Checks one embedded questionnaire at `base` against its hash, id and version, and adds
+/// it to the catalog.
+fn embed(base: &str, e: &Embedded, catalog: &mut Catalog, problems: &mut Vec<Problem>) {
+    let loaded = match questionnaire_from_value(e.definition.clone()) {
+        Ok(loaded) => loaded,
+        Err(ps) => {
+            for p in ps {
+                let inner = p.path().unwrap_or("/").trim_end_matches('/').to_string();
+                problems.push(Problem::at(format!("{base}/definition{inner}"), p.message));
+            }
+            return;
+        }
+    };
+    if loaded.sha256() != e.sha256 {
+        problems.push(Problem::at(
+            join(base, "sha256"),
+            "the questionnaire does not match its hash: the invitation was changed after it was made",
+        ));
+    }
+    if loaded.questionnaire.id != e.id || loaded.questionnaire.version != e.version {
+        problems.push(Problem::at(
+            base,
+            format!(
+                "the entry says {} {} but the definition is {} {}",
+                truncate(&e.id, 40),
+                truncate(&e.version, 20),
+                loaded.questionnaire.id,
+                loaded.questionnaire.version
+            ),
+        ));
+    }
+    let entry = Entry {
+        loaded,
+        source: Source::Invitation,
+    };
+    if let Err(why) = catalog.add(entry) {
+        problems.push(Problem::at(join(base, "id"), why));
     }
 }

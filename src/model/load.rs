@@ -9,12 +9,12 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::problem::{Problem, join};
-use super::questionnaire::Questionnaire;
+use super::questionnaire::{QUESTIONNAIRE, Questionnaire};
 use super::range::{ScaleRange, scale_ranges};
 use super::validate::{self, Limits};
 
 /// Largest questionnaire file accepted, in bytes.
-pub const MAX_QUESTIONNAIRE_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_QUESTIONNAIRE_BYTES: usize = 1024 * 1024;
 
 /// A questionnaire that parsed and passed validation, with its canonical hash.
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ impl Loaded {
     /// run again at every start: the test suite validates every bundled file (a build with
     /// an invalid one fails its tests). A file that does not parse is still reported with
     /// every problem, never a panic.
-    pub fn bundled(text: &'static str) -> Result<Loaded, Vec<Problem>> {
+    pub(crate) fn bundled(text: &'static str) -> Result<Loaded, Vec<Problem>> {
         match serde_json::from_str::<Questionnaire>(text) {
             Ok(questionnaire) => Ok(Loaded {
                 questionnaire,
@@ -58,13 +58,13 @@ impl Loaded {
     }
 
     /// The range of every scale, in order (`range::scale_ranges`).
-    pub fn scale_ranges(&self) -> &[Option<ScaleRange>] {
+    pub(crate) fn scale_ranges(&self) -> &[Option<ScaleRange>] {
         self.ranges
             .get_or_init(|| scale_ranges(&self.questionnaire))
     }
 
     /// The definition as parsed JSON, for embedding in invitations.
-    pub fn value(&self) -> &Value {
+    pub(crate) fn value(&self) -> &Value {
         &self.definition().value
     }
 
@@ -90,7 +90,8 @@ pub fn questionnaire_from_bytes(bytes: &[u8]) -> Result<Loaded, Vec<Problem>> {
 }
 
 /// Validates a questionnaire given as parsed JSON.
-pub fn questionnaire_from_value(value: Value) -> Result<Loaded, Vec<Problem>> {
+pub(crate) fn questionnaire_from_value(value: Value) -> Result<Loaded, Vec<Problem>> {
+    QUESTIONNAIRE.check(&value).map_err(|m| vec![m.problem()])?;
     let questionnaire = shape::<Questionnaire>(&value, collect_questionnaire_shape_problems)?;
     let problems = validate::validate(&questionnaire, &Limits::default());
     if !problems.is_empty() {
@@ -108,18 +109,18 @@ pub fn questionnaire_from_value(value: Value) -> Result<Loaded, Vec<Problem>> {
 }
 
 /// Hex SHA-256 of the canonical form of a JSON value.
-pub fn canonical_sha256(value: &Value) -> String {
+pub(crate) fn canonical_sha256(value: &Value) -> String {
     // serde_json's map is ordered by key, so serialising gives a canonical form.
     let bytes = serde_json::to_vec(value).unwrap_or_default();
     hex(&Sha256::digest(&bytes))
 }
 
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Parses JSON text with a size limit, reporting syntax errors with line and column.
-pub fn json_from_bytes(bytes: &[u8], limit: usize) -> Result<Value, Vec<Problem>> {
+pub(crate) fn json_from_bytes(bytes: &[u8], limit: usize) -> Result<Value, Vec<Problem>> {
     if bytes.len() > limit {
         return Err(vec![Problem::file(format!(
             "file is too large ({} bytes; the limit is {} bytes)",
@@ -144,14 +145,14 @@ pub fn json_from_bytes(bytes: &[u8], limit: usize) -> Result<Value, Vec<Problem>
     serde_json::from_str::<Strict>(text)
         .map(|Strict(v)| v)
         .map_err(|e| {
-            let message = describe_json_error(&e);
+            let message = describe_json_error(&e, text);
             vec![Problem::position(e.line(), e.column().max(1), message)]
         })
 }
 
 /// Parses JSON like `serde_json::from_slice::<Value>`, except that a key given twice in one
 /// object is an error.
-pub fn strict_json(bytes: &[u8]) -> Result<Value, serde_json::Error> {
+pub(crate) fn strict_json(bytes: &[u8]) -> Result<Value, serde_json::Error> {
     serde_json::from_slice::<Strict>(bytes).map(|Strict(v)| v)
 }
 
@@ -227,23 +228,59 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
-fn describe_json_error(e: &serde_json::Error) -> String {
-    let raw = e.to_string();
-    // serde_json appends " at line L column C"; the position is reported separately.
-    let msg = raw
-        .rsplit_once(" at line ")
-        .map(|(m, _)| m.to_string())
-        .unwrap_or(raw);
-    if msg.contains("recursion limit exceeded") {
-        "nested too deeply (more than 127 levels of arrays and objects)".to_string()
-    } else if e.is_data() {
-        // Raised by `Strict`: the text is JSON, but not JSON this format accepts.
-        msg
-    } else if e.is_eof() {
-        format!("the file ends too early: {msg}")
-    } else {
-        format!("invalid JSON: {msg}")
+/// The message of a JSON error, without the position (reported beside it).
+fn describe_json_error(e: &serde_json::Error, text: &str) -> String {
+    if e.is_syntax() && depth_at(text, e.line(), e.column()) > MAX_JSON_DEPTH {
+        return format!(
+            "nested too deeply (more than {MAX_JSON_DEPTH} levels of arrays and objects)"
+        );
     }
+    // serde_json ends its message with the position it also gives as numbers.
+    let full = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&position).unwrap_or(&full);
+    if e.is_data() {
+        // Raised by `Strict`: the text is JSON, but not JSON this format accepts.
+        message.to_owned()
+    } else if e.is_eof() {
+        format!("the file ends too early: {message}")
+    } else {
+        format!("invalid JSON: {message}")
+    }
+}
+
+/// The deepest nesting serde_json reads; an array or object one level deeper stops it.
+const MAX_JSON_DEPTH: usize = 127;
+
+/// The deepest nesting of arrays and objects in `text` up to and including the byte at
+/// `line` and `column` (1-based, as serde_json counts them).
+fn depth_at(text: &str, line: usize, column: usize) -> usize {
+    let start = match line {
+        0 | 1 => 0,
+        _ => text
+            .match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1),
+    };
+    let end = (start + column).min(text.len());
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for b in &text.as_bytes()[..end] {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, _, b']' | b'}') => depth = depth.saturating_sub(1),
+            (false, _, _) => {}
+        }
+    }
+    deepest
 }
 
 fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
@@ -255,7 +292,7 @@ fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
 
 /// Deserialises `value` strictly; on failure, asks `collect` for every shape problem it can
 /// find so the author sees them all at once.
-pub fn shape<T: DeserializeOwned>(
+pub(crate) fn shape<T: DeserializeOwned>(
     value: &Value,
     collect: fn(&Value) -> Vec<Problem>,
 ) -> Result<T, Vec<Problem>> {
@@ -272,109 +309,23 @@ pub fn shape<T: DeserializeOwned>(
 }
 
 /// Deserialises one part of a document, reporting a failure with its full JSON pointer.
-pub fn deserialize_at<T: DeserializeOwned>(value: &Value, base: &str) -> Result<T, Problem> {
+pub(crate) fn deserialize_at<T: DeserializeOwned>(value: &Value, base: &str) -> Result<T, Problem> {
     deserialize_at_with(value, base, false)
 }
 
-/// Like `deserialize_at`; with `redact`, text values quoted by serde are left out of the
-/// message (for files that hold private answers).
-pub fn deserialize_at_with<T: DeserializeOwned>(
+/// Like `deserialize_at`; with `redact`, text values found are left out of the message
+/// (for files that hold private answers).
+pub(crate) fn deserialize_at_with<T: DeserializeOwned>(
     value: &Value,
     base: &str,
     redact: bool,
 ) -> Result<T, Problem> {
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let mut path = base.to_string();
-        for seg in e.path().iter() {
-            use serde_path_to_error::Segment;
-            match seg {
-                Segment::Seq { index } => path = join(&path, index),
-                Segment::Map { key } => path = join(&path, key),
-                Segment::Enum { .. } | Segment::Unknown => {}
-            }
-        }
-        let mut msg = e.inner().to_string();
-        if redact {
-            msg = redact_quoted(&msg);
-        }
-        Problem::at(path, friendly_serde_message(&shorten_quoted(&msg, 40)))
-    })
-}
-
-/// Replaces `string "..."` in a serde message with `text`, so no value is echoed.
-pub fn redact_quoted(msg: &str) -> String {
-    match (msg.find("string \""), msg.rfind("\", expected")) {
-        (Some(start), Some(end)) if end > start => {
-            format!("{}text{}", &msg[..start], &msg[end + 1..])
-        }
-        _ => msg.to_owned(),
-    }
-}
-
-/// Cuts every `quoted` part of a serde message, and a `string "..."` it quotes, to `n`
-/// characters: serde quotes field names and values as found, and a hostile file can make
-/// them as long as it likes.
-pub fn shorten_quoted(msg: &str, n: usize) -> String {
-    let msg = &shorten_string_value(msg, n);
-    let mut out = String::with_capacity(msg.len().min(1024));
-    for (i, part) in msg.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
-        }
-        if i % 2 == 1 {
-            out.push_str(&super::validate::truncate(part, n));
-        } else {
-            out.push_str(part);
-        }
-    }
-    out
-}
-
-/// Cuts the text of serde's `string "..."` (as in `invalid type: string "...", expected`).
-fn shorten_string_value(msg: &str, n: usize) -> String {
-    const OPEN: &str = "string \"";
-    match (msg.find(OPEN), msg.rfind("\", expected")) {
-        (Some(start), Some(end)) if end >= start + OPEN.len() => {
-            let inner = &msg[start + OPEN.len()..end];
-            if inner.chars().count() <= n {
-                return msg.to_owned();
-            }
-            format!(
-                "{}{}{}",
-                &msg[..start + OPEN.len()],
-                super::validate::truncate(inner, n),
-                &msg[end..]
-            )
-        }
-        _ => msg.to_owned(),
-    }
-}
-
-/// Rewords serde's messages, which speak of Rust, into the words of the format.
-pub fn friendly_serde_message(msg: &str) -> String {
-    let msg = msg
-        .replace("invalid type: ", "wrong type: ")
-        .replace("unknown variant", "unknown value")
-        .replace("integer `", "number `")
-        .replace("floating point `", "number `")
-        .replace(", expected i64", ", expected a whole number")
-        .replace(", expected u8", ", expected a whole number from 0 to 255")
-        .replace(
-            ", expected usize",
-            ", expected a whole number of zero or more",
+    super::de::from_value::<T>(value).map_err(|misread| {
+        Problem::at(
+            format!("{base}{}", misread.path),
+            misread.error.describe(redact),
         )
-        .replace(", expected f64", ", expected a number")
-        .replace("a sequence", "an array")
-        .replace("expected a map", "expected an object")
-        .replace("map,", "object,")
-        .replace("invalid type: map", "wrong type: object")
-        .replace("sequence,", "array,")
-        .replace("struct ", "")
-        .replace("enum ", "");
-    if let Some(rest) = msg.strip_prefix("wrong type: map") {
-        return format!("wrong type: object{rest}");
-    }
-    msg
+    })
 }
 
 /// Checks one item, deserialising the struct of its `type` directly so that a problem is
@@ -405,8 +356,9 @@ fn item_shape(v: &Value, path: &str) -> Result<(), Problem> {
 fn collect_questionnaire_shape_problems(value: &Value) -> Vec<Problem> {
     use super::questionnaire::{ChoiceOption, Flag, Scale};
     let mut problems = Vec::new();
+    // The format check has made sure that it is an object.
     let Some(obj) = value.as_object() else {
-        return vec![Problem::at("", "a questionnaire must be a JSON object")];
+        return problems;
     };
     let mut top = obj.clone();
     for (key, empty) in [
@@ -505,6 +457,18 @@ mod tests {
     }
 
     #[test]
+    fn nesting_up_to_the_limit_is_read_and_brackets_in_strings_do_not_count() {
+        let deepest = "[".repeat(127) + &"]".repeat(127);
+        assert!(json_from_bytes(deepest.as_bytes(), usize::MAX).is_ok());
+        let text = format!("[\"{}\" 1]", "[".repeat(200));
+        let err = json_from_bytes(text.as_bytes(), usize::MAX).unwrap_err();
+        assert_eq!(
+            err[0].to_string(),
+            "line 1, column 205: invalid JSON: expected `,` or `]`"
+        );
+    }
+
+    #[test]
     fn a_key_given_twice_in_one_object_is_an_error_at_its_position() {
         let err = json_from_bytes(b"{\"a\": {\"max\": 4,\n \"max\": 40}}", 1000).unwrap_err();
         assert_eq!(err[0].to_string(), "line 2, column 6: duplicate key `max`");
@@ -522,32 +486,6 @@ mod tests {
         let strict = json_from_bytes(text, 1000).unwrap();
         let plain: Value = serde_json::from_slice(text).unwrap();
         assert_eq!(strict, plain);
-    }
-
-    #[test]
-    fn long_quoted_names_in_serde_messages_are_cut() {
-        let msg = format!("unknown field `{}`, expected `id`", "k".repeat(500));
-        let short = shorten_quoted(&msg, 40);
-        assert!(short.len() < 100, "{short}");
-        assert!(short.ends_with("…`, expected `id`"), "{short}");
-    }
-
-    #[test]
-    fn a_long_string_quoted_by_serde_is_cut() {
-        let msg = format!(
-            "invalid type: string \"{}\", expected a boolean",
-            "y".repeat(500)
-        );
-        let short = shorten_quoted(&msg, 40);
-        assert_eq!(
-            short,
-            format!(
-                "invalid type: string \"{}…\", expected a boolean",
-                "y".repeat(40)
-            )
-        );
-        let msg = "invalid type: string \"yes\", expected a boolean";
-        assert_eq!(shorten_quoted(msg, 40), msg);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// Where a problem is: a JSON pointer into the document, or a line and column for syntax.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Location {
+pub(crate) enum Location {
     /// The whole file.
     File,
     /// A JSON pointer such as `/items/3/options`.
@@ -16,12 +16,12 @@ pub enum Location {
 /// One thing wrong with an input, worded for the person who wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
-    pub location: Location,
-    pub message: String,
+    pub(crate) location: Location,
+    pub(crate) message: String,
 }
 
 impl Problem {
-    pub fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
         let path = path.into();
         Problem {
             location: if path.is_empty() {
@@ -33,21 +33,21 @@ impl Problem {
         }
     }
 
-    pub fn file(message: impl Into<String>) -> Self {
+    pub(crate) fn file(message: impl Into<String>) -> Self {
         Problem {
             location: Location::File,
             message: message.into(),
         }
     }
 
-    pub fn position(line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn position(line: usize, column: usize, message: impl Into<String>) -> Self {
         Problem {
             location: Location::Position { line, column },
             message: message.into(),
         }
     }
 
-    pub fn path(&self) -> Option<&str> {
+    pub(crate) fn path(&self) -> Option<&str> {
         match &self.location {
             Location::Path(p) => Some(p),
             _ => None,
@@ -69,10 +69,10 @@ impl fmt::Display for Problem {
 
 /// Longest key shown in a path; longer ones (never a valid id) are cut, so that a hostile
 /// key cannot turn one problem into a megabyte of output.
-pub const MAX_PATH_KEY_CHARS: usize = 64;
+pub(crate) const MAX_PATH_KEY_CHARS: usize = 64;
 
 /// Appends a key to a JSON pointer, escaping `~` and `/` as RFC 6901 asks.
-pub fn join(base: &str, key: impl fmt::Display) -> String {
+pub(crate) fn join(base: &str, key: impl fmt::Display) -> String {
     let key = key.to_string();
     let key = super::validate::truncate(&key, MAX_PATH_KEY_CHARS);
     let key = key.replace('~', "~0").replace('/', "~1");

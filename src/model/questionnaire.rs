@@ -9,10 +9,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::condition::Condition;
+use super::format::Format;
 use super::text::Text;
 
 /// The value of the `format` field of every questionnaire.
-pub const QUESTIONNAIRE_FORMAT: &str = "confide.questionnaire/1";
+pub(crate) const QUESTIONNAIRE_FORMAT: &str = "confide.questionnaire/1";
+pub(crate) const QUESTIONNAIRE: Format = Format::new(QUESTIONNAIRE_FORMAT, "a questionnaire");
 
 /// A questionnaire definition.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -21,33 +23,33 @@ pub const QUESTIONNAIRE_FORMAT: &str = "confide.questionnaire/1";
 pub struct Questionnaire {
     /// Optional link to this schema, for editors.
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
-    pub schema: Option<String>,
+    pub(crate) schema: Option<String>,
     /// Always `confide.questionnaire/1`.
-    pub format: String,
+    pub(crate) format: String,
     /// Lowercase id: letters, digits, `_` and `-`, starting with a letter.
     pub id: String,
     /// Semantic version of this definition, such as `1.0.0`.
-    pub version: String,
+    pub(crate) version: String,
     /// Language tag of the text, such as `en`; text maps must contain it.
-    pub language: String,
-    pub title: Text,
+    pub(crate) language: String,
+    pub(crate) title: Text,
     /// One line for `confide list`.
-    pub description: Text,
+    pub(crate) description: Text,
     /// The time the questions refer to, such as "the past 4 weeks".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recall_period: Option<Text>,
+    pub(crate) recall_period: Option<Text>,
     /// Shown before the first item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intro: Option<Text>,
-    pub provenance: Provenance,
+    pub(crate) intro: Option<Text>,
+    pub(crate) provenance: Provenance,
     /// When the whole questionnaire applies, judged from earlier questionnaires (such as
     /// `context.topics`). In a default run it is left out when false; asked by id, it is
     /// always asked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub applies_when: Option<Condition>,
+    pub(crate) applies_when: Option<Condition>,
     /// Named option lists that choice items can share with `option_set`.
     #[serde(default)]
-    pub option_sets: BTreeMap<String, Vec<ChoiceOption>>,
+    pub(crate) option_sets: BTreeMap<String, Vec<ChoiceOption>>,
     pub items: Vec<Item>,
     #[serde(default)]
     pub scales: Vec<Scale>,
@@ -60,19 +62,19 @@ pub struct Questionnaire {
 /// Where a questionnaire comes from.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Provenance {
-    pub kind: ProvenanceKind,
+pub(crate) struct Provenance {
+    pub(crate) kind: ProvenanceKind,
     /// Required for `public-domain` and `licensed`.
     #[serde(default)]
-    pub citation: Option<String>,
+    pub(crate) citation: Option<String>,
     /// Required for `licensed`.
     #[serde(default)]
-    pub license: Option<String>,
+    pub(crate) license: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-pub enum ProvenanceKind {
+pub(crate) enum ProvenanceKind {
     /// Written for confide: a screening aid, not a validated instrument.
     Original,
     PublicDomain,
@@ -85,15 +87,22 @@ pub enum ProvenanceKind {
 pub struct ChoiceOption {
     /// The integer used by scoring and conditions; unique within an item.
     pub value: i64,
-    pub label: Text,
+    pub(crate) label: Text,
     /// Multi-choice only: choosing this option excludes every other (such as "none of these").
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub exclusive: bool,
+    pub(crate) exclusive: bool,
 }
 
 /// An item, tagged by `type`.
+///
+/// Each kind's struct declares the shared fields (`id`, `text`, `tags`, `hint`, `required`,
+/// `declinable`, `enable_when`) itself instead of flattening one shared struct into it:
+/// serde's `#[serde(flatten)]` does not work together with `deny_unknown_fields`, and the
+/// format must refuse every unknown key so that a misspelled one is reported rather than
+/// ignored. [`Item::common`] gives one view of those fields; a new shared field goes into
+/// every kind's struct and into [`ItemCommon`].
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", expecting = "an object")]
 pub enum Item {
     SingleChoice(ChoiceItem),
     MultiChoice(MultiChoiceItem),
@@ -106,112 +115,112 @@ pub enum Item {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChoiceItem {
-    pub id: String,
-    pub text: Text,
+    pub(crate) id: String,
+    pub(crate) text: Text,
     /// Labels for this item: `safety` marks a question of the safety screen, `bother` the
     /// person's own rating of how much the topic bothers them (shown beside the scales).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hint: Option<Text>,
+    pub(crate) hint: Option<Text>,
     #[serde(default)]
-    pub required: bool,
+    pub(crate) required: bool,
     /// Offer "Prefer not to answer", recorded as declined.
     #[serde(default)]
-    pub declinable: bool,
+    pub(crate) declinable: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_when: Option<Condition>,
+    pub(crate) enable_when: Option<Condition>,
     /// Name of a shared option list; exactly one of `option_set` and `options`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub option_set: Option<String>,
+    pub(crate) option_set: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<ChoiceOption>>,
+    pub(crate) options: Option<Vec<ChoiceOption>>,
     /// Score as `min + max - value`.
     #[serde(default)]
-    pub reverse: bool,
+    pub(crate) reverse: bool,
 }
 
 /// Pick any number of options.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MultiChoiceItem {
-    pub id: String,
-    pub text: Text,
+    pub(crate) id: String,
+    pub(crate) text: Text,
     /// Labels for this item: `safety` marks a question of the safety screen, `bother` the
     /// person's own rating of how much the topic bothers them (shown beside the scales).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hint: Option<Text>,
+    pub(crate) hint: Option<Text>,
     #[serde(default)]
-    pub required: bool,
+    pub(crate) required: bool,
     #[serde(default)]
-    pub declinable: bool,
+    pub(crate) declinable: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_when: Option<Condition>,
+    pub(crate) enable_when: Option<Condition>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub option_set: Option<String>,
+    pub(crate) option_set: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<ChoiceOption>>,
+    pub(crate) options: Option<Vec<ChoiceOption>>,
     /// Fewest options to choose when answering (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_choices: Option<usize>,
+    pub(crate) min_choices: Option<usize>,
     /// Most options to choose (default: all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_choices: Option<usize>,
+    pub(crate) max_choices: Option<usize>,
 }
 
 /// A number within `min..=max`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NumberItem {
-    pub id: String,
-    pub text: Text,
+    pub(crate) id: String,
+    pub(crate) text: Text,
     /// Labels for this item: `safety` marks a question of the safety screen, `bother` the
     /// person's own rating of how much the topic bothers them (shown beside the scales).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hint: Option<Text>,
+    pub(crate) hint: Option<Text>,
     #[serde(default)]
-    pub required: bool,
+    pub(crate) required: bool,
     #[serde(default)]
-    pub declinable: bool,
+    pub(crate) declinable: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_when: Option<Condition>,
-    pub min: f64,
+    pub(crate) enable_when: Option<Condition>,
+    pub(crate) min: f64,
     pub max: f64,
     /// Digits allowed after the decimal point (default 0: whole numbers).
     #[serde(default)]
-    pub decimals: u8,
+    pub(crate) decimals: u8,
     /// Shown after the number, such as "hours".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<Text>,
+    pub(crate) unit: Option<Text>,
     #[serde(default)]
-    pub reverse: bool,
+    pub(crate) reverse: bool,
 }
 
 /// Free text.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TextItem {
-    pub id: String,
-    pub text: Text,
+    pub(crate) id: String,
+    pub(crate) text: Text,
     /// Labels for this item: `safety` marks a question of the safety screen, `bother` the
     /// person's own rating of how much the topic bothers them (shown beside the scales).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hint: Option<Text>,
+    pub(crate) hint: Option<Text>,
     #[serde(default)]
-    pub required: bool,
+    pub(crate) required: bool,
     #[serde(default)]
-    pub declinable: bool,
+    pub(crate) declinable: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_when: Option<Condition>,
+    pub(crate) enable_when: Option<Condition>,
     /// Longest answer in characters (default 500, at most 10000).
     #[serde(default = "default_max_length")]
-    pub max_length: usize,
+    pub(crate) max_length: usize,
 }
 
 fn default_max_length() -> usize {
@@ -222,20 +231,20 @@ fn default_max_length() -> usize {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DisplayItem {
-    pub id: String,
-    pub text: Text,
+    pub(crate) id: String,
+    pub(crate) text: Text,
     /// Labels for this item: `safety` marks a question of the safety screen, `bother` the
     /// person's own rating of how much the topic bothers them (shown beside the scales).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enable_when: Option<Condition>,
+    pub(crate) enable_when: Option<Condition>,
 }
 
 /// How the items of a scale are combined.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Method {
+pub(crate) enum Method {
     Sum,
     Mean,
 }
@@ -244,24 +253,24 @@ pub enum Method {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scale {
-    pub id: String,
-    pub title: Text,
+    pub(crate) id: String,
+    pub(crate) title: Text,
     /// Scorable items (single choice or number) of this questionnaire.
     #[serde(default)]
-    pub items: Vec<String>,
+    pub(crate) items: Vec<String>,
     /// Earlier scales of this questionnaire, for a total over domains.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub scales: Vec<String>,
-    pub method: Method,
+    pub(crate) scales: Vec<String>,
+    pub(crate) method: Method,
     /// Multiplies the combined value (default 1).
     #[serde(default = "default_factor")]
-    pub factor: f64,
+    pub(crate) factor: f64,
     /// Fewest answered items (or valid scales) for a score; default: all of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_answered: Option<usize>,
+    pub(crate) min_answered: Option<usize>,
     /// Scale a sum up to the full item count when some items are missing.
     #[serde(default)]
-    pub prorate: bool,
+    pub(crate) prorate: bool,
     pub bands: Vec<Band>,
 }
 
@@ -276,10 +285,10 @@ pub struct Band {
     pub id: String,
     /// Lowest value of the band (optional; must continue the previous band).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<f64>,
+    pub(crate) min: Option<f64>,
     /// Highest value of the band, inclusive.
-    pub max: f64,
-    pub label: Text,
+    pub(crate) max: f64,
+    pub(crate) label: Text,
     pub summary: Text,
     /// Summaries that replace `summary` when their condition holds; the first match wins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -290,7 +299,7 @@ pub struct Band {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BandVariant {
-    pub when: Condition,
+    pub(crate) when: Condition,
     pub summary: Text,
     /// Labels of this text (such as `partner` for advice about a partner). A variant whose
     /// tag a raised flag withholds is passed over, as if its condition were false.
@@ -311,14 +320,14 @@ pub enum FlagLevel {
 }
 
 impl FlagLevel {
-    pub const ALL: [FlagLevel; 4] = [
+    pub(crate) const ALL: [FlagLevel; 4] = [
         FlagLevel::Note,
         FlagLevel::Suggestion,
         FlagLevel::SeeAClinician,
         FlagLevel::Urgent,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             FlagLevel::Note => "note",
             FlagLevel::Suggestion => "suggestion",
@@ -335,7 +344,7 @@ pub struct Flag {
     pub id: String,
     /// `note`, `suggestion`, `see-a-clinician` or `urgent`.
     pub level: String,
-    pub when: Condition,
+    pub(crate) when: Condition,
     /// What the person reads, in the second person.
     pub message: Text,
     /// What the person said, as a short clause after "You said" ("you do not always feel
@@ -374,9 +383,9 @@ pub enum SupportKind {
 }
 
 /// The tag of safety questions and safety flags.
-pub const SAFETY_TAG: &str = "safety";
+pub(crate) const SAFETY_TAG: &str = "safety";
 /// The tag of an item where the person rates how much a topic bothers them.
-pub const BOTHER_TAG: &str = "bother";
+pub(crate) const BOTHER_TAG: &str = "bother";
 
 /// A guidance entry: a text, or a text with tags (`{"text": ..., "tags": ["partner"]}`),
 /// withheld from the summary while a raised flag withholds one of its tags.
@@ -390,8 +399,8 @@ pub enum GuidanceEntry {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TaggedText {
-    pub text: Text,
-    pub tags: Vec<String>,
+    pub(crate) text: Text,
+    pub(crate) tags: Vec<String>,
 }
 
 impl GuidanceEntry {
@@ -416,15 +425,12 @@ impl<'de> Deserialize<'de> for GuidanceEntry {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let value = serde_json::Value::deserialize(d)?;
-        if value.get("tags").is_some() {
-            TaggedText::deserialize(value)
-                .map(GuidanceEntry::Tagged)
-                .map_err(D::Error::custom)
+        let entry = if value.get("tags").is_some() {
+            super::de::from_value(&value).map(GuidanceEntry::Tagged)
         } else {
-            Text::deserialize(value)
-                .map(GuidanceEntry::Plain)
-                .map_err(D::Error::custom)
-        }
+            super::de::from_value(&value).map(GuidanceEntry::Plain)
+        };
+        entry.map_err(|misread| D::Error::custom(misread.error))
     }
 }
 
@@ -439,17 +445,17 @@ pub struct Guidance {
     #[serde(default)]
     pub when_to_seek_help: Vec<GuidanceEntry>,
     #[serde(default)]
-    pub references: Vec<String>,
+    pub(crate) references: Vec<String>,
 }
 
 /// The fields every item kind shares.
 pub struct ItemCommon<'a> {
-    pub id: &'a str,
-    pub text: &'a Text,
-    pub hint: Option<&'a Text>,
-    pub required: bool,
-    pub declinable: bool,
-    pub enable_when: Option<&'a Condition>,
+    pub(crate) id: &'a str,
+    pub(crate) text: &'a Text,
+    pub(crate) hint: Option<&'a Text>,
+    pub(crate) required: bool,
+    pub(crate) declinable: bool,
+    pub(crate) enable_when: Option<&'a Condition>,
     pub tags: &'a [String],
 }
 
@@ -489,7 +495,7 @@ impl Item {
         self.common().id
     }
 
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Item::SingleChoice(_) => "single_choice",
             Item::MultiChoice(_) => "multi_choice",
@@ -500,12 +506,12 @@ impl Item {
     }
 
     /// Whether the item is answered at all (display items are not).
-    pub fn is_question(&self) -> bool {
+    pub(crate) fn is_question(&self) -> bool {
         !matches!(self, Item::Display(_))
     }
 
     /// Whether a scale may use the item.
-    pub fn is_scorable(&self) -> bool {
+    pub(crate) fn is_scorable(&self) -> bool {
         matches!(self, Item::SingleChoice(_) | Item::Number(_))
     }
 }
@@ -536,7 +542,7 @@ impl Questionnaire {
     }
 
     /// Lowest and highest score an item can contribute, before reversal.
-    pub fn item_range(&self, item: &Item) -> Option<(f64, f64)> {
+    pub(crate) fn item_range(&self, item: &Item) -> Option<(f64, f64)> {
         match item {
             Item::SingleChoice(_) => {
                 let opts = self.options_of(item);
@@ -552,7 +558,7 @@ impl Questionnaire {
 
 impl Questionnaire {
     /// Ids of other questionnaires this one refers to (`other.item` in any condition).
-    pub fn references(&self) -> std::collections::BTreeSet<String> {
+    pub(crate) fn references(&self) -> std::collections::BTreeSet<String> {
         let mut conds: Vec<&Condition> = Vec::new();
         conds.extend(self.applies_when.as_ref());
         conds.extend(self.items.iter().filter_map(|i| i.common().enable_when));
@@ -570,29 +576,21 @@ impl Questionnaire {
             .filter(|q| *q != self.id)
             .collect()
     }
-
-    /// The flag's level (validated at load).
-    pub fn flag_level(&self, index: usize) -> FlagLevel {
-        self.flags
-            .get(index)
-            .and_then(|f| FlagLevel::ALL.into_iter().find(|l| l.as_str() == f.level))
-            .unwrap_or(FlagLevel::Note)
-    }
 }
 
 /// Items by id, the first of each id as `Questionnaire::item` finds it. A linear search per
 /// scale item made scoring quadratic in the size of a large questionnaire, so those get a
 /// hash map; for the usual dozen items, searching the list is quicker than building one.
-pub enum ItemIndex<'a> {
+pub(crate) enum ItemIndex<'a> {
     Scan(&'a [Item]),
     Map(HashMap<&'a str, &'a Item>),
 }
 
 impl<'a> ItemIndex<'a> {
     /// Up to this many items, the list is searched.
-    pub const SCAN_MAX: usize = 32;
+    pub(crate) const SCAN_MAX: usize = 32;
 
-    pub fn new(q: &'a Questionnaire) -> ItemIndex<'a> {
+    pub(crate) fn new(q: &'a Questionnaire) -> ItemIndex<'a> {
         if q.items.len() <= Self::SCAN_MAX {
             return ItemIndex::Scan(&q.items);
         }
@@ -603,7 +601,7 @@ impl<'a> ItemIndex<'a> {
         ItemIndex::Map(items)
     }
 
-    pub fn get(&self, id: &str) -> Option<&'a Item> {
+    pub(crate) fn get(&self, id: &str) -> Option<&'a Item> {
         match self {
             ItemIndex::Scan(items) => items.iter().find(|i| i.id() == id),
             ItemIndex::Map(items) => items.get(id).copied(),

@@ -11,7 +11,7 @@ pub struct ScaleRange {
     pub min: f64,
     pub max: f64,
     /// True when the scale only takes whole numbers, so bands step by 1.
-    pub integral: bool,
+    pub(crate) integral: bool,
 }
 
 /// The range of scale `index`, or `None` if the scale refers to something unusable.
@@ -105,16 +105,16 @@ fn combine(scale: &Scale, parts: &[(f64, f64, bool)]) -> Option<ScaleRange> {
 }
 
 /// Rounds away floating-point noise (0.30000000000000004) to 6 decimals.
-pub fn round(v: f64) -> f64 {
+pub(crate) fn round(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
 
-pub fn is_whole(v: f64) -> bool {
+pub(crate) fn is_whole(v: f64) -> bool {
     v.is_finite() && v.fract() == 0.0
 }
 
 /// A score for people to read: at most `decimals` places, no trailing zeros (`28.6`, `15`).
-pub fn display(v: f64, decimals: usize) -> String {
+pub(crate) fn display(v: f64, decimals: usize) -> String {
     let s = format!("{v:.decimals$}");
     if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()

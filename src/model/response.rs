@@ -4,8 +4,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::format::Format;
+
 /// The value of the `format` field of every response record.
 pub const RESPONSE_FORMAT: &str = "confide.response/1";
+const RESPONSE: Format = Format::new(RESPONSE_FORMAT, "a record");
 
 /// One completed session.
 #[derive(Clone, Serialize, Deserialize)]
@@ -110,10 +113,7 @@ pub enum RecordError {
 impl std::fmt::Display for RecordError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RecordError::Newer(v) => write!(
-                f,
-                "the record uses format `{v}`, which is newer than this version of confide reads ({RESPONSE_FORMAT}); update confide"
-            ),
+            RecordError::Newer(v) => write!(f, "{}", RESPONSE.newer(v)),
             RecordError::Foreign(why) => write!(f, "not a confide record: {why}"),
             RecordError::Damaged(why) => write!(f, "the record is damaged: {why}"),
         }
@@ -152,24 +152,10 @@ impl Response {
                 RecordError::Foreign(format!("not JSON ({})", e.classify_name()))
             }
         })?;
-        let format = value
-            .get("format")
-            .and_then(Value::as_str)
-            .ok_or_else(|| RecordError::Foreign("it has no `format` field".into()))?;
-        if format != RESPONSE_FORMAT {
-            let newer = format
-                .strip_prefix("confide.response/")
-                .and_then(|v| v.parse::<u32>().ok())
-                .is_some_and(|v| v > 1);
-            return Err(if newer {
-                RecordError::Newer(format.to_owned())
-            } else {
-                RecordError::Foreign(format!(
-                    "its format is `{}`",
-                    super::validate::truncate(format, 40)
-                ))
-            });
-        }
+        RESPONSE.check(&value).map_err(|m| match m.newer() {
+            Some(found) => RecordError::Newer(found.to_owned()),
+            None => RecordError::Foreign(m.to_string()),
+        })?;
         // Only the place of the problem is reported: serde's messages can quote values,
         // and values here are private answers.
         serde_path_to_error::deserialize::<_, Response>(value).map_err(|e| {
@@ -187,7 +173,7 @@ impl Response {
             .collect()
     }
 
-    pub fn questionnaire(&self, id: &str) -> Option<&QuestionnaireRecord> {
+    pub(crate) fn questionnaire(&self, id: &str) -> Option<&QuestionnaireRecord> {
         self.questionnaires.iter().find(|q| q.id == id)
     }
 }

@@ -41,21 +41,13 @@ impl Text {
     }
 
     /// Every string in this text, for checks that apply to all languages.
-    pub fn all(&self) -> Vec<(Option<&str>, &str)> {
+    pub(crate) fn all(&self) -> Vec<(Option<&str>, &str)> {
         match self {
             Text::Plain(s) => vec![(None, s.as_str())],
             Text::Map(map) => map
                 .iter()
                 .map(|(k, v)| (Some(k.as_str()), v.as_str()))
                 .collect(),
-        }
-    }
-
-    /// The languages of a map, or none for a plain string.
-    pub fn languages(&self) -> Vec<&str> {
-        match self {
-            Text::Plain(_) => Vec::new(),
-            Text::Map(map) => map.keys().map(String::as_str).collect(),
         }
     }
 }
@@ -81,7 +73,7 @@ impl<'de> Deserialize<'de> for Text {
         impl<'de> Visitor<'de> for TextVisitor {
             type Value = Text;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string or a map from language tag to string")
+                f.write_str("a string, or an object from language tag to string")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
                 Ok(Text::Plain(v.to_owned()))
@@ -93,7 +85,10 @@ impl<'de> Deserialize<'de> for Text {
                 let mut map = BTreeMap::new();
                 while let Some((k, v)) = access.next_entry::<String, String>()? {
                     if map.insert(k.clone(), v).is_some() {
-                        return Err(de::Error::custom(format!("language `{k}` appears twice")));
+                        return Err(de::Error::custom(format!(
+                            "language `{}` appears twice",
+                            super::validate::truncate(&k, 40)
+                        )));
                     }
                 }
                 Ok(Text::Map(map))
@@ -140,6 +135,6 @@ mod tests {
     #[test]
     fn a_number_is_not_text() {
         let err = serde_json::from_str::<Text>("3").unwrap_err().to_string();
-        assert!(err.contains("a string or a map"), "{err}");
+        assert!(err.contains("a string, or an object"), "{err}");
     }
 }

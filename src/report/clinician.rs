@@ -5,61 +5,75 @@
 //! Scores are recomputed from the questionnaire definition when its hash matches the one
 //! recorded with the answers; otherwise the recorded scores are shown and the report says so.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use crate::model::catalog::Catalog;
-use crate::model::questionnaire::{BOTHER_TAG, Item, Questionnaire, SAFETY_TAG};
+use crate::model::answer::{self, Answer};
+use crate::model::catalog::{self, Catalog};
+use crate::model::questionnaire::{BOTHER_TAG, FlagLevel, Item, Questionnaire, SAFETY_TAG};
 use crate::model::range::ScaleRange;
-use crate::model::response::{AnswerStatus, QuestionnaireRecord, Response, ScoreRecord};
+use crate::model::response::{
+    AnswerStatus, FlagRecord, QuestionnaireRecord, Response, ScoreRecord,
+};
 use crate::scoring::{self, Earlier, Scored, record};
 
-pub const REPORT_FORMAT: &str = "confide.report/1";
+pub(crate) const REPORT_FORMAT: &str = "confide.report/1";
 
 /// Tags of advice the clinician report lists as deferred when a raised flag withholds them:
 /// couple and partner work (`partner`) and assertiveness or skills framing (`skills`).
-pub const DEFERRABLE_TAGS: [&str; 2] = ["partner", "skills"];
+const DEFERRABLE_TAGS: [&str; 2] = ["partner", "skills"];
 
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    pub format: &'static str,
+    format: &'static str,
     /// When the report was made (UTC, RFC 3339).
-    pub generated: String,
-    pub tool: ToolInfo,
+    pub(crate) generated: String,
+    tool: ToolInfo,
     pub sessions: Vec<SessionReport>,
     /// Files that could not be read, with the reason.
-    pub failures: Vec<Failure>,
+    pub(crate) failures: Vec<Failure>,
     /// Sessions grouped by reference code, oldest first, with change between intakes.
     pub summary: Vec<ReferenceGroup>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ToolInfo {
-    pub name: String,
-    pub version: String,
+pub(crate) struct ToolInfo {
+    pub(crate) name: String,
+    pub(crate) version: String,
+}
+
+impl ToolInfo {
+    /// This version of confide.
+    pub(crate) fn this() -> ToolInfo {
+        ToolInfo {
+            name: "confide".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SessionReport {
     /// The file the session came from, if any.
-    pub file: Option<String>,
-    pub id: String,
-    pub created: String,
-    pub reference: Option<String>,
-    pub language: String,
+    pub(crate) file: Option<String>,
+    pub(crate) id: String,
+    pub(crate) created: String,
+    pub(crate) reference: Option<String>,
+    pub(crate) language: String,
     /// The version of confide that recorded the session.
-    pub recorded_by: ToolInfo,
+    pub(crate) recorded_by: ToolInfo,
     /// Whether the safety questions were asked and answered, and what they raised.
     pub safety_screen: SafetyScreen,
     /// Every flag raised, most urgent first.
     pub flags: Vec<FlagEntry>,
     /// One row per scale: the overview a report opens with.
-    pub overview: Vec<OverviewRow>,
+    pub(crate) overview: Vec<OverviewRow>,
     /// Every free-text answer, in the order asked.
-    pub free_text: Vec<FreeText>,
+    pub(crate) free_text: Vec<FreeText>,
     pub questionnaires: Vec<QuestionnaireReport>,
 }
 
@@ -67,23 +81,94 @@ pub struct SessionReport {
 pub struct FlagEntry {
     pub questionnaire: String,
     pub id: String,
-    pub level: String,
+    pub level: Level,
     /// What the person read (second person).
-    pub message: String,
+    message: String,
     /// What the clinician reads (third person); the person's text when the definition has
     /// none or is not available.
-    pub clinician: String,
+    pub(crate) clinician: String,
     /// Whether the definition marks the flag as a safety concern.
-    pub safety: bool,
+    safety: bool,
     /// True when a raised safety flag withholds this flag's advice (couple or skills work,
     /// for instance): it is listed apart, as deferred while safety concerns are unresolved.
-    pub deferred: bool,
+    pub(crate) deferred: bool,
+}
+
+/// A raised flag's level as the record names it. A record comes from outside (an intake
+/// file from another version of confide, or a forged one) and may name a level this
+/// version does not know: that level is kept as written, shown as written, and ranks below
+/// every known one. It is written to JSON as the record's string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Level {
+    Known(FlagLevel),
+    Unknown(String),
+}
+
+impl Level {
+    /// The level a record names.
+    fn parse(s: &str) -> Level {
+        FlagLevel::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .map_or_else(|| Level::Unknown(s.to_owned()), Level::Known)
+    }
+
+    /// The level as the record writes it.
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Level::Known(level) => level.as_str(),
+            Level::Unknown(other) => other,
+        }
+    }
+
+    /// The level, when this version knows it.
+    pub(crate) fn known(&self) -> Option<FlagLevel> {
+        match self {
+            Level::Known(level) => Some(*level),
+            Level::Unknown(_) => None,
+        }
+    }
+
+    pub(crate) fn is_urgent(&self) -> bool {
+        self.known() == Some(FlagLevel::Urgent)
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Level {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// A level compared with the string a record writes (`level == "urgent"`).
+impl PartialEq<&str> for Level {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// Ranks flag levels for sorting, most urgent highest; a level this version does not know
+/// (from a forged file) ranks lowest.
+pub fn level_rank(level: &Level) -> usize {
+    match level.known() {
+        Some(FlagLevel::Urgent) => 4,
+        Some(FlagLevel::SeeAClinician) => 3,
+        Some(FlagLevel::Suggestion) => 2,
+        Some(FlagLevel::Note) => 1,
+        None => 0,
+    }
 }
 
 /// The safety screen of one intake.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ScreenStatus {
+pub(crate) enum ScreenStatus {
     /// Every safety question asked was answered, and no safety flag was raised.
     Screened,
     /// At least one safety flag was raised.
@@ -96,9 +181,9 @@ pub enum ScreenStatus {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SafetyScreen {
-    pub status: ScreenStatus,
+    pub(crate) status: ScreenStatus,
     /// `questionnaire.flag` of each safety flag raised.
-    pub raised: Vec<String>,
+    raised: Vec<String>,
     /// The screen in words: `screened, nothing raised`, `raised: ...`,
     /// `not screened: declined` or `not screened: not asked`.
     pub text: String,
@@ -123,31 +208,31 @@ impl SafetyScreen {
 /// One scale in the overview, with the person's own rating of how much the topic bothers
 /// them (the questionnaire's item tagged `bother`).
 #[derive(Debug, Clone, Serialize)]
-pub struct OverviewRow {
-    pub questionnaire: String,
-    pub questionnaire_title: String,
-    pub scale: String,
-    pub scale_title: String,
-    pub value: Option<f64>,
-    pub min: Option<f64>,
-    pub max: Option<f64>,
-    pub band_label: Option<String>,
+pub(crate) struct OverviewRow {
+    questionnaire: String,
+    pub(crate) questionnaire_title: String,
+    scale: String,
+    pub(crate) scale_title: String,
+    pub(crate) value: Option<f64>,
+    pub(crate) min: Option<f64>,
+    pub(crate) max: Option<f64>,
+    pub(crate) band_label: Option<String>,
     /// Whether enough was answered for a value.
-    pub valid: bool,
-    pub answered: usize,
-    pub parts: usize,
+    pub(crate) valid: bool,
+    pub(crate) answered: usize,
+    pub(crate) parts: usize,
     /// The bother answer in words (`declined`, `skipped`, `not asked` when so), or none
     /// when the questionnaire has no bother item.
-    pub bother: Option<String>,
+    pub(crate) bother: Option<String>,
 }
 
 /// A free-text answer.
 #[derive(Debug, Clone, Serialize)]
-pub struct FreeText {
-    pub questionnaire: String,
-    pub item: String,
-    pub question: Option<String>,
-    pub answer: String,
+pub(crate) struct FreeText {
+    pub(crate) questionnaire: String,
+    pub(crate) item: String,
+    pub(crate) question: Option<String>,
+    pub(crate) answer: String,
 }
 
 /// Whether the definition used to answer is the one available now.
@@ -162,11 +247,65 @@ pub enum DefinitionCheck {
     Unavailable,
 }
 
+/// Where the scores and flags of one questionnaire in the report come from: recomputed
+/// from the definition, or taken from the record, and why. The report's `definition`,
+/// `recomputed` and `notes` are all said from it.
+#[derive(Debug, Clone, PartialEq)]
+enum Scoring {
+    /// Recomputed from the definition answered, available here. `record_differs`: the
+    /// recorded scores or flags are not what the fresh computation gives.
+    Recomputed { record_differs: bool },
+    /// The definition is the one answered, but the recorded answers do not fit it (why, in
+    /// words): the recorded scores are shown.
+    AnswersDoNotFit(String),
+    /// Answered with another version of the definition than the one here (`version_here`):
+    /// the recorded scores are shown.
+    OtherDefinition { version_here: String },
+    /// No definition with this id is available: the recorded scores are shown.
+    Unavailable,
+}
+
+impl Scoring {
+    fn definition(&self) -> DefinitionCheck {
+        match self {
+            Scoring::Recomputed { .. } | Scoring::AnswersDoNotFit(_) => DefinitionCheck::Matches,
+            Scoring::OtherDefinition { .. } => DefinitionCheck::Differs,
+            Scoring::Unavailable => DefinitionCheck::Unavailable,
+        }
+    }
+
+    fn recomputed(&self) -> bool {
+        matches!(self, Scoring::Recomputed { .. })
+    }
+
+    /// What the clinician should know about where the scores come from, if anything.
+    fn note(&self, rec: &QuestionnaireRecord) -> Option<String> {
+        match self {
+            Scoring::Recomputed {
+                record_differs: false,
+            } => None,
+            Scoring::Recomputed {
+                record_differs: true,
+            } => Some("the recorded scores or flags differ from a fresh computation with the same definition; the fresh computation is shown".into()),
+            Scoring::AnswersDoNotFit(why) => Some(format!("{why}; recorded scores are shown")),
+            Scoring::OtherDefinition { version_here } => Some(format!(
+                "answered with a different definition (version {}, sha256 {}) than the one available here (version {version_here}); recorded scores are shown",
+                rec.version,
+                short(&rec.sha256),
+            )),
+            Scoring::Unavailable => Some(format!(
+                "the questionnaire `{}` is not available here; recorded scores are shown without its wording",
+                rec.id
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct QuestionnaireReport {
     pub id: String,
     pub version: String,
-    pub sha256: String,
+    pub(crate) sha256: String,
     pub title: String,
     pub definition: DefinitionCheck,
     /// True when scores were recomputed from the definition.
@@ -182,15 +321,15 @@ pub struct QuestionnaireReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct ScaleEntry {
     pub id: String,
-    pub title: String,
+    pub(crate) title: String,
     pub value: Option<f64>,
     pub min: Option<f64>,
     pub max: Option<f64>,
-    pub band: Option<String>,
-    pub band_label: Option<String>,
+    pub(crate) band: Option<String>,
+    pub(crate) band_label: Option<String>,
     pub valid: bool,
-    pub answered: usize,
-    pub parts: usize,
+    pub(crate) answered: usize,
+    pub(crate) parts: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -198,12 +337,36 @@ pub struct AnswerEntry {
     pub item: String,
     /// The question as asked (when the definition is available).
     pub text: Option<String>,
-    /// `single_choice`, `multi_choice`, `number` or `text` (when known).
-    pub kind: Option<String>,
+    /// What kind of question it is (when the definition is available).
+    pub(crate) kind: Option<AnswerKind>,
     pub status: AnswerStatus,
-    pub value: Option<Value>,
+    pub(crate) value: Option<Value>,
     /// The answer in words.
-    pub display: String,
+    pub(crate) display: String,
+}
+
+/// The kind of question an answer is to, written to JSON as the questionnaire format names
+/// it (`single_choice`, `multi_choice`, `number`, `text`, `display`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum AnswerKind {
+    SingleChoice,
+    MultiChoice,
+    Number,
+    Text,
+    Display,
+}
+
+impl AnswerKind {
+    fn of(item: &Item) -> AnswerKind {
+        match item {
+            Item::SingleChoice(_) => AnswerKind::SingleChoice,
+            Item::MultiChoice(_) => AnswerKind::MultiChoice,
+            Item::Number(_) => AnswerKind::Number,
+            Item::Text(_) => AnswerKind::Text,
+            Item::Display(_) => AnswerKind::Display,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -222,8 +385,8 @@ pub struct ReferenceGroup {
 #[derive(Debug, Clone, Serialize)]
 pub struct TrendPoint {
     pub id: String,
-    pub created: String,
-    pub file: Option<String>,
+    pub(crate) created: String,
+    file: Option<String>,
     /// `questionnaire.scale` to value.
     pub scores: BTreeMap<String, Option<f64>>,
     /// `questionnaire.scale` to change since this reference's previous session.
@@ -237,7 +400,7 @@ pub struct Input {
 }
 
 /// Builds the whole report in memory (for a few sessions; `confide report` streams with
-/// `session`, `point` and `group` instead). Sessions stay in the order given.
+/// `session_with`, `point` and `group` instead). Sessions stay in the order given.
 pub fn build(
     inputs: &[Input],
     failures: Vec<Failure>,
@@ -245,15 +408,15 @@ pub fn build(
     lang: &str,
     generated: String,
 ) -> Report {
-    let sessions: Vec<SessionReport> = inputs.iter().map(|i| session(i, catalog, lang)).collect();
+    let sessions: Vec<SessionReport> = inputs
+        .iter()
+        .map(|i| session_with(i, catalog, lang, Detail::Full))
+        .collect();
     let summary = group(sessions.iter().map(point).collect());
     Report {
         format: REPORT_FORMAT,
         generated,
-        tool: ToolInfo {
-            name: "confide".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
+        tool: ToolInfo::this(),
         sessions,
         failures,
         summary,
@@ -270,194 +433,26 @@ pub enum Detail {
     Scores,
 }
 
-/// The report of one session.
-pub fn session(input: &Input, catalog: &Catalog, lang: &str) -> SessionReport {
-    session_with(input, catalog, lang, Detail::Full)
-}
-
 /// The report of one session, with as much detail as the output needs.
 pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail) -> SessionReport {
     let r = &input.response;
-    let mut done: Vec<Scored> = Vec::new();
-    let mut questionnaires = Vec::new();
-    let mut flags = Vec::new();
-    let mut overview = Vec::new();
-    let mut screen = ScreenTally::default();
-    // What raised flags withhold, and the tags of each flag entry (in the order of `flags`).
-    let mut withheld: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-    let mut flag_tags: Vec<&[String]> = Vec::new();
+    let mut session = SessionBuilder {
+        catalog,
+        lang,
+        detail,
+        done: Vec::new(),
+        screen: ScreenTally::default(),
+        withheld: BTreeSet::new(),
+        flags: Vec::new(),
+        overview: Vec::new(),
+        questionnaires: Vec::new(),
+    };
     for rec in &r.questionnaires {
-        let def = catalog.get(&rec.id);
-        let check = match def {
-            Some(e) if e.loaded.sha256() == rec.sha256 => DefinitionCheck::Matches,
-            Some(_) => DefinitionCheck::Differs,
-            None => DefinitionCheck::Unavailable,
-        };
-        let q = def.map(|e| e.q());
-        let mut notes = Vec::new();
-        let rescored = match (check, q) {
-            (DefinitionCheck::Matches, Some(q)) => match record::answers_from_record(q, rec) {
-                Ok(answers) => {
-                    let earlier: Earlier = done.iter().map(|s| (s.id.as_str(), s)).collect();
-                    let scored = scoring::score_owned(q, answers, &earlier);
-                    let scores = record::score_records(q, &scored);
-                    let flags = record::flag_records(&scored);
-                    if !same_scores(&scores, &rec.scores) || flags != rec.flags {
-                        notes.push(
-                            "the recorded scores or flags differ from a fresh computation with the same definition; the fresh computation is shown".into(),
-                        );
-                    }
-                    Some((scored, scores, flags))
-                }
-                Err(why) => {
-                    notes.push(format!("{why}; recorded scores are shown"));
-                    None
-                }
-            },
-            (DefinitionCheck::Differs, Some(q)) => {
-                notes.push(format!(
-                    "answered with a different definition (version {}, sha256 {}) than the one available here (version {}); recorded scores are shown",
-                    rec.version,
-                    short(&rec.sha256),
-                    q.version
-                ));
-                None
-            }
-            _ => {
-                notes.push(format!(
-                    "the questionnaire `{}` is not available here; recorded scores are shown without its wording",
-                    rec.id
-                ));
-                None
-            }
-        };
-        let (scores, raised) = match rescored {
-            Some((scored, scores, flags)) => {
-                done.push(scored);
-                (scores, flags)
-            }
-            None => (rec.scores.clone(), rec.flags.clone()),
-        };
-        let title = q.map_or_else(
-            || rec.id.clone(),
-            |q| q.title.resolve(lang, &q.language).to_owned(),
-        );
-        for f in &raised {
-            let def = q.and_then(|q| q.flags.iter().find(|d| d.id == f.id));
-            let resolve = |t: &crate::model::text::Text| {
-                q.map_or_else(String::new, |q| t.resolve(lang, &q.language).to_owned())
-            };
-            let message = def.map_or_else(|| f.id.clone(), |d| resolve(&d.message));
-            let clinician = def
-                .and_then(|d| d.clinician.as_ref())
-                .map_or_else(|| message.clone(), resolve);
-            let safety = def.is_some_and(|d| d.tags.iter().any(|t| t == SAFETY_TAG));
-            if safety {
-                screen.raised.push(format!("{}.{}", rec.id, f.id));
-            }
-            if let Some(d) = def {
-                withheld.extend(d.withholds.iter().map(String::as_str));
-            }
-            flag_tags.push(def.map_or(&[], |d| d.tags.as_slice()));
-            flags.push(FlagEntry {
-                questionnaire: rec.id.clone(),
-                id: f.id.clone(),
-                level: f.level.clone(),
-                message,
-                clinician,
-                safety,
-                deferred: false,
-            });
-        }
-        if let Some(q) = q.filter(|_| check != DefinitionCheck::Unavailable) {
-            screen.add_answers(q, rec);
-        }
-        if let Some(q) =
-            q.filter(|_| check != DefinitionCheck::Unavailable && detail == Detail::Full)
-        {
-            let scale_entries = scales(
-                Some(q),
-                def.map_or(&[], |e| e.loaded.scale_ranges()),
-                &scores,
-                lang,
-            );
-            let bother = bother_words(q, rec, lang);
-            let title = q.title.resolve(lang, &q.language);
-            for sc in scale_entries {
-                overview.push(OverviewRow {
-                    questionnaire: rec.id.clone(),
-                    questionnaire_title: title.to_owned(),
-                    scale: sc.id,
-                    scale_title: sc.title,
-                    value: sc.value,
-                    min: sc.min,
-                    max: sc.max,
-                    band_label: sc.band_label.or(sc.band),
-                    valid: sc.valid,
-                    answered: sc.answered,
-                    parts: sc.parts,
-                    bother: bother.clone(),
-                });
-            }
-        }
-        let use_def = if check == DefinitionCheck::Unavailable {
-            None
-        } else {
-            q
-        };
-        questionnaires.push(QuestionnaireReport {
-            id: rec.id.clone(),
-            version: rec.version.clone(),
-            sha256: rec.sha256.clone(),
-            title,
-            definition: check,
-            recomputed: check == DefinitionCheck::Matches
-                && notes
-                    .iter()
-                    .all(|n| !n.contains("recorded scores are shown")),
-            taken: rec
-                .answers
-                .iter()
-                .any(|a| a.status != AnswerStatus::NotAsked),
-            scales: scales(
-                use_def,
-                def.map_or(&[], |e| e.loaded.scale_ranges()),
-                &scores,
-                lang,
-            ),
-            answers: match detail {
-                Detail::Full => answers(use_def, rec, lang),
-                Detail::Scores => Vec::new(),
-            },
-            notes,
-        });
+        session.add(rec);
     }
-    for (f, tags) in flags.iter_mut().zip(&flag_tags) {
-        // Deferred: couple and skills work (tags `partner` and `skills`) that a raised flag
-        // withholds. Other withheld advice (about sex itself, for instance) is left out of
-        // the client's summary but stays part of the clinical picture, and a safety concern
-        // is never deferred.
-        f.deferred = !f.safety
-            && tags
-                .iter()
-                .any(|t| DEFERRABLE_TAGS.contains(&t.as_str()) && withheld.contains(t.as_str()));
-    }
-    flags.sort_by_key(|f| std::cmp::Reverse(level_rank(&f.level)));
+    let flags = session.flags_in_order();
     let free_text = match detail {
-        Detail::Full => questionnaires
-            .iter()
-            .flat_map(|q| {
-                q.answers
-                    .iter()
-                    .filter(|a| is_text(a.kind.as_deref()) && a.status == AnswerStatus::Answered)
-                    .map(move |a| FreeText {
-                        questionnaire: q.id.clone(),
-                        item: a.item.clone(),
-                        question: a.text.clone(),
-                        answer: a.display.clone(),
-                    })
-            })
-            .collect(),
+        Detail::Full => free_text(&session.questionnaires),
         Detail::Scores => Vec::new(),
     };
     SessionReport {
@@ -470,11 +465,214 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
             name: r.tool.name.clone(),
             version: r.tool.version.clone(),
         },
-        safety_screen: screen.finish(),
+        safety_screen: session.screen.finish(),
         flags,
-        overview,
+        overview: session.overview,
         free_text,
-        questionnaires,
+        questionnaires: session.questionnaires,
+    }
+}
+
+/// One session's report as it is put together, a questionnaire at a time.
+struct SessionBuilder<'a> {
+    catalog: &'a Catalog,
+    lang: &'a str,
+    detail: Detail,
+    /// The questionnaires scored again so far, for the conditions of later ones.
+    done: Vec<Scored>,
+    screen: ScreenTally,
+    /// What raised flags withhold (tags).
+    withheld: BTreeSet<&'a str>,
+    /// Each flag entry with the tags its definition gives it.
+    flags: Vec<(FlagEntry, &'a [String])>,
+    overview: Vec<OverviewRow>,
+    questionnaires: Vec<QuestionnaireReport>,
+}
+
+impl<'a> SessionBuilder<'a> {
+    /// Adds one questionnaire of the record: its scores, flags, safety questions, overview
+    /// rows and answers.
+    fn add(&mut self, rec: &QuestionnaireRecord) {
+        let def = self.catalog.get(&rec.id);
+        let (scoring, scores, raised) = self.scores(def, rec);
+        let q = def.map(catalog::Entry::q);
+        for f in &raised {
+            self.add_flag(q, rec, f);
+        }
+        // The wording of a definition that differs is still shown; of none, nothing.
+        let known = q.filter(|_| scoring != Scoring::Unavailable);
+        let ranges = def.map_or(&[][..], |e| e.loaded.scale_ranges());
+        let scales = scales(known, ranges, &scores, self.lang);
+        if let Some(q) = known {
+            self.screen.add_answers(q, rec);
+            if self.detail == Detail::Full {
+                self.overview
+                    .extend(overview_rows(q, rec, &scales, self.lang));
+            }
+        }
+        self.questionnaires.push(QuestionnaireReport {
+            id: rec.id.clone(),
+            version: rec.version.clone(),
+            sha256: rec.sha256.clone(),
+            title: q.map_or_else(
+                || rec.id.clone(),
+                |q| q.title.resolve(self.lang, &q.language).to_owned(),
+            ),
+            definition: scoring.definition(),
+            recomputed: scoring.recomputed(),
+            notes: scoring.note(rec).into_iter().collect(),
+            taken: rec
+                .answers
+                .iter()
+                .any(|a| a.status != AnswerStatus::NotAsked),
+            scales,
+            answers: match self.detail {
+                Detail::Full => answers(known, rec, self.lang),
+                Detail::Scores => Vec::new(),
+            },
+        });
+    }
+
+    /// The scores and flags to show for a questionnaire: recomputed from its definition
+    /// when that is the one answered, else the recorded ones.
+    fn scores(
+        &mut self,
+        def: Option<&catalog::Entry>,
+        rec: &QuestionnaireRecord,
+    ) -> (Scoring, Vec<ScoreRecord>, Vec<FlagRecord>) {
+        let recorded = |scoring| (scoring, rec.scores.clone(), rec.flags.clone());
+        let Some(entry) = def else {
+            return recorded(Scoring::Unavailable);
+        };
+        let q = entry.q();
+        if entry.loaded.sha256() != rec.sha256 {
+            return recorded(Scoring::OtherDefinition {
+                version_here: q.version.clone(),
+            });
+        }
+        let answers = match record::answers_from_record(q, rec) {
+            Ok(answers) => answers,
+            Err(why) => return recorded(Scoring::AnswersDoNotFit(why)),
+        };
+        let earlier: Earlier = self.done.iter().map(|s| (s.id.as_str(), s)).collect();
+        let scored = scoring::score_owned(q, answers, &earlier);
+        let scores = record::score_records(q, &scored);
+        let flags = record::flag_records(&scored);
+        let record_differs = !same_scores(&scores, &rec.scores) || flags != rec.flags;
+        self.done.push(scored);
+        (Scoring::Recomputed { record_differs }, scores, flags)
+    }
+
+    /// Adds a raised flag, in the clinician's words when the definition has them; a safety
+    /// flag goes to the screen, and what the flag withholds is noted.
+    fn add_flag(
+        &mut self,
+        q: Option<&'a Questionnaire>,
+        rec: &QuestionnaireRecord,
+        f: &FlagRecord,
+    ) {
+        let def = q.and_then(|q| q.flags.iter().find(|d| d.id == f.id));
+        let resolve = |t: &crate::model::text::Text| {
+            q.map_or_else(String::new, |q| {
+                t.resolve(self.lang, &q.language).to_owned()
+            })
+        };
+        let message = def.map_or_else(|| f.id.clone(), |d| resolve(&d.message));
+        let clinician = def
+            .and_then(|d| d.clinician.as_ref())
+            .map_or_else(|| message.clone(), resolve);
+        let safety = def.is_some_and(|d| d.tags.iter().any(|t| t == SAFETY_TAG));
+        if safety {
+            self.screen.raised.push(format!("{}.{}", rec.id, f.id));
+        }
+        if let Some(d) = def {
+            self.withheld.extend(d.withholds.iter().map(String::as_str));
+        }
+        let entry = FlagEntry {
+            questionnaire: rec.id.clone(),
+            id: f.id.clone(),
+            level: Level::parse(&f.level),
+            message,
+            clinician,
+            safety,
+            deferred: false,
+        };
+        self.flags
+            .push((entry, def.map_or(&[][..], |d| d.tags.as_slice())));
+    }
+
+    /// The flags, urgent first, with those whose advice is withheld marked deferred.
+    fn flags_in_order(&mut self) -> Vec<FlagEntry> {
+        let withheld = &self.withheld;
+        let mut flags: Vec<FlagEntry> = std::mem::take(&mut self.flags)
+            .into_iter()
+            .map(|(mut f, tags)| {
+                // Deferred: couple and skills work (tags `partner` and `skills`) that a
+                // raised flag withholds. Other withheld advice (about sex itself, for
+                // instance) is left out of the client's summary but stays part of the
+                // clinical picture, and a safety concern is never deferred.
+                f.deferred = !f.safety
+                    && tags.iter().any(|t| {
+                        DEFERRABLE_TAGS.contains(&t.as_str()) && withheld.contains(t.as_str())
+                    });
+                f
+            })
+            .collect();
+        flags.sort_by_key(|f| std::cmp::Reverse(level_rank(&f.level)));
+        flags
+    }
+}
+
+/// The overview rows of a questionnaire: its scales, each with the bother answer.
+fn overview_rows(
+    q: &Questionnaire,
+    rec: &QuestionnaireRecord,
+    scales: &[ScaleEntry],
+    lang: &str,
+) -> Vec<OverviewRow> {
+    let bother = bother_words(q, rec, lang);
+    let title = q.title.resolve(lang, &q.language);
+    scales
+        .iter()
+        .map(|sc| OverviewRow {
+            questionnaire: rec.id.clone(),
+            questionnaire_title: title.to_owned(),
+            scale: sc.id.clone(),
+            scale_title: sc.title.clone(),
+            value: sc.value,
+            min: sc.min,
+            max: sc.max,
+            band_label: sc.band_label.clone().or_else(|| sc.band.clone()),
+            valid: sc.valid,
+            answered: sc.answered,
+            parts: sc.parts,
+            bother: bother.clone(),
+        })
+        .collect()
+}
+
+/// Every free-text answer of a session, in the order asked.
+fn free_text(questionnaires: &[QuestionnaireReport]) -> Vec<FreeText> {
+    questionnaires
+        .iter()
+        .flat_map(|q| {
+            q.answers
+                .iter()
+                .filter(|a| a.is_free_text())
+                .map(move |a| FreeText {
+                    questionnaire: q.id.clone(),
+                    item: a.item.clone(),
+                    question: a.text.clone(),
+                    answer: a.display.clone(),
+                })
+        })
+        .collect()
+}
+
+impl AnswerEntry {
+    /// Whether this is free text the person wrote.
+    pub(crate) fn is_free_text(&self) -> bool {
+        self.kind == Some(AnswerKind::Text) && self.status == AnswerStatus::Answered
     }
 }
 
@@ -521,34 +719,17 @@ impl ScreenTally {
 
 /// The person's answer to the questionnaire's `bother` item, in words.
 fn bother_words(q: &Questionnaire, rec: &QuestionnaireRecord, lang: &str) -> Option<String> {
-    let (_, item) = q
+    let item = q
         .items
         .iter()
-        .enumerate()
-        .find(|(_, i)| i.common().tags.iter().any(|t| t == BOTHER_TAG))?;
+        .find(|i| i.common().tags.iter().any(|t| t == BOTHER_TAG))?;
     let a = rec.answers.iter().find(|a| a.item == item.id());
     Some(match a.map(|a| (a.status, a.value.as_ref())) {
-        Some((AnswerStatus::Answered, Some(v))) => {
-            match crate::model::answer::Answer::from_json(item, v) {
-                Ok(ans) => crate::model::answer::describe(q, item, Some(&ans), lang),
-                Err(_) => plain_value(v),
-            }
-        }
+        Some((AnswerStatus::Answered, Some(v))) => answer_words(q, item, v, lang),
         Some((AnswerStatus::Declined, _)) => "declined".into(),
         Some((AnswerStatus::Skipped, _)) => "skipped".into(),
         _ => "not asked".into(),
     })
-}
-
-/// Ranks flag levels for sorting; unknown levels (from a forged file) rank lowest.
-pub fn level_rank(level: &str) -> usize {
-    match level {
-        "urgent" => 4,
-        "see-a-clinician" => 3,
-        "suggestion" => 2,
-        "note" => 1,
-        _ => 0,
-    }
 }
 
 fn same_scores(a: &[ScoreRecord], b: &[ScoreRecord]) -> bool {
@@ -565,7 +746,7 @@ fn same_scores(a: &[ScoreRecord], b: &[ScoreRecord]) -> bool {
         })
 }
 
-pub fn short(sha: &str) -> String {
+pub(crate) fn short(sha: &str) -> String {
     sha.chars().take(12).collect()
 }
 
@@ -616,12 +797,7 @@ fn answers(q: Option<&Questionnaire>, rec: &QuestionnaireRecord, lang: &str) -> 
                 AnswerStatus::Skipped => "skipped".to_string(),
                 AnswerStatus::NotAsked => "not asked (did not apply)".to_string(),
                 AnswerStatus::Answered => match (item, &a.value) {
-                    (Some((q, item)), Some(v)) => {
-                        match crate::model::answer::Answer::from_json(item, v) {
-                            Ok(ans) => crate::model::answer::describe(q, item, Some(&ans), lang),
-                            Err(_) => plain_value(v),
-                        }
-                    }
+                    (Some((q, item)), Some(v)) => answer_words(q, item, v, lang),
                     (None, Some(v)) => plain_value(v),
                     (_, None) => String::new(),
                 },
@@ -629,13 +805,22 @@ fn answers(q: Option<&Questionnaire>, rec: &QuestionnaireRecord, lang: &str) -> 
             AnswerEntry {
                 item: a.item.clone(),
                 text: item.map(|(q, i)| i.common().text.resolve(lang, &q.language).to_owned()),
-                kind: item.map(|(_, i)| i.kind().to_owned()),
+                kind: item.map(|(_, i)| AnswerKind::of(i)),
                 status: a.status,
                 value: a.value.clone(),
                 display,
             }
         })
         .collect()
+}
+
+/// A recorded answer in words, as the item's options say it; the value as written when it
+/// does not fit the item.
+fn answer_words(q: &Questionnaire, item: &Item, v: &Value, lang: &str) -> String {
+    match Answer::from_json(item, v) {
+        Ok(ans) => answer::describe(q, item, Some(&ans), lang),
+        Err(_) => plain_value(v),
+    }
 }
 
 fn plain_value(v: &Value) -> String {
@@ -647,16 +832,16 @@ fn plain_value(v: &Value) -> String {
 
 /// What the summary table needs of one session: its reference and scores.
 #[derive(Debug, Clone)]
-pub struct Point {
-    pub reference: Option<String>,
-    pub id: String,
-    pub created: String,
-    pub file: Option<String>,
-    pub scores: BTreeMap<String, Option<f64>>,
+pub(crate) struct Point {
+    reference: Option<String>,
+    id: String,
+    created: String,
+    file: Option<String>,
+    scores: BTreeMap<String, Option<f64>>,
 }
 
 /// The summary point of a session.
-pub fn point(s: &SessionReport) -> Point {
+pub(crate) fn point(s: &SessionReport) -> Point {
     Point {
         reference: s.reference.clone(),
         id: s.id.clone(),
@@ -676,7 +861,7 @@ pub fn point(s: &SessionReport) -> Point {
 
 /// Groups sessions by reference (sessions without one last), oldest first within a group,
 /// with the change of each score since the previous intake of the same reference.
-pub fn group(mut points: Vec<Point>) -> Vec<ReferenceGroup> {
+pub(crate) fn group(mut points: Vec<Point>) -> Vec<ReferenceGroup> {
     points.sort_by(|a, b| {
         (a.reference.is_none(), &a.reference, &a.created, &a.id).cmp(&(
             b.reference.is_none(),
@@ -722,14 +907,35 @@ pub fn group(mut points: Vec<Point>) -> Vec<ReferenceGroup> {
 }
 
 /// The note every clinician report ends with.
-pub const CLINICAL_NOTE: &str = "These questionnaires are screening aids, not diagnostic instruments. A clinical diagnosis of a sexual difficulty also needs duration (usually about 6 months or more), clinically significant distress, and a look at context: the relationship, medicines, physical and mental health, and whether stimulation is adequate.";
+pub(crate) const CLINICAL_NOTE: &str = "These questionnaires are screening aids, not diagnostic instruments. A clinical diagnosis of a sexual difficulty also needs duration (usually about 6 months or more), clinically significant distress, and a look at context: the relationship, medicines, physical and mental health, and whether stimulation is adequate.";
 
-/// Whether an item kind holds free text.
-pub fn is_text(kind: Option<&str>) -> bool {
-    kind == Some("text")
-}
+#[cfg(test)]
+mod tests {
+    use super::{Level, level_rank};
+    use crate::model::questionnaire::FlagLevel;
 
-/// The wording of an item, for exports that need it.
-pub fn item_text(q: &Questionnaire, item: &Item, lang: &str) -> String {
-    item.common().text.resolve(lang, &q.language).to_owned()
+    #[test]
+    fn a_level_this_version_does_not_know_is_kept_as_written_and_ranks_last() {
+        let levels = [
+            "urgent",
+            "see-a-clinician",
+            "suggestion",
+            "note",
+            "catastrophic",
+            "",
+        ];
+        let parsed: Vec<Level> = levels.iter().map(|l| Level::parse(l)).collect();
+        assert_eq!(parsed[0], Level::Known(FlagLevel::Urgent));
+        assert_eq!(parsed[1], Level::Known(FlagLevel::SeeAClinician));
+        assert_eq!(parsed[4], Level::Unknown("catastrophic".into()));
+        for (level, written) in parsed.iter().zip(levels) {
+            assert_eq!(
+                serde_json::to_string(level).unwrap(),
+                serde_json::to_string(written).unwrap()
+            );
+        }
+        let ranks: Vec<usize> = parsed.iter().map(level_rank).collect();
+        assert_eq!(ranks, [4, 3, 2, 1, 0, 0]);
+        assert!(parsed[0].is_urgent() && !parsed[4].is_urgent());
+    }
 }

@@ -1,12 +1,14 @@
 //! The clinician report as text (for the terminal) and as Markdown.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::clinician::{
-    CLINICAL_NOTE, DefinitionCheck, OverviewRow, QuestionnaireReport, Report, ScaleEntry,
-    ScreenStatus, SessionReport, short,
+    CLINICAL_NOTE, DefinitionCheck, Failure, FlagEntry, Level, OverviewRow, QuestionnaireReport,
+    ReferenceGroup, Report, ScaleEntry, ScreenStatus, SessionReport, short,
 };
+use crate::model::questionnaire::FlagLevel;
 use crate::model::response::AnswerStatus;
 use crate::term::sanitize;
 use crate::term::style::Style;
@@ -15,13 +17,15 @@ fn num(v: f64) -> String {
     crate::model::range::display(v, 1)
 }
 
-fn level_label(level: &str) -> String {
+/// A flag's level as a heading word: `URGENT`, `SEE A CLINICIAN`; a level this version does
+/// not know, as the record writes it, made safe and in capitals.
+fn level_label(level: &Level) -> Cow<'static, str> {
     match level {
-        "urgent" => "URGENT".into(),
-        "see-a-clinician" => "SEE A CLINICIAN".into(),
-        "suggestion" => "SUGGESTION".into(),
-        "note" => "NOTE".into(),
-        other => sanitize::line(other).to_uppercase(),
+        Level::Known(FlagLevel::Urgent) => "URGENT".into(),
+        Level::Known(FlagLevel::SeeAClinician) => "SEE A CLINICIAN".into(),
+        Level::Known(FlagLevel::Suggestion) => "SUGGESTION".into(),
+        Level::Known(FlagLevel::Note) => "NOTE".into(),
+        Level::Unknown(other) => sanitize::line(other).to_uppercase().into(),
     }
 }
 
@@ -62,13 +66,13 @@ fn scale_words(s: &ScaleEntry) -> String {
 }
 
 /// The heading of flags whose advice a raised safety flag withholds.
-pub const DEFERRED_HEADING: &str = "Deferred until safety and pressure are assessed";
+const DEFERRED_HEADING: &str = "Deferred until safety and pressure are assessed";
 /// What the deferred flags mean.
-pub const DEFERRED_NOTE: &str = "Couple-based, communication and assertiveness work is contraindicated while the client reports coercion, pressure or fear of a partner; reconsider only after an individual assessment of safety and with the client's independent agreement. Medical, mood and anxiety assessments are not deferred.";
+const DEFERRED_NOTE: &str = "Couple-based, communication and assertiveness work is contraindicated while the client reports coercion, pressure or fear of a partner; reconsider only after an individual assessment of safety and with the client's independent agreement. Medical, mood and anxiety assessments are not deferred.";
 
 /// What a report asks of the clinician first, given the safety screen and the flags.
-pub fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
-    if s.flags.iter().any(|f| f.level == "urgent") {
+fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
+    if s.flags.iter().any(|f| f.level.is_urgent()) {
         Some(
             "Urgent flags: assess risk and safety at first contact, before any other work. Couple-based work is contraindicated while the client reports coercion or fear of a partner.",
         )
@@ -81,6 +85,11 @@ pub fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The flags listed first, and those deferred while safety is unresolved.
+fn listed_and_deferred(s: &SessionReport) -> (Vec<&FlagEntry>, Vec<&FlagEntry>) {
+    s.flags.iter().partition(|f| !f.deferred)
 }
 
 /// One overview row in words: scale, value and range, band, bother, whether enough was
@@ -141,19 +150,23 @@ fn filler(width: usize) -> impl Fn(&str, &str, &str) -> String {
 }
 
 /// The line between two sessions.
-pub fn separator(width: usize) -> String {
+pub(crate) fn separator(width: usize) -> String {
     format!("\n{}\n\n", "=".repeat(width.clamp(40, 72)))
 }
 
 /// One session's report.
-pub fn session(s: &SessionReport, width: usize, style: Style) -> String {
-    let mut out = String::new();
-    session_text(&mut out, s, width, style);
-    out
+pub(crate) fn session(s: &SessionReport, width: usize, style: Style) -> String {
+    let mut out = Text {
+        out: String::new(),
+        width,
+        style,
+    };
+    out.session(s);
+    out.out
 }
 
 /// The files that could not be read (empty when there are none).
-pub fn failures(failures: &[super::clinician::Failure], width: usize, style: Style) -> String {
+pub(crate) fn failures(failures: &[Failure], width: usize, style: Style) -> String {
     if failures.is_empty() {
         return String::new();
     }
@@ -169,7 +182,7 @@ pub fn failures(failures: &[super::clinician::Failure], width: usize, style: Sty
 }
 
 /// The closing clinical note.
-pub fn footer(width: usize) -> String {
+pub(crate) fn footer(width: usize) -> String {
     format!("\n{}\n", filler(width)(CLINICAL_NOTE, "", ""))
 }
 
@@ -194,172 +207,186 @@ fn question_line(text: &str, width: usize) -> String {
     })
 }
 
-fn session_text(out: &mut String, s: &SessionReport, width: usize, style: Style) {
-    let fill = &filler(width);
-    out.push_str(&style.bold("confide intake report"));
-    out.push('\n');
-    if let Some(f) = &s.file {
-        out.push_str(&format!("File:       {}\n", sanitize::line(f)));
+/// One session's text report as it is written, a section at a time.
+struct Text {
+    out: String,
+    width: usize,
+    style: Style,
+}
+
+impl Text {
+    /// `s` wrapped (after `first`, then `rest` on each further line), and a line break.
+    fn fill(&mut self, s: &str, first: &str, rest: &str) {
+        self.out.push_str(&filler(self.width)(s, first, rest));
+        self.out.push('\n');
     }
-    out.push_str(&format!(
-        "Reference:  {}\nDate:       {}\nSession:    {}\nRecorded:   {} {}, language {}\n",
-        s.reference
-            .as_deref()
-            .map(sanitize::line)
-            .unwrap_or("(none)".into()),
-        sanitize::line(&s.created),
-        sanitize::line(&s.id),
-        sanitize::line(&s.recorded_by.name),
-        sanitize::line(&s.recorded_by.version),
-        sanitize::line(&s.language),
-    ));
-    out.push('\n');
-    let screen = format!("Safety screen: {}", s.safety_screen.text);
-    let painted = match s.safety_screen.status {
-        ScreenStatus::Raised => style.red(&screen),
-        ScreenStatus::Declined | ScreenStatus::NotAsked => style.yellow(&screen),
-        ScreenStatus::Screened => screen.clone(),
-    };
-    out.push_str(&fill(&screen, "", "  ").replacen(&screen, &painted, 1));
-    out.push('\n');
-    if let Some(prompt) = risk_prompt(s) {
-        out.push_str(&fill(prompt, "  ", "  "));
-        out.push('\n');
+
+    /// Like [`Text::fill`], with the first `plain` in the wrapped text painted as `painted`
+    /// (wrapped without the colour codes, so they never count as width).
+    fn fill_painted(&mut self, s: &str, first: &str, rest: &str, plain: &str, painted: &str) {
+        let wrapped = filler(self.width)(s, first, rest);
+        self.out.push_str(&wrapped.replacen(plain, painted, 1));
+        self.out.push('\n');
     }
-    out.push('\n');
-    out.push_str(&style.bold("Flags"));
-    out.push('\n');
-    if s.flags.is_empty() {
-        out.push_str("  none raised\n");
+
+    /// A bold heading after a blank line.
+    fn section(&mut self, title: &str) {
+        self.out.push('\n');
+        self.out.push_str(&self.style.bold(title));
+        self.out.push('\n');
     }
-    for f in s.flags.iter().filter(|f| !f.deferred) {
-        let label = level_label(&f.level);
-        let painted = match f.level.as_str() {
-            "urgent" => style.red(&label),
-            "see-a-clinician" => style.yellow(&label),
-            _ => label.clone(),
+
+    fn session(&mut self, s: &SessionReport) {
+        self.head(s);
+        self.safety(s);
+        self.flags(s);
+        if !s.overview.is_empty() {
+            self.section("Overview");
+            for row in &s.overview {
+                self.fill(&overview_words(row), "  ", "    ");
+            }
+        }
+        if !s.free_text.is_empty() {
+            self.section("In the client's own words");
+            for t in &s.free_text {
+                let question = t.question.as_deref().unwrap_or(&t.item);
+                let line = format!(
+                    "{question} ({}.{}): \"{}\"",
+                    t.questionnaire, t.item, t.answer
+                );
+                self.fill(&line, "  ", "    ");
+            }
+        }
+        self.section("Details");
+        for q in &s.questionnaires {
+            self.questionnaire(q);
+        }
+    }
+
+    /// The title and where the session comes from.
+    fn head(&mut self, s: &SessionReport) {
+        self.out.push_str(&self.style.bold("confide intake report"));
+        self.out.push('\n');
+        if let Some(f) = &s.file {
+            self.out
+                .push_str(&format!("File:       {}\n", sanitize::line(f)));
+        }
+        self.out.push_str(&format!(
+            "Reference:  {}\nDate:       {}\nSession:    {}\nRecorded:   {} {}, language {}\n",
+            s.reference
+                .as_deref()
+                .map(sanitize::line)
+                .unwrap_or("(none)".into()),
+            sanitize::line(&s.created),
+            sanitize::line(&s.id),
+            sanitize::line(&s.recorded_by.name),
+            sanitize::line(&s.recorded_by.version),
+            sanitize::line(&s.language),
+        ));
+    }
+
+    /// The safety screen, coloured unless it is clear, and what to ask first.
+    fn safety(&mut self, s: &SessionReport) {
+        self.out.push('\n');
+        let screen = format!("Safety screen: {}", s.safety_screen.text);
+        let painted = match s.safety_screen.status {
+            ScreenStatus::Raised => self.style.red(&screen),
+            ScreenStatus::Declined | ScreenStatus::NotAsked => self.style.yellow(&screen),
+            ScreenStatus::Screened => screen.clone(),
         };
-        let body = fill(
-            &format!("{label} [{}] {}", f.questionnaire, f.clinician),
-            "  ",
-            "    ",
-        );
-        out.push_str(&body.replacen(&label, &painted, 1));
-        out.push('\n');
+        self.fill_painted(&screen, "", "  ", &screen, &painted);
+        if let Some(prompt) = risk_prompt(s) {
+            self.fill(prompt, "  ", "  ");
+        }
     }
-    if s.flags.iter().any(|f| f.deferred) {
-        out.push('\n');
-        out.push_str(&style.bold(DEFERRED_HEADING));
-        out.push('\n');
-        out.push_str(&fill(DEFERRED_NOTE, "  ", "  "));
-        out.push('\n');
-        for f in s.flags.iter().filter(|f| f.deferred) {
-            out.push_str(&fill(
-                &format!(
+
+    /// The flags, most urgent first with the level coloured; then those deferred.
+    fn flags(&mut self, s: &SessionReport) {
+        self.section("Flags");
+        if s.flags.is_empty() {
+            self.out.push_str("  none raised\n");
+        }
+        let (listed, deferred) = listed_and_deferred(s);
+        for f in listed {
+            let label = level_label(&f.level);
+            let painted = match f.level.known() {
+                Some(FlagLevel::Urgent) => self.style.red(&label),
+                Some(FlagLevel::SeeAClinician) => self.style.yellow(&label),
+                _ => label.to_string(),
+            };
+            let line = format!("{label} [{}] {}", f.questionnaire, f.clinician);
+            self.fill_painted(&line, "  ", "    ", &label, &painted);
+        }
+        if !deferred.is_empty() {
+            self.section(DEFERRED_HEADING);
+            self.fill(DEFERRED_NOTE, "  ", "  ");
+            for f in deferred {
+                let line = format!(
                     "{} [{}] {}",
                     level_label(&f.level),
                     f.questionnaire,
                     f.clinician
-                ),
-                "  ",
-                "    ",
-            ));
-            out.push('\n');
+                );
+                self.fill(&line, "  ", "    ");
+            }
         }
     }
-    if !s.overview.is_empty() {
-        out.push('\n');
-        out.push_str(&style.bold("Overview"));
-        out.push('\n');
-        for row in &s.overview {
-            out.push_str(&fill(&overview_words(row), "  ", "    "));
-            out.push('\n');
-        }
-    }
-    if !s.free_text.is_empty() {
-        out.push('\n');
-        out.push_str(&style.bold("In the client's own words"));
-        out.push('\n');
-        for t in &s.free_text {
-            out.push_str(&fill(
-                &format!(
-                    "{} ({}.{}): \"{}\"",
-                    t.question.as_deref().unwrap_or(&t.item),
-                    t.questionnaire,
-                    t.item,
-                    t.answer
-                ),
-                "  ",
-                "    ",
-            ));
-            out.push('\n');
-        }
-    }
-    out.push('\n');
-    out.push_str(&style.bold("Details"));
-    out.push('\n');
-    for q in &s.questionnaires {
-        out.push('\n');
-        out.push_str(&style.bold(&format!(
+
+    /// One questionnaire in detail: the definition check, notes, scales, every answer and
+    /// the free text.
+    fn questionnaire(&mut self, q: &QuestionnaireReport) {
+        let title = format!(
             "{} ({} {}, {})",
             sanitize::line(&q.title),
             sanitize::line(&q.id),
             sanitize::line(&q.version),
             definition_words(q)
-        )));
-        out.push('\n');
+        );
+        self.section(&title);
         for n in &q.notes {
-            out.push_str(&fill(&format!("Note: {n}"), "  ", "    "));
-            out.push('\n');
+            self.fill(&format!("Note: {n}"), "  ", "    ");
         }
         if !q.taken {
-            out.push_str("  Not taken: the topic did not apply, so nothing was asked.\n");
-            continue;
+            self.out
+                .push_str("  Not taken: the topic did not apply, so nothing was asked.\n");
+            return;
         }
         if !q.scales.is_empty() {
-            out.push_str("  Scales\n");
+            self.out.push_str("  Scales\n");
             for sc in &q.scales {
-                out.push_str(&fill(
+                self.fill(
                     &format!("{}: {}", sc.title, scale_words(sc)),
                     "    ",
                     "      ",
-                ));
-                out.push('\n');
+                );
             }
         }
-        out.push_str("  Answers\n");
+        self.out.push_str("  Answers\n");
         for a in &q.answers {
             let question = a.text.as_deref().unwrap_or(&a.item);
-            out.push_str(&question_line(&format!("{} ({})", question, a.item), width));
-            out.push('\n');
+            self.out.push_str(&question_line(
+                &format!("{} ({})", question, a.item),
+                self.width,
+            ));
+            self.out.push('\n');
             let answer = match a.status {
                 AnswerStatus::Answered => a.display.clone(),
                 _ => format!("[{}]", a.display),
             };
-            out.push_str(&fill(&answer, "      -> ", "         "));
-            out.push('\n');
+            self.fill(&answer, "      -> ", "         ");
         }
-        let free: Vec<_> = q
-            .answers
-            .iter()
-            .filter(|a| a.kind.as_deref() == Some("text") && a.status == AnswerStatus::Answered)
-            .collect();
+        let free: Vec<_> = q.answers.iter().filter(|a| a.is_free_text()).collect();
         if !free.is_empty() {
-            out.push_str("  Free text\n");
+            self.out.push_str("  Free text\n");
             for a in free {
-                out.push_str(&fill(
-                    &format!("{}: \"{}\"", a.item, a.display),
-                    "    ",
-                    "      ",
-                ));
-                out.push('\n');
+                self.fill(&format!("{}: \"{}\"", a.item, a.display), "    ", "      ");
             }
         }
     }
 }
 
 /// The table of sessions grouped by reference, with change between intakes.
-pub fn summary_text(groups: &[super::clinician::ReferenceGroup], style: Style) -> String {
+pub(crate) fn summary_text(groups: &[ReferenceGroup], style: Style) -> String {
     let mut out = String::new();
     out.push_str(&style.bold("Summary by reference"));
     out.push('\n');
@@ -417,8 +444,46 @@ pub fn markdown(report: &Report) -> String {
 }
 
 /// One session as Markdown.
-pub fn markdown_session(s: &SessionReport) -> String {
+pub(crate) fn markdown_session(s: &SessionReport) -> String {
     let mut out = String::new();
+    markdown_head(&mut out, s);
+    markdown_flags(&mut out, s);
+    if !s.overview.is_empty() {
+        out.push_str("\n## Overview\n\n| Questionnaire | Scale | Value | Range | Band | Bother | Enough answered |\n|---|---|---|---|---|---|---|\n");
+        for row in &s.overview {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} | {} |\n",
+                md(&row.questionnaire_title),
+                md(&row.scale_title),
+                row.value.map_or("n/a".into(), num),
+                markdown_range(row.min, row.max),
+                md(row.band_label.as_deref().unwrap_or("")),
+                md(row.bother.as_deref().unwrap_or("")),
+                markdown_enough(row.valid, row.answered, row.parts),
+            ));
+        }
+    }
+    if !s.free_text.is_empty() {
+        out.push_str("\n## In the client's own words\n\n");
+        for t in &s.free_text {
+            out.push_str(&format!(
+                "- {} ({}.{}): \"{}\"\n",
+                md(t.question.as_deref().unwrap_or(&t.item)),
+                md(&t.questionnaire),
+                md(&t.item),
+                md(&t.answer)
+            ));
+        }
+    }
+    for q in &s.questionnaires {
+        markdown_questionnaire(&mut out, q);
+    }
+    out.push('\n');
+    out
+}
+
+/// The title, where the session comes from, the safety screen and what to ask first.
+fn markdown_head(out: &mut String, s: &SessionReport) {
     out.push_str(&format!(
         "# confide intake report: {}\n\n",
         s.reference
@@ -444,125 +509,104 @@ pub fn markdown_session(s: &SessionReport) -> String {
     if let Some(prompt) = risk_prompt(s) {
         out.push_str(&format!("\n> {}\n", md(prompt)));
     }
-    out.push_str("\n## Flags\n\n");
-    if s.flags.is_empty() {
-        out.push_str("None raised.\n");
-    }
-    for f in s.flags.iter().filter(|f| !f.deferred) {
-        out.push_str(&format!(
+}
+
+/// The flags, most urgent first, then those deferred.
+fn markdown_flags(out: &mut String, s: &SessionReport) {
+    let flag = |f: &FlagEntry| {
+        format!(
             "- **{}** ({}): {}\n",
             level_label(&f.level),
             md(&f.questionnaire),
             md(&f.clinician)
-        ));
+        )
+    };
+    out.push_str("\n## Flags\n\n");
+    if s.flags.is_empty() {
+        out.push_str("None raised.\n");
     }
-    if s.flags.iter().any(|f| f.deferred) {
+    let (listed, deferred) = listed_and_deferred(s);
+    for f in listed {
+        out.push_str(&flag(f));
+    }
+    if !deferred.is_empty() {
         out.push_str(&format!(
             "\n### {}\n\n{}\n\n",
             md(DEFERRED_HEADING),
             md(DEFERRED_NOTE)
         ));
-        for f in s.flags.iter().filter(|f| f.deferred) {
-            out.push_str(&format!(
-                "- **{}** ({}): {}\n",
-                level_label(&f.level),
-                md(&f.questionnaire),
-                md(&f.clinician)
-            ));
+        for f in deferred {
+            out.push_str(&flag(f));
         }
     }
-    if !s.overview.is_empty() {
-        out.push_str("\n## Overview\n\n| Questionnaire | Scale | Value | Range | Band | Bother | Enough answered |\n|---|---|---|---|---|---|---|\n");
-        for row in &s.overview {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {} | {} | {} |\n",
-                md(&row.questionnaire_title),
-                md(&row.scale_title),
-                row.value.map_or("n/a".into(), num),
-                match (row.min, row.max) {
-                    (Some(a), Some(b)) => format!("{} to {}", num(a), num(b)),
-                    _ => "unknown".into(),
-                },
-                md(row.band_label.as_deref().unwrap_or("")),
-                md(row.bother.as_deref().unwrap_or("")),
-                if row.valid {
-                    format!("yes ({} of {})", row.answered, row.parts)
-                } else {
-                    format!("no ({} of {})", row.answered, row.parts)
-                }
-            ));
-        }
-    }
-    if !s.free_text.is_empty() {
-        out.push_str("\n## In the client's own words\n\n");
-        for t in &s.free_text {
-            out.push_str(&format!(
-                "- {} ({}.{}): \"{}\"\n",
-                md(t.question.as_deref().unwrap_or(&t.item)),
-                md(&t.questionnaire),
-                md(&t.item),
-                md(&t.answer)
-            ));
-        }
-    }
-    for q in &s.questionnaires {
-        out.push_str(&format!(
-            "\n## {} ({} {})\n\n",
-            md(&q.title),
-            md(&q.id),
-            md(&q.version)
-        ));
-        out.push_str(&format!("{}.\n", md(&definition_words(q))));
-        for n in &q.notes {
-            out.push_str(&format!("\n> Note: {}\n", md(n)));
-        }
-        if !q.taken {
-            out.push_str("\nNot taken: the topic did not apply, so nothing was asked.\n");
-            continue;
-        }
-        if !q.scales.is_empty() {
-            out.push_str("\n| Scale | Value | Range | Band | Valid |\n|---|---|---|---|---|\n");
-            for sc in &q.scales {
-                out.push_str(&format!(
-                    "| {} | {} | {} | {} | {} |\n",
-                    md(&sc.title),
-                    sc.value.map_or("n/a".into(), num),
-                    match (sc.min, sc.max) {
-                        (Some(a), Some(b)) => format!("{} to {}", num(a), num(b)),
-                        _ => "unknown".into(),
-                    },
-                    md(sc
-                        .band_label
-                        .as_deref()
-                        .or(sc.band.as_deref())
-                        .unwrap_or("")),
-                    if sc.valid {
-                        format!("yes ({} of {})", sc.answered, sc.parts)
-                    } else {
-                        format!("no ({} of {})", sc.answered, sc.parts)
-                    }
-                ));
-            }
-        }
-        out.push_str("\n| Item | Question | Answer |\n|---|---|---|\n");
-        for a in &q.answers {
-            let answer = match a.status {
-                AnswerStatus::Answered => md(&a.display),
-                _ => format!("*{}*", md(&a.display)),
-            };
-            out.push_str(&format!(
-                "| {} | {} | {} |\n",
-                md(&a.item),
-                md(a.text.as_deref().unwrap_or("")),
-                answer
-            ));
-        }
-    }
-    out.push('\n');
-    out
 }
 
-pub fn markdown_failures(failures: &[super::clinician::Failure]) -> String {
+/// One questionnaire: the definition check, notes, the scales and every answer.
+fn markdown_questionnaire(out: &mut String, q: &QuestionnaireReport) {
+    out.push_str(&format!(
+        "\n## {} ({} {})\n\n",
+        md(&q.title),
+        md(&q.id),
+        md(&q.version)
+    ));
+    out.push_str(&format!("{}.\n", md(&definition_words(q))));
+    for n in &q.notes {
+        out.push_str(&format!("\n> Note: {}\n", md(n)));
+    }
+    if !q.taken {
+        out.push_str("\nNot taken: the topic did not apply, so nothing was asked.\n");
+        return;
+    }
+    if !q.scales.is_empty() {
+        out.push_str("\n| Scale | Value | Range | Band | Valid |\n|---|---|---|---|---|\n");
+        for sc in &q.scales {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                md(&sc.title),
+                sc.value.map_or("n/a".into(), num),
+                markdown_range(sc.min, sc.max),
+                md(sc
+                    .band_label
+                    .as_deref()
+                    .or(sc.band.as_deref())
+                    .unwrap_or("")),
+                markdown_enough(sc.valid, sc.answered, sc.parts),
+            ));
+        }
+    }
+    out.push_str("\n| Item | Question | Answer |\n|---|---|---|\n");
+    for a in &q.answers {
+        let answer = match a.status {
+            AnswerStatus::Answered => md(&a.display),
+            _ => format!("*{}*", md(&a.display)),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} |\n",
+            md(&a.item),
+            md(a.text.as_deref().unwrap_or("")),
+            answer
+        ));
+    }
+}
+
+/// A scale's range in a table cell.
+fn markdown_range(min: Option<f64>, max: Option<f64>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("{} to {}", num(a), num(b)),
+        _ => "unknown".into(),
+    }
+}
+
+/// Whether enough was answered for a value, in a table cell.
+fn markdown_enough(valid: bool, answered: usize, parts: usize) -> String {
+    if valid {
+        format!("yes ({answered} of {parts})")
+    } else {
+        format!("no ({answered} of {parts})")
+    }
+}
+
+pub(crate) fn markdown_failures(failures: &[Failure]) -> String {
     if failures.is_empty() {
         return String::new();
     }
@@ -574,7 +618,7 @@ pub fn markdown_failures(failures: &[super::clinician::Failure]) -> String {
     out
 }
 
-pub fn markdown_summary(groups: &[super::clinician::ReferenceGroup]) -> String {
+pub(crate) fn markdown_summary(groups: &[ReferenceGroup]) -> String {
     let mut out = String::from(
         "## Summary by reference\n\n| Reference | Date | Session | Scores |\n|---|---|---|---|\n",
     );
@@ -606,7 +650,7 @@ pub fn markdown_summary(groups: &[super::clinician::ReferenceGroup]) -> String {
     out
 }
 
-pub fn markdown_footer() -> String {
+pub(crate) fn markdown_footer() -> String {
     format!("*{}*\n", md(CLINICAL_NOTE))
 }
 

@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 
 use super::clinician::{Report, ScaleEntry, SessionReport};
+use crate::model::untrusted::is_forbidden_char;
 
 /// Quotes a cell for CSV and neutralises formula triggers (`=`, `+`, `-`, `@`, tab, CR) by
 /// prefixing a single quote, as OWASP recommends. Control characters become spaces and
 /// direction overrides are dropped, so a cell cannot reorder what a reader sees.
-pub fn cell(s: &str) -> String {
-    use crate::model::validate::is_forbidden_char;
+pub(crate) fn cell(s: &str) -> String {
     let cleaned: String = s
         .chars()
         .filter(|&c| !is_forbidden_char(c) || c.is_control())
@@ -33,7 +33,6 @@ pub fn cell(s: &str) -> String {
 /// Appends [`cell`]`(s)` to `out`, without building it apart when there is nothing to
 /// change (the usual case: ids, dates, codes, band names).
 fn push_cell(out: &mut String, s: &str) {
-    use crate::model::validate::is_forbidden_char;
     let plain = !s.starts_with(['=', '+', '-', '@', ' '])
         && !s.ends_with(' ')
         && s.chars()
@@ -70,7 +69,7 @@ pub struct Columns {
 
 impl Columns {
     /// Columns in the order given; a name given twice keeps its first place.
-    pub fn new(names: impl IntoIterator<Item = String>) -> Columns {
+    fn new(names: impl IntoIterator<Item = String>) -> Columns {
         let mut columns = Columns::default();
         for name in names {
             if !columns.index.contains_key(&name) {
@@ -79,10 +78,6 @@ impl Columns {
             }
         }
         columns
-    }
-
-    pub fn names(&self) -> &[String] {
-        &self.names
     }
 }
 
@@ -98,7 +93,7 @@ pub fn columns(catalog: &crate::model::catalog::Catalog) -> Columns {
 
 /// The header row, CRLF-terminated (RFC 4180). Scores of questionnaires without a column
 /// go to `other_scores`.
-pub fn header(columns: &Columns) -> String {
+pub(crate) fn header(columns: &Columns) -> String {
     let mut header = vec![
         "file".to_string(),
         "session".into(),
@@ -108,7 +103,7 @@ pub fn header(columns: &Columns) -> String {
         "flags".into(),
         "safety_screen".into(),
     ];
-    for c in columns.names() {
+    for c in &columns.names {
         header.push(c.clone());
         header.push(format!("{c}.band"));
     }
@@ -133,7 +128,7 @@ pub fn row(s: &SessionReport, columns: &Columns) -> String {
     out.push(',');
     push_cell(&mut out, s.reference.as_deref().unwrap_or(""));
     out.push(',');
-    let urgent = s.flags.iter().filter(|f| f.level == "urgent").count();
+    let urgent = s.flags.iter().filter(|f| f.level.is_urgent()).count();
     let _ = write!(out, "{urgent},");
     let flags = s
         .flags

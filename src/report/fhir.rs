@@ -5,11 +5,12 @@
 
 use serde_json::{Value, json};
 
-use super::clinician::{Report, SessionReport};
+use super::clinician::{AnswerKind, FlagEntry, Report, SessionReport};
+use crate::model::questionnaire::FlagLevel;
 use crate::model::response::AnswerStatus;
 
 /// Base of the canonical URLs of confide questionnaires.
-pub const CANONICAL_BASE: &str = "urn:confide:questionnaire:";
+const CANONICAL_BASE: &str = "urn:confide:questionnaire:";
 const DATA_ABSENT: &str = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
 
 /// The whole report as one Bundle.
@@ -36,7 +37,7 @@ fn uuid_urn(seed: &str) -> String {
 
 /// The Bundle entries of one session: a QuestionnaireResponse per questionnaire taken, an
 /// Observation with the safety screen, and a DetectedIssue per flag (its clinician text).
-pub fn entries(s: &SessionReport) -> Vec<Value> {
+pub(crate) fn entries(s: &SessionReport) -> Vec<Value> {
     let mut out = responses(s);
     out.push(safety_screen(s));
     out.extend(s.flags.iter().map(|f| detected_issue(s, f)));
@@ -72,11 +73,11 @@ fn safety_screen(s: &SessionReport) -> Value {
 
 /// A flag as a DetectedIssue: urgent is high severity, see-a-clinician moderate, the rest
 /// low; `detail` is the clinician text.
-fn detected_issue(s: &SessionReport, f: &super::clinician::FlagEntry) -> Value {
+fn detected_issue(s: &SessionReport, f: &FlagEntry) -> Value {
     let seed = format!("{}/flag/{}.{}", s.id, f.questionnaire, f.id);
-    let severity = match f.level.as_str() {
-        "urgent" => "high",
-        "see-a-clinician" => "moderate",
+    let severity = match f.level.known() {
+        Some(FlagLevel::Urgent) => "high",
+        Some(FlagLevel::SeeAClinician) => "moderate",
         _ => "low",
     };
     let mut resource = json!({
@@ -114,7 +115,7 @@ fn responses(s: &SessionReport) -> Vec<Value> {
                 }
                 match a.status {
                     AnswerStatus::Answered => {
-                        if let Some(answers) = fhir_answers(a.kind.as_deref(), a.value.as_ref(), &a.display) {
+                        if let Some(answers) = fhir_answers(a.kind, a.value.as_ref(), &a.display) {
                             item["answer"] = Value::Array(answers);
                         }
                     }
@@ -158,12 +159,16 @@ fn items_empty(resource: &Value) -> bool {
     resource["item"].as_array().is_none_or(Vec::is_empty)
 }
 
-fn fhir_answers(kind: Option<&str>, value: Option<&Value>, display: &str) -> Option<Vec<Value>> {
+fn fhir_answers(
+    kind: Option<AnswerKind>,
+    value: Option<&Value>,
+    display: &str,
+) -> Option<Vec<Value>> {
     let value = value?;
     let coding = |v: &Value, d: &str| json!({"valueCoding": {"code": v.to_string(), "display": d}});
     match kind {
-        Some("single_choice") => Some(vec![coding(value, display)]),
-        Some("multi_choice") => {
+        Some(AnswerKind::SingleChoice) => Some(vec![coding(value, display)]),
+        Some(AnswerKind::MultiChoice) => {
             let labels: Vec<&str> = display.split(", ").collect();
             let values = value.as_array()?;
             Some(
@@ -174,7 +179,7 @@ fn fhir_answers(kind: Option<&str>, value: Option<&Value>, display: &str) -> Opt
                     .collect(),
             )
         }
-        Some("number") => Some(vec![if value.is_i64() {
+        Some(AnswerKind::Number) => Some(vec![if value.is_i64() {
             json!({"valueInteger": value})
         } else {
             json!({"valueDecimal": value})

@@ -1,79 +1,78 @@
 //! Support resources shown with urgent flags: a bundled file (`resources/support.json`) that a
 //! therapist or organisation can replace with their own `support.json` in the config folder.
 
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::load::{deserialize_at, json_from_bytes};
 use crate::model::problem::Problem;
-use crate::model::validate::is_forbidden_char;
+use crate::model::untrusted::is_forbidden_char;
 use crate::term::sanitize;
 
-pub const RESOURCES_FORMAT: &str = "confide.resources/1";
+const RESOURCES_FORMAT: &str = "confide.resources/1";
+/// The largest resources file read.
+pub(crate) const MAX_BYTES: usize = 256 * 1024;
 const BUNDLED: &str = include_str!("../../resources/support.json");
 
 /// Places to turn to, grouped by region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Resources {
-    pub format: String,
-    pub intro: String,
-    pub groups: Vec<Group>,
+    format: String,
+    pub(crate) intro: String,
+    pub(crate) groups: Vec<Group>,
 }
 
 /// The services of one region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Group {
+pub(crate) struct Group {
     /// The name shown above the entries, such as "United Kingdom".
-    pub region: String,
+    pub(crate) region: String,
     /// The ISO 3166-1 alpha-2 code of the country these services are for, in capitals
     /// (`GB`); absent for services that work anywhere.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub(crate) country: Option<String>,
     /// The emergency number of the country (`999`), shown above its services.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emergency: Option<String>,
-    pub entries: Vec<Entry>,
+    pub(crate) emergency: Option<String>,
+    pub(crate) entries: Vec<Entry>,
 }
 
 /// One service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Entry {
-    pub name: String,
-    pub contact: String,
+pub(crate) struct Entry {
+    pub(crate) name: String,
+    pub(crate) contact: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub about: Option<String>,
+    pub(crate) about: Option<String>,
     /// What the service helps with; empty for general support.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub kinds: Vec<Kind>,
+    pub(crate) kinds: Vec<Kind>,
     /// Where in the country it works, when not everywhere ("Wales only").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub area: Option<String>,
+    pub(crate) area: Option<String>,
     /// The address of the organisation's own page that gives this contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub(crate) source: Option<String>,
     /// When the contact was last checked against `source`, as YYYY-MM-DD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checked: Option<String>,
+    pub(crate) checked: Option<String>,
 }
 
 /// What a service helps with: the same kinds a questionnaire's flag names in `resources`.
-pub use crate::model::questionnaire::SupportKind as Kind;
+pub(crate) use crate::model::questionnaire::SupportKind as Kind;
 
 /// Parses and checks a resources file.
-pub fn parse(bytes: &[u8]) -> Result<Resources, Vec<Problem>> {
-    let value = json_from_bytes(bytes, 256 * 1024)?;
+fn parse(bytes: &[u8]) -> Result<Resources, Vec<Problem>> {
+    let value = json_from_bytes(bytes, MAX_BYTES)?;
+    let format = crate::model::format::Format::new(RESOURCES_FORMAT, "a support resources file");
+    format.check(&value).map_err(|m| vec![m.problem()])?;
     let r: Resources = deserialize_at(&value, "").map_err(|p| vec![p])?;
     let mut problems = Vec::new();
-    if r.format != RESOURCES_FORMAT {
-        problems.push(Problem::at(
-            "/format",
-            format!("expected `{RESOURCES_FORMAT}`"),
-        ));
-    }
     if r.groups.iter().all(|g| g.entries.is_empty()) {
         problems.push(Problem::at("/groups", "there are no resources"));
     }
@@ -146,7 +145,7 @@ fn country_problem(code: &str) -> Option<&'static str> {
 
 /// A country code as given by a person (`gb`, `GB`, `uk`): two ASCII letters, in capitals,
 /// with `UK` taken as `GB`. `None` when it is not two letters.
-pub fn country_code(code: &str) -> Option<String> {
+pub(crate) fn country_code(code: &str) -> Option<String> {
     if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
     }
@@ -183,12 +182,12 @@ fn parse_date(s: &str) -> Option<time::Date> {
 
 /// The groups and entries to show for a country and the kinds of help wanted.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Selected<'a> {
+pub(crate) struct Selected<'a> {
     /// Each group with its entries to show, in the order of the file: groups that work
     /// anywhere first, then the country's own. Groups left with no entries are not listed.
-    pub groups: Vec<(&'a Group, Vec<&'a Entry>)>,
+    pub(crate) groups: Vec<(&'a Group, Vec<&'a Entry>)>,
     /// How to choose a country, when none was chosen or the chosen one has no group.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 /// Groups that work anywhere, then the country's group(s), each filtered to entries whose kinds
@@ -197,7 +196,7 @@ pub struct Selected<'a> {
 ///
 /// `country` is read as [`country_code`] reads it. A file with no country groups at all (as
 /// written before groups had countries) gets no note: everything in it is shown.
-pub fn select<'a>(r: &'a Resources, country: Option<&str>, kinds: &[Kind]) -> Selected<'a> {
+pub(crate) fn select<'a>(r: &'a Resources, country: Option<&str>, kinds: &[Kind]) -> Selected<'a> {
     let country = country.and_then(country_code);
     let wanted = |e: &Entry| {
         kinds.is_empty() || e.kinds.is_empty() || e.kinds.iter().any(|k| kinds.contains(k))
@@ -251,7 +250,7 @@ fn choose_note(country: Option<String>, listed: &[&str]) -> String {
 }
 
 /// One entry as one line of text: "Name (area): contact. About".
-pub fn render_entry(e: &Entry) -> String {
+pub(crate) fn render_entry(e: &Entry) -> String {
     let mut s = sanitize::line(&e.name).into_owned();
     if let Some(area) = &e.area {
         s.push_str(" (");
@@ -277,53 +276,77 @@ pub fn bundled() -> Resources {
     })
 }
 
-/// At most 256 KiB (and one byte more, to tell a larger file) of `support.json`, which must be
-/// a regular file: a named pipe there would otherwise hang every summary.
-fn read_support_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    use crate::store::regular::{NotOpened, open};
-    use std::io::Read;
-    let file = open(path).map_err(|e| match e {
-        NotOpened::Io(e) => e,
-        NotOpened::Folder => std::io::Error::from(std::io::ErrorKind::IsADirectory),
-        NotOpened::Special(kind) => {
-            std::io::Error::other(format!("it is {kind}, not a regular file"))
-        }
-    })?;
-    let mut buf = Vec::new();
-    file.take(256 * 1024 + 1).read_to_end(&mut buf)?;
-    Ok(buf)
+/// `support.json` from the config folder, and why it was passed over for the bundled
+/// resources when it was.
+pub(crate) struct Loaded {
+    pub(crate) resources: Resources,
+    pub(crate) ignored: Option<Ignored>,
 }
 
-/// `support.json` from the config folder if present and valid (a warning otherwise),
-/// else the bundled resources.
-pub fn load(config_dir: Option<&Path>) -> Resources {
-    let Some(path) = config_dir.map(|c| c.join("support.json")) else {
-        return bundled();
-    };
-    match read_support_file(&path) {
-        Ok(bytes) => match parse(&bytes) {
-            Ok(r) => r,
-            Err(problems) => {
-                crate::term::warn(&format!(
-                    "ignoring {}: {}; using the bundled support resources",
-                    path.display(),
-                    problems
-                        .first()
-                        .map(ToString::to_string)
-                        .unwrap_or_default()
-                ));
-                bundled()
-            }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bundled(),
-        Err(e) => {
-            crate::term::warn(&format!(
-                "cannot read {}: {}; using the bundled support resources",
-                path.display(),
-                crate::error::describe_io(&e)
-            ));
-            bundled()
+/// A `support.json` that is there but not used: the bundled resources are shown instead.
+#[derive(Debug)]
+pub(crate) struct Ignored {
+    path: PathBuf,
+    why: Unusable,
+}
+
+#[derive(Debug)]
+enum Unusable {
+    /// It was read, but it is not a valid resources file.
+    Invalid(Vec<Problem>),
+    /// It could not be read (not a regular file, no permission, ...).
+    Unreadable(std::io::Error),
+}
+
+impl fmt::Display for Ignored {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = self.path.display();
+        match &self.why {
+            Unusable::Invalid(problems) => write!(
+                f,
+                "ignoring {path}: {}; using the bundled support resources",
+                problems
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            ),
+            Unusable::Unreadable(e) => write!(
+                f,
+                "cannot read {path}: {}; using the bundled support resources",
+                crate::error::describe_io(e)
+            ),
         }
+    }
+}
+
+/// The resources to show, given `support.json` at `path` as it was read: the file when it
+/// is valid, the bundled resources when there is none, and the bundled resources with why
+/// when it is unreadable or invalid.
+pub(crate) fn from_file(path: &Path, read: std::io::Result<Vec<u8>>) -> Loaded {
+    let why = match read {
+        Ok(bytes) => match parse(&bytes) {
+            Ok(resources) => {
+                return Loaded {
+                    resources,
+                    ignored: None,
+                };
+            }
+            Err(problems) => Unusable::Invalid(problems),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Loaded {
+                resources: bundled(),
+                ignored: None,
+            };
+        }
+        Err(e) => Unusable::Unreadable(e),
+    };
+    Loaded {
+        resources: bundled(),
+        ignored: Some(Ignored {
+            path: path.to_owned(),
+            why,
+        }),
     }
 }
 
@@ -629,6 +652,35 @@ mod tests {
         ] {
             assert!(!is_web_address(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_support_file_that_cannot_be_used_is_passed_over_with_why() {
+        let path = Path::new("/config/support.json");
+        let missing = from_file(path, Err(std::io::ErrorKind::NotFound.into()));
+        assert!(missing.ignored.is_none());
+        assert_eq!(missing.resources, bundled());
+
+        let own = from_file(path, Ok(OLD_SHAPE.to_vec()));
+        assert!(own.ignored.is_none());
+        assert_eq!(own.resources.intro, "Our practice can help.");
+
+        let empty = br#"{"format": "confide.resources/1", "intro": "x", "groups": []}"#;
+        let invalid = from_file(path, Ok(empty.to_vec()));
+        assert_eq!(invalid.resources, bundled());
+        assert_eq!(
+            invalid.ignored.unwrap().to_string(),
+            "ignoring /config/support.json: /groups: there are no resources; using the bundled support resources"
+        );
+
+        let unreadable = from_file(path, Err(std::io::ErrorKind::PermissionDenied.into()));
+        assert_eq!(unreadable.resources, bundled());
+        let why = unreadable.ignored.unwrap().to_string();
+        assert!(
+            why.starts_with("cannot read /config/support.json: ")
+                && why.ends_with("; using the bundled support resources"),
+            "{why}"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! so `take`, `show` and the tests share one implementation.
 
 use crate::model::questionnaire::{
-    Flag, FlagLevel, GuidanceEntry, ProvenanceKind, Questionnaire, SupportKind,
+    Flag, FlagLevel, Guidance, GuidanceEntry, ProvenanceKind, Questionnaire, SupportKind,
 };
 use crate::model::text::Text;
 use crate::scoring::Scored;
@@ -36,7 +36,7 @@ pub struct Options<'a> {
 
 /// A block of the summary document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Block {
+enum Block {
     Title(String),
     Heading(String),
     Subheading(String),
@@ -47,7 +47,7 @@ pub enum Block {
     Rule,
 }
 
-pub fn flag_label(level: FlagLevel) -> &'static str {
+fn flag_label(level: FlagLevel) -> &'static str {
     match level {
         FlagLevel::Urgent => "Urgent",
         FlagLevel::SeeAClinician => "See a clinician",
@@ -57,7 +57,7 @@ pub fn flag_label(level: FlagLevel) -> &'static str {
 }
 
 /// The provenance line of a questionnaire.
-pub fn provenance_line(q: &Questionnaire) -> String {
+fn provenance_line(q: &Questionnaire) -> String {
     match q.provenance.kind {
         ProvenanceKind::Original => "These questions are a screening aid written for confide, not a validated clinical instrument, and this is not a diagnosis. For a full assessment, talk to a qualified professional.".into(),
         ProvenanceKind::PublicDomain | ProvenanceKind::Licensed => format!(
@@ -187,54 +187,23 @@ fn join_clauses(clauses: &[String]) -> String {
 }
 
 /// Builds the summary document.
-pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
-    let lang = opts.lang;
-    let t = |q: &Questionnaire, text: &Text| {
-        sanitize::text(text.resolve(lang, &q.language)).into_owned()
-    };
-    let mut doc = vec![Block::Title("Your summary".into())];
-    let withheld = Withheld::new(parts, lang);
-    let mut instead_shown = false;
-
-    // Every urgent flag of the session, in one calm block: what was said, the line that
-    // stands for what is withheld, then support.
-    let urgent: Vec<(&Questionnaire, &Flag)> = raised_flags(parts)
-        .filter(|(_, f, level)| *level == FlagLevel::Urgent && !withheld.hides(&f.tags))
-        .map(|(q, f, _)| (q, f))
-        .collect();
-    let mut resources_shown = !urgent.is_empty();
+fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
+    let withheld = Withheld::new(parts, opts.lang);
     let mut wanted_kinds: Vec<SupportKind> = raised_flags(parts)
         .filter(|(_, f, _)| !withheld.hides(&f.tags))
         .flat_map(|(_, f, _)| f.resources.iter().copied())
         .collect();
     wanted_kinds.sort();
     wanted_kinds.dedup();
-    if !urgent.is_empty() {
-        doc.push(Block::Heading("Please read this first".into()));
-        if let [(q, flag)] = urgent.as_slice() {
-            doc.push(Block::Para(t(q, &flag.message)));
-        } else {
-            let said: Vec<String> = urgent
-                .iter()
-                .filter_map(|(q, f)| f.said.as_ref().map(|s| format!("that {}", t(q, s))))
-                .collect();
-            if !said.is_empty() {
-                doc.push(Block::Para(format!("You said {}.", join_clauses(&said))));
-            }
-            for (q, f) in urgent.iter().filter(|(_, f)| f.said.is_none()) {
-                doc.push(Block::Para(t(q, &f.message)));
-            }
-        }
-        if let Some((line, _)) = &withheld.instead {
-            doc.push(Block::Para(line.clone()));
-            instead_shown = true;
-        }
-        doc.push(Block::Subheading("Support you can reach now".into()));
-        doc.push(Block::Para(
-            sanitize::text(&opts.resources.intro).into_owned(),
-        ));
-        doc.extend(resource_blocks(opts, &[]));
-    }
+    let mut doc = Document {
+        blocks: vec![Block::Title("Your summary".into())],
+        opts,
+        withheld,
+        wanted_kinds,
+        instead_shown: false,
+        resources_shown: false,
+    };
+    doc.urgent(parts);
 
     let provenance: Vec<String> = parts
         .iter()
@@ -242,16 +211,103 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
         .map(|p| provenance_line(p.q))
         .collect();
     let one_provenance = provenance.windows(2).all(|w| w[0] == w[1]);
-
     for part in parts {
+        doc.part(part);
+        if part.taken && !one_provenance {
+            doc.blocks.push(Block::Para(provenance_line(part.q)));
+        }
+    }
+    if one_provenance && let Some(line) = provenance.first() {
+        doc.blocks.push(Block::Rule);
+        doc.blocks.push(Block::Para(line.clone()));
+    }
+    doc.blocks
+}
+
+/// The summary document as it is built.
+struct Document<'a> {
+    blocks: Vec<Block>,
+    opts: &'a Options<'a>,
+    withheld: Withheld<'a>,
+    /// Every kind of support any raised flag (not withheld) asks for.
+    wanted_kinds: Vec<SupportKind>,
+    /// Whether the line that stands for withheld advice has been shown.
+    instead_shown: bool,
+    /// Whether support services have been listed.
+    resources_shown: bool,
+}
+
+impl Document<'_> {
+    /// `text` in the person's language, made safe to print.
+    fn t(&self, q: &Questionnaire, text: &Text) -> String {
+        sanitize::text(text.resolve(self.opts.lang, &q.language)).into_owned()
+    }
+
+    /// Every urgent flag of the session, in one calm block: what was said, the line that
+    /// stands for what is withheld, then support.
+    fn urgent(&mut self, parts: &[Part]) {
+        let urgent: Vec<(&Questionnaire, &Flag)> = raised_flags(parts)
+            .filter(|(_, f, level)| *level == FlagLevel::Urgent && !self.withheld.hides(&f.tags))
+            .map(|(q, f, _)| (q, f))
+            .collect();
+        if urgent.is_empty() {
+            return;
+        }
+        self.resources_shown = true;
+        self.blocks
+            .push(Block::Heading("Please read this first".into()));
+        if let [(q, flag)] = urgent.as_slice() {
+            let message = self.t(q, &flag.message);
+            self.blocks.push(Block::Para(message));
+        } else {
+            let said: Vec<String> = urgent
+                .iter()
+                .filter_map(|(q, f)| f.said.as_ref().map(|s| format!("that {}", self.t(q, s))))
+                .collect();
+            if !said.is_empty() {
+                self.blocks
+                    .push(Block::Para(format!("You said {}.", join_clauses(&said))));
+            }
+            for (q, f) in urgent.iter().filter(|(_, f)| f.said.is_none()) {
+                let message = self.t(q, &f.message);
+                self.blocks.push(Block::Para(message));
+            }
+        }
+        if let Some((line, _)) = &self.withheld.instead {
+            self.blocks.push(Block::Para(line.clone()));
+            self.instead_shown = true;
+        }
+        self.blocks
+            .push(Block::Subheading("Support you can reach now".into()));
+        self.blocks.push(Block::Para(
+            sanitize::text(&self.opts.resources.intro).into_owned(),
+        ));
+        self.blocks.extend(resource_blocks(self.opts, &[]));
+    }
+
+    /// One questionnaire: its flags, what the answers suggest and its guidance.
+    fn part(&mut self, part: &Part) {
         let q = part.q;
-        doc.push(Block::Heading(t(q, &q.title)));
+        let title = self.t(q, &q.title);
+        self.blocks.push(Block::Heading(title));
         if !part.taken {
-            doc.push(Block::Para(
+            self.blocks.push(Block::Para(
                 "You said this topic does not concern you right now, so these questions were not asked.".into(),
             ));
-            continue;
+            return;
         }
+        self.flags(part);
+        self.suggestions(part);
+        if let Some(g) = &q.guidance {
+            self.guidance(q, g);
+        }
+    }
+
+    /// The flags of a questionnaire but urgent ones (shown first), most serious first; the
+    /// line for withheld advice under the flag it belongs to, and support under the first
+    /// flag that asks for it.
+    fn flags(&mut self, part: &Part) {
+        let q = part.q;
         let mut flags: Vec<_> = part
             .scored
             .flags
@@ -261,25 +317,33 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
         flags.sort_by_key(|f| std::cmp::Reverse(f.level));
         for f in flags {
             let flag = &q.flags[f.index];
-            if withheld.hides(&flag.tags) {
+            if self.withheld.hides(&flag.tags) {
                 continue;
             }
-            doc.push(Block::Flag(f.level, t(q, &flag.message)));
-            if let Some((line, owner)) = &withheld.instead
-                && !instead_shown
+            let message = self.t(q, &flag.message);
+            self.blocks.push(Block::Flag(f.level, message));
+            if let Some((line, owner)) = &self.withheld.instead
+                && !self.instead_shown
                 && std::ptr::eq(*owner, flag)
             {
-                doc.push(Block::Para(line.clone()));
-                instead_shown = true;
+                self.blocks.push(Block::Para(line.clone()));
+                self.instead_shown = true;
             }
-            if !flag.resources.is_empty() && !resources_shown {
+            if !flag.resources.is_empty() && !self.resources_shown {
                 // Once, under the first flag that asks for services: every kind any
                 // raised flag asks for.
-                resources_shown = true;
-                doc.push(Block::Subheading("Support, if you want it".into()));
-                doc.extend(resource_blocks(opts, &wanted_kinds));
+                self.resources_shown = true;
+                self.blocks
+                    .push(Block::Subheading("Support, if you want it".into()));
+                self.blocks
+                    .extend(resource_blocks(self.opts, &self.wanted_kinds));
             }
         }
+    }
+
+    /// "What your answers suggest": each scale's band, or the variant that fits.
+    fn suggestions(&mut self, part: &Part) {
+        let q = part.q;
         let mut suggest = Vec::new();
         for (scale, score) in q.scales.iter().zip(&part.scored.scales) {
             match score.band {
@@ -289,63 +353,57 @@ pub fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
                         .variants
                         .iter()
                         .copied()
-                        .find(|&v| !withheld.hides(&band.variants[v].tags));
+                        .find(|&v| !self.withheld.hides(&band.variants[v].tags));
                     let summary = match variant {
                         Some(v) => &band.variants[v].summary,
                         None => &band.summary,
                     };
                     suggest.push((
-                        format!("{}: {}", t(q, &scale.title), t(q, &band.label)),
-                        t(q, summary),
+                        format!("{}: {}", self.t(q, &scale.title), self.t(q, &band.label)),
+                        self.t(q, summary),
                     ));
                 }
                 None => suggest.push((
-                    t(q, &scale.title),
+                    self.t(q, &scale.title),
                     "There were not enough answers here to say more. That is fine: you choose what to share."
                         .into(),
                 )),
             }
         }
         if !suggest.is_empty() {
-            doc.push(Block::Subheading("What your answers suggest".into()));
+            self.blocks
+                .push(Block::Subheading("What your answers suggest".into()));
             for (head, text) in suggest {
-                doc.push(Block::Para(format!("{head}. {text}")));
+                self.blocks.push(Block::Para(format!("{head}. {text}")));
             }
         }
-        if let Some(g) = &q.guidance {
-            // While something is withheld for the person's safety, the summary keeps to what
-            // fits everyone: the general advice of "what is common" and "what often helps"
-            // is left out, and "when to talk to someone" stays.
-            let sections: &[(&str, &Vec<GuidanceEntry>)] = if withheld.active() {
-                &[("When to talk to someone", &g.when_to_seek_help)]
-            } else {
-                &[
-                    ("What is common", &g.what_is_common),
-                    ("What often helps", &g.what_helps),
-                    ("When to talk to someone", &g.when_to_seek_help),
-                ]
-            };
-            for (title, list) in sections {
-                let bullets: Vec<String> = list
-                    .iter()
-                    .filter(|entry| !withheld.hides(entry.tags()))
-                    .map(|entry| t(q, entry.text()))
-                    .collect();
-                if !bullets.is_empty() {
-                    doc.push(Block::Subheading((*title).into()));
-                    doc.push(Block::Bullets(bullets));
-                }
+    }
+
+    /// The guidance of a questionnaire. While something is withheld for the person's
+    /// safety, the summary keeps to what fits everyone: the general advice of "what is
+    /// common" and "what often helps" is left out, and "when to talk to someone" stays.
+    fn guidance(&mut self, q: &Questionnaire, g: &Guidance) {
+        let sections: &[(&str, &Vec<GuidanceEntry>)] = if self.withheld.active() {
+            &[("When to talk to someone", &g.when_to_seek_help)]
+        } else {
+            &[
+                ("What is common", &g.what_is_common),
+                ("What often helps", &g.what_helps),
+                ("When to talk to someone", &g.when_to_seek_help),
+            ]
+        };
+        for (title, list) in sections {
+            let bullets: Vec<String> = list
+                .iter()
+                .filter(|entry| !self.withheld.hides(entry.tags()))
+                .map(|entry| self.t(q, entry.text()))
+                .collect();
+            if !bullets.is_empty() {
+                self.blocks.push(Block::Subheading((*title).into()));
+                self.blocks.push(Block::Bullets(bullets));
             }
         }
-        if !one_provenance {
-            doc.push(Block::Para(provenance_line(q)));
-        }
     }
-    if one_provenance && let Some(line) = provenance.first() {
-        doc.push(Block::Rule);
-        doc.push(Block::Para(line.clone()));
-    }
-    doc
 }
 
 /// The summary as text wrapped to `opts.width`, coloured only when `opts.style` says so.
@@ -452,7 +510,7 @@ pub struct Rescored<'a> {
 /// How a questionnaire that cannot be summarised is named: its id and version come from the
 /// record, which may have been forged, so they are shortened and made safe to print.
 fn missing_name(rec: &crate::model::response::QuestionnaireRecord) -> String {
-    use crate::model::validate::truncate;
+    use crate::model::untrusted::truncate;
     let name = format!("{} {}", truncate(&rec.id, 64), truncate(&rec.version, 20));
     sanitize::line(&name).into_owned()
 }

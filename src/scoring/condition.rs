@@ -13,7 +13,7 @@ use crate::model::answer::Answer;
 use crate::model::condition::{Clause, Comparison, Condition, Op};
 
 /// Whether `cond` holds.
-pub fn evaluate(cond: &Condition, view: &View) -> bool {
+pub(crate) fn evaluate(cond: &Condition, view: &View) -> bool {
     match cond {
         Condition::All(clauses) => !clauses.is_empty() && clauses.iter().all(|c| clause(c, view)),
         Condition::Any(clauses) => clauses.iter().any(|c| clause(c, view)),

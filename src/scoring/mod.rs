@@ -15,7 +15,7 @@ use crate::model::questionnaire::{FlagLevel, Item, ItemIndex, Method, Questionna
 use crate::model::range::round;
 use crate::model::validate::parse_level;
 
-pub use condition::evaluate;
+pub(crate) use condition::evaluate;
 
 /// Answers to one questionnaire, by item id. Items without an entry were skipped or not
 /// asked.
@@ -37,56 +37,51 @@ pub enum Outcome {
 /// A scale's result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScaleScore {
-    pub scale: String,
+    pub(crate) scale: String,
     /// `None` when fewer than `min_answered` parts had a value.
     pub value: Option<f64>,
     /// Index into the scale's bands.
     pub band: Option<usize>,
     /// Index of the first band variant whose condition held, if any.
-    pub variant: Option<usize>,
+    pub(crate) variant: Option<usize>,
     /// Every band variant whose condition held, in order: the summary passes over those
     /// whose tags a raised flag withholds.
-    pub variants: Vec<usize>,
-    pub answered: usize,
-    pub parts: usize,
+    pub(crate) variants: Vec<usize>,
+    pub(crate) answered: usize,
+    pub(crate) parts: usize,
 }
 
 impl ScaleScore {
-    pub fn valid(&self) -> bool {
+    pub(crate) fn valid(&self) -> bool {
         self.value.is_some()
     }
 }
 
 /// A flag whose condition held.
 #[derive(Debug, Clone, PartialEq)]
-pub struct RaisedFlag {
+pub(crate) struct RaisedFlag {
     /// Index into the questionnaire's flags.
-    pub index: usize,
-    pub id: String,
-    pub level: FlagLevel,
+    pub(crate) index: usize,
+    pub(crate) id: String,
+    pub(crate) level: FlagLevel,
 }
 
 /// A scored questionnaire.
 #[derive(Debug, Clone)]
 pub struct Scored {
-    pub id: String,
+    pub(crate) id: String,
     /// Outcome per item, in item order (display items are `NotAsked` when disabled and
     /// `Skipped` otherwise; they are never answered).
     pub outcomes: Vec<Outcome>,
     /// The answers that count: those of enabled items only.
-    pub answers: ItemAnswers,
+    pub(crate) answers: ItemAnswers,
     pub scales: Vec<ScaleScore>,
-    pub flags: Vec<RaisedFlag>,
+    pub(crate) flags: Vec<RaisedFlag>,
 }
 
 impl Scored {
     pub fn scale(&self, id: &str) -> Option<&ScaleScore> {
         self.scales.iter().find(|s| s.scale == id)
-    }
-
-    /// The most urgent level raised, if any.
-    pub fn top_level(&self) -> Option<FlagLevel> {
-        self.flags.iter().map(|f| f.level).max()
     }
 }
 
@@ -95,11 +90,11 @@ pub type Earlier<'a> = BTreeMap<&'a str, &'a Scored>;
 
 /// What conditions can look at: the questionnaire being answered, its answers so far, the
 /// scales over them, and earlier questionnaires.
-pub struct View<'a> {
-    pub q: &'a Questionnaire,
-    pub answers: &'a ItemAnswers,
-    pub scales: Option<&'a [ScaleScore]>,
-    pub earlier: &'a Earlier<'a>,
+pub(crate) struct View<'a> {
+    pub(crate) q: &'a Questionnaire,
+    pub(crate) answers: &'a ItemAnswers,
+    pub(crate) scales: Option<&'a [ScaleScore]>,
+    pub(crate) earlier: &'a Earlier<'a>,
 }
 
 impl View<'_> {
@@ -126,7 +121,7 @@ impl View<'_> {
 
 /// Which items are enabled given `answers`, and the answers that survive: an answer to an
 /// item that is not enabled is dropped, and so cannot enable anything further.
-pub fn enabled(
+pub(crate) fn enabled(
     q: &Questionnaire,
     answers: &ItemAnswers,
     earlier: &Earlier,
@@ -194,7 +189,11 @@ pub fn score(q: &Questionnaire, answers: &ItemAnswers, earlier: &Earlier) -> Sco
 }
 
 /// [`score`], for answers that are not needed afterwards: they are moved, not copied.
-pub fn score_owned(q: &Questionnaire, mut answers: ItemAnswers, earlier: &Earlier) -> Scored {
+pub(crate) fn score_owned(
+    q: &Questionnaire,
+    mut answers: ItemAnswers,
+    earlier: &Earlier,
+) -> Scored {
     let found = enabled_from(q, |id| answers.remove_entry(id), earlier);
     scored(q, found, earlier)
 }
@@ -284,7 +283,7 @@ pub fn score_session(qs: &[&Questionnaire], answers: &SessionAnswers) -> Vec<Sco
 }
 
 /// Computes every scale of `q` from answers of enabled items.
-pub fn compute_scales(q: &Questionnaire, answers: &ItemAnswers) -> Vec<ScaleScore> {
+pub(crate) fn compute_scales(q: &Questionnaire, answers: &ItemAnswers) -> Vec<ScaleScore> {
     let items = ItemIndex::new(q);
     let mut out: Vec<ScaleScore> = Vec::with_capacity(q.scales.len());
     for scale in &q.scales {

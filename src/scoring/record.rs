@@ -10,7 +10,7 @@ use crate::model::response::{
 use super::{ItemAnswers, Outcome, Scored};
 
 /// The record of one scored questionnaire.
-pub fn to_record(q: &Questionnaire, sha256: &str, scored: &Scored) -> QuestionnaireRecord {
+pub(crate) fn to_record(q: &Questionnaire, sha256: &str, scored: &Scored) -> QuestionnaireRecord {
     let answers = q
         .items
         .iter()
@@ -41,7 +41,7 @@ pub fn to_record(q: &Questionnaire, sha256: &str, scored: &Scored) -> Questionna
 }
 
 /// The scores of a record (for reports that recompute them without the answers).
-pub fn score_records(q: &Questionnaire, scored: &Scored) -> Vec<ScoreRecord> {
+pub(crate) fn score_records(q: &Questionnaire, scored: &Scored) -> Vec<ScoreRecord> {
     q.scales
         .iter()
         .zip(&scored.scales)
@@ -57,7 +57,7 @@ pub fn score_records(q: &Questionnaire, scored: &Scored) -> Vec<ScoreRecord> {
 }
 
 /// The flags of a record.
-pub fn flag_records(scored: &Scored) -> Vec<FlagRecord> {
+pub(crate) fn flag_records(scored: &Scored) -> Vec<FlagRecord> {
     scored
         .flags
         .iter()
@@ -70,7 +70,7 @@ pub fn flag_records(scored: &Scored) -> Vec<FlagRecord> {
 
 /// Reads the answers of a record back, for scoring again with the same definition.
 /// Fails (naming only the item) when an answer does not fit the definition.
-pub fn answers_from_record(
+pub(crate) fn answers_from_record(
     q: &Questionnaire,
     rec: &QuestionnaireRecord,
 ) -> Result<ItemAnswers, String> {

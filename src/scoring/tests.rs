@@ -209,9 +209,19 @@ fn flags_with_scale_and_item_conditions_are_raised() {
         ("d", Answer::Choice(0)),
     ]);
     let scored = score(&q(), &a, &none());
-    let ids: Vec<&str> = scored.flags.iter().map(|f| f.id.as_str()).collect();
-    assert_eq!(ids, vec!["hi", "ne", "urg"]);
-    assert_eq!(scored.top_level(), Some(FlagLevel::Urgent));
+    let raised: Vec<(&str, FlagLevel)> = scored
+        .flags
+        .iter()
+        .map(|f| (f.id.as_str(), f.level))
+        .collect();
+    assert_eq!(
+        raised,
+        [
+            ("hi", FlagLevel::Suggestion),
+            ("ne", FlagLevel::Note),
+            ("urg", FlagLevel::Urgent)
+        ]
+    );
 }
 
 fn two_item(method: &str, extra: Value) -> Questionnaire {

@@ -14,52 +14,51 @@ use crate::model::text::Text;
 use crate::scoring::{self, Earlier, Scored, SessionAnswers, evaluate};
 
 /// A position: questionnaire index, item index.
-pub type Pos = (usize, usize);
+pub(crate) type Pos = (usize, usize);
 
 /// One questionnaire in the interview.
 #[derive(Debug, Clone)]
-pub struct Part<'a> {
-    pub q: &'a Questionnaire,
+pub(crate) struct Part<'a> {
+    pub(crate) q: &'a Questionnaire,
     /// Asked for by id: asked even when its `applies_when` is false.
-    pub explicit: bool,
+    pub(crate) explicit: bool,
 }
 
 /// Where the interview stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stage {
+pub(crate) enum Stage {
     Asking(Pos),
     Review,
 }
 
 /// A question to put to the person.
-pub struct Question<'a> {
-    pub q: &'a Questionnaire,
-    pub item: &'a Item,
-    pub pos: Pos,
+pub(crate) struct Question<'a> {
+    pub(crate) q: &'a Questionnaire,
+    pub(crate) item: &'a Item,
     /// 1-based number of this question among the questions that will be asked.
-    pub number: usize,
+    pub(crate) number: usize,
     /// How many questions will be asked, given the answers so far.
-    pub total: usize,
+    pub(crate) total: usize,
     /// Display items between the previous question and this one.
-    pub notes: Vec<&'a Text>,
+    pub(crate) notes: Vec<&'a Text>,
     /// True for the first question shown of its questionnaire (show title and intro).
-    pub first_of_questionnaire: bool,
+    pub(crate) first_of_questionnaire: bool,
     /// The answer given before, if any (when going back or changing).
-    pub current: Option<&'a Answer>,
+    pub(crate) current: Option<&'a Answer>,
     /// Whether `b` / Esc can go back.
-    pub can_go_back: bool,
+    pub(crate) can_go_back: bool,
 }
 
 /// One line of the review: an asked item and its answer.
-pub struct ReviewLine<'a> {
-    pub q: &'a Questionnaire,
-    pub item: &'a Item,
-    pub pos: Pos,
-    pub answer: Option<&'a Answer>,
+pub(crate) struct ReviewLine<'a> {
+    pub(crate) q: &'a Questionnaire,
+    pub(crate) item: &'a Item,
+    pub(crate) pos: Pos,
+    pub(crate) answer: Option<&'a Answer>,
 }
 
 /// The interview.
-pub struct Flow<'a> {
+pub(crate) struct Flow<'a> {
     parts: Vec<Part<'a>>,
     answers: SessionAnswers,
     stage: Stage,
@@ -74,7 +73,7 @@ pub struct Flow<'a> {
 
 impl<'a> Flow<'a> {
     /// Starts an interview, optionally with answers kept from a draft.
-    pub fn new(parts: Vec<Part<'a>>, answers: SessionAnswers) -> Flow<'a> {
+    pub(crate) fn new(parts: Vec<Part<'a>>, answers: SessionAnswers) -> Flow<'a> {
         let mut flow = Flow {
             parts,
             answers,
@@ -92,7 +91,7 @@ impl<'a> Flow<'a> {
 
     /// Continues at `questionnaire_id.item_id` (from a draft) when that question is asked;
     /// the questions before it count as seen, so going back works.
-    pub fn resume_at(&mut self, at: &str) {
+    pub(crate) fn resume_at(&mut self, at: &str) {
         let Some((qid, item)) = at.split_once('.') else {
             return;
         };
@@ -110,7 +109,7 @@ impl<'a> Flow<'a> {
     }
 
     /// Continues at the review (a draft kept there): every question counts as seen.
-    pub fn resume_at_review(&mut self) {
+    pub(crate) fn resume_at_review(&mut self) {
         let questions = self.questions();
         for p in &questions {
             self.seen.insert(*p);
@@ -120,20 +119,20 @@ impl<'a> Flow<'a> {
         self.stage = Stage::Review;
     }
 
-    pub fn stage(&self) -> &Stage {
+    pub(crate) fn stage(&self) -> &Stage {
         &self.stage
     }
 
-    pub fn answers(&self) -> &SessionAnswers {
+    pub(crate) fn answers(&self) -> &SessionAnswers {
         &self.answers
     }
 
-    pub fn parts(&self) -> &[Part<'a>] {
+    pub(crate) fn parts(&self) -> &[Part<'a>] {
         &self.parts
     }
 
     /// Scores what has been answered so far, in order; disabled answers are dropped.
-    pub fn scored(&self) -> Vec<Scored> {
+    pub(crate) fn scored(&self) -> Vec<Scored> {
         let mut done: Vec<Scored> = Vec::new();
         let empty = scoring::ItemAnswers::new();
         for (qi, part) in self.parts.iter().enumerate() {
@@ -171,7 +170,8 @@ impl<'a> Flow<'a> {
     }
 
     /// Whether questionnaire `qi` is left out because it does not apply.
-    pub fn skipped_questionnaire(&self, qi: usize) -> bool {
+    #[cfg(test)]
+    pub(crate) fn skipped_questionnaire(&self, qi: usize) -> bool {
         let scored = self.scored();
         let earlier: Earlier = scored[..qi].iter().map(|s| (s.id.as_str(), s)).collect();
         !self.applies(qi, &earlier)
@@ -212,7 +212,7 @@ impl<'a> Flow<'a> {
     }
 
     /// The question at the current position, with what a prompter needs to show it.
-    pub fn question(&self) -> Option<Question<'_>> {
+    pub(crate) fn question(&self) -> Option<Question<'_>> {
         let Stage::Asking(pos) = self.stage else {
             return None;
         };
@@ -239,7 +239,6 @@ impl<'a> Flow<'a> {
         Some(Question {
             q,
             item,
-            pos,
             number,
             total: questions.len(),
             notes,
@@ -251,7 +250,7 @@ impl<'a> Flow<'a> {
 
     /// Records an answer to the current question and moves on. The answer is checked
     /// against the item; an error leaves the interview where it was.
-    pub fn answer(&mut self, answer: Answer) -> Result<(), String> {
+    pub(crate) fn answer(&mut self, answer: Answer) -> Result<(), String> {
         let Stage::Asking(pos) = self.stage else {
             return Err("there is no question to answer".into());
         };
@@ -267,7 +266,7 @@ impl<'a> Flow<'a> {
     }
 
     /// Leaves the current question unanswered (not for required items).
-    pub fn skip(&mut self) -> Result<(), String> {
+    pub(crate) fn skip(&mut self) -> Result<(), String> {
         let Stage::Asking(pos) = self.stage else {
             return Err("there is no question to skip".into());
         };
@@ -308,7 +307,7 @@ impl<'a> Flow<'a> {
     }
 
     /// Goes back to the previous question shown. Returns false when there is none.
-    pub fn back(&mut self) -> bool {
+    pub(crate) fn back(&mut self) -> bool {
         let enabled = self.questions();
         while let Some(prev) = self.trail.pop() {
             if enabled.contains(&prev) {
@@ -320,7 +319,7 @@ impl<'a> Flow<'a> {
     }
 
     /// The review: every question that is asked, with its answer.
-    pub fn review(&self) -> Vec<ReviewLine<'_>> {
+    pub(crate) fn review(&self) -> Vec<ReviewLine<'_>> {
         self.questions()
             .into_iter()
             .map(|(qi, ii)| {
@@ -337,21 +336,12 @@ impl<'a> Flow<'a> {
     }
 
     /// From the review, asks one question again (then any question the change enables).
-    pub fn change(&mut self, pos: Pos) -> bool {
+    pub(crate) fn change(&mut self, pos: Pos) -> bool {
         if !self.questions().contains(&pos) {
             return false;
         }
         self.changing = true;
         self.stage = Stage::Asking(pos);
         true
-    }
-
-    /// The answers that count, for storing: only those of asked items.
-    pub fn final_answers(&self) -> SessionAnswers {
-        self.scored()
-            .into_iter()
-            .zip(&self.parts)
-            .map(|(s, p)| (p.q.id.clone(), s.answers))
-            .collect()
     }
 }

@@ -2,9 +2,10 @@
 //! plain and terminal prompters so both accept exactly the same input.
 
 use crate::model::answer::{Answer, check, number_json};
-use crate::model::questionnaire::{Item, Questionnaire};
+use crate::model::questionnaire::{ChoiceOption, Item, Questionnaire};
 
-pub use crate::model::answer::{DECLINE_LABEL, describe};
+pub(crate) use crate::model::answer::DECLINE_LABEL;
+pub use crate::model::answer::describe;
 
 /// What a typed line means at a question, before checking it against the item.
 #[derive(Debug, PartialEq)]
@@ -18,7 +19,7 @@ pub enum Typed {
 
 /// The numbered choices shown for a choice item: its options, then "Prefer not to answer"
 /// when declinable.
-pub fn choice_labels(q: &Questionnaire, item: &Item, lang: &str) -> Vec<String> {
+pub(crate) fn choice_labels(q: &Questionnaire, item: &Item, lang: &str) -> Vec<String> {
     let mut labels: Vec<String> = q
         .options_of(item)
         .iter()
@@ -45,88 +46,104 @@ pub fn parse_line(q: &Questionnaire, item: &Item, line: &str) -> Result<Typed, S
 }
 
 /// Reads an answer (not a command) for `item` and checks it.
-pub fn parse_answer(q: &Questionnaire, item: &Item, text: &str) -> Result<Answer, String> {
-    let declinable = item.common().declinable;
+pub(crate) fn parse_answer(q: &Questionnaire, item: &Item, text: &str) -> Result<Answer, String> {
     let options = q.options_of(item);
-    let n = options.len();
-    let pick = |s: &str| -> Result<usize, String> {
-        let k: usize = s.parse().map_err(|_| {
-            format!(
-                "type the number of an option, from 1 to {}",
-                n + declinable as usize
-            )
-        })?;
-        if k == 0 || k > n + declinable as usize {
-            return Err(format!(
-                "there is no option {k}; type a number from 1 to {}",
-                n + declinable as usize
-            ));
-        }
-        Ok(k)
-    };
+    let declinable = item.common().declinable;
     let answer = match item {
-        Item::SingleChoice(_) => {
-            let k = pick(text)?;
-            if k == n + 1 {
-                Answer::Declined
-            } else {
-                Answer::Choice(options[k - 1].value)
-            }
-        }
-        Item::MultiChoice(_) => {
-            let picks = text
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .filter(|s| !s.is_empty())
-                .map(pick)
-                .collect::<Result<Vec<_>, _>>()?;
-            if picks.contains(&(n + 1)) {
-                if picks.len() > 1 {
-                    return Err(format!(
-                        "\"{DECLINE_LABEL}\" cannot be combined with other options"
-                    ));
-                }
-                Answer::Declined
-            } else {
-                let mut chosen: Vec<usize> = picks.clone();
-                chosen.sort_unstable();
-                if chosen.windows(2).any(|w| w[0] == w[1]) {
-                    return Err("an option is listed twice".into());
-                }
-                Answer::Choices(chosen.iter().map(|k| options[k - 1].value).collect())
-            }
-        }
-        Item::Number(_) => {
-            if text == "-" && declinable {
-                Answer::Declined
-            } else {
-                let x: f64 = text
-                    .parse()
-                    .ok()
-                    .filter(|x: &f64| x.is_finite())
-                    .ok_or_else(|| "type a number, such as 3 or 2.5".to_string())?;
-                Answer::Number(x)
-            }
-        }
-        Item::Text(_) => {
-            if text == "-" && declinable {
-                Answer::Declined
-            } else {
-                Answer::Text(text.to_owned())
-            }
-        }
+        Item::SingleChoice(_) => match option_number(text, options.len(), declinable)? {
+            k if k > options.len() => Answer::Declined,
+            k => Answer::Choice(options[k - 1].value),
+        },
+        Item::MultiChoice(_) => several_options(options, declinable, text)?,
+        Item::Number(_) | Item::Text(_) if text == "-" && declinable => Answer::Declined,
+        Item::Number(_) => Answer::Number(number(text)?),
+        Item::Text(_) => Answer::Text(text.to_owned()),
         Item::Display(_) => return Err("this is not a question".into()),
-    };
-    // Whole-number answers are canonical (2.0 is 2).
-    let answer = match answer {
-        Answer::Number(x) => Answer::Number(number_json(x).as_f64().unwrap_or(x)),
-        a => a,
     };
     check(q, item, &answer)?;
     Ok(answer)
 }
 
+/// The number (from 1) of an option typed at a choice of `options` options, one more when
+/// the item is declinable ("Prefer not to answer" comes last).
+fn option_number(text: &str, options: usize, declinable: bool) -> Result<usize, String> {
+    let last = options + usize::from(declinable);
+    let k: usize = text
+        .parse()
+        .map_err(|_| format!("type the number of an option, from 1 to {last}"))?;
+    if k == 0 || k > last {
+        return Err(format!(
+            "there is no option {k}; type a number from 1 to {last}"
+        ));
+    }
+    Ok(k)
+}
+
+/// Option numbers separated by commas or spaces, each at most once; "Prefer not to answer"
+/// only alone.
+fn several_options(
+    options: &[ChoiceOption],
+    declinable: bool,
+    text: &str,
+) -> Result<Answer, String> {
+    let mut picks = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| option_number(s, options.len(), declinable))
+        .collect::<Result<Vec<_>, _>>()?;
+    if picks.contains(&(options.len() + 1)) {
+        if picks.len() > 1 {
+            return Err(format!(
+                "\"{DECLINE_LABEL}\" cannot be combined with other options"
+            ));
+        }
+        return Ok(Answer::Declined);
+    }
+    picks.sort_unstable();
+    if picks.windows(2).any(|w| w[0] == w[1]) {
+        return Err("an option is listed twice".into());
+    }
+    Ok(Answer::Choices(
+        picks.iter().map(|k| options[k - 1].value).collect(),
+    ))
+}
+
+/// A finite number; a whole number is canonical (2.0 is 2).
+fn number(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .parse()
+        .ok()
+        .filter(|x: &f64| x.is_finite())
+        .ok_or_else(|| "type a number, such as 3 or 2.5".to_string())?;
+    Ok(number_json(x).as_f64().unwrap_or(x))
+}
+
+/// What to type at `item` to give `answer` again (the reverse of [`parse_answer`]): the
+/// number of each option chosen, the number or the text, or what declines.
+pub(crate) fn typed_text(q: &Questionnaire, item: &Item, answer: &Answer) -> String {
+    let options = q.options_of(item);
+    let number_of = |value: i64| {
+        options
+            .iter()
+            .position(|o| o.value == value)
+            .map_or_else(String::new, |i| (i + 1).to_string())
+    };
+    match answer {
+        Answer::Declined if options.is_empty() => "-".into(),
+        Answer::Declined => (options.len() + 1).to_string(),
+        Answer::Choice(value) => number_of(*value),
+        Answer::Choices(values) => values
+            .iter()
+            .map(|v| number_of(*v))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Answer::Number(x) => number_json(*x).to_string(),
+        Answer::Text(text) => text.clone(),
+    }
+}
+
 /// The line that says what to type at a question.
-pub fn instructions(q: &Questionnaire, item: &Item, lang: &str) -> String {
+pub(crate) fn instructions(q: &Questionnaire, item: &Item, lang: &str) -> String {
     let common = item.common();
     let mut parts: Vec<String> = Vec::new();
     match item {
@@ -294,6 +311,24 @@ mod tests {
                 .unwrap_err()
                 .contains("at most 10")
         );
+    }
+
+    #[test]
+    fn the_text_typed_for_an_answer_gives_that_answer_back() {
+        let q = q();
+        for (i, answer, typed) in [
+            (0, Answer::Choice(5), "2"),
+            (0, Answer::Declined, "3"),
+            (1, Answer::Choices(vec![1, 2]), "1, 2"),
+            (1, Answer::Declined, "4"),
+            (2, Answer::Number(7.0), "7"),
+            (2, Answer::Number(7.5), "7.5"),
+            (3, Answer::Text("two words".into()), "two words"),
+            (3, Answer::Declined, "-"),
+        ] {
+            assert_eq!(typed_text(&q, item(&q, i), &answer), typed);
+            assert_eq!(parse_answer(&q, item(&q, i), typed), Ok(answer));
+        }
     }
 
     #[test]

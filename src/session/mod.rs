@@ -2,24 +2,24 @@
 //! `Prompter` trait, with a terminal implementation (`tty`, the only user of dialoguer), a
 //! line-based one (`plain`) and scripted replies for tests (`scripted`).
 
-pub mod flow;
+mod flow;
 pub mod input;
-pub mod pick;
-pub mod plain;
-pub mod scripted;
-pub mod tty;
+mod pick;
+pub(crate) mod plain;
+#[cfg(test)]
+pub(crate) mod scripted;
+pub(crate) mod tty;
 
 #[cfg(test)]
 mod tests;
 
 use crate::model::answer::Answer;
-use crate::scoring::SessionAnswers;
 
-pub use flow::{Flow, Part, Pos, Question, ReviewLine, Stage};
+pub(crate) use flow::{Flow, Part, Pos, Question, ReviewLine, Stage};
 
 /// What the person did at a question.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Reply {
+pub(crate) enum Reply {
     Answer(Answer),
     Skip,
     Back,
@@ -29,7 +29,7 @@ pub enum Reply {
 
 /// What the person did at the review.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ReviewReply {
+pub(crate) enum ReviewReply {
     /// Save (or, with `--no-save`, just show the summary).
     Save,
     Discard,
@@ -38,26 +38,29 @@ pub enum ReviewReply {
 
 /// Why a prompter stopped before the interview ended.
 #[derive(Debug)]
-pub enum Stop {
+pub(crate) enum Stop {
     /// Input ended (end of file) before the interview was complete.
     Eof,
+    /// Ctrl-C, read as a key: the terminal prompter reads keys itself, so no signal comes.
+    /// The command ends the run as Ctrl-C does anywhere else.
+    Interrupted,
     /// The terminal failed.
     Io(std::io::Error),
 }
 
 impl From<std::io::Error> for Stop {
-    /// Ctrl-C read as a key arrives as an `Interrupted` error: it ends the run as Ctrl-C
-    /// does anywhere else.
+    /// Ctrl-C read as a key arrives as an `Interrupted` error.
     fn from(e: std::io::Error) -> Stop {
         if e.kind() == std::io::ErrorKind::Interrupted {
-            crate::term::interrupt::leave();
+            Stop::Interrupted
+        } else {
+            Stop::Io(e)
         }
-        Stop::Io(e)
     }
 }
 
 /// How the person is asked.
-pub trait Prompter {
+pub(crate) trait Prompter {
     /// Asks one question; implementations re-ask until the reply is acceptable.
     fn ask(&mut self, question: &Question) -> Result<Reply, Stop>;
     /// Shows every answer and asks what to do.
@@ -78,7 +81,7 @@ pub trait Prompter {
 
 /// How an interview ended.
 #[derive(Debug)]
-pub enum End {
+pub(crate) enum End {
     /// The person confirmed their answers.
     Finished,
     /// The person chose to discard everything at the review.
@@ -87,18 +90,25 @@ pub enum End {
     Quit,
     /// Input ended part way.
     Eof,
+    /// Ctrl-C, read as a key, part way.
+    Interrupted,
     Failed(std::io::Error),
 }
 
-/// Runs the interview to its end.
-pub fn run(flow: &mut Flow, prompter: &mut dyn Prompter, saving: bool) -> End {
-    run_with(flow, prompter, saving, &mut |_| None)
+impl From<Stop> for End {
+    fn from(stop: Stop) -> End {
+        match stop {
+            Stop::Eof => End::Eof,
+            Stop::Interrupted => End::Interrupted,
+            Stop::Io(e) => End::Failed(e),
+        }
+    }
 }
 
 /// Runs the interview to its end, calling `changed` after every change to the answers or
 /// the place in the interview (an answer, a skip, going back, choosing an answer to change);
 /// a message it returns is shown as a notice.
-pub fn run_with(
+pub(crate) fn run_with(
     flow: &mut Flow,
     prompter: &mut dyn Prompter,
     saving: bool,
@@ -113,8 +123,7 @@ pub fn run_with(
                     };
                     match prompter.ask(&question) {
                         Ok(r) => r,
-                        Err(Stop::Eof) => return End::Eof,
-                        Err(Stop::Io(e)) => return End::Failed(e),
+                        Err(stop) => return stop.into(),
                     }
                 };
                 let result = match reply {
@@ -150,15 +159,9 @@ pub fn run_with(
                             prompter.notice(&message);
                         }
                     }
-                    Err(Stop::Eof) => return End::Eof,
-                    Err(Stop::Io(e)) => return End::Failed(e),
+                    Err(stop) => return stop.into(),
                 }
             }
         }
     }
-}
-
-/// The answers a finished flow keeps.
-pub fn finished_answers(flow: &Flow) -> SessionAnswers {
-    flow.final_answers()
 }

@@ -15,7 +15,7 @@ use console::{Key, Term, truncate_str};
 use crate::term::style::Style;
 
 /// A list on the terminal.
-pub struct Pick<'a> {
+pub(crate) struct Pick<'a> {
     term: &'a Term,
     style: Style,
     prompt: Option<&'a str>,
@@ -33,7 +33,7 @@ pub struct Pick<'a> {
 
 impl<'a> Pick<'a> {
     /// Asks for one item; `None` when the person pressed Esc.
-    pub fn one(
+    pub(crate) fn one(
         term: &'a Term,
         style: Style,
         prompt: Option<&'a str>,
@@ -47,7 +47,7 @@ impl<'a> Pick<'a> {
 
     /// Asks for any number of items (`marked` says which start marked); `None` when the
     /// person pressed Esc.
-    pub fn many(
+    pub(crate) fn many(
         term: &'a Term,
         style: Style,
         prompt: Option<&'a str>,

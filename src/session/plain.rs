@@ -10,10 +10,10 @@ use crate::term::sanitize;
 
 /// Longest line read at a prompt, in bytes: above the longest text answer a questionnaire may
 /// allow (10,000 characters of up to 4 bytes each).
-pub const MAX_LINE_BYTES: u64 = 64 * 1024;
+const MAX_LINE_BYTES: u64 = 64 * 1024;
 
 /// A prompter reading lines from `input` and writing to `output`.
-pub struct Plain<R, W> {
+pub(crate) struct Plain<R, W> {
     input: R,
     output: W,
     lang: String,
@@ -21,7 +21,7 @@ pub struct Plain<R, W> {
 }
 
 impl<R: BufRead, W: Write> Plain<R, W> {
-    pub fn new(input: R, output: W, lang: &str, width: usize) -> Self {
+    pub(crate) fn new(input: R, output: W, lang: &str, width: usize) -> Self {
         Plain {
             input,
             output,
@@ -95,49 +95,55 @@ impl<R: BufRead, W: Write> Plain<R, W> {
     }
 }
 
-impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
-    fn ask(&mut self, question: &Question) -> Result<Reply, Stop> {
+impl<R: BufRead, W: Write> Plain<R, W> {
+    /// The title and introduction of a questionnaire at its first question, and the notes
+    /// (display items) before this question.
+    fn heading(&self, question: &Question) -> String {
         let q = question.q;
-        let item = question.item;
-        let lang = self.lang.clone();
+        let lang = &self.lang;
         let mut text = String::new();
         if question.first_of_questionnaire {
             text.push('\n');
-            let title = q.title.resolve(&lang, &q.language);
+            let title = q.title.resolve(lang, &q.language);
             text.push_str(&format!(
                 "{}\n{}\n",
                 sanitize::line(title),
                 "=".repeat(title.chars().count().min(self.width))
             ));
             if let Some(intro) = &q.intro {
-                text.push_str(&self.wrap(intro.resolve(&lang, &q.language), ""));
+                text.push_str(&self.wrap(intro.resolve(lang, &q.language), ""));
                 text.push('\n');
             }
         }
         for note in &question.notes {
             text.push('\n');
-            text.push_str(&self.wrap(note.resolve(&lang, &q.language), ""));
+            text.push_str(&self.wrap(note.resolve(lang, &q.language), ""));
             text.push('\n');
         }
-        text.push('\n');
+        text
+    }
+
+    /// The question, numbered, its numbered choices, and what to type.
+    fn body(&self, question: &Question) -> String {
+        let (q, item) = (question.q, question.item);
+        let lang = &self.lang;
         let head = format!("[{}/{}] ", question.number, question.total);
-        let body = item.common().text.resolve(&lang, &q.language);
-        let wrapped = textwrap::fill(
+        let body = item.common().text.resolve(lang, &q.language);
+        let mut text = textwrap::fill(
             &format!("{head}{}", sanitize::text(body)),
             textwrap::Options::new(self.width).subsequent_indent("      "),
         );
-        text.push_str(&wrapped);
         text.push('\n');
         if matches!(item, Item::SingleChoice(_) | Item::MultiChoice(_)) {
-            for (k, label) in choice_labels(q, item, &lang).iter().enumerate() {
+            for (k, label) in choice_labels(q, item, lang).iter().enumerate() {
                 text.push_str(&format!("  {}) {}\n", k + 1, sanitize::line(label)));
             }
         }
-        let mut help = instructions(q, item, &lang);
+        let mut help = instructions(q, item, lang);
         if question.current.is_some() {
             help = format!(
                 "Your answer was: {}. Press Enter to keep it; {}",
-                sanitize::line(&describe(q, item, question.current, &lang)),
+                sanitize::line(&describe(q, item, question.current, lang)),
                 help.replace("; Enter to skip", "")
             );
         }
@@ -146,45 +152,49 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
             "",
         ));
         text.push('\n');
+        text
+    }
+
+    /// What a line typed at `question` means: a reply, or `None` when it is asked again
+    /// (after saying why).
+    fn reply_to(&mut self, question: &Question, line: &str) -> Result<Option<Reply>, Stop> {
+        let (q, item) = (question.q, question.item);
+        if line.trim().is_empty()
+            && let Some(current) = question.current
+        {
+            return Ok(Some(Reply::Answer(current.clone())));
+        }
+        let said = match parse_line(q, item, line) {
+            Ok(Typed::Answer(a)) => return Ok(Some(Reply::Answer(a))),
+            Ok(Typed::Skip) if !item.common().required => return Ok(Some(Reply::Skip)),
+            Ok(Typed::Skip) if item.common().declinable => {
+                "This question needs an answer. You can choose \"Prefer not to answer\".".into()
+            }
+            Ok(Typed::Skip) => "This question needs an answer.".into(),
+            Ok(Typed::Back) if question.can_go_back => return Ok(Some(Reply::Back)),
+            Ok(Typed::Back) => "This is the first question.".into(),
+            Ok(Typed::Hint) => match item.common().hint {
+                Some(h) => self.wrap(h.resolve(&self.lang, &q.language), "  "),
+                None => "  There is no hint for this question.".into(),
+            },
+            Ok(Typed::Quit) => return Ok(Some(Reply::Quit)),
+            Err(why) => capitalise(&why),
+        };
+        self.say(&format!("{said}\n"))?;
+        Ok(None)
+    }
+}
+
+impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
+    fn ask(&mut self, question: &Question) -> Result<Reply, Stop> {
+        let mut text = self.heading(question);
+        text.push('\n');
+        text.push_str(&self.body(question));
         self.say(&text)?;
         loop {
             let line = self.read_line()?;
-            if line.trim().is_empty()
-                && let Some(current) = question.current
-            {
-                return Ok(Reply::Answer(current.clone()));
-            }
-            match parse_line(q, item, &line) {
-                Ok(Typed::Answer(a)) => return Ok(Reply::Answer(a)),
-                Ok(Typed::Skip) => {
-                    if item.common().required {
-                        let msg = if item.common().declinable {
-                            "This question needs an answer. You can choose \"Prefer not to answer\"."
-                        } else {
-                            "This question needs an answer."
-                        };
-                        self.say(&format!("{msg}\n"))?;
-                        continue;
-                    }
-                    return Ok(Reply::Skip);
-                }
-                Ok(Typed::Back) => {
-                    if question.can_go_back {
-                        return Ok(Reply::Back);
-                    }
-                    self.say("This is the first question.\n")?;
-                }
-                Ok(Typed::Hint) => {
-                    let hint = match item.common().hint {
-                        Some(h) => self.wrap(h.resolve(&lang, &q.language), "  "),
-                        None => "  There is no hint for this question.".into(),
-                    };
-                    self.say(&format!("{hint}\n"))?;
-                }
-                Ok(Typed::Quit) => return Ok(Reply::Quit),
-                Err(why) => {
-                    self.say(&format!("{}\n", capitalise(&why)))?;
-                }
+            if let Some(reply) = self.reply_to(question, &line)? {
+                return Ok(reply);
             }
         }
     }

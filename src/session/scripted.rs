@@ -6,28 +6,26 @@ use super::{Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
 
 /// A step of a script.
 #[derive(Debug, Clone)]
-pub enum Step {
+pub(crate) enum Step {
     Reply(Reply),
     Review(ReviewReply),
-    Confirm(bool),
     Choose(usize),
-    Text(Option<String>),
 }
 
 /// Replays a fixed list of replies; running out is end of input.
 #[derive(Debug, Default)]
-pub struct Scripted {
+pub(crate) struct Scripted {
     steps: VecDeque<Step>,
     /// Item ids asked, in order, as `questionnaire.item`.
-    pub asked: Vec<String>,
+    pub(crate) asked: Vec<String>,
     /// Notices shown.
-    pub notices: Vec<String>,
+    pub(crate) notices: Vec<String>,
     /// How many times the review was shown.
-    pub reviews: usize,
+    pub(crate) reviews: usize,
 }
 
 impl Scripted {
-    pub fn new(steps: Vec<Step>) -> Self {
+    pub(crate) fn new(steps: Vec<Step>) -> Self {
         Scripted {
             steps: steps.into(),
             ..Default::default()
@@ -69,18 +67,14 @@ impl Prompter for Scripted {
 
     fn confirm(&mut self, _: &str) -> Result<bool, Stop> {
         match self.steps.pop_front() {
-            Some(Step::Confirm(b)) => Ok(b),
-            Some(_) => Err(Stop::Io(std::io::Error::other(
-                "script expected a confirmation",
-            ))),
+            Some(_) => Err(Stop::Io(std::io::Error::other("scripts do not confirm"))),
             None => Err(Stop::Eof),
         }
     }
 
     fn text(&mut self, _: &str) -> Result<Option<String>, Stop> {
         match self.steps.pop_front() {
-            Some(Step::Text(t)) => Ok(t),
-            Some(_) => Err(Stop::Io(std::io::Error::other("script expected text"))),
+            Some(_) => Err(Stop::Io(std::io::Error::other("scripts do not type text"))),
             None => Err(Stop::Eof),
         }
     }

@@ -4,6 +4,7 @@ use super::scripted::{Scripted, Step};
 use super::*;
 use crate::model::load::questionnaire_from_bytes;
 use crate::model::questionnaire::Questionnaire;
+use crate::scoring::SessionAnswers;
 
 fn checkin() -> Questionnaire {
     questionnaire_from_bytes(include_bytes!(
@@ -24,9 +25,18 @@ fn reply(a: Answer) -> Step {
 fn run_script(q: &Questionnaire, steps: Vec<Step>) -> (End, Scripted, SessionAnswers) {
     let mut flow = Flow::new(vec![Part { q, explicit: true }], SessionAnswers::new());
     let mut s = Scripted::new(steps);
-    let end = run(&mut flow, &mut s, true);
-    let answers = flow.final_answers();
+    let end = run_with(&mut flow, &mut s, true, &mut |_| None);
+    let answers = final_answers(&flow);
     (end, s, answers)
+}
+
+/// The answers that count, for storing: only those of asked items.
+fn final_answers(flow: &Flow) -> SessionAnswers {
+    flow.scored()
+        .into_iter()
+        .zip(flow.parts())
+        .map(|(s, p)| (p.q.id.clone(), s.answers))
+        .collect()
 }
 
 #[test]

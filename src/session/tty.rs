@@ -8,18 +8,21 @@ use std::io;
 use console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 
-use super::input::{DECLINE_LABEL, choice_labels, describe, instructions, parse_answer};
+use super::input::{
+    DECLINE_LABEL, choice_labels, describe, instructions, parse_answer, typed_text,
+};
 use super::pick::Pick;
 use super::{Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
-use crate::model::answer::Answer;
-use crate::model::questionnaire::Item;
+use crate::model::answer::{Answer, check};
+use crate::model::questionnaire::{Item, Questionnaire};
 use crate::term::sanitize;
 use crate::term::style::Style;
 
 const SKIP_LABEL: &str = "Skip this question";
+const NEEDS_AN_ANSWER: &str = "This question needs an answer.";
 
 /// A prompter on a real terminal.
-pub struct Tty {
+pub(crate) struct Tty {
     term: Term,
     lang: String,
     style: Style,
@@ -28,7 +31,7 @@ pub struct Tty {
 impl Tty {
     /// A terminal prompter, or `None` when neither standard error nor standard output is a
     /// terminal.
-    pub fn new(lang: &str, style: Style) -> Option<Tty> {
+    pub(crate) fn new(lang: &str, style: Style) -> Option<Tty> {
         let term = if Term::stderr().is_term() {
             Term::stderr()
         } else if Term::stdout().is_term() {
@@ -123,148 +126,191 @@ impl Tty {
         }
         self.line(&self.style.dim(&self.wrap(&help)))
     }
+
+    /// The question's text, made safe to show.
+    fn text_of(&self, question: &Question) -> String {
+        let text = question.item.common().text;
+        sanitize::text(text.resolve(&self.lang, &question.q.language)).into_owned()
+    }
+
+    /// A single choice: one of the options, "Prefer not to answer" or "Skip this question",
+    /// starting at the answer given before.
+    fn ask_one(&mut self, question: &Question) -> Result<Reply, Stop> {
+        let item = question.item;
+        let skip = !item.common().required;
+        let (entries, labels) = choice_entries(question.q, item, &self.lang, skip);
+        let default = entries
+            .iter()
+            .position(|e| e.is_in(question.current))
+            .unwrap_or(0);
+        self.line(
+            &self
+                .style
+                .dim("Arrow keys to move, Enter to choose, Esc to go back"),
+        )?;
+        let text = self.text_of(question);
+        let picked = Pick::one(&self.term, self.style, Some(&text), &labels, default)?;
+        Ok(match picked.map(|i| entries[i]) {
+            None => back_or_quit(question),
+            Some(Entry::Option(value)) => Reply::Answer(Answer::Choice(value)),
+            Some(Entry::Decline) => Reply::Answer(Answer::Declined),
+            Some(Entry::Skip) => Reply::Skip,
+        })
+    }
+
+    /// A multiple choice: every option that applies, or "Prefer not to answer" alone;
+    /// nothing marked skips the question when it may be skipped.
+    fn ask_many(&mut self, question: &Question) -> Result<Reply, Stop> {
+        let (q, item) = (question.q, question.item);
+        let required = item.common().required;
+        let (entries, labels) = choice_entries(q, item, &self.lang, false);
+        let marked: Vec<bool> = entries.iter().map(|e| e.is_in(question.current)).collect();
+        let skip = if required {
+            ""
+        } else {
+            ", Enter with nothing marked to skip"
+        };
+        self.line(&self.style.dim(&format!(
+            "Space to mark each that applies, Enter to confirm{skip}, Esc to go back"
+        )))?;
+        let text = self.text_of(question);
+        loop {
+            let Some(picked) = Pick::many(&self.term, self.style, Some(&text), &labels, &marked)?
+            else {
+                return Ok(back_or_quit(question));
+            };
+            if picked.is_empty() && !required {
+                return Ok(Reply::Skip);
+            }
+            let answer = marked_answer(&entries, &picked)
+                .and_then(|answer| check(q, item, &answer).map(|()| answer));
+            match answer {
+                Ok(answer) => return Ok(Reply::Answer(answer)),
+                Err(why) => self.notice(&why),
+            }
+        }
+    }
+
+    /// A number or a text, typed on one line, starting from the answer given before.
+    fn ask_typed(&mut self, question: &Question) -> Result<Reply, Stop> {
+        let (q, item) = (question.q, question.item);
+        let text = self.text_of(question);
+        let initial = question
+            .current
+            .map(|answer| typed_text(q, item, answer))
+            .unwrap_or_default();
+        loop {
+            self.line(&self.wrap(&text))?;
+            self.line(&self.style.dim(&format!(
+                "{}; Esc to go back",
+                instructions(q, item, &self.lang)
+            )))?;
+            let Some(typed) = self.read_text("> ", &initial)? else {
+                return Ok(back_or_quit(question));
+            };
+            let typed = typed.trim();
+            if typed.is_empty() {
+                if !item.common().required {
+                    return Ok(Reply::Skip);
+                }
+                self.notice(NEEDS_AN_ANSWER);
+                continue;
+            }
+            match parse_answer(q, item, typed) {
+                Ok(answer) => return Ok(Reply::Answer(answer)),
+                Err(why) => self.notice(&why),
+            }
+        }
+    }
+}
+
+/// Esc goes back to the previous question; at the first, it leaves.
+fn back_or_quit(question: &Question) -> Reply {
+    if question.can_go_back {
+        Reply::Back
+    } else {
+        Reply::Quit
+    }
+}
+
+/// What an entry of a choice list stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Option(i64),
+    Decline,
+    Skip,
+}
+
+impl Entry {
+    /// Whether `answer` chose this entry.
+    fn is_in(self, answer: Option<&Answer>) -> bool {
+        match (self, answer) {
+            (Entry::Option(v), Some(Answer::Choice(chosen))) => v == *chosen,
+            (Entry::Option(v), Some(Answer::Choices(chosen))) => chosen.contains(&v),
+            (Entry::Decline, Some(Answer::Declined)) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The entries of a choice item and their labels, made safe to show: its options, then
+/// "Prefer not to answer" when it is declinable, then, with `skip`, "Skip this question".
+fn choice_entries(
+    q: &Questionnaire,
+    item: &Item,
+    lang: &str,
+    skip: bool,
+) -> (Vec<Entry>, Vec<String>) {
+    let mut entries: Vec<Entry> = q
+        .options_of(item)
+        .iter()
+        .map(|o| Entry::Option(o.value))
+        .collect();
+    if item.common().declinable {
+        entries.push(Entry::Decline);
+    }
+    let mut labels: Vec<String> = choice_labels(q, item, lang)
+        .iter()
+        .map(|l| sanitize::line(l).into_owned())
+        .collect();
+    if skip {
+        entries.push(Entry::Skip);
+        labels.push(SKIP_LABEL.into());
+    }
+    (entries, labels)
+}
+
+/// The answer of the entries marked in a multiple choice: the values of the options, or
+/// "Prefer not to answer" alone.
+fn marked_answer(entries: &[Entry], marked: &[usize]) -> Result<Answer, String> {
+    if marked.is_empty() {
+        return Err(NEEDS_AN_ANSWER.into());
+    }
+    let marked: Vec<Entry> = marked.iter().map(|&i| entries[i]).collect();
+    if marked.contains(&Entry::Decline) {
+        return if marked.len() > 1 {
+            Err(format!(
+                "\"{DECLINE_LABEL}\" cannot be combined with other options."
+            ))
+        } else {
+            Ok(Answer::Declined)
+        };
+    }
+    let values = marked.iter().filter_map(|e| match e {
+        Entry::Option(v) => Some(*v),
+        Entry::Decline | Entry::Skip => None,
+    });
+    Ok(Answer::Choices(values.collect()))
 }
 
 impl Prompter for Tty {
     fn ask(&mut self, question: &Question) -> Result<Reply, Stop> {
-        let q = question.q;
-        let item = question.item;
-        let lang = self.lang.clone();
-        let common = item.common();
-        let text = sanitize::text(common.text.resolve(&lang, &q.language)).into_owned();
-        let back_or_quit = if question.can_go_back {
-            Reply::Back
-        } else {
-            Reply::Quit
-        };
         self.header(question)?;
-        let mut first = true;
-        loop {
-            let show_help = std::mem::replace(&mut first, false);
-            match item {
-                Item::SingleChoice(_) => {
-                    let mut labels: Vec<String> = choice_labels(q, item, &lang)
-                        .iter()
-                        .map(|l| sanitize::line(l).into_owned())
-                        .collect();
-                    let n_options = q.options_of(item).len();
-                    if !common.required {
-                        labels.push(SKIP_LABEL.into());
-                    }
-                    let default = match question.current {
-                        Some(Answer::Choice(v)) => {
-                            q.options_of(item).iter().position(|o| o.value == *v)
-                        }
-                        Some(Answer::Declined) => Some(n_options),
-                        _ => None,
-                    }
-                    .unwrap_or(0);
-                    self.line(
-                        &self
-                            .style
-                            .dim("Arrow keys to move, Enter to choose, Esc to go back"),
-                    )?;
-                    let picked = Pick::one(&self.term, self.style, Some(&text), &labels, default)
-                        .map_err(Stop::from)?;
-                    return Ok(match picked {
-                        None => back_or_quit,
-                        Some(i) if i < n_options => {
-                            Reply::Answer(Answer::Choice(q.options_of(item)[i].value))
-                        }
-                        Some(i) if common.declinable && i == n_options => {
-                            Reply::Answer(Answer::Declined)
-                        }
-                        Some(_) => Reply::Skip,
-                    });
-                }
-                Item::MultiChoice(_) => {
-                    let labels: Vec<String> = choice_labels(q, item, &lang)
-                        .iter()
-                        .map(|l| sanitize::line(l).into_owned())
-                        .collect();
-                    let options = q.options_of(item);
-                    let checked: Vec<bool> = (0..labels.len())
-                        .map(|i| match question.current {
-                            Some(Answer::Choices(vs)) => {
-                                options.get(i).is_some_and(|o| vs.contains(&o.value))
-                            }
-                            Some(Answer::Declined) => i == options.len(),
-                            _ => false,
-                        })
-                        .collect();
-                    let skip = if common.required {
-                        ""
-                    } else {
-                        ", Enter with nothing marked to skip"
-                    };
-                    if show_help {
-                        self.line(&self.style.dim(&format!(
-                            "Space to mark each that applies, Enter to confirm{skip}, Esc to go back"
-                        )))?;
-                    }
-                    let picked = Pick::many(&self.term, self.style, Some(&text), &labels, &checked)
-                        .map_err(Stop::from)?;
-                    let Some(picked) = picked else {
-                        return Ok(back_or_quit);
-                    };
-                    if picked.is_empty() {
-                        if common.required {
-                            self.notice("This question needs an answer.");
-                            continue;
-                        }
-                        return Ok(Reply::Skip);
-                    }
-                    let answer = if picked.contains(&options.len()) {
-                        if picked.len() > 1 {
-                            self.notice(&format!(
-                                "\"{DECLINE_LABEL}\" cannot be combined with other options."
-                            ));
-                            continue;
-                        }
-                        Answer::Declined
-                    } else {
-                        Answer::Choices(picked.iter().map(|&i| options[i].value).collect())
-                    };
-                    match crate::model::answer::check(q, item, &answer) {
-                        Ok(()) => return Ok(Reply::Answer(answer)),
-                        Err(why) => self.notice(&why),
-                    }
-                }
-                Item::Number(_) | Item::Text(_) => {
-                    self.line(&self.wrap(&text))?;
-                    self.line(
-                        &self
-                            .style
-                            .dim(&format!("{}; Esc to go back", instructions(q, item, &lang))),
-                    )?;
-                    let initial = match question.current {
-                        Some(Answer::Declined) => "-".to_string(),
-                        Some(a) => describe(q, item, Some(a), &lang)
-                            .split(' ')
-                            .next()
-                            .filter(|_| matches!(item, Item::Number(_)))
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| describe(q, item, Some(a), &lang)),
-                        None => String::new(),
-                    };
-                    let typed = self.read_text("> ", &initial).map_err(Stop::from)?;
-                    let Some(typed) = typed else {
-                        return Ok(back_or_quit);
-                    };
-                    if typed.trim().is_empty() {
-                        if common.required {
-                            self.notice("This question needs an answer.");
-                            continue;
-                        }
-                        return Ok(Reply::Skip);
-                    }
-                    match parse_answer(q, item, typed.trim()) {
-                        Ok(a) => return Ok(Reply::Answer(a)),
-                        Err(why) => self.notice(&why),
-                    }
-                }
-                Item::Display(_) => return Ok(Reply::Skip),
-            }
+        match question.item {
+            Item::SingleChoice(_) => self.ask_one(question),
+            Item::MultiChoice(_) => self.ask_many(question),
+            Item::Number(_) | Item::Text(_) => self.ask_typed(question),
+            Item::Display(_) => Ok(Reply::Skip),
         }
     }
 

@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result, describe_io};
 
 /// Prefix of temp files, so listings can skip them.
-pub const TEMP_PREFIX: &str = ".confide-";
+pub(crate) const TEMP_PREFIX: &str = ".confide-";
 
 /// Creates `dir` (and missing parents) with mode 0700. An existing folder is left as it is.
-pub fn private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
@@ -33,7 +33,7 @@ pub fn private_dir(dir: &Path) -> Result<()> {
 
 /// Writes `bytes` to `dir/name`, which must not exist yet: an existing file is never
 /// overwritten (an error of kind `Failure` saying so).
-pub fn write_new(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+pub(crate) fn write_new(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     let target = dir.join(name);
     let temp = write_temp(dir, bytes)?;
     temp.persist_noclobber(&target).map_err(|e| {
@@ -52,7 +52,7 @@ pub fn write_new(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
 
 /// Replaces `dir/name` with `bytes` in one rename: readers see the old file or the new one,
 /// never a mix, and a failure before the rename leaves the old file untouched.
-pub fn replace(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+pub(crate) fn replace(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     let target = dir.join(name);
     let temp = write_temp(dir, bytes)?;
     temp.persist(&target)
@@ -62,7 +62,7 @@ pub fn replace(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
 }
 
 /// Removes a file and makes the removal durable.
-pub fn remove(path: &Path) -> Result<()> {
+pub(crate) fn remove(path: &Path) -> Result<()> {
     fs::remove_file(path).map_err(|e| Error::io("cannot delete", path, &e))?;
     if let Some(dir) = path.parent() {
         sync_after_change(dir);
@@ -71,7 +71,7 @@ pub fn remove(path: &Path) -> Result<()> {
 }
 
 /// Checks that new files can be created in `dir`, by creating and removing an empty temp file.
-pub fn check_writable(dir: &Path) -> Result<()> {
+pub(crate) fn check_writable(dir: &Path) -> Result<()> {
     tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(".tmp")
@@ -118,12 +118,12 @@ fn sync_after_change(dir: &Path) {
 
 /// The folders that could not be synced since the last call, each as a message
 /// (`cannot sync folder DIR: ...`).
-pub fn take_unsynced() -> Vec<String> {
+pub(crate) fn take_unsynced() -> Vec<String> {
     std::mem::take(&mut *UNSYNCED.lock().unwrap_or_else(|p| p.into_inner()))
 }
 
 /// fsyncs a folder so a rename or removal in it survives a crash.
-pub fn sync_dir(dir: &Path) -> Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         fs::File::open(dir)

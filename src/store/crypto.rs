@@ -7,12 +7,12 @@
 //! `report -i` and the client's `take --to/--recipients-file/--armor` share them:
 //!
 //! - [`Recipients`]: `age1...` strings ([`Recipients::add_str`]) and age recipients files
-//!   ([`Recipients::add_file`]); then [`encrypt`] (optionally ASCII-armored).
+//!   (`Recipients::add_file`); then [`encrypt`] (optionally ASCII-armored).
 //! - [`Identities`]: plain identity files (`AGE-SECRET-KEY-1...`, as `age-keygen` writes)
 //!   and passphrase-protected ones (as `age -p` writes, binary or armored), read by
-//!   [`read_identity_file`]; then [`decrypt`].
-//! - [`encrypt_with_passphrase`] / [`decrypt_with_passphrase`]: age's scrypt recipient,
-//!   log2 N = [`ENCRYPT_WORK_FACTOR`] when writing and at most [`MAX_WORK_FACTOR`] when
+//!   `read_identity_file`; then [`decrypt`].
+//! - `encrypt_with_passphrase` / `decrypt_with_passphrase`: age's scrypt recipient,
+//!   log2 N = `ENCRYPT_WORK_FACTOR` when writing and at most `MAX_WORK_FACTOR` when
 //!   reading.
 //!
 //! With the `aws-lc` feature, [`Identities`] open X25519 stanzas through `x25519`, which
@@ -40,7 +40,8 @@ mod keys;
 #[cfg(feature = "aws-lc")]
 mod x25519;
 
-pub use keys::{Identities, Recipients, new_identity_file, parse_identities, parse_recipient};
+pub use keys::{Identities, Recipients};
+pub(crate) use keys::{new_identity_file, parse_identities, parse_recipient};
 
 use std::borrow::Cow;
 use std::io::{BufRead, Cursor, Read, Write};
@@ -54,17 +55,17 @@ use zeroize::Zeroizing;
 use crate::error::{Error, Result, describe_io};
 
 /// scrypt work factor (log2 N) used when encrypting to a passphrase.
-pub const ENCRYPT_WORK_FACTOR: u8 = 18;
+const ENCRYPT_WORK_FACTOR: u8 = 18;
 
 /// Highest scrypt work factor (log2 N) accepted when decrypting. Higher values could make
 /// a hostile file cost minutes and gigabytes before the passphrase is even checked.
-pub const MAX_WORK_FACTOR: u8 = 22;
+const MAX_WORK_FACTOR: u8 = 22;
 
 /// How a file encrypted to someone else's key is described, after its name.
-pub const ANOTHER_KEY: &str = "is encrypted to another key, not yours";
+pub(crate) const ANOTHER_KEY: &str = "is encrypted to another key, not yours";
 
 /// Largest age file read into memory (sessions, intakes, identity files).
-pub const MAX_FILE_BYTES: usize = 16 << 20;
+const MAX_FILE_BYTES: usize = 16 << 20;
 
 /// How an age file begins: ASCII-armored, or binary.
 const ARMOR_BEGIN: &str = "-----BEGIN AGE ENCRYPTED FILE-----";
@@ -83,8 +84,8 @@ pub fn encrypt(plaintext: &[u8], recipients: &Recipients, armor: bool) -> Result
     finish_encryption(encryptor, plaintext, armor)
 }
 
-/// Encrypts `plaintext` to a passphrase (age scrypt, log2 N = [`ENCRYPT_WORK_FACTOR`]).
-pub fn encrypt_with_passphrase(
+/// Encrypts `plaintext` to a passphrase (age scrypt, log2 N = `ENCRYPT_WORK_FACTOR`).
+pub(crate) fn encrypt_with_passphrase(
     plaintext: &[u8],
     passphrase: &SecretString,
     armor: bool,
@@ -127,7 +128,7 @@ fn encrypt_error(e: EncryptError) -> Error {
 }
 
 /// True if `bytes` is an age file (binary or armored) rather than plain text keys.
-pub fn is_age_file(bytes: &[u8]) -> bool {
+pub(crate) fn is_age_file(bytes: &[u8]) -> bool {
     let start = trim_ascii_start(bytes);
     start.starts_with(AGE_MAGIC.as_bytes()) || start.starts_with(ARMOR_BEGIN.as_bytes())
 }
@@ -139,7 +140,7 @@ fn trim_ascii_start(bytes: &[u8]) -> &[u8] {
 
 /// Reads an identity file, plain or passphrase-protected. `passphrase` is called only when
 /// the file is protected, so a plain `age-keygen` file needs none.
-pub fn read_identity_file(
+pub(crate) fn read_identity_file(
     path: &Path,
     passphrase: impl FnOnce() -> Result<SecretString>,
 ) -> Result<Identities> {
@@ -150,7 +151,7 @@ pub fn read_identity_file(
 
 /// The plain text of identity file bytes: decrypted with the passphrase when it is an age
 /// file, else the bytes themselves.
-pub fn identity_plaintext(
+pub(crate) fn identity_plaintext(
     bytes: &[u8],
     path: &Path,
     passphrase: impl FnOnce() -> Result<SecretString>,
@@ -190,8 +191,8 @@ pub fn decrypt(
     read_plaintext(reader, file, ciphertext.len())
 }
 
-/// Decrypts a passphrase-protected age file (scrypt, log2 N at most [`MAX_WORK_FACTOR`]).
-pub fn decrypt_with_passphrase(
+/// Decrypts a passphrase-protected age file (scrypt, log2 N at most `MAX_WORK_FACTOR`).
+pub(crate) fn decrypt_with_passphrase(
     ciphertext: &[u8],
     passphrase: &SecretString,
     file: &Path,
@@ -223,7 +224,7 @@ fn decrypt_scrypt<R: BufRead>(
 /// Largest age header read. Real headers hold a few recipient stanzas (well under 1 KiB);
 /// the header parser re-reads the header for every line, so a hostile file with thousands
 /// of stanzas would otherwise take minutes.
-pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 /// The file as binary age (armor removed), after checking that its header is of sane size.
 /// A binary file is read in place; only an armored one is copied, without its armor.
@@ -316,7 +317,7 @@ fn decrypt_error(e: DecryptError, file: &Path, passphrase: bool) -> Error {
 /// end) and the close: `report` reads thousands. Anything but a regular file is refused
 /// before it is read: a folder as a usage error, a named pipe, socket or device as an
 /// unsupported file (exit 4).
-pub fn read_file(path: &Path, what: &str) -> Result<Vec<u8>> {
+pub(crate) fn read_file(path: &Path, what: &str) -> Result<Vec<u8>> {
     let cannot = |e: &std::io::Error| Error::io(&format!("cannot read {what}"), path, e);
     // A pipe, socket or device is refused at once (never waited on or read without end):
     // the file's type is checked on the open file, one more system call.

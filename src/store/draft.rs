@@ -26,40 +26,41 @@ use serde_json::Value;
 
 use super::atomic;
 use super::crypto::{self, Identities};
-use super::sessions::{SessionFile, compact_utc, find_in, list_age_files};
-use super::vault::{DRAFTS_DIR, Vault, now_rfc3339, to_json_zeroizing};
+use super::sessions::{SessionFile, find_in, list_age_files};
+use super::vault::{DRAFTS_DIR, Vault, to_json_zeroizing};
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::model::answer::Answer;
 use crate::model::questionnaire::Questionnaire;
 use crate::scoring::SessionAnswers;
 
 /// The `format` of every draft.
-pub const DRAFT_FORMAT: &str = "confide.draft/1";
+const DRAFT_FORMAT: &str = "confide.draft/1";
 
 /// Answers so far: questionnaire id -> item id -> value, as in an answers file (option
 /// value, array of option values, number, text, or `"declined"`).
-pub type DraftAnswers = BTreeMap<String, BTreeMap<String, Value>>;
+pub(crate) type DraftAnswers = BTreeMap<String, BTreeMap<String, Value>>;
 
 /// An unfinished session.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Draft {
-    pub format: String,
+pub(crate) struct Draft {
+    pub(crate) format: String,
     /// A random UUID, kept when the draft is saved again and for the finished record.
-    pub id: String,
+    pub(crate) id: String,
     /// When the interview began (UTC, RFC 3339).
-    pub started: String,
+    pub(crate) started: String,
     /// When this draft was written (UTC, RFC 3339); set by `save_draft`.
-    pub saved: String,
-    pub language: String,
+    pub(crate) saved: String,
+    pub(crate) language: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
+    pub(crate) reference: Option<String>,
     /// The questionnaires of the session, in order.
-    pub questionnaires: Vec<String>,
-    pub answers: DraftAnswers,
+    pub(crate) questionnaires: Vec<String>,
+    pub(crate) answers: DraftAnswers,
     /// `questionnaire_id.item_id` of the item to ask next, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resume_at: Option<String>,
+    pub(crate) resume_at: Option<String>,
 }
 
 impl std::fmt::Debug for Draft {
@@ -73,8 +74,8 @@ impl std::fmt::Debug for Draft {
 
 impl Draft {
     /// A new, empty draft for these questionnaires, started now.
-    pub fn new(questionnaires: Vec<String>, language: &str) -> Draft {
-        let now = now_rfc3339();
+    pub(crate) fn new(questionnaires: Vec<String>, language: &str) -> Draft {
+        let now = clock::now_rfc3339();
         Draft {
             format: DRAFT_FORMAT.into(),
             id: uuid::Uuid::new_v4().to_string(),
@@ -90,12 +91,8 @@ impl Draft {
 
     /// The draft's file name without `.age`: `<started, compact UTC>-<first 8 hex digits of
     /// the id>`. A `started` that cannot be read counts as now.
-    pub fn stem(&self) -> String {
-        let started = time::OffsetDateTime::parse(
-            &self.started,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    pub(crate) fn stem(&self) -> String {
+        let started = clock::parse_rfc3339(&self.started).unwrap_or_else(clock::now);
         let id8: String = self
             .id
             .chars()
@@ -108,13 +105,13 @@ impl Draft {
         } else {
             uuid::Uuid::new_v4().simple().to_string()[..8].to_owned()
         };
-        format!("{}-{id8}", compact_utc(started))
+        format!("{}-{id8}", clock::compact(started))
     }
 
     /// Parses a draft, checking its format and version first, then every field as strictly
     /// as an answers file: a draft is decrypted from a file anyone who knows the public
     /// recipient can write. Messages never quote answers.
-    pub fn from_slice(bytes: &[u8]) -> std::result::Result<Draft, String> {
+    pub(crate) fn from_slice(bytes: &[u8]) -> std::result::Result<Draft, String> {
         let value: Value = crate::model::load::strict_json(bytes).map_err(|e| {
             if e.is_data() {
                 "a key is given twice in one object".to_owned()
@@ -122,21 +119,8 @@ impl Draft {
                 "it is not JSON".to_owned()
             }
         })?;
-        let format = value
-            .get("format")
-            .and_then(Value::as_str)
-            .ok_or_else(|| "it has no `format` field".to_owned())?;
-        if format != DRAFT_FORMAT {
-            let newer = format
-                .strip_prefix("confide.draft/")
-                .and_then(|v| v.parse::<u32>().ok())
-                .is_some_and(|v| v > 1);
-            return Err(if newer {
-                format!("it was written by a newer version of confide (format `{format}`)")
-            } else {
-                "it is not a confide draft".to_owned()
-            });
-        }
+        let format = crate::model::format::Format::new(DRAFT_FORMAT, "a draft");
+        format.check(&value).map_err(|m| m.to_string())?;
         let draft = serde_path_to_error::deserialize::<_, Draft>(value)
             .map_err(|e| format!("unexpected content at `{}`", e.path()))?;
         draft.check()?;
@@ -147,9 +131,7 @@ impl Draft {
     /// ([`Draft::answers_for`]). Nothing is quoted: only ids that passed the check are named.
     fn check(&self) -> std::result::Result<(), String> {
         use crate::model::validate::{is_id, is_language_tag};
-        let rfc3339 = |s: &str| {
-            time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).is_ok()
-        };
+        let rfc3339 = |s: &str| clock::parse_rfc3339(s).is_some();
         if uuid::Uuid::parse_str(&self.id).is_err() {
             return Err("its `id` is not a UUID".into());
         }
@@ -201,7 +183,7 @@ impl Draft {
     /// The answers, checked against the questionnaires being taken exactly as typed answers
     /// are: every answer must name an item and fit it, and `resume_at` must name an item.
     /// A draft that does not is refused whole, never used in part.
-    pub fn answers_for(
+    pub(crate) fn answers_for(
         &self,
         qs: &[&Questionnaire],
     ) -> std::result::Result<SessionAnswers, String> {
@@ -239,11 +221,11 @@ impl Vault {
     /// Encrypts the draft to `recipient.txt` (no passphrase) and writes it to
     /// `drafts/<stem>.age`, replacing in one rename the earlier save of the same draft.
     /// Other drafts are left alone. Returns the file.
-    pub fn save_draft(&self, draft: &Draft) -> Result<PathBuf> {
+    pub(crate) fn save_draft(&self, draft: &Draft) -> Result<PathBuf> {
         let recipients = self.recipients()?;
         let mut draft = draft.clone();
         draft.format = DRAFT_FORMAT.into();
-        draft.saved = now_rfc3339();
+        draft.saved = clock::now_rfc3339();
         let name = format!("{}.age", draft.stem());
         let plaintext = to_json_zeroizing(&draft)?;
         drop(draft);
@@ -254,33 +236,25 @@ impl Vault {
     }
 
     /// Every draft file, oldest first (names start with the UTC time the interview began).
-    pub fn list_drafts(&self) -> Result<Vec<SessionFile>> {
+    pub(crate) fn list_drafts(&self) -> Result<Vec<SessionFile>> {
         list_age_files(&self.drafts_dir())
     }
 
     /// The newest draft file, if any (no passphrase needed to know one exists).
-    pub fn draft_file(&self) -> Result<Option<SessionFile>> {
+    pub(crate) fn draft_file(&self) -> Result<Option<SessionFile>> {
         Ok(self.list_drafts()?.pop())
     }
 
     /// The draft named by `query`: its full id, its 8 hex digits, or a unique prefix.
-    pub fn find_draft(&self, query: &str) -> Result<SessionFile> {
+    pub(crate) fn find_draft(&self, query: &str) -> Result<SessionFile> {
         find_in(self.list_drafts()?, query, "draft").map_err(|e| Error {
             hint: Some("`confide drafts` lists your drafts".into()),
             ..e
         })
     }
 
-    /// Decrypts the newest draft. `Ok(None)` when there is none.
-    pub fn load_draft(&self, ids: &Identities) -> Result<Option<Draft>> {
-        match self.draft_file()? {
-            Some(file) => self.read_draft(&file.path, ids).map(Some),
-            None => Ok(None),
-        }
-    }
-
     /// Decrypts and parses one draft file, naming it in every error.
-    pub fn read_draft(&self, path: &Path, ids: &Identities) -> Result<Draft> {
+    pub(crate) fn read_draft(&self, path: &Path, ids: &Identities) -> Result<Draft> {
         let ciphertext = crypto::read_file(path, "draft")?;
         let plaintext = crypto::decrypt(&ciphertext, ids, path)?;
         Draft::from_slice(&plaintext).map_err(|why| {
@@ -290,19 +264,11 @@ impl Vault {
     }
 
     /// Removes one draft file; one that is already gone is not an error.
-    pub fn discard_draft(&self, path: &Path) -> Result<()> {
+    pub(crate) fn discard_draft(&self, path: &Path) -> Result<()> {
         match atomic::remove(path) {
             Err(_) if !path.exists() => Ok(()),
             other => other,
         }
-    }
-
-    /// Removes every draft.
-    pub fn discard_drafts(&self) -> Result<()> {
-        for f in self.list_drafts()? {
-            atomic::remove(&f.path)?;
-        }
-        Ok(())
     }
 }
 

@@ -24,11 +24,11 @@ use sha2::{Digest, Sha256};
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// Symbols in a fingerprint (16 × 5 bits = 80 bits).
-pub const SYMBOLS: usize = 16;
+const SYMBOLS: usize = 16;
 
 /// The recipient as age prints it: an X25519 recipient re-encoded (lowercase Bech32), any
 /// other recipient trimmed and lowercased.
-pub fn canonical(recipient: &str) -> String {
+pub(crate) fn canonical(recipient: &str) -> String {
     let text = recipient.trim();
     match text.parse::<age::x25519::Recipient>() {
         Ok(r) => r.to_string(),
@@ -57,7 +57,7 @@ pub fn fingerprint(recipient: &str) -> String {
 /// A fingerprint as typed or read back, in the canonical form (16 symbols, no dashes), or
 /// `None` if it cannot be one. Case, spaces and dashes are ignored; O is read as 0, I and L
 /// as 1, as Crockford's base32 does.
-pub fn normalize(text: &str) -> Option<String> {
+pub(crate) fn normalize(text: &str) -> Option<String> {
     let mut out = String::with_capacity(SYMBOLS);
     for c in text.chars() {
         let c = match c.to_ascii_uppercase() {
@@ -74,14 +74,14 @@ pub fn normalize(text: &str) -> Option<String> {
     (out.len() == SYMBOLS).then_some(out)
 }
 
-/// Whether `given` (as typed) is the fingerprint of `recipient`.
-pub fn matches(given: &str, recipient: &str) -> bool {
-    normalize(given).is_some_and(|g| normalize(&fingerprint(recipient)) == Some(g))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether `given` (as typed) is the fingerprint of `recipient`.
+    fn matches(given: &str, recipient: &str) -> bool {
+        normalize(given).is_some_and(|g| normalize(&fingerprint(recipient)) == Some(g))
+    }
 
     /// The example recipient of age's README; the expected value was computed with Python's
     /// hashlib (docs/therapist-formats.md shows the steps).

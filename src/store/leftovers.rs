@@ -26,23 +26,24 @@ use std::time::{Duration, SystemTime};
 use super::atomic::{self, TEMP_PREFIX};
 use super::crypto::{self, Identities};
 use super::draft::Draft;
-use super::sessions::{compact_utc, list_age_files, session_stem};
+use super::sessions::{list_age_files, session_stem};
 use super::vault::Vault;
+use crate::clock;
 use crate::error::Kind;
 use crate::model::response::Response;
 
 /// How old a leftover must be before it is touched.
-pub const LEFTOVER_AGE: Duration = Duration::from_secs(60);
+const LEFTOVER_AGE: Duration = Duration::from_secs(60);
 
 /// What tidying did.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Tidied {
+pub(crate) struct Tidied {
     /// Leftovers removed: partial or duplicate files, and unfinished key writes.
-    pub removed: usize,
+    pub(crate) removed: usize,
     /// Whole files put into place (the new paths).
-    pub recovered: Vec<PathBuf>,
+    pub(crate) recovered: Vec<PathBuf>,
     /// Leftovers that may be whole sessions, kept until the key is unlocked.
-    pub waiting: usize,
+    pub(crate) waiting: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -57,7 +58,6 @@ fn leftovers(dir: &Path, min_age: Duration) -> Vec<(PathBuf, SystemTime)> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
-    let now = SystemTime::now();
     let mut found = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
@@ -69,7 +69,7 @@ fn leftovers(dir: &Path, min_age: Duration) -> Vec<(PathBuf, SystemTime)> {
         let Ok(modified) = meta.modified() else {
             continue;
         };
-        let old = now.duration_since(modified).is_ok_and(|age| age >= min_age);
+        let old = clock::age(modified).is_some_and(|age| age >= min_age);
         if meta.is_file() && old {
             found.push((entry.path(), modified));
         }
@@ -81,12 +81,12 @@ fn leftovers(dir: &Path, min_age: Duration) -> Vec<(PathBuf, SystemTime)> {
 impl Vault {
     /// Acts on leftovers of interrupted writes (see the module documentation). `ids` is the
     /// unlocked key, when the command has it.
-    pub fn tidy(&self, ids: Option<&Identities>) -> Tidied {
+    pub(crate) fn tidy(&self, ids: Option<&Identities>) -> Tidied {
         self.tidy_older_than(ids, LEFTOVER_AGE)
     }
 
     /// [`Vault::tidy`] with another age limit (tests).
-    pub fn tidy_older_than(&self, ids: Option<&Identities>, min_age: Duration) -> Tidied {
+    fn tidy_older_than(&self, ids: Option<&Identities>, min_age: Duration) -> Tidied {
         let mut done = Tidied::default();
         for (path, _) in leftovers(self.dir(), min_age) {
             if atomic::remove(&path).is_ok() {
@@ -138,7 +138,7 @@ impl Vault {
             Ok(p) => p,
             // Whole, perhaps, but for another key: into place, so that it is listed.
             Err(e) if e.kind == Kind::Decrypt => {
-                let name = format!("{}-{}.age", compact_utc(modified.into()), random8());
+                let name = format!("{}-{}.age", clock::compact(modified.into()), random8());
                 return self.recover(dir, path, &name, false, done);
             }
             // Truncated or damaged: a write that never finished.

@@ -2,13 +2,13 @@
 //! the fingerprints of recipients, atomic private writes, the encrypted vault of sessions
 //! and drafts, and the leftovers of interrupted writes.
 
-pub mod atomic;
+pub(crate) mod atomic;
 pub mod crypto;
-pub mod draft;
+pub(crate) mod draft;
 pub mod fingerprint;
-pub mod leftovers;
-pub mod paths;
-pub mod questionnaires;
-pub mod regular;
+pub(crate) mod leftovers;
+pub(crate) mod paths;
+pub(crate) mod questionnaires;
+pub(crate) mod regular;
 pub mod sessions;
 pub mod vault;

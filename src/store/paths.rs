@@ -9,11 +9,11 @@ fn project() -> Option<ProjectDirs> {
 }
 
 /// The config folder (`$XDG_CONFIG_HOME/confide` on Linux), if a home folder is known.
-pub fn config_dir() -> Option<PathBuf> {
+pub(crate) fn config_dir() -> Option<PathBuf> {
     project().map(|p| p.config_dir().to_path_buf())
 }
 
 /// The platform data folder (`$XDG_DATA_HOME/confide` on Linux), if a home folder is known.
-pub fn default_data_dir() -> Option<PathBuf> {
+pub(crate) fn default_data_dir() -> Option<PathBuf> {
     project().map(|p| p.data_dir().to_path_buf())
 }

@@ -10,7 +10,7 @@ use crate::model::load::{MAX_QUESTIONNAIRE_BYTES, questionnaire_from_bytes};
 use crate::model::problem::Problem;
 
 /// Reads at most `limit + 1` bytes, so a huge file is refused without reading it all.
-pub fn read_limited(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
+pub(crate) fn read_limited(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
     let file = fs::File::open(path)?;
     if file.metadata()?.is_dir() {
         return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
@@ -21,7 +21,7 @@ pub fn read_limited(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
 }
 
 /// Loads one questionnaire file, returning every problem on failure.
-pub fn load_file(path: &Path) -> std::result::Result<Entry, Vec<Problem>> {
+pub(crate) fn load_file(path: &Path) -> std::result::Result<Entry, Vec<Problem>> {
     let bytes = read_limited(path, MAX_QUESTIONNAIRE_BYTES)
         .map_err(|e| vec![Problem::file(format!("cannot read: {}", describe_io(&e)))])?;
     if bytes.len() > MAX_QUESTIONNAIRE_BYTES {
@@ -37,7 +37,7 @@ pub fn load_file(path: &Path) -> std::result::Result<Entry, Vec<Problem>> {
 }
 
 /// The `*.json` files of a folder, sorted by name.
-pub fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
@@ -46,10 +46,31 @@ pub fn json_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// A custom questionnaire file left out of the catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Skipped {
+    /// The file, as given.
+    pub(crate) name: String,
+    pub(crate) why: SkipReason,
+}
+
+/// Why a questionnaire file was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SkipReason {
+    /// The file has this many problems (`confide validate` lists them).
+    Problems(usize),
+    /// The catalog refused it (an id taken already, for instance), for this reason.
+    Refused(String),
+}
+
 /// The bundled questionnaires plus custom ones from `dirs` (which must exist) and from the
-/// config folder's `questionnaires/` (if present). Invalid custom files are skipped with a
-/// warning that says how to see the problems.
-pub fn catalog(dirs: &[PathBuf], config_dir: Option<&Path>) -> Result<Catalog> {
+/// config folder's `questionnaires/` (if present). Invalid custom files are left out and
+/// added to `skipped`, as they are found (also when a later folder then fails).
+pub(crate) fn catalog(
+    dirs: &[PathBuf],
+    config_dir: Option<&Path>,
+    skipped: &mut Vec<Skipped>,
+) -> Result<Catalog> {
     let mut catalog = Catalog::bundled().map_err(|(name, problems)| {
         Error::failure(format!(
             "bundled questionnaire {name} is invalid: {}",
@@ -77,30 +98,27 @@ pub fn catalog(dirs: &[PathBuf], config_dir: Option<&Path>) -> Result<Catalog> {
             }
         };
         for file in files {
-            match load_file(&file) {
-                Ok(entry) => {
-                    if let Err(why) = catalog.add(entry) {
-                        crate::term::warn(&format!("skipping {}: {why}", file.display()));
-                    }
-                }
-                Err(problems) => crate::term::warn(&format!(
-                    "skipping {}: {} problem{} (run `confide validate {}`)",
-                    file.display(),
-                    problems.len(),
-                    if problems.len() == 1 { "" } else { "s" },
-                    file.display()
-                )),
-            }
+            let why = match load_file(&file) {
+                Ok(entry) => match catalog.add(entry) {
+                    Ok(()) => continue,
+                    Err(why) => SkipReason::Refused(why),
+                },
+                Err(problems) => SkipReason::Problems(problems.len()),
+            };
+            skipped.push(Skipped {
+                name: file.display().to_string(),
+                why,
+            });
         }
     }
-    skip_broken_references(&mut catalog);
+    skip_broken_references(&mut catalog, skipped);
     Ok(catalog)
 }
 
 /// Drops custom questionnaires whose references to other questionnaires do not resolve, as
-/// `confide validate` refuses them, with the same warning as any other invalid file. Dropping
-/// one can break another that refers to it, so this repeats until nothing changes.
-fn skip_broken_references(catalog: &mut Catalog) {
+/// `confide validate` refuses them, like any other invalid file. Dropping one can break
+/// another that refers to it, so this repeats until nothing changes.
+fn skip_broken_references(catalog: &mut Catalog, skipped: &mut Vec<Skipped>) {
     loop {
         let broken = catalog.entries.iter().enumerate().find_map(|(i, e)| {
             let n = catalog.check_references(e.q()).len();
@@ -109,10 +127,9 @@ fn skip_broken_references(catalog: &mut Catalog) {
         let Some((i, problems)) = broken else {
             return;
         };
-        let name = catalog.entries.remove(i).source.describe();
-        crate::term::warn(&format!(
-            "skipping {name}: {problems} problem{} (run `confide validate {name}`)",
-            if problems == 1 { "" } else { "s" },
-        ));
+        skipped.push(Skipped {
+            name: catalog.entries.remove(i).source.describe(),
+            why: SkipReason::Problems(problems),
+        });
     }
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 
 /// Why a path could not be opened as a regular file.
 #[derive(Debug)]
-pub enum NotOpened {
+pub(crate) enum NotOpened {
     /// The open itself failed (no such file, permission denied, ...).
     Io(std::io::Error),
     /// A folder.
@@ -22,7 +22,7 @@ pub enum NotOpened {
 }
 
 /// Opens `path` (following symbolic links) for reading if it is a regular file.
-pub fn open(path: &Path) -> Result<File, NotOpened> {
+pub(crate) fn open(path: &Path) -> Result<File, NotOpened> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
@@ -58,7 +58,7 @@ pub fn open(path: &Path) -> Result<File, NotOpened> {
 
 /// What a file that is neither a regular file nor a folder is, in words; `None` for
 /// regular files and folders.
-pub fn special(t: &FileType) -> Option<&'static str> {
+pub(crate) fn special(t: &FileType) -> Option<&'static str> {
     if t.is_file() || t.is_dir() {
         return None;
     }

@@ -6,50 +6,39 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::atomic;
 use super::crypto::{self, Identities};
 use super::vault::{SESSIONS_DIR, Vault, to_json_zeroizing};
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::model::response::{RecordError, Response};
 
 /// One session file (not yet decrypted).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionFile {
+pub(crate) struct SessionFile {
     /// The file stem, such as `20261125T081500Z-1a2b3c4d`.
-    pub id: String,
-    pub path: PathBuf,
+    pub(crate) id: String,
+    pub(crate) path: PathBuf,
 }
 
 impl SessionFile {
     /// The 8 hex digits after the time, or the whole id for a file named otherwise.
-    pub fn id8(&self) -> &str {
+    pub(crate) fn id8(&self) -> &str {
         match self.id.rsplit_once('-') {
             Some((_, id8)) if id8.len() == 8 => id8,
             _ => &self.id,
         }
     }
 
-    /// The time in the name, when the name is ours.
-    pub fn time(&self) -> Option<OffsetDateTime> {
-        let stamp = self.id.split('-').next()?;
-        let fmt = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
-        time::PrimitiveDateTime::parse(stamp, &fmt)
-            .ok()
-            .map(|t| t.assume_utc())
-    }
-
-    /// `2026-11-25 08:15 UTC`, or `unknown date`.
-    pub fn display_time(&self) -> String {
-        self.time()
-            .and_then(|t| {
-                t.format(time::macros::format_description!(
-                    "[year]-[month]-[day] [hour]:[minute] UTC"
-                ))
-                .ok()
-            })
+    /// The time in the name (`2026-11-25 08:15 UTC`), or `unknown date` for a file named
+    /// otherwise.
+    pub(crate) fn display_time(&self) -> String {
+        self.id
+            .split('-')
+            .next()
+            .and_then(clock::parse_compact)
+            .and_then(clock::display)
             .unwrap_or_else(|| "unknown date".into())
     }
 }
@@ -58,11 +47,10 @@ impl SessionFile {
 #[derive(Debug, Clone)]
 pub struct SavedSession {
     pub id: String,
-    pub path: PathBuf,
 }
 
 /// A session that could be read, or why not.
-pub type ReadResult = std::result::Result<(SessionFile, Response), (SessionFile, Error)>;
+pub(crate) type ReadResult = std::result::Result<(SessionFile, Response), (SessionFile, Error)>;
 
 /// `<utc-compact>-<id8>` for a record: its `created` time (or now) and its id.
 pub fn session_stem(response: &Response) -> Result<String> {
@@ -70,18 +58,8 @@ pub fn session_stem(response: &Response) -> Result<String> {
     if id8.len() != 8 {
         return Err(Error::failure("the record has no usable id"));
     }
-    let created = OffsetDateTime::parse(&response.created, &Rfc3339)
-        .unwrap_or_else(|_| OffsetDateTime::now_utc());
-    Ok(format!("{}-{id8}", compact_utc(created)))
-}
-
-/// `20261125T081500Z`.
-pub fn compact_utc(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    t.format(time::macros::format_description!(
-        "[year][month][day]T[hour][minute][second]Z"
-    ))
-    .unwrap_or_else(|_| "00000000T000000Z".into())
+    let created = clock::parse_rfc3339(&response.created).unwrap_or_else(clock::now);
+    Ok(format!("{}-{id8}", clock::compact(created)))
 }
 
 impl Vault {
@@ -94,17 +72,17 @@ impl Vault {
         let ciphertext = crypto::encrypt(&plaintext, &recipients, false)?;
         drop(plaintext);
         let dir = self.prepare_dir(SESSIONS_DIR)?;
-        let path = atomic::write_new(&dir, &format!("{stem}.age"), &ciphertext)?;
-        Ok(SavedSession { id: stem, path })
+        atomic::write_new(&dir, &format!("{stem}.age"), &ciphertext)?;
+        Ok(SavedSession { id: stem })
     }
 
     /// Every `*.age` file in `sessions/`, oldest first (names start with the UTC time).
-    pub fn list_sessions(&self) -> Result<Vec<SessionFile>> {
+    pub(crate) fn list_sessions(&self) -> Result<Vec<SessionFile>> {
         list_age_files(&self.sessions_dir())
     }
 
     /// The newest session, if any.
-    pub fn latest_session(&self) -> Result<SessionFile> {
+    pub(crate) fn latest_session(&self) -> Result<SessionFile> {
         self.list_sessions()?.pop().ok_or_else(|| {
             Error::usage("there are no saved sessions yet").with_hint("`confide take` saves one")
         })
@@ -112,19 +90,23 @@ impl Vault {
 
     /// The session named by `query`: its full id, its id8, or a unique prefix of either
     /// (a trailing `.age` is ignored).
-    pub fn find_session(&self, query: &str) -> Result<SessionFile> {
+    pub(crate) fn find_session(&self, query: &str) -> Result<SessionFile> {
         let files = self.list_sessions()?;
         find_in(files, query, "session")
     }
 
     /// Decrypts and parses one session.
-    pub fn read_session(&self, file: &SessionFile, ids: &Identities) -> Result<Response> {
+    pub(crate) fn read_session(&self, file: &SessionFile, ids: &Identities) -> Result<Response> {
         read_session_file(&file.path, ids).map_err(for_another_key)
     }
 
     /// Decrypts and parses every file, in parallel, keeping the order; each failure is kept
     /// with its file so the rest can still be shown.
-    pub fn read_sessions(&self, files: Vec<SessionFile>, ids: &Identities) -> Vec<ReadResult> {
+    pub(crate) fn read_sessions(
+        &self,
+        files: Vec<SessionFile>,
+        ids: &Identities,
+    ) -> Vec<ReadResult> {
         files
             .into_par_iter()
             .map(|f| match read_session_file(&f.path, ids) {
@@ -135,7 +117,7 @@ impl Vault {
     }
 
     /// Deletes one session file.
-    pub fn delete_session(&self, file: &SessionFile) -> Result<()> {
+    pub(crate) fn delete_session(&self, file: &SessionFile) -> Result<()> {
         atomic::remove(&file.path)
     }
 }
@@ -151,19 +133,19 @@ fn for_another_key(e: Error) -> Error {
 }
 
 /// Whether an error says that a file is encrypted to another key (exit 3).
-pub fn is_for_another_key(e: &Error) -> bool {
+pub(crate) fn is_for_another_key(e: &Error) -> bool {
     e.kind == crate::error::Kind::Decrypt && e.message.ends_with(crypto::ANOTHER_KEY)
 }
 
 /// Decrypts and parses a session or intake file, naming it in every error.
-pub fn read_session_file(path: &Path, ids: &Identities) -> Result<Response> {
+pub(crate) fn read_session_file(path: &Path, ids: &Identities) -> Result<Response> {
     let ciphertext = crypto::read_file(path, "session file")?;
     let plaintext = crypto::decrypt(&ciphertext, ids, path)?;
     Response::from_slice(&plaintext).map_err(|e| record_error(&e, path))
 }
 
 /// A record problem as an exit-4 error naming the file.
-pub fn record_error(e: &RecordError, path: &Path) -> Error {
+fn record_error(e: &RecordError, path: &Path) -> Error {
     let f = path.display();
     match e {
         RecordError::Newer(v) => Error::damaged(format!(
@@ -177,7 +159,7 @@ pub fn record_error(e: &RecordError, path: &Path) -> Error {
 
 /// The `*.age` files of a folder (not temp files), sorted by name. A missing folder is
 /// empty.
-pub fn list_age_files(dir: &Path) -> Result<Vec<SessionFile>> {
+pub(crate) fn list_age_files(dir: &Path) -> Result<Vec<SessionFile>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -207,7 +189,7 @@ pub fn list_age_files(dir: &Path) -> Result<Vec<SessionFile>> {
 }
 
 /// The file named by `query` among `files` (`what` is "session" or "draft", for messages).
-pub fn find_in(files: Vec<SessionFile>, query: &str, what: &str) -> Result<SessionFile> {
+pub(crate) fn find_in(files: Vec<SessionFile>, query: &str, what: &str) -> Result<SessionFile> {
     let q = query.trim();
     let q = q.strip_suffix(".age").unwrap_or(q);
     if q.is_empty() {
@@ -300,8 +282,6 @@ mod tests {
         let odd = &files(&["my-copy"])[0];
         assert_eq!(odd.id8(), "my-copy");
         assert_eq!(odd.display_time(), "unknown date");
-        let t = OffsetDateTime::parse("2026-11-25T09:15:00+01:00", &Rfc3339).unwrap();
-        assert_eq!(compact_utc(t), "20261125T081500Z");
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //!   drafts/*.age     one per interview not finished yet (`confide.draft/1`)
 //! ```
 //!
-//! Saving needs no passphrase; reading asks for it once per command ([`Vault::unlock`], one
+//! Saving needs no passphrase; reading asks for it once per command (`Vault::unlock`, one
 //! scrypt), then every file costs one X25519 operation. Operations that need a passphrase
 //! take a closure, called only when the passphrase is really needed, so this module never
 //! touches the terminal; `commands::access` connects it to `term::secret` and is what the
@@ -29,12 +29,13 @@ use zeroize::Zeroizing;
 use super::atomic;
 use super::crypto::{self, Identities, Recipients};
 use super::regular::NotOpened;
+use crate::clock;
 use crate::error::{Error, Result};
 
-pub const IDENTITY_FILE: &str = "identity.age";
-pub const RECIPIENT_FILE: &str = "recipient.txt";
-pub const SESSIONS_DIR: &str = "sessions";
-pub const DRAFTS_DIR: &str = "drafts";
+pub(crate) const IDENTITY_FILE: &str = "identity.age";
+const RECIPIENT_FILE: &str = "recipient.txt";
+pub(crate) const SESSIONS_DIR: &str = "sessions";
+pub(crate) const DRAFTS_DIR: &str = "drafts";
 
 /// Largest `recipient.txt` read (one recipient is 62 bytes; comments are allowed).
 const MAX_RECIPIENT_FILE: u64 = 64 * 1024;
@@ -53,7 +54,7 @@ impl Vault {
 
     /// `--data-dir` / `CONFIDE_DATA_DIR` when given, else the platform data folder
     /// (`$XDG_DATA_HOME/confide` on Linux).
-    pub fn locate(data_dir: Option<&Path>) -> Result<Vault> {
+    pub(crate) fn locate(data_dir: Option<&Path>) -> Result<Vault> {
         match data_dir {
             Some(d) if d.as_os_str().is_empty() => Err(Error::usage("the data folder is empty")
                 .with_hint("pass a folder with --data-dir DIR")),
@@ -67,43 +68,43 @@ impl Vault {
         }
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
-    pub fn identity_path(&self) -> PathBuf {
+    pub(crate) fn identity_path(&self) -> PathBuf {
         self.dir.join(IDENTITY_FILE)
     }
 
-    pub fn recipient_path(&self) -> PathBuf {
+    pub(crate) fn recipient_path(&self) -> PathBuf {
         self.dir.join(RECIPIENT_FILE)
     }
 
-    pub fn sessions_dir(&self) -> PathBuf {
+    pub(crate) fn sessions_dir(&self) -> PathBuf {
         self.dir.join(SESSIONS_DIR)
     }
 
-    pub fn drafts_dir(&self) -> PathBuf {
+    pub(crate) fn drafts_dir(&self) -> PathBuf {
         self.dir.join(DRAFTS_DIR)
     }
 
     /// Whether `identity.age` exists.
-    pub fn has_identity(&self) -> bool {
+    pub(crate) fn has_identity(&self) -> bool {
         self.identity_path().exists()
     }
 
     /// Whether `identity.age` is a plain identity file (needs no passphrase to open).
-    pub fn identity_is_plain(&self) -> bool {
+    pub(crate) fn identity_is_plain(&self) -> bool {
         crypto::read_file(&self.identity_path(), "key file").is_ok_and(|b| !crypto::is_age_file(&b))
     }
 
     /// Whether sessions can be encrypted without creating a key (`recipient.txt` exists).
-    pub fn can_encrypt(&self) -> bool {
+    pub(crate) fn can_encrypt(&self) -> bool {
         self.recipient_path().exists()
     }
 
     /// Creates the data folder and `sub` (0700) and checks that files can be written there.
-    pub fn prepare_dir(&self, sub: &str) -> Result<PathBuf> {
+    pub(crate) fn prepare_dir(&self, sub: &str) -> Result<PathBuf> {
         atomic::private_dir(&self.dir)?;
         let d = self.dir.join(sub);
         atomic::private_dir(&d)?;
@@ -113,12 +114,12 @@ impl Vault {
 
     /// Creates a new key protected by `passphrase`: `identity.age` (age scrypt) and
     /// `recipient.txt`. Refuses when either exists. Returns the recipient (`age1...`).
-    pub fn create_identity(&self, passphrase: &SecretString) -> Result<String> {
+    pub(crate) fn create_identity(&self, passphrase: &SecretString) -> Result<String> {
         if self.has_identity() || self.can_encrypt() {
             return Err(self.identity_exists());
         }
         atomic::private_dir(&self.dir)?;
-        let (text, recipient) = crypto::new_identity_file(&now_rfc3339());
+        let (text, recipient) = crypto::new_identity_file(&clock::now_rfc3339());
         let ciphertext = crypto::encrypt_with_passphrase(text.as_bytes(), passphrase, false)?;
         // Another confide may have made a key since the check above (two `keys init` at
         // once): the file is never overwritten, and that is "a key already exists" (exit 2).
@@ -142,7 +143,7 @@ impl Vault {
 
     /// The recipients sessions are encrypted to: the one recipient of `recipient.txt`
     /// ([`Vault::recipient`]).
-    pub fn recipients(&self) -> Result<Recipients> {
+    pub(crate) fn recipients(&self) -> Result<Recipients> {
         let mut r = Recipients::new();
         r.add_x25519(self.recipient()?);
         Ok(r)
@@ -153,7 +154,7 @@ impl Vault {
     /// recipient, a plugin, SSH or post-quantum recipient, a secret key, other text) is
     /// refused as damage (exit 4) naming the file, so nothing is ever saved to a key added
     /// behind the person's back. Lines are never quoted.
-    pub fn recipient(&self) -> Result<x25519::Recipient> {
+    pub(crate) fn recipient(&self) -> Result<x25519::Recipient> {
         let path = self.recipient_path();
         // Never waits on a named pipe or reads a device: see `regular`.
         let file = match super::regular::open(&path) {
@@ -225,7 +226,7 @@ impl Vault {
     }
 
     /// The error when `recipient.txt` is not the recipient of the key.
-    pub fn foreign_recipient(&self) -> Error {
+    pub(crate) fn foreign_recipient(&self) -> Error {
         Error::damaged(format!(
             "recipient.txt in {} does not belong to your key: sessions saved since it changed were encrypted to someone else's key",
             self.dir.display()
@@ -247,7 +248,10 @@ impl Vault {
 
     /// Decrypts the key with the passphrase (one scrypt). `passphrase` is not called when
     /// `identity.age` is a plain identity file (for example one written by `age-keygen`).
-    pub fn unlock(&self, passphrase: impl FnOnce() -> Result<SecretString>) -> Result<Identities> {
+    pub(crate) fn unlock(
+        &self,
+        passphrase: impl FnOnce() -> Result<SecretString>,
+    ) -> Result<Identities> {
         let path = self.identity_path();
         if !path.exists() {
             return Err(if self.can_encrypt() {
@@ -268,7 +272,7 @@ impl Vault {
     }
 
     /// Whether `recipient.txt` is the recipient of one of the keys in `ids`.
-    pub fn check_recipient(&self, ids: &Identities) -> RecipientCheck {
+    pub(crate) fn check_recipient(&self, ids: &Identities) -> RecipientCheck {
         if !self.recipient_path().exists() {
             return RecipientCheck::Missing;
         }
@@ -287,7 +291,7 @@ impl Vault {
 
     /// Writes `recipient.txt` from the key (the recipient of its first key), replacing what
     /// is there in one rename. Returns the recipient.
-    pub fn restore_recipient(&self, ids: &Identities) -> Result<String> {
+    pub(crate) fn restore_recipient(&self, ids: &Identities) -> Result<String> {
         let first: Option<x25519::Recipient> = ids.recipients().into_iter().next();
         let recipient = first.ok_or_else(|| Error::failure("the key file holds no key"))?;
         let text = format!("{recipient}\n");
@@ -301,7 +305,7 @@ impl Vault {
     ///
     /// `verify` is called with the key once it is open, before the new passphrase is asked
     /// (to check `recipient.txt`); its error stops the change.
-    pub fn change_passphrase(
+    pub(crate) fn change_passphrase(
         &self,
         old: impl FnOnce() -> Result<SecretString>,
         verify: impl FnOnce(&Identities) -> Result<()>,
@@ -347,7 +351,7 @@ fn describe_line(line: &str) -> &'static str {
 
 /// How `recipient.txt` relates to the key.
 #[derive(Debug)]
-pub enum RecipientCheck {
+pub(crate) enum RecipientCheck {
     /// It holds the recipient of the key.
     Matches,
     /// There is no `recipient.txt` (`confide keys recipient` writes it again).
@@ -377,13 +381,6 @@ pub fn to_json_zeroizing<T: Serialize>(value: &T) -> Result<Zeroizing<Vec<u8>>> 
     let mut buf = Zeroizing::new(Vec::with_capacity(count.0));
     serde_json::to_writer(&mut *buf, value).map_err(fail)?;
     Ok(buf)
-}
-
-/// Now, UTC, RFC 3339 to the second.
-pub fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
-    now.format(&fmt).unwrap_or_else(|_| "unknown".into())
 }
 
 #[cfg(test)]

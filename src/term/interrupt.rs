@@ -18,18 +18,18 @@ static KEPT: Mutex<Option<Kept>> = Mutex::new(None);
 
 /// Where the answers so far are kept, and how to continue or discard them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Kept {
+pub(crate) struct Kept {
     /// `your answers so far are kept, encrypted, in PATH`.
-    pub message: String,
+    pub(crate) message: String,
     /// How to continue or remove the draft.
-    pub hint: String,
+    pub(crate) hint: String,
 }
 
 /// Exit code for a cancelled run.
-pub const CANCELLED: i32 = 130;
+const CANCELLED: i32 = 130;
 
 /// Installs the Ctrl-C handler once. Safe to call more than once.
-pub fn install() {
+pub(crate) fn install() {
     if INSTALLED.swap(true, Ordering::SeqCst) {
         return;
     }
@@ -43,7 +43,7 @@ pub fn install() {
 }
 
 /// Ends the run as Ctrl-C does: cursor shown, echo back on, a message, exit 130.
-pub fn leave() -> ! {
+pub(crate) fn leave() -> ! {
     restore_terminal();
     if DONE.load(Ordering::SeqCst) {
         crate::term::eprintln("\nconfide: stopped");
@@ -59,14 +59,14 @@ pub fn leave() -> ! {
 }
 
 /// Shows the cursor and turns echo back on (after Ctrl-C, or a crash).
-pub fn restore_terminal() {
+pub(crate) fn restore_terminal() {
     show_cursor();
     restore_echo();
 }
 
 /// Records (or, with `None`, forgets) the draft that keeps the answers so far, so that
 /// Ctrl-C and a crash can say where it is.
-pub fn keep(kept: Option<Kept>) {
+pub(crate) fn keep(kept: Option<Kept>) {
     match KEPT.lock() {
         Ok(mut k) => *k = kept,
         Err(poisoned) => *poisoned.into_inner() = kept,
@@ -75,7 +75,7 @@ pub fn keep(kept: Option<Kept>) {
 
 /// The draft that keeps the answers so far, if any. Never blocks (a crash may come while
 /// the lock is held).
-pub fn kept() -> Option<Kept> {
+pub(crate) fn kept() -> Option<Kept> {
     KEPT.try_lock().ok().and_then(|k| k.clone())
 }
 
@@ -118,12 +118,12 @@ fn show_cursor() {
 
 /// Marks the run as past saving: a later Ctrl-C no longer says that nothing was saved
 /// (what was or was not saved has been said already).
-pub fn done() {
+pub(crate) fn done() {
     DONE.store(true, Ordering::SeqCst);
 }
 
 /// Runs `f` with Ctrl-C deferred until it returns.
-pub fn critical<T>(f: impl FnOnce() -> T) -> T {
+pub(crate) fn critical<T>(f: impl FnOnce() -> T) -> T {
     CRITICAL.fetch_add(1, Ordering::SeqCst);
     let out = f();
     CRITICAL.fetch_sub(1, Ordering::SeqCst);
@@ -131,7 +131,7 @@ pub fn critical<T>(f: impl FnOnce() -> T) -> T {
 }
 
 /// After a critical section: if Ctrl-C came during it, leave now.
-pub fn honour_pending() {
+pub(crate) fn honour_pending() {
     if PENDING.load(Ordering::SeqCst) {
         leave();
     }

@@ -1,5 +1,5 @@
 //! Writing JSON that is safe to print: every JSON (and FHIR) document confide prints goes
-//! through [`to_string`] or [`to_string_compact`].
+//! through [`to_string`] or `to_string_compact`.
 //!
 //! serde_json escapes C0 controls, `"` and `\` only; DEL, the C1 controls (U+009B is a
 //! one-byte CSI that many terminals obey), direction marks, overrides and isolates, and the
@@ -21,7 +21,7 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String>
 }
 
 /// JSON on one line, with terminal controls escaped.
-pub fn to_string_compact<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+pub(crate) fn to_string_compact<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
     write(value, CompactFormatter)
 }
 

@@ -2,12 +2,12 @@
 //! pipe is not an error), passphrase input, the colour decision, sanitising untrusted text
 //! and wrapping.
 
-pub mod interrupt;
+pub(crate) mod interrupt;
 pub mod json;
-pub mod sanitize;
-pub mod secret;
+pub(crate) mod sanitize;
+pub(crate) mod secret;
 pub mod style;
-pub mod wrap;
+pub(crate) mod wrap;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 
 /// Writes text to standard output. A reader that went away (`confide list | head -1`)
 /// ends the command quietly with exit 0.
-pub fn print(text: &str) -> Result<()> {
+pub(crate) fn print(text: &str) -> Result<()> {
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
@@ -23,7 +23,7 @@ pub fn print(text: &str) -> Result<()> {
 }
 
 /// `print` with a newline.
-pub fn println(text: &str) -> Result<()> {
+pub(crate) fn println(text: &str) -> Result<()> {
     let mut s = String::with_capacity(text.len() + 1);
     s.push_str(text);
     s.push('\n');
@@ -42,17 +42,17 @@ fn output_error(e: &io::Error) -> Error {
 }
 
 /// Writes a line to standard error, ignoring failures (there is nowhere else to report them).
-pub fn eprintln(text: &str) {
+pub(crate) fn eprintln(text: &str) {
     let _ = writeln!(io::stderr().lock(), "{text}");
 }
 
 /// A warning on standard error.
-pub fn warn(text: &str) {
+pub(crate) fn warn(text: &str) {
     eprintln(&format!("confide: warning: {}", sanitize::line(text)));
 }
 
 /// Width to wrap prose to: the terminal's, at most 100 columns; 80 in a pipe.
-pub fn width() -> usize {
+pub(crate) fn width() -> usize {
     if io::stdout().is_terminal()
         && let Some((_, cols)) = console::Term::stdout().size_checked()
     {
@@ -64,7 +64,7 @@ pub fn width() -> usize {
 /// Clears the screen and its scrollback (`ESC[2J`, cursor home, `ESC[3J`) on standard
 /// output when it is a terminal, else, when `or_stderr`, on standard error when that is a
 /// terminal. Returns whether a terminal was cleared.
-pub fn clear_screen(or_stderr: bool) -> bool {
+pub(crate) fn clear_screen(or_stderr: bool) -> bool {
     let term = if io::stdout().is_terminal() {
         console::Term::stdout()
     } else if or_stderr && io::stderr().is_terminal() {

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use crate::model::validate::is_forbidden_char;
 
 /// Replaces control and bidi-override characters with U+FFFD, keeping newlines.
-pub fn text(s: &str) -> Cow<'_, str> {
+pub(crate) fn text(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_forbidden_char) {
         return Cow::Borrowed(s);
     }
@@ -19,7 +19,7 @@ pub fn text(s: &str) -> Cow<'_, str> {
 }
 
 /// Like `text`, and newlines become spaces: for one-line contexts such as tables.
-pub fn line(s: &str) -> Cow<'_, str> {
+pub(crate) fn line(s: &str) -> Cow<'_, str> {
     if !s.chars().any(|c| c == '\n' || is_forbidden_char(c)) {
         return Cow::Borrowed(s);
     }

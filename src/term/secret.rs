@@ -28,7 +28,7 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::error::{Error, Result};
 
 /// The environment variable holding a passphrase, for automation.
-pub const PASSPHRASE_ENV: &str = "CONFIDE_PASSPHRASE";
+const PASSPHRASE_ENV: &str = "CONFIDE_PASSPHRASE";
 
 /// Longest passphrase file read, and the size of every passphrase line buffer.
 const MAX_PASSPHRASE_FILE: usize = 64 * 1024;
@@ -42,13 +42,13 @@ const NEW_ATTEMPTS: usize = 3;
 
 /// Where passphrases come from for one command.
 #[derive(Debug, Clone)]
-pub struct Passphrases {
+pub(crate) struct Passphrases {
     file: Option<PathBuf>,
 }
 
 /// The source that will be used, as far as can be told without reading it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     File(PathBuf),
     Env,
     Terminal,
@@ -58,11 +58,11 @@ pub enum Source {
 
 impl Passphrases {
     /// `file` is `--passphrase-file` (clap already merged `CONFIDE_PASSPHRASE_FILE` into it).
-    pub fn new(file: Option<PathBuf>) -> Passphrases {
+    pub(crate) fn new(file: Option<PathBuf>) -> Passphrases {
         Passphrases { file }
     }
 
-    pub fn source(&self) -> Source {
+    pub(crate) fn source(&self) -> Source {
         if let Some(f) = &self.file {
             Source::File(f.clone())
         } else if std::env::var_os(PASSPHRASE_ENV).is_some() {
@@ -74,18 +74,11 @@ impl Passphrases {
         }
     }
 
-    /// Succeeds when a passphrase can be obtained; else the usage error `ask` would give.
-    /// `purpose` completes "a passphrase is needed to ...".
-    pub fn check_available(&self, purpose: &str) -> Result<()> {
-        match self.source() {
-            Source::Unavailable => Err(unavailable(purpose)),
-            _ => Ok(()),
-        }
-    }
-
-    /// Like `check_available`, and a file or variable is also read now, so a missing or
-    /// empty one is reported before any question is asked rather than after.
-    pub fn check_readable(&self, purpose: &str) -> Result<()> {
+    /// Succeeds when a passphrase can be obtained, else the usage error `ask` would give
+    /// (`purpose` completes "a passphrase is needed to ..."). A file or variable is read
+    /// now, so a missing or empty one is reported before any question is asked rather than
+    /// after.
+    pub(crate) fn check_readable(&self, purpose: &str) -> Result<()> {
         match self.source() {
             Source::File(f) => from_file(&f).map(drop),
             Source::Env => from_env().map(drop),
@@ -95,7 +88,7 @@ impl Passphrases {
     }
 
     /// The passphrase of an existing key. `prompt` is shown on the terminal.
-    pub fn existing(&self, prompt: &str, purpose: &str) -> Result<SecretString> {
+    pub(crate) fn existing(&self, prompt: &str, purpose: &str) -> Result<SecretString> {
         match self.source() {
             Source::File(f) => from_file(&f),
             Source::Env => from_env(),
@@ -112,7 +105,7 @@ impl Passphrases {
 
     /// A new passphrase: from the file or variable as is, or typed twice on the terminal.
     /// An empty passphrase is refused.
-    pub fn new_passphrase(&self, purpose: &str) -> Result<SecretString> {
+    pub(crate) fn new_passphrase(&self, purpose: &str) -> Result<SecretString> {
         match self.source() {
             Source::File(f) => from_file(&f),
             Source::Env => from_env(),
@@ -124,7 +117,7 @@ impl Passphrases {
 
 /// A new passphrase typed twice on the terminal, whatever the other sources say (for
 /// `keys passwd`, where the file or variable holds the old one).
-pub fn new_on_terminal() -> Result<SecretString> {
+pub(crate) fn new_on_terminal() -> Result<SecretString> {
     if !terminal_available() {
         return Err(Error::usage("a new passphrase must be typed on a terminal")
             .with_hint("run this command in a terminal"));
@@ -149,7 +142,7 @@ pub fn new_on_terminal() -> Result<SecretString> {
 
 /// Whether a prompt can be shown and answered: stderr shows it, and stdin or `/dev/tty`
 /// gives the answer.
-pub fn terminal_available() -> bool {
+fn terminal_available() -> bool {
     console::Term::stderr().is_term()
         && (std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok())
 }

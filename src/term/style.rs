@@ -11,14 +11,14 @@ pub struct Style {
 
 /// The user's choice, as given by `--color`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColorMode {
+pub(crate) enum ColorMode {
     Auto,
     Always,
     Never,
 }
 
 impl Style {
-    pub fn decide(mode: ColorMode) -> Style {
+    pub(crate) fn decide(mode: ColorMode) -> Style {
         let color = match mode {
             ColorMode::Always => true,
             ColorMode::Never => false,
@@ -35,23 +35,23 @@ impl Style {
         Style { color: false }
     }
 
-    pub fn bold(&self, s: &str) -> String {
+    pub(crate) fn bold(&self, s: &str) -> String {
         self.paint(s, "1")
     }
 
-    pub fn dim(&self, s: &str) -> String {
+    pub(crate) fn dim(&self, s: &str) -> String {
         self.paint(s, "2")
     }
 
-    pub fn red(&self, s: &str) -> String {
+    pub(crate) fn red(&self, s: &str) -> String {
         self.paint(s, "1;31")
     }
 
-    pub fn yellow(&self, s: &str) -> String {
+    pub(crate) fn yellow(&self, s: &str) -> String {
         self.paint(s, "33")
     }
 
-    pub fn cyan(&self, s: &str) -> String {
+    pub(crate) fn cyan(&self, s: &str) -> String {
         self.paint(s, "36")
     }
 

@@ -3,7 +3,7 @@
 /// `textwrap::fill` with an indent for the first line and one for the rest. A line that
 /// plainly fits is returned as textwrap would return it, without splitting it into words
 /// and searching for the best breaks, which was most of the time of a text report.
-pub fn fill(text: &str, width: usize, first: &str, rest: &str) -> String {
+pub(crate) fn fill(text: &str, width: usize, first: &str, rest: &str) -> String {
     if fits_on_one_line(text, width, first) {
         let mut out = String::with_capacity(first.len() + text.len());
         out.push_str(first);

@@ -3,15 +3,13 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
-use crate::common::{Home, age_keygen, have_age, root, stderr, stdout};
+use serde_json::Value;
+
+use crate::common::{Home, age_keygen, have_age, profile, root, stderr, stdout};
 
 const PASS: &str = "therapist passphrase for tests";
-
-fn profile(name: &str) -> PathBuf {
-    root().join(format!("tests/fixtures/profiles/{name}.json"))
-}
 
 /// A client's `take --answers PROFILE --no-save` to `recipient`, written to `out`.
 fn intake(
@@ -31,6 +29,13 @@ fn intake(
         .unwrap()
 }
 
+/// Like `intake`, for an intake that must be written.
+#[track_caller]
+fn intake_ok(home: &Home, name: &str, recipient: &str, out: &Path, extra: &[&str]) {
+    let result = intake(home, name, recipient, out, extra);
+    assert_eq!(result.status.code(), Some(0), "{name}: {}", stderr(&result));
+}
+
 fn report(home: &Home, args: &[&str], paths: &[&Path]) -> std::process::Output {
     home.cmd()
         .env("CONFIDE_PASSPHRASE", PASS)
@@ -41,10 +46,39 @@ fn report(home: &Home, args: &[&str], paths: &[&Path]) -> std::process::Output {
         .unwrap()
 }
 
+/// `report --format json`, which must read every file.
+#[track_caller]
+fn report_json(home: &Home, paths: &[&Path]) -> Value {
+    let out = report(home, &["--format", "json"], paths);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// A vault key in confide's format, with a low scrypt work factor (for tests that do not
 /// need the reference age and are not about making keys).
 fn confide_key(home: &Home) -> String {
     home.fast_key(PASS)
+}
+
+fn fingerprint(recipient: &str) -> String {
+    confide::store::fingerprint::fingerprint(recipient)
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
+}
+
+fn write_json(path: &Path, value: &Value) {
+    fs::write(path, serde_json::to_vec(value).unwrap()).unwrap();
+}
+
+/// The `id` of each entry of a JSON array.
+fn ids(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect()
 }
 
 #[test]
@@ -76,16 +110,10 @@ fn an_intake_to_an_age_keygen_key_decrypts_with_the_reference_age_to_a_valid_rec
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let record: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let record: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(record["format"], "confide.response/1");
     assert_eq!(record["reference"], "A-1042");
-    let ids: Vec<&str> = record["questionnaires"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| q["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["context", "pain"]);
+    assert_eq!(ids(&record["questionnaires"]), ["context", "pain"]);
     // The same file through `confide report -i`.
     let out = report(
         &home,
@@ -93,7 +121,7 @@ fn an_intake_to_an_age_keygen_key_decrypts_with_the_reference_age_to_a_valid_rec
         &[&file],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let rep: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rep: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(rep["format"], "confide.report/1");
     assert_eq!(rep["sessions"][0]["id"], record["id"]);
     assert_eq!(rep["sessions"][0]["flags"][0]["level"], "see-a-clinician");
@@ -107,12 +135,7 @@ fn a_file_that_age_encrypts_from_a_valid_record_is_reported() {
     let home = Home::new();
     let (key, recipient) = age_keygen(home.path(), "key.txt");
     let mine = home.path().join("mine.age");
-    assert_eq!(
-        intake(&home, "everything-fine", &recipient, &mine, &[])
-            .status
-            .code(),
-        Some(0)
-    );
+    intake_ok(&home, "everything-fine", &recipient, &mine, &[]);
     let plain = Command::new("age")
         .arg("-d")
         .arg("-i")
@@ -168,12 +191,7 @@ fn an_identity_protected_with_age_p_works_with_i() {
             .starts_with(b"age-encryption.org/v1")
     );
     let file = home.path().join("intake.age");
-    assert_eq!(
-        intake(&home, "performance-anxiety", &recipient, &file, &[])
-            .status
-            .code(),
-        Some(0)
-    );
+    intake_ok(&home, "performance-anxiety", &recipient, &file, &[]);
     let out = report(
         &home,
         &["-i", protected.to_str().unwrap(), "--format", "csv"],
@@ -220,7 +238,6 @@ fn the_intake_is_encrypted_to_the_client_too_only_when_they_keep_a_copy() {
     let mine = confide_key(&home);
     let therapist = Home::new();
     let their_key = confide_key(&therapist);
-    let fp = |r: &str| confide::store::fingerprint::fingerprint(r);
 
     // A copy kept in the vault: the intake is encrypted to both keys, and says so.
     let file = home.path().join("intake.age");
@@ -237,15 +254,15 @@ fn the_intake_is_encrypted_to_the_client_too_only_when_they_keep_a_copy() {
     assert!(
         err.contains(&format!(
             "It is encrypted to exactly 2 keys, and only their holders can open it:\n  {}  the key you were given\n  {}  your own vault key",
-            fp(&their_key),
-            fp(&mine)
+            fingerprint(&their_key),
+            fingerprint(&mine)
         )),
         "{err}"
     );
     assert!(
         err.contains(&format!(
             "and to your own vault key (fingerprint {}), because you keep a copy.",
-            fp(&mine)
+            fingerprint(&mine)
         )),
         "shown before the questions too: {err}"
     );
@@ -268,7 +285,7 @@ fn the_intake_is_encrypted_to_the_client_too_only_when_they_keep_a_copy() {
     assert!(
         err.contains(&format!(
             "It is encrypted to exactly one key, and only its holder can open it:\n  {}  the key you were given\n",
-            fp(&their_key)
+            fingerprint(&their_key)
         )),
         "{err}"
     );
@@ -324,16 +341,28 @@ fn a_bad_recipient_is_refused_before_any_question() {
 }
 
 #[test]
-fn out_and_armor_need_a_recipient() {
+fn the_options_of_an_intake_file_need_a_recipient() {
     let home = Home::new();
-    let out = home
-        .cmd()
-        .args(["take", "--no-save", "--armor"])
-        .write_stdin("")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--armor is for an intake file"));
+    let fp = fingerprint(&confide_key(&Home::new()));
+    let answers = profile("no-activity");
+    let answers = answers.to_str().unwrap();
+    for (args, message) in [
+        (vec!["--armor"], "--armor is for an intake file"),
+        (
+            vec!["--answers", answers, "--expect-fingerprint", &fp],
+            "--expect-fingerprint is for an intake file",
+        ),
+    ] {
+        let out = home
+            .cmd()
+            .args(["take", "--no-save"])
+            .args(&args)
+            .write_stdin("")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
 }
 
 #[test]
@@ -344,43 +373,23 @@ fn a_folder_report_lists_unreadable_files_and_still_reports_the_rest() {
     let other_key = confide_key(&other);
     let dir = home.path().join("intakes");
     fs::create_dir_all(&dir).unwrap();
-    assert_eq!(
-        intake(
+    for (name, file) in [("no-activity", "a.age"), ("everything-fine", "b.age")] {
+        intake_ok(
             &home,
-            "no-activity",
+            name,
             &recipient,
-            &dir.join("a.age"),
-            &["--reference", "R-1"]
-        )
-        .status
-        .code(),
-        Some(0)
-    );
-    assert_eq!(
-        intake(
-            &home,
-            "everything-fine",
-            &recipient,
-            &dir.join("b.age"),
-            &["--reference", "R-1"]
-        )
-        .status
-        .code(),
-        Some(0)
-    );
+            &dir.join(file),
+            &["--reference", "R-1"],
+        );
+    }
     // Made by someone without a vault, for another key only.
     let stranger = Home::new();
-    assert_eq!(
-        intake(
-            &stranger,
-            "no-activity",
-            &other_key,
-            &dir.join("c-other.age"),
-            &[]
-        )
-        .status
-        .code(),
-        Some(0)
+    intake_ok(
+        &stranger,
+        "no-activity",
+        &other_key,
+        &dir.join("c-other.age"),
+        &[],
     );
     let good = fs::read(dir.join("a.age")).unwrap();
     fs::write(dir.join("d-truncated.age"), &good[..good.len() / 2]).unwrap();
@@ -413,43 +422,42 @@ fn csv_and_fhir_exports_of_several_intakes() {
     let recipient = confide_key(&home);
     let dir = home.path().join("in");
     fs::create_dir_all(&dir).unwrap();
-    for (i, p) in [
+    let profiles = [
         "no-activity",
         "unsafe-communication",
         "frequent-severe-pain",
-    ]
-    .iter()
-    .enumerate()
-    {
-        assert_eq!(
-            intake(
-                &home,
-                p,
-                &recipient,
-                &dir.join(format!("{i}.age")),
-                &["--reference", "=1+2"]
-            )
-            .status
-            .code(),
-            Some(2),
-            "a reference is a code"
-        );
-        assert_eq!(
-            intake(
-                &home,
-                p,
-                &recipient,
-                &dir.join(format!("{i}.age")),
-                &["--reference", "K-9"]
-            )
-            .status
-            .code(),
-            Some(0)
-        );
+    ];
+    for (i, name) in profiles.iter().enumerate() {
+        let file = dir.join(format!("{i}.age"));
+        let refused = intake(&home, name, &recipient, &file, &["--reference", "=1+2"]);
+        assert_eq!(refused.status.code(), Some(2), "a reference is a code");
+        intake_ok(&home, name, &recipient, &file, &["--reference", "K-9"]);
     }
     let out = report(&home, &["--format", "csv"], &[&dir]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let csv = stdout(&out);
+    check_csv_of_three(&stdout(&out));
+
+    let out = report(&home, &["--format", "fhir"], &[&dir]);
+    assert_eq!(out.status.code(), Some(0));
+    let flags: usize = report_json(&home, &[&dir])["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["flags"].as_array().unwrap().len())
+        .sum();
+    assert!(flags >= 4, "the unsafe profile raises flags");
+    check_fhir_of_three(&serde_json::from_slice(&out.stdout).unwrap(), flags);
+    let dir_out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fhir-samples");
+    fs::create_dir_all(&dir_out).unwrap();
+    fs::write(dir_out.join("report-cli.json"), &out.stdout).unwrap();
+
+    let out = report(&home, &["--format", "markdown"], &[&dir]);
+    assert!(stdout(&out).contains("## Summary by reference"));
+}
+
+/// The CSV of the intakes no-activity, unsafe-communication and frequent-severe-pain: a
+/// header and a row each, urgent flags counted in the fifth column.
+fn check_csv_of_three(csv: &str) {
     let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 4);
     assert!(lines[0].starts_with("file,session,created,reference,urgent,flags,safety_screen,context.strain,context.strain.band,desire.desire"));
@@ -458,10 +466,10 @@ fn csv_and_fhir_exports_of_several_intakes() {
         .map(|l| l.split(',').nth(4).unwrap())
         .collect();
     assert_eq!(urgent, ["0", "4", "0"]);
+}
 
-    let out = report(&home, &["--format", "fhir"], &[&dir]);
-    assert_eq!(out.status.code(), Some(0));
-    let bundle: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+/// The FHIR Bundle of the same three intakes, which raise `flags` flags in all.
+fn check_fhir_of_three(bundle: &Value, flags: usize) {
     assert_eq!(bundle["resourceType"], "Bundle");
     let count = |t: &str| {
         bundle["entry"]
@@ -477,22 +485,7 @@ fn csv_and_fhir_exports_of_several_intakes() {
         "a resource per questionnaire taken"
     );
     assert_eq!(count("Observation"), 3, "a safety screen per intake");
-    let json = report(&home, &["--format", "json"], &[&dir]);
-    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    let flags: usize = json["sessions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["flags"].as_array().unwrap().len())
-        .sum();
-    assert!(flags >= 4, "the unsafe profile raises flags");
     assert_eq!(count("DetectedIssue"), flags, "a detected issue per flag");
-    let dir_out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fhir-samples");
-    fs::create_dir_all(&dir_out).unwrap();
-    fs::write(dir_out.join("report-cli.json"), &out.stdout).unwrap();
-
-    let out = report(&home, &["--format", "markdown"], &[&dir]);
-    assert!(stdout(&out).contains("## Summary by reference"));
 }
 
 #[test]
@@ -529,38 +522,50 @@ fn invite(home: &Home, recipient: &str, extra: &[&str]) -> PathBuf {
     file
 }
 
+/// A client's plain-mode answers to an invitation to `pain` (with `context`): activity:
+/// partner; partner: one; topics: pain; skip the rest of context; pain: often...
+const PAIN_INPUT: &str = "1\n1\n3\n\n\n\n\n\n\n\n\n\n\n4\n4\n\n\n\n\n\n\n\n\ny\n";
+
+/// A client takes an invitation to `pain` in plain mode, answering with `PAIN_INPUT`.
+fn take_pain_invitation(client: &Home, inv: &Path, extra: &[&str], out: &Path) -> Output {
+    client
+        .cmd()
+        .args(["take", "--plain", "--invite"])
+        .arg(inv)
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .write_stdin(PAIN_INPUT)
+        .output()
+        .unwrap()
+}
+
+/// `take --no-save --invite FILE` with nothing to read on standard input.
+fn take_invitation(home: &Home, inv: &Path) -> Output {
+    home.cmd()
+        .args(["take", "--no-save", "--invite"])
+        .arg(inv)
+        .write_stdin("")
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn an_invitation_runs_exactly_its_questionnaires_and_the_report_shows_its_reference() {
     let therapist = Home::new();
     let key = confide_key(&therapist);
     let inv = invite(&therapist, &key, &["--questionnaires", "pain"]);
-    let doc: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
+    let doc = read_json(&inv);
     assert_eq!(doc["format"], "confide.invitation/1");
-    let ids: Vec<&str> = doc["questionnaires"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|q| q["id"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        ids,
+        ids(&doc["questionnaires"]),
         ["context", "pain"],
         "context comes along because pain uses it"
     );
 
     let client = Home::new();
     let out_file = client.path().join("for-therapist.age");
-    // activity: partner; partner: one; topics: pain; skip the rest of context; pain: often...
-    let input = "1\n1\n3\n\n\n\n\n\n\n\n\n\n\n4\n4\n\n\n\n\n\n\n\n\ny\n";
-    let out = client
-        .cmd()
-        .args(["take", "--plain", "--invite"])
-        .arg(&inv)
-        .arg("--out")
-        .arg(&out_file)
-        .write_stdin(input)
-        .output()
-        .unwrap();
+    let out = take_pain_invitation(&client, &inv, &[], &out_file);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -568,8 +573,21 @@ fn an_invitation_runs_exactly_its_questionnaires_and_the_report_shows_its_refere
         stdout(&out),
         stderr(&out)
     );
-    let text = stdout(&out);
-    let fp = confide::store::fingerprint::fingerprint(&key);
+    check_what_the_invited_client_sees(&stdout(&out), &stderr(&out), &key);
+
+    let rep = report_json(&therapist, &[&out_file]);
+    assert_eq!(rep["sessions"][0]["reference"], "C-7");
+    assert_eq!(
+        rep["sessions"][0]["questionnaires"][1]["definition"],
+        "matches"
+    );
+}
+
+/// What a client reads when taking an invitation to `key` without a terminal: the key
+/// first, the message (the practice name marked as not checked), the reference, the
+/// invited questionnaires only, and the key the answers went to.
+fn check_what_the_invited_client_sees(text: &str, err: &str, key: &str) {
+    let fp = fingerprint(key);
     assert!(
         text.starts_with(&format!(
             "Your answers will be encrypted to this key:\n  {key}\n  fingerprint {fp}\n"
@@ -591,91 +609,79 @@ fn an_invitation_runs_exactly_its_questionnaires_and_the_report_shows_its_refere
         "only the invited questionnaires"
     );
     assert!(
-        stderr(&out).contains(&format!(
+        err.contains(&format!(
             "It is encrypted to exactly one key, and only its holder can open it:\n  {fp}  the key you were given\n"
         )),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        !stderr(&out).contains("Riverside"),
-        "the practice name is not trusted"
-    );
-
-    let out = report(&therapist, &["--format", "json"], &[&out_file]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let rep: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(rep["sessions"][0]["reference"], "C-7");
-    assert_eq!(
-        rep["sessions"][0]["questionnaires"][1]["definition"],
-        "matches"
-    );
-}
-
-#[test]
-fn a_tampered_invitation_is_refused() {
-    let therapist = Home::new();
-    let key = confide_key(&therapist);
-    let inv = invite(&therapist, &key, &["--questionnaires", "desire"]);
-    let mut doc: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
-    doc["questionnaires"][1]["definition"]["items"][0]["text"] = "A different question".into();
-    fs::write(&inv, serde_json::to_vec(&doc).unwrap()).unwrap();
-    let out = therapist
-        .cmd()
-        .args(["take", "--no-save", "--invite"])
-        .arg(&inv)
-        .write_stdin("")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(
-        err.contains("/questionnaires/1/sha256: the questionnaire does not match its hash"),
         "{err}"
     );
-    assert!(err.contains("confide: error: the invitation is not valid and was not used"));
+    assert!(
+        !err.contains("Riverside"),
+        "the practice name is not trusted"
+    );
 }
 
 #[test]
-fn an_invitation_with_a_bad_recipient_or_an_invalid_questionnaire_is_refused() {
+fn an_invitation_changed_on_the_way_is_refused_with_what_is_wrong() {
     let therapist = Home::new();
     let key = confide_key(&therapist);
     let inv = invite(&therapist, &key, &["--questionnaires", "desire"]);
-    let original: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
-
-    let mut doc = original.clone();
-    doc["recipient"] = "age1notarecipient".into();
-    fs::write(&inv, serde_json::to_vec(&doc).unwrap()).unwrap();
-    let out = therapist
-        .cmd()
-        .args(["take", "--no-save", "--invite"])
-        .arg(&inv)
-        .write_stdin("")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("the invitation's recipient"),
-        "{}",
-        stderr(&out)
-    );
-
-    let mut doc = original;
-    doc["questionnaires"][1]["definition"]["items"][0]["type"] = "slider".into();
-    fs::write(&inv, serde_json::to_vec(&doc).unwrap()).unwrap();
-    let out = therapist
-        .cmd()
-        .args(["take", "--no-save", "--invite"])
-        .arg(&inv)
-        .write_stdin("")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("/questionnaires/1/definition/items/0/type: unknown value `slider`"),
-        "{}",
-        stderr(&out)
-    );
+    let original = read_json(&inv);
+    type Edit = fn(&mut Value);
+    let cases: [(&str, Edit, &str); 6] = [
+        (
+            "a changed question no longer matches its hash",
+            |d| {
+                d["questionnaires"][1]["definition"]["items"][0]["text"] =
+                    "A different question".into()
+            },
+            "/questionnaires/1/sha256: the questionnaire does not match its hash",
+        ),
+        (
+            "a recipient that is not one",
+            |d| d["recipient"] = "age1notarecipient".into(),
+            "the invitation's recipient",
+        ),
+        (
+            "an invalid questionnaire",
+            |d| d["questionnaires"][1]["definition"]["items"][0]["type"] = "slider".into(),
+            "/questionnaires/1/definition/items/0/type: unknown value `slider`",
+        ),
+        (
+            "a practice name on two lines",
+            |d| d["practice"] = "Riverside\nfingerprint AAAA-AAAA-AAAA-AAAA".into(),
+            "/practice: a practice name is one line",
+        ),
+        (
+            "a practice name with a control character",
+            |d| d["practice"] = "Riverside\u{7}".into(),
+            "/practice: text contains control characters",
+        ),
+        (
+            "a message over the limit",
+            |d| d["message"] = "x".repeat(2001).into(),
+            "/message: 2001 characters; the limit is 2000",
+        ),
+    ];
+    for (name, edit, message) in cases {
+        let mut doc = original.clone();
+        edit(&mut doc);
+        write_json(&inv, &doc);
+        let out = take_invitation(&therapist, &inv);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(stderr(&out).contains(message), "{name}: {}", stderr(&out));
+        assert_eq!(
+            stdout(&out),
+            "",
+            "{name}: nothing shown from the invitation"
+        );
+        // Problems found in the file are listed by their place, then one error sums up.
+        let err = stderr(&out);
+        let listed = message.starts_with('/');
+        assert!(
+            !listed || err.contains("confide: error: the invitation is not valid and was not used"),
+            "{name}: {err}"
+        );
+    }
 }
 
 #[test]
@@ -693,7 +699,7 @@ fn invite_embeds_a_custom_questionnaire_file_and_checks_its_arguments() {
                 .unwrap(),
         ],
     );
-    let doc: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
+    let doc = read_json(&inv);
     assert_eq!(doc["questionnaires"][0]["id"], "checkin");
     assert_eq!(doc["questionnaires"][0]["definition"]["title"], "Check-in");
     for (args, message) in [
@@ -721,7 +727,7 @@ fn invite_embeds_a_custom_questionnaire_file_and_checks_its_arguments() {
         .args(["invite", "--to", &key])
         .output()
         .unwrap();
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["questionnaires"].as_array().unwrap().len(), 5);
 }
 
@@ -730,10 +736,9 @@ fn an_answers_file_reference_travels_with_the_intake() {
     let home = Home::new();
     let recipient = confide_key(&home);
     let answers = home.path().join("answers.json");
-    let mut v: serde_json::Value =
-        serde_json::from_slice(&fs::read(profile("no-activity")).unwrap()).unwrap();
+    let mut v = read_json(&profile("no-activity"));
     v["reference"] = "R-5".into();
-    fs::write(&answers, serde_json::to_vec(&v).unwrap()).unwrap();
+    write_json(&answers, &v);
     let file = home.path().join("intake.age");
     let out = home
         .cmd()
@@ -744,9 +749,10 @@ fn an_answers_file_reference_travels_with_the_intake() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let out = report(&home, &["--format", "json"], &[&file]);
-    let rep: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(rep["sessions"][0]["reference"], "R-5");
+    assert_eq!(
+        report_json(&home, &[&file])["sessions"][0]["reference"],
+        "R-5"
+    );
     let out = home
         .cmd()
         .args(["take", "--no-save", "--reference", "R-6", "--answers"])
@@ -755,13 +761,6 @@ fn an_answers_file_reference_travels_with_the_intake() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("differs from the answers file's reference"));
-}
-
-/// A client's plain-mode answers to an invitation to `pain` (with `context`).
-const PAIN_INPUT: &str = "1\n1\n3\n\n\n\n\n\n\n\n\n\n\n4\n4\n\n\n\n\n\n\n\n\ny\n";
-
-fn fingerprint(recipient: &str) -> String {
-    confide::store::fingerprint::fingerprint(recipient)
 }
 
 #[test]
@@ -773,23 +772,20 @@ fn an_invitation_redirected_to_another_key_is_refused_before_any_question() {
     // their hashes are untouched, so only the fingerprint can tell.
     let mallory = Home::new();
     let their_key = confide_key(&mallory);
-    let mut doc: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
+    let mut doc = read_json(&inv);
     doc["recipient"] = their_key.clone().into();
     let redirected = therapist.path().join("redirected.json");
-    fs::write(&redirected, serde_json::to_vec(&doc).unwrap()).unwrap();
+    write_json(&redirected, &doc);
 
     let client = Home::new();
     let out_file = client.path().join("for-therapist.age");
     let told = fingerprint(&key);
-    let out = client
-        .cmd()
-        .args(["take", "--plain", "--invite"])
-        .arg(&redirected)
-        .args(["--expect-fingerprint", &told, "--out"])
-        .arg(&out_file)
-        .write_stdin(PAIN_INPUT)
-        .output()
-        .unwrap();
+    let out = take_pain_invitation(
+        &client,
+        &redirected,
+        &["--expect-fingerprint", &told],
+        &out_file,
+    );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -805,15 +801,7 @@ fn an_invitation_redirected_to_another_key_is_refused_before_any_question() {
 
     // The real invitation, with the fingerprint as read out on the phone.
     let spoken = told.to_lowercase().replace('-', " ");
-    let out = client
-        .cmd()
-        .args(["take", "--plain", "--invite"])
-        .arg(&inv)
-        .args(["--expect-fingerprint", &spoken, "--out"])
-        .arg(&out_file)
-        .write_stdin(PAIN_INPUT)
-        .output()
-        .unwrap();
+    let out = take_pain_invitation(&client, &inv, &["--expect-fingerprint", &spoken], &out_file);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
@@ -825,7 +813,7 @@ fn an_invitation_redirected_to_another_key_is_refused_before_any_question() {
 }
 
 #[test]
-fn expect_fingerprint_checks_to_and_answers_files_and_needs_a_recipient() {
+fn expect_fingerprint_checks_each_recipient_of_an_intake_file() {
     let home = Home::new();
     let therapist = Home::new();
     let key = confide_key(&therapist);
@@ -849,15 +837,6 @@ fn expect_fingerprint_checks_to_and_answers_files_and_needs_a_recipient() {
         assert_eq!(stdout(&out), "", "no summary");
         assert!(!file.exists());
     }
-    let out = home
-        .cmd()
-        .args(["take", "--no-save", "--answers"])
-        .arg(profile("no-activity"))
-        .args(["--expect-fingerprint", &fp])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--expect-fingerprint is for an intake file"));
 
     // Two recipients: one fingerprint each.
     let second = confide_key(&Home::new());
@@ -930,8 +909,10 @@ fn invite_prints_the_fingerprint_for_the_therapist_to_tell_the_client() {
     );
 }
 
+/// `take` refuses the same in an invitation file
+/// (`an_invitation_changed_on_the_way_is_refused_with_what_is_wrong`).
 #[test]
-fn a_practice_name_on_several_lines_or_a_long_message_is_refused_by_invite_and_by_take() {
+fn a_practice_name_on_several_lines_or_a_long_message_is_refused_by_invite() {
     let therapist = Home::new();
     let key = confide_key(&therapist);
     for (flag, value, message) in [
@@ -970,40 +951,6 @@ fn a_practice_name_on_several_lines_or_a_long_message_is_refused_by_invite_and_b
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-
-    let inv = invite(&therapist, &key, &["--questionnaires", "desire"]);
-    let original: serde_json::Value = serde_json::from_slice(&fs::read(&inv).unwrap()).unwrap();
-    for (field, value, message) in [
-        (
-            "practice",
-            "Riverside\nfingerprint AAAA-AAAA-AAAA-AAAA".to_owned(),
-            "/practice: a practice name is one line",
-        ),
-        (
-            "practice",
-            "Riverside\u{7}".to_owned(),
-            "/practice: text contains control characters",
-        ),
-        (
-            "message",
-            "x".repeat(2001),
-            "/message: 2001 characters; the limit is 2000",
-        ),
-    ] {
-        let mut doc = original.clone();
-        doc[field] = value.into();
-        fs::write(&inv, serde_json::to_vec(&doc).unwrap()).unwrap();
-        let out = therapist
-            .cmd()
-            .args(["take", "--no-save", "--invite"])
-            .arg(&inv)
-            .write_stdin("")
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{field}");
-        assert!(stderr(&out).contains(message), "{field}: {}", stderr(&out));
-        assert_eq!(stdout(&out), "", "nothing shown from the invitation");
-    }
 }
 
 /// The client confirms the fingerprint in a terminal before the first question.
@@ -1011,7 +958,7 @@ mod terminal {
     use std::process::Command;
 
     use super::*;
-    use rexpect::process::WaitStatus;
+    use crate::common::exit_code;
     use rexpect::reader::Options;
     use rexpect::session::PtySession;
 
@@ -1049,10 +996,14 @@ mod terminal {
         rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty")
     }
 
-    fn exit_code(p: &PtySession) -> Option<i32> {
-        match p.process().wait().unwrap() {
-            WaitStatus::Exited(_, code) => Some(code),
-            _ => None,
+    /// Answers after a moment: a line in plain mode, a key in the terminal prompter.
+    fn answer(p: &mut PtySession, plain: bool, line: &str, key: &str) {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        if plain {
+            p.send_line(line).unwrap();
+        } else {
+            p.send(key).unwrap();
+            p.flush().unwrap();
         }
     }
 
@@ -1070,13 +1021,7 @@ mod terminal {
                 before.contains(&format!("The fingerprint is {fp}.")),
                 "the question repeats it: {before}"
             );
-            std::thread::sleep(std::time::Duration::from_millis(300));
-            if plain {
-                p.send_line("n").unwrap();
-            } else {
-                p.send("n").unwrap();
-                p.flush().unwrap();
-            }
+            answer(&mut p, plain, "n", "n");
             let rest = p.exp_eof().unwrap();
             assert_eq!(exit_code(&p), Some(2), "plain {plain}: {rest}");
             assert!(
@@ -1096,22 +1041,10 @@ mod terminal {
             let args: &[&str] = if plain { &["--plain"] } else { &[] };
             let mut p = spawn(&client, args, &inv);
             p.exp_string("Does this match what your").unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(300));
-            if plain {
-                p.send_line("y").unwrap();
-            } else {
-                p.send("y").unwrap();
-                p.flush().unwrap();
-            }
+            answer(&mut p, plain, "y", "y");
             p.exp_string("How often did you feel calm?").unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(300));
             // Leave at the first question.
-            if plain {
-                p.send_line("q").unwrap();
-            } else {
-                p.send("\x1b").unwrap();
-                p.flush().unwrap();
-            }
+            answer(&mut p, plain, "q", "\x1b");
             p.exp_eof().unwrap();
             assert_eq!(exit_code(&p), Some(130), "plain {plain}");
         }

@@ -4,25 +4,25 @@
 use confide::model::answers_file;
 use confide::model::catalog::Catalog;
 use confide::model::questionnaire::Questionnaire;
-use confide::model::response::Response;
+use confide::model::response::{AnswerStatus, QuestionnaireRecord, Response};
 use confide::report::clinician::{self, DefinitionCheck, Failure, Input};
 use confide::report::{clinician_text, csv, fhir};
 use confide::scoring::{self, record};
 use confide::term::style::Style;
-use serde_json::json;
+use serde_json::{Value, json};
+
+use crate::common::profile;
+
+/// When every session of these tests was taken, unless a test says otherwise.
+const CREATED: &str = "2026-11-01T09:00:00Z";
 
 fn catalog() -> Catalog {
     Catalog::bundled().unwrap_or_else(|(n, p)| panic!("{n}: {p:?}"))
 }
 
 /// A session as `take --answers` would record it.
-fn session(
-    catalog: &Catalog,
-    answers: serde_json::Value,
-    id: &str,
-    created: &str,
-    reference: Option<&str>,
-) -> Response {
+fn session(answers: Value, id: &str, created: &str, reference: Option<&str>) -> Response {
+    let catalog = catalog();
     let file = answers_file::parse(
         json!({"format": "confide.answers/1", "answers": answers})
             .to_string()
@@ -51,7 +51,7 @@ fn session(
     )
 }
 
-fn unsafe_with_pain() -> serde_json::Value {
+fn unsafe_with_pain() -> Value {
     json!({
         "context": {"activity": [1], "partner": 1, "topics": [5], "duration": 3, "overall_bother": 4,
                     "stress": 3, "sleep": 3, "safe_partner": 1, "pressure": 0, "notes": "=cmd|' /C calc'!A0"},
@@ -59,7 +59,7 @@ fn unsafe_with_pain() -> serde_json::Value {
     })
 }
 
-fn calm() -> serde_json::Value {
+fn calm() -> Value {
     json!({
         "context": {"activity": [1], "partner": 1, "topics": [3], "duration": 1, "overall_bother": 1,
                     "stress": 1, "sleep": 1, "safe_partner": 0, "pressure": 0},
@@ -77,23 +77,37 @@ fn report(inputs: Vec<Input>, failures: Vec<Failure>) -> clinician::Report {
     )
 }
 
-#[test]
-fn flags_come_urgent_first_and_scores_are_recomputed_when_the_definition_matches() {
-    let c = catalog();
-    let r = session(
-        &c,
-        unsafe_with_pain(),
-        "11111111-0000-4000-8000-000000000001",
-        "2026-11-01T09:00:00Z",
-        Some("A-1"),
-    );
-    let rep = report(
+/// The report on one session, read from `file`.
+fn report_on(response: Response, file: Option<&str>) -> clinician::Report {
+    report(
         vec![Input {
-            file: Some("a.age".into()),
-            response: r,
+            file: file.map(str::to_owned),
+            response,
         }],
         vec![],
+    )
+}
+
+/// Puts `text` in the free-text answer of the context questionnaire, as a forged file could.
+fn with_notes(mut r: Response, text: &str) -> Response {
+    let notes = r.questionnaires[0]
+        .answers
+        .iter_mut()
+        .find(|a| a.item == "notes")
+        .expect("the session has notes");
+    notes.value = Some(json!(text));
+    r
+}
+
+#[test]
+fn flags_come_urgent_first_and_scores_are_recomputed_when_the_definition_matches() {
+    let r = session(
+        unsafe_with_pain(),
+        "11111111-0000-4000-8000-000000000001",
+        CREATED,
+        Some("A-1"),
     );
+    let rep = report_on(r, Some("a.age"));
     let s = &rep.sessions[0];
     assert_eq!(s.flags[0].level, "urgent", "{:?}", s.flags);
     let ranks: Vec<usize> = s
@@ -118,117 +132,116 @@ fn flags_come_urgent_first_and_scores_are_recomputed_when_the_definition_matches
     assert!(
         pain.answers
             .iter()
-            .any(|a| a.status == confide::model::response::AnswerStatus::NotAsked)
+            .any(|a| a.status == AnswerStatus::NotAsked)
     );
 }
 
-#[test]
-fn tampered_scores_are_replaced_by_a_fresh_computation_with_a_note() {
-    let c = catalog();
-    let mut r = session(
-        &c,
+fn calm_session() -> Response {
+    session(
         calm(),
         "22222222-0000-4000-8000-000000000002",
-        "2026-11-01T09:00:00Z",
+        CREATED,
         None,
-    );
-    r.questionnaires[1].scores[0].value = Some(19.0);
-    r.questionnaires[1].flags.clear();
-    let rep = report(
-        vec![Input {
-            file: None,
-            response: r,
-        }],
-        vec![],
-    );
-    let pain = &rep.sessions[0].questionnaires[1];
-    assert!(
-        pain.notes[0].contains("differ from a fresh computation"),
-        "{:?}",
-        pain.notes
-    );
-    assert_ne!(pain.scales[0].value, Some(19.0));
+    )
 }
 
-#[test]
-fn a_different_definition_shows_recorded_scores_and_says_so() {
-    let c = catalog();
-    let mut r = session(
-        &c,
-        calm(),
-        "33333333-0000-4000-8000-000000000003",
-        "2026-11-01T09:00:00Z",
-        None,
-    );
-    r.questionnaires[1].sha256 = "0".repeat(64);
-    r.questionnaires[1].scores[0].value = Some(7.0);
-    let rep = report(
-        vec![Input {
-            file: None,
-            response: r,
-        }],
-        vec![],
-    );
-    let pain = &rep.sessions[0].questionnaires[1];
-    assert_eq!(pain.definition, DefinitionCheck::Differs);
-    assert!(!pain.recomputed);
-    assert_eq!(pain.scales[0].value, Some(7.0));
-    assert!(
-        pain.notes[0].contains("different definition"),
-        "{:?}",
-        pain.notes
-    );
+/// What the report shows of one questionnaire: whether its definition is the one the
+/// answers were given to, whether scores were recomputed, the first score, the title, and
+/// whether answers are shown in words.
+#[derive(Debug, PartialEq)]
+struct Shown<'a> {
+    definition: DefinitionCheck,
+    recomputed: bool,
+    score: Option<f64>,
+    title: &'a str,
+    in_words: bool,
 }
 
+impl<'a> Shown<'a> {
+    fn of(q: &'a clinician::QuestionnaireReport) -> Shown<'a> {
+        Shown {
+            definition: q.definition,
+            recomputed: q.recomputed,
+            score: q.scales[0].value,
+            title: &q.title,
+            in_words: q.answers[0].text.is_some(),
+        }
+    }
+}
+
+/// The pain questionnaire of a calm session, its record changed in three ways: what the
+/// report shows, and the note that says why.
 #[test]
-fn an_unknown_questionnaire_is_reported_from_the_record_alone() {
-    let c = catalog();
-    let mut r = session(
-        &c,
-        calm(),
-        "44444444-0000-4000-8000-000000000004",
-        "2026-11-01T09:00:00Z",
-        None,
-    );
-    r.questionnaires[1].id = "custom-x".into();
-    let rep = report(
-        vec![Input {
-            file: None,
-            response: r,
-        }],
-        vec![],
-    );
-    let q = &rep.sessions[0].questionnaires[1];
-    assert_eq!(q.definition, DefinitionCheck::Unavailable);
-    assert_eq!(q.title, "custom-x");
-    assert!(q.answers[0].text.is_none());
+fn the_definition_check_decides_between_fresh_and_recorded_scores() {
+    let fresh = report_on(calm_session(), None).sessions[0].questionnaires[1].scales[0].value;
+    type Edit = fn(&mut QuestionnaireRecord);
+    let cases: [(&str, Edit, Shown, &str); 3] = [
+        (
+            "tampered scores are replaced by a fresh computation with a note",
+            |q| {
+                q.scores[0].value = Some(19.0);
+                q.flags.clear();
+            },
+            Shown {
+                definition: DefinitionCheck::Matches,
+                recomputed: true,
+                score: fresh,
+                title: "Pain and discomfort",
+                in_words: true,
+            },
+            "differ from a fresh computation",
+        ),
+        (
+            "a different definition shows the recorded scores and says so",
+            |q| {
+                q.sha256 = "0".repeat(64);
+                q.scores[0].value = Some(7.0);
+            },
+            Shown {
+                definition: DefinitionCheck::Differs,
+                recomputed: false,
+                score: Some(7.0),
+                title: "Pain and discomfort",
+                in_words: true,
+            },
+            "different definition",
+        ),
+        (
+            "an unknown questionnaire is reported from the record alone",
+            |q| q.id = "custom-x".into(),
+            Shown {
+                definition: DefinitionCheck::Unavailable,
+                recomputed: false,
+                score: fresh,
+                title: "custom-x",
+                in_words: false,
+            },
+            "not available",
+        ),
+    ];
+    for (name, edit, shown, note) in cases {
+        let mut r = calm_session();
+        edit(&mut r.questionnaires[1]);
+        let rep = report_on(r, None);
+        let pain = &rep.sessions[0].questionnaires[1];
+        assert_eq!(Shown::of(pain), shown, "{name}");
+        assert!(
+            pain.notes.first().is_some_and(|n| n.contains(note)),
+            "{name}: {:?}",
+            pain.notes
+        );
+    }
 }
 
 #[test]
 fn the_text_report_lists_flags_scales_answers_and_free_text_without_escapes() {
-    let c = catalog();
-    let mut r = session(
-        &c,
+    let r = session(
         unsafe_with_pain(),
         "55555555-0000-4000-8000-000000000005",
-        "2026-11-01T09:00:00Z",
+        CREATED,
         Some("A-1"),
     );
-    // A forged file could carry escape sequences in free text.
-    if let Some(a) = r.questionnaires[0]
-        .answers
-        .iter_mut()
-        .find(|a| a.item == "notes")
-    {
-        a.value = Some(json!("hello \u{1b}[2J world"));
-    }
-    let rep = report(
-        vec![Input {
-            file: Some("intake.age".into()),
-            response: r,
-        }],
-        vec![],
-    );
+    let rep = report_on(with_notes(r, "hello \u{1b}[2J world"), Some("intake.age"));
     let text = clinician_text::text(&rep, 100, Style::plain());
     assert!(text.contains("Reference:  A-1"));
     let urgent = text.find("URGENT").unwrap();
@@ -249,43 +262,31 @@ fn the_text_report_lists_flags_scales_answers_and_free_text_without_escapes() {
 
 #[test]
 fn several_sessions_are_grouped_by_reference_with_change_between_intakes() {
-    let c = catalog();
-    let first = session(
-        &c,
-        unsafe_with_pain(),
-        "66666666-0000-4000-8000-000000000006",
-        "2026-10-01T09:00:00Z",
-        Some("B-7"),
-    );
-    let second = session(
-        &c,
-        calm(),
-        "77777777-0000-4000-8000-000000000007",
-        "2026-11-01T09:00:00Z",
-        Some("B-7"),
-    );
-    let other = session(
-        &c,
-        calm(),
-        "88888888-0000-4000-8000-000000000008",
-        "2026-11-02T09:00:00Z",
-        Some("C-9"),
-    );
+    let sessions = [
+        ("2.age", calm(), "77777777", "2026-11-01T09:00:00Z", "B-7"),
+        ("o.age", calm(), "88888888", "2026-11-02T09:00:00Z", "C-9"),
+        (
+            "1.age",
+            unsafe_with_pain(),
+            "66666666",
+            "2026-10-01T09:00:00Z",
+            "B-7",
+        ),
+    ];
+    let inputs = sessions
+        .into_iter()
+        .map(|(file, answers, id8, created, reference)| Input {
+            file: Some(file.into()),
+            response: session(
+                answers,
+                &format!("{id8}-0000-4000-8000-000000000000"),
+                created,
+                Some(reference),
+            ),
+        })
+        .collect();
     let rep = report(
-        vec![
-            Input {
-                file: Some("2.age".into()),
-                response: second,
-            },
-            Input {
-                file: Some("o.age".into()),
-                response: other,
-            },
-            Input {
-                file: Some("1.age".into()),
-                response: first,
-            },
-        ],
+        inputs,
         vec![Failure {
             file: "bad.age".into(),
             error: "the file is damaged".into(),
@@ -296,7 +297,7 @@ fn several_sessions_are_grouped_by_reference_with_change_between_intakes() {
     let b = &rep.summary[0];
     assert_eq!(b.reference.as_deref(), Some("B-7"));
     assert_eq!(
-        b.sessions[0].id, "66666666-0000-4000-8000-000000000006",
+        b.sessions[0].id, "66666666-0000-4000-8000-000000000000",
         "oldest first"
     );
     let before = b.sessions[0].scores["pain.pain"].unwrap();
@@ -309,73 +310,62 @@ fn several_sessions_are_grouped_by_reference_with_change_between_intakes() {
 
 #[test]
 fn json_is_versioned_and_stable() {
-    let c = catalog();
     let r = session(
-        &c,
         calm(),
         "99999999-0000-4000-8000-000000000009",
-        "2026-11-01T09:00:00Z",
+        CREATED,
         Some("A-1"),
     );
-    let rep = report(
-        vec![Input {
-            file: Some("a.age".into()),
-            response: r,
-        }],
-        vec![],
-    );
-    let v = serde_json::to_value(&rep).unwrap();
+    let v = serde_json::to_value(report_on(r, Some("a.age"))).unwrap();
     assert_eq!(v["format"], "confide.report/1");
+    let keys = |o: &Value| -> Vec<String> {
+        let mut keys: Vec<String> = o.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
     let s = &v["sessions"][0];
-    for key in [
-        "file",
-        "id",
+    let session_keys = [
         "created",
-        "reference",
-        "language",
-        "recorded_by",
+        "file",
         "flags",
+        "id",
+        "language",
         "questionnaires",
-    ] {
-        assert!(s.get(key).is_some(), "{key}");
+        "recorded_by",
+        "reference",
+    ];
+    for key in session_keys {
+        assert!(keys(s).contains(&key.to_owned()), "session: {key}");
     }
     let q = &s["questionnaires"][1];
-    for key in [
-        "id",
-        "version",
-        "sha256",
-        "title",
-        "definition",
-        "recomputed",
-        "notes",
-        "taken",
-        "scales",
+    let questionnaire_keys = [
         "answers",
-    ] {
-        assert!(q.get(key).is_some(), "{key}");
+        "definition",
+        "id",
+        "notes",
+        "recomputed",
+        "scales",
+        "sha256",
+        "taken",
+        "title",
+        "version",
+    ];
+    for key in questionnaire_keys {
+        assert!(keys(q).contains(&key.to_owned()), "questionnaire: {key}");
     }
     assert_eq!(q["definition"], "matches");
 }
 
 #[test]
 fn csv_has_a_row_per_session_a_column_per_scale_and_no_formulas() {
-    let c = catalog();
     let mut r = session(
-        &c,
         unsafe_with_pain(),
         "aaaaaaaa-0000-4000-8000-00000000000a",
-        "2026-11-01T09:00:00Z",
+        CREATED,
         Some("A-1"),
     );
     r.reference = Some("=HYPERLINK(\"http://evil\")".into());
-    let rep = report(
-        vec![Input {
-            file: Some("+evil.age".into()),
-            response: r,
-        }],
-        vec![],
-    );
-    let out = csv::render(&rep);
+    let out = csv::render(&report_on(r, Some("+evil.age")));
     let lines: Vec<&str> = out.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(
@@ -395,28 +385,13 @@ fn csv_has_a_row_per_session_a_column_per_scale_and_no_formulas() {
 
 #[test]
 fn markdown_escapes_what_clients_typed() {
-    let c = catalog();
-    let mut r = session(
-        &c,
+    let r = session(
         unsafe_with_pain(),
         "bbbbbbbb-0000-4000-8000-00000000000b",
-        "2026-11-01T09:00:00Z",
+        CREATED,
         Some("A-1"),
     );
-    if let Some(a) = r.questionnaires[0]
-        .answers
-        .iter_mut()
-        .find(|a| a.item == "notes")
-    {
-        a.value = Some(json!("a | b <script> *bold*"));
-    }
-    let rep = report(
-        vec![Input {
-            file: None,
-            response: r,
-        }],
-        vec![],
-    );
+    let rep = report_on(with_notes(r, "a | b <script> *bold*"), None);
     let md = clinician_text::markdown(&rep);
     assert!(md.starts_with("# confide intake report: A-1\n"));
     assert!(md.contains("a \\| b \\<script\\> \\*bold\\*"), "{md}");
@@ -425,52 +400,35 @@ fn markdown_escapes_what_clients_typed() {
 
 #[test]
 fn fhir_is_a_collection_bundle_of_questionnaire_responses() {
-    let c = catalog();
     let r = session(
-        &c,
         unsafe_with_pain(),
         "cccccccc-0000-4000-8000-00000000000c",
-        "2026-11-01T09:00:00Z",
+        CREATED,
         Some("A-1"),
     );
-    let rep = report(
-        vec![Input {
-            file: None,
-            response: r,
-        }],
-        vec![],
-    );
+    let rep = report_on(r, None);
     let b = fhir::bundle(&rep);
     assert_eq!(b["resourceType"], "Bundle");
     assert_eq!(b["type"], "collection");
     let entries = b["entry"].as_array().unwrap();
-    let of_type = |t: &str| {
-        entries
-            .iter()
-            .filter(|e| e["resource"]["resourceType"] == t)
-            .count()
-    };
     assert_eq!(
-        of_type("QuestionnaireResponse"),
-        2,
-        "one per questionnaire taken"
+        resource_types(entries),
+        [
+            "QuestionnaireResponse",
+            "QuestionnaireResponse",
+            "Observation"
+        ]
+        .into_iter()
+        .chain(rep.sessions[0].flags.iter().map(|_| "DetectedIssue"))
+        .collect::<Vec<_>>(),
+        "one response per questionnaire taken, the safety screen, one issue per flag"
     );
-    assert_eq!(of_type("Observation"), 1, "the safety screen");
+    let screen = &entries[2]["resource"];
     assert_eq!(
-        of_type("DetectedIssue"),
-        rep.sessions[0].flags.len(),
-        "one per flag"
-    );
-    let screen = entries
-        .iter()
-        .find(|e| e["resource"]["resourceType"] == "Observation")
-        .unwrap();
-    assert_eq!(
-        screen["resource"]["valueString"],
+        screen["valueString"],
         rep.sessions[0].safety_screen.text.as_str()
     );
     let qr = &entries[0]["resource"];
-    assert_eq!(qr["resourceType"], "QuestionnaireResponse");
     assert_eq!(qr["status"], "completed");
     assert!(
         qr["questionnaire"]
@@ -479,10 +437,9 @@ fn fhir_is_a_collection_bundle_of_questionnaire_responses() {
             .starts_with("urn:confide:questionnaire:context|1.2.0")
     );
     assert_eq!(qr["identifier"]["value"], "A-1");
-    let items = qr["item"].as_array().unwrap();
-    let activity = items.iter().find(|i| i["linkId"] == "activity").unwrap();
+    let activity = link(qr, "activity").expect("activity");
     assert_eq!(activity["answer"][0]["valueCoding"]["code"], "1");
-    assert!(items.iter().any(|i| i["linkId"] == "scale.strain"));
+    assert!(link(qr, "scale.strain").is_some());
     assert!(
         entries[0]["fullUrl"]
             .as_str()
@@ -491,57 +448,182 @@ fn fhir_is_a_collection_bundle_of_questionnaire_responses() {
     );
 }
 
+/// The `resourceType` of each entry of a Bundle.
+fn resource_types(entries: &[Value]) -> Vec<&str> {
+    entries
+        .iter()
+        .map(|e| e["resource"]["resourceType"].as_str().unwrap_or("?"))
+        .collect()
+}
+
+/// The item of a QuestionnaireResponse with this `linkId`.
+fn link<'a>(response: &'a Value, id: &str) -> Option<&'a Value> {
+    response["item"]
+        .as_array()?
+        .iter()
+        .find(|i| i["linkId"] == id)
+}
+
+/// The profiles whose FHIR exports are written for external validation.
+const FHIR_PROFILES: [&str; 5] = [
+    "no-activity",
+    "unsafe-communication",
+    "frequent-severe-pain",
+    "everything-fine",
+    "desire-difference",
+];
+
 /// Writes FHIR exports of several profiles where `.ci/run` validates them with the
-/// `fhir.resources` R4B models (scripts/validate_fhir.py).
+/// `fhir.resources` R4B models (scripts/validate_fhir.py), and checks what each file holds
+/// against the answers of its profile.
 #[test]
 fn fhir_samples_are_written_for_external_validation() {
-    let c = catalog();
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fhir-samples");
     std::fs::create_dir_all(&dir).unwrap();
     let mut inputs = Vec::new();
-    for (i, profile) in [
-        "no-activity",
-        "unsafe-communication",
-        "frequent-severe-pain",
-        "everything-fine",
-        "desire-difference",
-    ]
-    .iter()
-    .enumerate()
-    {
-        let text =
-            std::fs::read_to_string(format!("tests/fixtures/profiles/{profile}.json")).unwrap();
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let r = session(
-            &c,
-            v["answers"].clone(),
-            &format!("dddddddd-0000-4000-8000-00000000000{i}"),
-            "2026-11-01T09:00:00Z",
-            Some("F-1"),
-        );
-        let rep = report(
-            vec![Input {
-                file: None,
-                response: r.clone(),
-            }],
-            vec![],
-        );
-        let path = dir.join(format!("{profile}.json"));
+    let mut entries_written = 0;
+    for (i, name) in FHIR_PROFILES.iter().enumerate() {
+        let answers: Value = serde_json::from_slice(&std::fs::read(profile(name)).unwrap())
+            .map(|v: Value| v["answers"].clone())
+            .unwrap();
+        let id = format!("dddddddd-0000-4000-8000-00000000000{i}");
+        let r = session(answers.clone(), &id, CREATED, Some("F-1"));
+        let rep = report_on(r.clone(), None);
+        let path = dir.join(format!("{name}.json"));
         std::fs::write(
             &path,
             serde_json::to_vec_pretty(&fhir::bundle(&rep)).unwrap(),
         )
         .unwrap();
+        let written: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        entries_written += check_fhir_sample(name, &written, &answers, &rep);
         inputs.push(Input {
-            file: Some(format!("{profile}.age")),
+            file: Some(format!("{name}.age")),
             response: r,
         });
     }
-    let rep = report(inputs, vec![]);
+    let all = dir.join("all.json");
     std::fs::write(
-        dir.join("all.json"),
-        serde_json::to_vec_pretty(&fhir::bundle(&rep)).unwrap(),
+        &all,
+        serde_json::to_vec_pretty(&fhir::bundle(&report(inputs, vec![]))).unwrap(),
     )
     .unwrap();
-    assert!(dir.join("all.json").exists());
+    let all: Value = serde_json::from_slice(&std::fs::read(all).unwrap()).unwrap();
+    let entries = all["entry"].as_array().unwrap();
+    assert_eq!(
+        entries.len(),
+        entries_written,
+        "all.json holds every sample"
+    );
+    let mut urls: Vec<&str> = entries
+        .iter()
+        .map(|e| e["fullUrl"].as_str().unwrap())
+        .collect();
+    urls.sort_unstable();
+    urls.dedup();
+    assert_eq!(urls.len(), entries.len(), "every fullUrl is unique");
+}
+
+/// Checks one written sample against the answers of its profile and the report it was made
+/// from; returns the number of entries.
+fn check_fhir_sample(
+    name: &str,
+    bundle: &Value,
+    answers: &Value,
+    rep: &clinician::Report,
+) -> usize {
+    assert_eq!(
+        (&bundle["resourceType"], &bundle["type"]),
+        (&json!("Bundle"), &json!("collection")),
+        "{name}"
+    );
+    let entries = bundle["entry"].as_array().unwrap();
+    let session = &rep.sessions[0];
+    let taken: Vec<_> = session.questionnaires.iter().filter(|q| q.taken).collect();
+    let mut expected_types = vec!["QuestionnaireResponse"; taken.len()];
+    expected_types.push("Observation");
+    expected_types.extend(session.flags.iter().map(|_| "DetectedIssue"));
+    assert_eq!(resource_types(entries), expected_types, "{name}");
+    for entry in entries {
+        let id = entry["resource"]["id"].as_str().unwrap();
+        assert_eq!(entry["fullUrl"], format!("urn:uuid:{id}"), "{name}");
+    }
+    for (q, entry) in taken.iter().zip(entries) {
+        check_fhir_response(name, &entry["resource"], q, &answers[&q.id]);
+    }
+    let screen = &entries[taken.len()]["resource"];
+    assert_eq!(
+        screen["valueString"],
+        session.safety_screen.text.as_str(),
+        "{name}"
+    );
+    for (flag, issue) in session.flags.iter().zip(&entries[taken.len() + 1..]) {
+        let code = &issue["resource"]["code"]["coding"][0]["code"];
+        let expected = format!("{}.{}", flag.questionnaire, flag.id);
+        assert_eq!(code, &json!(expected), "{name}");
+    }
+    entries.len()
+}
+
+/// Checks one QuestionnaireResponse: its questionnaire, reference and time, every answer of
+/// the profile with its value, and every scale with the score of the report.
+fn check_fhir_response(
+    name: &str,
+    qr: &Value,
+    q: &clinician::QuestionnaireReport,
+    answers: &Value,
+) {
+    let at = format!("{name}, {}", q.id);
+    assert_eq!(
+        qr["questionnaire"],
+        format!("urn:confide:questionnaire:{}|{}", q.id, q.version),
+        "{at}"
+    );
+    assert_eq!(qr["identifier"]["value"], "F-1", "{at}");
+    assert_eq!(qr["authored"], CREATED, "{at}");
+    for (item, value) in answers.as_object().unwrap() {
+        match link(qr, item) {
+            Some(fhir_item) => assert_eq!(fhir_value(fhir_item, value), *value, "{at}: {item}"),
+            None => {
+                // An answer to an item whose condition was false is not part of the record.
+                let status = q.answers.iter().find(|a| &a.item == item).map(|a| a.status);
+                assert_eq!(status, Some(AnswerStatus::NotAsked), "{at}: no item {item}");
+            }
+        }
+    }
+    for a in q
+        .answers
+        .iter()
+        .filter(|a| a.status != AnswerStatus::NotAsked)
+    {
+        assert!(link(qr, &a.item).is_some(), "{at}: no item {}", a.item);
+    }
+    for scale in &q.scales {
+        let item = link(qr, &format!("scale.{}", scale.id)).unwrap();
+        let value = item["answer"][0]["valueDecimal"].as_f64();
+        assert_eq!(value, scale.value, "{at}: scale {}", scale.id);
+    }
+}
+
+/// The answer of a QuestionnaireResponse item written as in an answers file: `declined`, a
+/// code as a number, or a number or text; an array of them where the file has an array.
+fn fhir_value(item: &Value, like: &Value) -> Value {
+    if item["extension"][0]["valueCode"] == "asked-declined" {
+        return json!("declined");
+    }
+    let one = |a: &Value| -> Value {
+        match a["valueCoding"]["code"].as_str() {
+            Some(code) => serde_json::from_str(code).expect("a code is an option value"),
+            None => ["valueInteger", "valueDecimal", "valueString"]
+                .iter()
+                .find_map(|k| a.get(*k).cloned())
+                .unwrap_or(Value::Null),
+        }
+    };
+    let answers = item["answer"].as_array().map_or(&[][..], Vec::as_slice);
+    if like.is_array() {
+        Value::Array(answers.iter().map(one).collect())
+    } else {
+        answers.first().map_or(Value::Null, one)
+    }
 }

@@ -13,7 +13,7 @@
 use std::fs;
 
 use confide::model::catalog::Catalog;
-use confide::model::questionnaire::{FlagLevel, Item, Questionnaire};
+use confide::model::questionnaire::{Item, Questionnaire};
 
 use crate::common::{Home, root, stderr, stdout};
 
@@ -622,7 +622,7 @@ fn every_bundled_flag_speaks_to_the_clinician_and_every_urgent_flag_says_what_wa
     let mut safety_flags = 0;
     for entry in &catalog.entries {
         let q = entry.q();
-        for (i, flag) in q.flags.iter().enumerate() {
+        for flag in &q.flags {
             let at = format!("{}.{}", q.id, flag.id);
             let clinician = flag
                 .clinician
@@ -632,8 +632,8 @@ fn every_bundled_flag_speaks_to_the_clinician_and_every_urgent_flag_says_what_wa
                 !en(clinician).starts_with("You ") && !en(clinician).contains(" you "),
                 "{at}: the clinician text is in the third person"
             );
-            let level = q.flag_level(i);
-            if level == FlagLevel::Urgent {
+            let urgent = flag.level == "urgent";
+            if urgent {
                 let said = flag
                     .said
                     .as_ref()
@@ -662,7 +662,7 @@ fn every_bundled_flag_speaks_to_the_clinician_and_every_urgent_flag_says_what_wa
                 }
                 // A fear-based or unsafe concern keeps "saying no is hard" out of the
                 // read-back.
-                if level == FlagLevel::Urgent && !carries("hard_to_say_no") {
+                if urgent && !carries("hard_to_say_no") {
                     assert!(withholds("hard_to_say_no"), "{at}");
                 }
                 assert!(flag.instead.is_some(), "{at}");

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{HISTORY_FORMAT, History, Trend, band_label};
 use crate::model::catalog::Catalog;
+use crate::model::response::ScoreRecord;
 use crate::term::sanitize;
 use crate::term::style::Style;
 
@@ -15,140 +16,221 @@ const GAP: char = '·';
 /// Most sessions drawn in one sparkline.
 const SPARK_WIDTH: usize = 40;
 
-pub fn text(h: &History, catalog: &Catalog, lang: &str, style: Style) -> String {
-    let mut rows: Vec<[String; 6]> = Vec::new();
-    for s in &h.sessions {
-        let date = s
-            .created
-            .get(..16)
-            .map(|d| d.replace('T', " "))
-            .unwrap_or_else(|| s.file.display_time());
-        let qs: Vec<&str> = s
-            .record
-            .questionnaires
-            .iter()
-            .map(|q| q.id.as_str())
-            .collect();
-        let mut first = [date, s.file.id8().to_owned(), qs.join(", ")];
-        let mut any = false;
-        for q in &s.record.questionnaires {
-            for score in &q.scores {
-                let label = h
-                    .trends
-                    .iter()
-                    .find(|t| t.questionnaire == q.id && t.scale == score.scale)
-                    .map(|t| t.label.clone())
-                    .unwrap_or_else(|| format!("{}.{}", q.id, score.scale));
-                let (value, band) = match (score.valid, score.value) {
-                    (true, Some(v)) => (
-                        number(v),
-                        score
-                            .band
-                            .as_deref()
-                            .map(|b| band_label(catalog, &q.id, &score.scale, b, lang))
-                            .unwrap_or_default(),
-                    ),
-                    _ => ("-".to_owned(), "not enough answers".to_owned()),
-                };
-                let lead = std::mem::take(&mut first);
-                rows.push([
-                    lead[0].clone(),
-                    lead[1].clone(),
-                    lead[2].clone(),
-                    label,
-                    value,
-                    band,
-                ]);
-                any = true;
-            }
-        }
-        if !any {
-            let lead = std::mem::take(&mut first);
-            rows.push([
-                lead[0].clone(),
-                lead[1].clone(),
-                lead[2].clone(),
-                "-".into(),
-                String::new(),
-                String::new(),
-            ]);
-        }
-    }
-    let header = [
-        "date (UTC)",
-        "session",
-        "questionnaires",
-        "scale",
-        "value",
-        "band",
-    ];
-    let mut widths = header.map(|h| h.chars().count());
-    let rows: Vec<[String; 6]> = rows
-        .into_iter()
-        .map(|r| r.map(|c| sanitize::line(&c).into_owned()))
-        .collect();
-    for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let line = |cells: [&str; 6]| {
-        let mut out = String::new();
-        for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
-            let pad = w.saturating_sub(c.chars().count());
-            if i == 4 {
-                out.push_str(&" ".repeat(pad));
-                out.push_str(c);
-            } else {
-                out.push_str(c);
-                if i < 5 {
-                    out.push_str(&" ".repeat(pad));
-                }
-            }
-            if i < 5 {
-                out.push_str("  ");
-            }
-        }
-        out.trim_end().to_owned()
-    };
+/// The history as text: the session table, then a sparkline per scale.
+pub(super) fn text(h: &History, catalog: &Catalog, lang: &str, style: Style) -> String {
     let n = h.sessions.len();
     let mut out = format!(
         "{} saved session{}, oldest first\n\n",
         n,
         if n == 1 { "" } else { "s" }
     );
-    out.push_str(&style.bold(&line(header)));
-    out.push('\n');
-    for r in &rows {
-        out.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]));
-        out.push('\n');
-    }
+    out.push_str(&Table::of(h, catalog, lang).render(style));
     if !h.trends.is_empty() {
         out.push('\n');
         out.push_str(&style.bold("Trends, oldest to newest"));
         out.push('\n');
-        let lw = h
-            .trends
-            .iter()
-            .map(|t| sanitize::line(&t.label).chars().count())
-            .max()
-            .unwrap_or(0);
-        let sw = h
-            .trends
-            .iter()
-            .map(|t| t.points.len().min(SPARK_WIDTH + 1))
-            .max()
-            .unwrap_or(0);
-        for t in &h.trends {
-            let label = sanitize::line(&t.label);
-            let spark = sparkline(t);
-            out.push_str(&format!(
-                "{label}{}  {spark}{}  {}\n",
-                " ".repeat(lw - label.chars().count()),
-                " ".repeat(sw.saturating_sub(spark.chars().count())),
-                describe_change(t)
-            ));
+        out.push_str(&trend_lines(&h.trends));
+    }
+    out
+}
+
+/// The cells of one line of the session table, by column.
+#[derive(Debug, Clone, Default)]
+struct Columns<T> {
+    date: T,
+    session: T,
+    questionnaires: T,
+    scale: T,
+    value: T,
+    band: T,
+}
+
+/// A line of the session table.
+type Row = Columns<String>;
+
+impl Row {
+    /// A row of untrusted cells, made safe for one line each.
+    fn safe(self) -> Row {
+        let safe = |c: String| sanitize::line(&c).into_owned();
+        Columns {
+            date: safe(self.date),
+            session: safe(self.session),
+            questionnaires: safe(self.questionnaires),
+            scale: safe(self.scale),
+            value: safe(self.value),
+            band: safe(self.band),
         }
+    }
+}
+
+impl Columns<usize> {
+    /// Widens each column to fit `row`.
+    fn fit(&mut self, row: &Row) {
+        let fit = |w: &mut usize, c: &str| *w = (*w).max(c.chars().count());
+        fit(&mut self.date, &row.date);
+        fit(&mut self.session, &row.session);
+        fit(&mut self.questionnaires, &row.questionnaires);
+        fit(&mut self.scale, &row.scale);
+        fit(&mut self.value, &row.value);
+        fit(&mut self.band, &row.band);
+    }
+}
+
+/// The session table: a row per scale of each session, oldest first; a session's date, id
+/// and questionnaires on its first row only.
+struct Table {
+    rows: Vec<Row>,
+}
+
+impl Table {
+    fn header() -> Row {
+        Columns {
+            date: "date (UTC)".into(),
+            session: "session".into(),
+            questionnaires: "questionnaires".into(),
+            scale: "scale".into(),
+            value: "value".into(),
+            band: "band".into(),
+        }
+    }
+
+    fn of(h: &History, catalog: &Catalog, lang: &str) -> Table {
+        let mut rows = Vec::new();
+        for s in &h.sessions {
+            let date = s
+                .created
+                .get(..16)
+                .map(|d| d.replace('T', " "))
+                .unwrap_or_else(|| s.file.display_time());
+            let qs: Vec<&str> = s
+                .record
+                .questionnaires
+                .iter()
+                .map(|q| q.id.as_str())
+                .collect();
+            let mut lead = Row {
+                date,
+                session: s.file.id8().to_owned(),
+                questionnaires: qs.join(", "),
+                ..Row::default()
+            };
+            let mut any = false;
+            for q in &s.record.questionnaires {
+                for score in &q.scores {
+                    let (value, band) = value_and_band(catalog, lang, &q.id, score);
+                    rows.push(Row {
+                        scale: scale_label(h, &q.id, &score.scale),
+                        value,
+                        band,
+                        // The session's own cells go on its first row only.
+                        ..std::mem::take(&mut lead)
+                    });
+                    any = true;
+                }
+            }
+            if !any {
+                rows.push(Row {
+                    scale: "-".into(),
+                    ..lead
+                });
+            }
+        }
+        Table {
+            rows: rows.into_iter().map(Row::safe).collect(),
+        }
+    }
+
+    /// The header in bold, then every row; columns as wide as their widest cell, two
+    /// spaces apart, values right-aligned.
+    fn render(&self, style: Style) -> String {
+        let header = Table::header();
+        let mut widths = Columns::<usize>::default();
+        widths.fit(&header);
+        for r in &self.rows {
+            widths.fit(r);
+        }
+        let mut out = style.bold(&line(&header, &widths));
+        out.push('\n');
+        for r in &self.rows {
+            out.push_str(&line(r, &widths));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// One line of the table, without trailing blanks.
+fn line(row: &Row, widths: &Columns<usize>) -> String {
+    let pad = |c: &str, w: usize| " ".repeat(w.saturating_sub(c.chars().count()));
+    let mut out = String::new();
+    for (cell, width) in [
+        (&row.date, widths.date),
+        (&row.session, widths.session),
+        (&row.questionnaires, widths.questionnaires),
+        (&row.scale, widths.scale),
+    ] {
+        out.push_str(cell);
+        out.push_str(&pad(cell, width));
+        out.push_str("  ");
+    }
+    out.push_str(&pad(&row.value, widths.value));
+    out.push_str(&row.value);
+    out.push_str("  ");
+    out.push_str(&row.band);
+    out.trim_end().to_owned()
+}
+
+/// A scale's name as the trends call it.
+fn scale_label(h: &History, questionnaire: &str, scale: &str) -> String {
+    h.trends
+        .iter()
+        .find(|t| t.questionnaire == questionnaire && t.scale == scale)
+        .map(|t| t.label.clone())
+        .unwrap_or_else(|| format!("{questionnaire}.{scale}"))
+}
+
+/// A score's value and band label, or a dash and why there is none.
+fn value_and_band(
+    catalog: &Catalog,
+    lang: &str,
+    questionnaire: &str,
+    score: &ScoreRecord,
+) -> (String, String) {
+    match (score.valid, score.value) {
+        (true, Some(v)) => (
+            number(v),
+            score
+                .band
+                .as_deref()
+                .map(|b| band_label(catalog, questionnaire, &score.scale, b, lang))
+                .unwrap_or_default(),
+        ),
+        _ => ("-".to_owned(), "not enough answers".to_owned()),
+    }
+}
+
+/// A line per scale: its name, a sparkline and the latest change, in aligned columns.
+fn trend_lines(trends: &[Trend]) -> String {
+    let lw = trends
+        .iter()
+        .map(|t| sanitize::line(&t.label).chars().count())
+        .max()
+        .unwrap_or(0);
+    let sw = trends
+        .iter()
+        .map(|t| t.points.len().min(SPARK_WIDTH + 1))
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for t in trends {
+        let label = sanitize::line(&t.label);
+        let spark = sparkline(t);
+        out.push_str(&format!(
+            "{label}{}  {spark}{}  {}\n",
+            " ".repeat(lw - label.chars().count()),
+            " ".repeat(sw.saturating_sub(spark.chars().count())),
+            describe_change(t)
+        ));
     }
     out
 }
@@ -171,7 +253,7 @@ fn describe_change(t: &Trend) -> String {
 
 /// One character per session (the last `SPARK_WIDTH`), scaled to the scale's possible
 /// range when known, else to the values seen.
-pub fn sparkline(t: &Trend) -> String {
+fn sparkline(t: &Trend) -> String {
     let values: Vec<Option<f64>> = t.points.iter().map(|(_, v)| *v).collect();
     let skip = values.len().saturating_sub(SPARK_WIDTH);
     let shown = &values[skip..];
@@ -201,7 +283,7 @@ pub fn sparkline(t: &Trend) -> String {
 }
 
 /// `12`, or `2.5` for a fractional value.
-pub fn number(v: f64) -> String {
+fn number(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         format!("{}", v.round() as i64)
     } else {
@@ -265,7 +347,7 @@ struct JsonUnreadable {
     error: String,
 }
 
-pub fn json(h: &History) -> String {
+pub(super) fn json(h: &History) -> String {
     let doc = JsonHistory {
         format: HISTORY_FORMAT,
         sessions: h
@@ -331,7 +413,7 @@ pub fn json(h: &History) -> String {
 }
 
 /// One row per session; a value and a band column per `questionnaire.scale`.
-pub fn csv(h: &History) -> String {
+pub(super) fn csv(h: &History) -> String {
     let mut header: Vec<String> = vec!["session".into(), "created".into(), "questionnaires".into()];
     for t in &h.trends {
         header.push(format!("{}.{}", t.questionnaire, t.scale));
@@ -382,7 +464,7 @@ fn csv_row(cells: &[String]) -> String {
 }
 
 /// A CSV cell, quoted when needed and safe to open in a spreadsheet (the report's rules).
-pub fn csv_cell(cell: &str) -> String {
+fn csv_cell(cell: &str) -> String {
     crate::report::csv::cell(cell)
 }
 

@@ -21,7 +21,7 @@ use crate::term::interrupt::{self, Kept};
 use crate::term::sanitize;
 
 /// This interview's draft.
-pub struct Autosave<'a> {
+pub(crate) struct Autosave<'a> {
     access: &'a Access,
     /// Id, start, language, reference and questionnaires of the draft.
     draft: Draft,
@@ -42,7 +42,7 @@ pub struct Autosave<'a> {
 impl<'a> Autosave<'a> {
     /// The draft of an interview of `questionnaires`; `resumed` is the draft `--resume`
     /// continues, with its file.
-    pub fn new(
+    pub(crate) fn new(
         access: &'a Access,
         questionnaires: Vec<String>,
         lang: &str,
@@ -73,19 +73,19 @@ impl<'a> Autosave<'a> {
     }
 
     /// The draft file of this interview, if any.
-    pub fn path(&self) -> Option<&Path> {
+    pub(crate) fn path(&self) -> Option<&Path> {
         self.path.as_deref().or(self.resumed.as_deref())
     }
 
     /// The draft file, when it holds every answer given so far.
-    pub fn current(&self) -> Option<&Path> {
+    pub(crate) fn current(&self) -> Option<&Path> {
         let up_to_date = !self.stale && (self.enabled || self.path.is_some());
         self.path().filter(|_| up_to_date)
     }
 
     /// After a change in the interview: saves the draft, unless nothing was answered yet.
     /// Returns a notice when saving failed (shown once; the interview goes on).
-    pub fn changed(&mut self, flow: &Flow) -> Option<String> {
+    pub(crate) fn changed(&mut self, flow: &Flow) -> Option<String> {
         let nothing_yet = flow.answers().values().all(|a| a.is_empty());
         if !self.enabled || (nothing_yet && self.path().is_none()) {
             return None;
@@ -106,7 +106,7 @@ impl<'a> Autosave<'a> {
     /// Saves the draft now (creating the key first when there is none, which asks for a
     /// new passphrase). Returns the file. After a failure, an earlier save of the draft (if
     /// any) stays, and counts as missing answers.
-    pub fn save(&mut self, flow: &Flow) -> Result<PathBuf> {
+    pub(crate) fn save(&mut self, flow: &Flow) -> Result<PathBuf> {
         let mut draft = self.draft.clone();
         draft.answers = answers_to_draft(flow.answers());
         draft.resume_at = flow
@@ -134,7 +134,7 @@ impl<'a> Autosave<'a> {
 
     /// Removes the draft of this interview (the file written by this run and the one
     /// `--resume` continued). Returns whether there was one.
-    pub fn discard(&mut self) -> Result<bool> {
+    pub(crate) fn discard(&mut self) -> Result<bool> {
         let files: Vec<PathBuf> = self
             .path
             .take()
@@ -149,7 +149,7 @@ impl<'a> Autosave<'a> {
     }
 
     /// What Ctrl-C or a crash says about the draft; `None` when there is none.
-    pub fn kept(&self) -> Option<Kept> {
+    pub(crate) fn kept(&self) -> Option<Kept> {
         let path = self.path()?;
         let id = path.file_stem()?.to_string_lossy().into_owned();
         let newest = self
@@ -189,7 +189,7 @@ impl<'a> Autosave<'a> {
 }
 
 /// Answers as stored in a draft.
-pub fn answers_to_draft(answers: &SessionAnswers) -> DraftAnswers {
+fn answers_to_draft(answers: &SessionAnswers) -> DraftAnswers {
     answers
         .iter()
         .map(|(q, items)| {

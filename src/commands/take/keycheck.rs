@@ -13,24 +13,23 @@
 
 use std::io::IsTerminal;
 
-use super::Mode;
+use super::interview::prompter;
 use super::output::Destinations;
+use super::{Mode, Plan};
 use crate::cli::TakeOptions;
-use crate::commands::Settings;
 use crate::error::{Error, Result};
 use crate::model::invitation::{Invitation, is_line_break};
-use crate::session::{self, Prompter, Stop};
+use crate::session::Stop;
 use crate::store::fingerprint::{self, fingerprint};
-use crate::term::{self, sanitize};
+use crate::term::{self, interrupt, sanitize};
 
 /// Said when the fingerprint was shown but nobody confirmed it.
 const NOT_CONFIRMED: &str = "The fingerprint was not confirmed: there is no terminal to ask. Scripts can pass --expect-fingerprint FINGERPRINT to refuse any other key.";
 
 /// Shows the keys, their fingerprints and the invitation's words, and has the fingerprint
 /// confirmed. Fails (before any question) when it does not match.
-pub fn before_questions(
-    settings: &Settings,
-    mode: &Mode,
+pub(crate) fn before_questions(
+    plan: &Plan,
     args: &TakeOptions,
     dest: &Destinations,
     invitation: Option<&Invitation>,
@@ -45,14 +44,15 @@ pub fn before_questions(
     }
     let expected = check_expected(&args.expect_fingerprint, named)?;
     let block = block(named, dest.own_copy(), invitation, term::width());
-    if let Mode::Answers(_) = mode {
+    if let Mode::Answers(_) = plan.mode {
         term::eprintln(&block);
         if !expected {
             term::eprintln(NOT_CONFIRMED);
         }
         return Ok(());
     }
-    let mut prompter = prompter(settings, mode);
+    // Dropped before the interview makes its own.
+    let (mut prompter, _) = prompter(plan);
     prompter.intro(&block);
     if expected {
         prompter.intro("The fingerprint is the one given with --expect-fingerprint.");
@@ -73,27 +73,11 @@ pub fn before_questions(
         Err(Stop::Eof) => Err(Error::cancelled(
             "input ended before the fingerprint was confirmed; nothing was asked",
         )),
+        Err(Stop::Interrupted) => interrupt::leave(),
         Err(Stop::Io(e)) => Err(Error::failure(format!(
             "the terminal failed: {}; nothing was asked",
             crate::error::describe_io(&e)
         ))),
-    }
-}
-
-/// A prompter for the confirmation, dropped before the interview makes its own.
-fn prompter(settings: &Settings, mode: &Mode) -> Box<dyn Prompter> {
-    let tty = match mode {
-        Mode::Terminal => session::tty::Tty::new(&settings.lang, settings.style),
-        _ => None,
-    };
-    match tty {
-        Some(t) => Box::new(t),
-        None => Box::new(session::plain::Plain::new(
-            std::io::stdin().lock(),
-            std::io::stdout().lock(),
-            &settings.lang,
-            term::width(),
-        )),
     }
 }
 
@@ -159,7 +143,7 @@ fn check_expected(given: &[String], named: &[String]) -> Result<bool> {
 
 /// The keys and fingerprints, then the invitation's practice name, message and reference,
 /// the first two quoted line by line.
-pub fn block(
+pub(crate) fn block(
     named: &[String],
     own: Option<&str>,
     invitation: Option<&Invitation>,

@@ -43,7 +43,7 @@ impl Intake {
 
 /// A destination of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// The encrypted intake file for the therapist.
     Intake,
     /// The copy in the person's own vault.
@@ -51,7 +51,7 @@ pub enum Step {
 }
 
 /// The destinations of one session.
-pub struct Destinations {
+pub(crate) struct Destinations {
     vault: bool,
     intake: Option<Intake>,
     /// The person chose not to keep a copy in the vault (after a safety flag).
@@ -70,41 +70,15 @@ impl Destinations {
     /// Works out and checks every destination. Fails (before any question) when a
     /// recipient is invalid, the output file exists or cannot be written, or the vault
     /// cannot save.
-    pub fn prepare(
+    pub(crate) fn prepare(
         args: &TakeOptions,
         invitation: Option<&Invitation>,
         access: &Access,
         save: bool,
     ) -> Result<Destinations> {
-        let mut recipients = Recipients::new();
-        for to in &args.to {
-            recipients.add_str(to, "`--to`")?;
-        }
-        for file in &args.recipients_files {
-            recipients.add_file(file)?;
-        }
-        if let Some(inv) = invitation {
-            recipients.add_str(&inv.recipient, "the invitation's recipient")?;
-        }
+        let recipients = intake_recipients(args, invitation)?;
         if recipients.is_empty() {
-            let mut created = Vec::new();
-            if save {
-                let sessions = access.vault.dir().join(SESSIONS_DIR);
-                created = sessions
-                    .ancestors()
-                    .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
-                    .map(Path::to_path_buf)
-                    .collect();
-                access.check_can_save()?;
-            }
-            return Ok(Destinations {
-                vault: save,
-                intake: None,
-                declined: false,
-                created,
-                done: Vec::new(),
-                draft_removed: false,
-            });
+            return Destinations::vault_only(access, save);
         }
         let mut named: Vec<String> = Vec::new();
         for n in recipients.names() {
@@ -119,21 +93,7 @@ impl Destinations {
         } else {
             None
         };
-        if let Some(out) = &args.out {
-            if out.exists() {
-                return Err(Error::usage(format!("{} already exists", out.display()))
-                    .with_hint("choose another name with --out; confide never overwrites a file"));
-            }
-            atomic::check_writable(parent_of(out)).map_err(|e| {
-                Error::usage(e.message).with_hint("choose a folder you can write to with --out")
-            })?;
-        } else {
-            atomic::check_writable(Path::new(".")).map_err(|e| {
-                Error::usage(e.message).with_hint(
-                    "run confide in a folder you can write to, or choose a file with --out",
-                )
-            })?;
-        }
+        check_out(args.out.as_deref())?;
         Ok(Destinations {
             vault: save && own.is_some(),
             intake: Some(Intake {
@@ -149,30 +109,53 @@ impl Destinations {
         })
     }
 
+    /// No intake file: the vault copy (unless `--no-save`), checked, with the folders the
+    /// check makes.
+    fn vault_only(access: &Access, save: bool) -> Result<Destinations> {
+        let mut created = Vec::new();
+        if save {
+            let sessions = access.vault.dir().join(SESSIONS_DIR);
+            created = sessions
+                .ancestors()
+                .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+                .map(Path::to_path_buf)
+                .collect();
+            access.check_can_save()?;
+        }
+        Ok(Destinations {
+            vault: save,
+            intake: None,
+            declined: false,
+            created,
+            done: Vec::new(),
+            draft_removed: false,
+        })
+    }
+
     /// Whether a copy is kept in the person's own vault (and so drafts can be kept too).
-    pub fn keeps_copy(&self) -> bool {
+    pub(crate) fn keeps_copy(&self) -> bool {
         self.vault
     }
 
     /// Whether an intake file is written.
-    pub fn has_intake(&self) -> bool {
+    pub(crate) fn has_intake(&self) -> bool {
         self.intake.is_some()
     }
 
     /// The draft kept while the person answered was removed (they chose not to save):
     /// the last message says so.
-    pub fn draft_removed(&mut self) {
+    pub(crate) fn draft_removed(&mut self) {
         self.draft_removed = true;
     }
 
     /// The intake file this session will be written to, if any.
-    pub fn intake_path(&self, response: &Response) -> Option<PathBuf> {
+    pub(crate) fn intake_path(&self, response: &Response) -> Option<PathBuf> {
         self.intake.as_ref().map(|intake| intake.path(response))
     }
 
     /// Keeps no copy in the vault: the person chose not to save (an intake file is still
     /// written).
-    pub fn decline_vault(&mut self) {
+    pub(crate) fn decline_vault(&mut self) {
         if self.vault {
             self.vault = false;
             self.declined = true;
@@ -180,7 +163,7 @@ impl Destinations {
     }
 
     /// The next destination to write, if any.
-    pub fn next_step(&self) -> Option<Step> {
+    pub(crate) fn next_step(&self) -> Option<Step> {
         if self.intake.is_some() && !self.done.contains(&Step::Intake) {
             Some(Step::Intake)
         } else if self.vault && !self.done.contains(&Step::Vault) {
@@ -191,12 +174,12 @@ impl Destinations {
     }
 
     /// Gives up one destination (the person chose not to save it after it failed).
-    pub fn give_up(&mut self, step: Step) {
+    pub(crate) fn give_up(&mut self, step: Step) {
         self.done.push(step);
     }
 
     /// Writes the session to every destination, then says what was and was not saved.
-    pub fn write(&mut self, response: &Response, access: &Access) -> Result<()> {
+    pub(crate) fn write(&mut self, response: &Response, access: &Access) -> Result<()> {
         while let Some(step) = self.next_step() {
             self.write_step(step, response, access, None)?;
         }
@@ -207,7 +190,7 @@ impl Destinations {
     /// Writes one destination: to its own place, or to `elsewhere`, a file or a folder the
     /// person chose after a failure (the same ciphertext, under the file's own name in a
     /// folder). `access` is the vault to save the vault copy in.
-    pub fn write_step(
+    pub(crate) fn write_step(
         &mut self,
         step: Step,
         response: &Response,
@@ -253,7 +236,7 @@ impl Destinations {
     }
 
     /// Says what was and was not saved, once every destination is written or given up.
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         let vault_saved = self.vault && !self.declined;
         match (self.declined, self.intake.is_some()) {
             (true, intake) => {
@@ -282,14 +265,48 @@ impl Destinations {
     }
 
     /// The recipients the intake file is for (none without an intake), as given.
-    pub fn named(&self) -> &[String] {
+    pub(crate) fn named(&self) -> &[String] {
         self.intake.as_ref().map_or(&[], |i| &i.named)
     }
 
     /// The person's own vault recipient, when the intake file is encrypted to it too.
-    pub fn own_copy(&self) -> Option<&str> {
+    pub(crate) fn own_copy(&self) -> Option<&str> {
         self.intake.as_ref().and_then(|i| i.own_copy(self.vault))
     }
+}
+
+/// The recipients of the intake file (`--to`, `--recipients-file`, the invitation), each
+/// checked; none without an intake.
+fn intake_recipients(args: &TakeOptions, invitation: Option<&Invitation>) -> Result<Recipients> {
+    let mut recipients = Recipients::new();
+    for to in &args.to {
+        recipients.add_str(to, "`--to`")?;
+    }
+    for file in &args.recipients_files {
+        recipients.add_file(file)?;
+    }
+    if let Some(inv) = invitation {
+        recipients.add_str(&inv.recipient, "the invitation's recipient")?;
+    }
+    Ok(recipients)
+}
+
+/// The intake file can be written: `--out` does not exist and its folder is writable, or,
+/// without `--out`, the current folder is.
+fn check_out(out: Option<&Path>) -> Result<()> {
+    let Some(out) = out else {
+        return atomic::check_writable(Path::new(".")).map_err(|e| {
+            Error::usage(e.message)
+                .with_hint("run confide in a folder you can write to, or choose a file with --out")
+        });
+    };
+    if out.exists() {
+        return Err(Error::usage(format!("{} already exists", out.display()))
+            .with_hint("choose another name with --out; confide never overwrites a file"));
+    }
+    atomic::check_writable(parent_of(out)).map_err(|e| {
+        Error::usage(e.message).with_hint("choose a folder you can write to with --out")
+    })
 }
 
 /// Saves the vault copy: in the vault, or as one file `elsewhere` (encrypted to the same
@@ -354,7 +371,7 @@ impl Intake {
 
 /// Who can open the intake file, by fingerprint. Made from the very list the file is
 /// encrypted to, so it is true whatever an invitation says about who made it.
-pub fn who_can_open(named: &[String], own: Option<&str>) -> String {
+fn who_can_open(named: &[String], own: Option<&str>) -> String {
     let mut lines: Vec<String> = named
         .iter()
         .map(|r| {

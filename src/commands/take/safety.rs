@@ -13,11 +13,11 @@ use std::path::Path;
 use crate::model::questionnaire::SAFETY_TAG;
 use crate::scoring::Scored;
 use crate::session::{Part, Prompter, Stop};
-use crate::term::{self, sanitize};
+use crate::term::{self, interrupt, sanitize};
 
 /// Whether a raised flag of the session is a safety flag. `scored` is in the order of
 /// `parts`.
-pub fn raised(parts: &[Part], scored: &[Scored]) -> bool {
+pub(crate) fn raised(parts: &[Part], scored: &[Scored]) -> bool {
     parts.iter().zip(scored).any(|(part, s)| {
         s.flags.iter().any(|f| {
             part.q
@@ -61,16 +61,17 @@ const NO_COPY: &str = "Do not keep a copy (only the file for sending is written)
 const COPY: &str = "Keep a copy, encrypted";
 
 /// After the summary, when the person chose not to save and nothing else was written.
-pub const NOT_SAVED: &str = "Not saved. Nothing from this session was written to this computer.";
+pub(crate) const NOT_SAVED: &str =
+    "Not saved. Nothing from this session was written to this computer.";
 /// After the summary, when an intake file was written but no copy kept.
-pub const NO_COPY_KEPT: &str = "No copy was kept in your vault. The only file written is the \
+pub(crate) const NO_COPY_KEPT: &str = "No copy was kept in your vault. The only file written is the \
 one for sending; once you have sent it, you can delete it.";
 /// After the summary, when the person chose not to save and the draft kept while they
 /// answered was removed.
-pub const NOT_SAVED_DRAFT_REMOVED: &str = "Not saved. The encrypted draft kept while you \
+pub(crate) const NOT_SAVED_DRAFT_REMOVED: &str = "Not saved. The encrypted draft kept while you \
 answered was removed, and nothing else from this session was written to this computer.";
 /// The same, with an intake file written.
-pub const NO_COPY_KEPT_DRAFT_REMOVED: &str = "No copy was kept in your vault, and the \
+pub(crate) const NO_COPY_KEPT_DRAFT_REMOVED: &str = "No copy was kept in your vault, and the \
 encrypted draft kept while you answered was removed. The only file left is the one for \
 sending; once you have sent it, you can delete it.";
 
@@ -92,7 +93,7 @@ on the screen.";
 /// `draft` whether a draft was kept while the person answered (the caller removes it unless
 /// the answer is yes). Returns whether to keep the vault copy: the default, end of input
 /// and any failure to ask all mean no.
-pub fn ask_before_saving(
+pub(crate) fn ask_before_saving(
     prompter: &mut dyn Prompter,
     intake: Option<&Path>,
     vault: bool,
@@ -131,6 +132,7 @@ pub fn ask_before_saving(
             prompter.intro(INPUT_ENDED);
             false
         }
+        Err(Stop::Interrupted) => interrupt::leave(),
         Err(Stop::Io(_)) => {
             prompter.intro(COULD_NOT_ASK);
             false
@@ -139,14 +141,14 @@ pub fn ask_before_saving(
 }
 
 /// Before the question "keep a draft": the same warning, for a draft.
-pub fn before_draft(prompter: &mut dyn Prompter) {
+pub(crate) fn before_draft(prompter: &mut dyn Prompter) {
     prompter.intro(&format!("\n{SEEN_DRAFT}"));
 }
 
 /// After the summary: offers to clear the screen and its scrollback (default no). `terminal`
 /// says whether the interview ran in terminal mode, where the screen may be shown through
 /// standard error alone; plain mode clears only a standard output that is a terminal.
-pub fn offer_clear(prompter: &mut dyn Prompter, terminal: bool) {
+pub(crate) fn offer_clear(prompter: &mut dyn Prompter, terminal: bool) {
     if let Ok(true) = prompter.confirm(CLEAR_QUESTION)
         && !term::clear_screen(terminal)
     {
@@ -155,7 +157,7 @@ pub fn offer_clear(prompter: &mut dyn Prompter, terminal: bool) {
 }
 
 /// With `--answers` nothing is asked: a note on standard error says the same.
-pub fn note(intake: Option<&Path>, vault: bool) -> String {
+pub(crate) fn note(intake: Option<&Path>, vault: bool) -> String {
     let mut found = Vec::new();
     if vault {
         found.push(

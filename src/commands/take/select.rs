@@ -9,7 +9,7 @@ use crate::term::sanitize;
 /// The questionnaires to take, in catalog order. Asked by id (or named in the answers
 /// file), a questionnaire is always asked; in an interactive run, questionnaires that others
 /// refer to are taken first.
-pub fn select<'a>(
+pub(crate) fn select<'a>(
     catalog: &'a Catalog,
     ids: &[String],
     file: Option<&AnswersFile>,

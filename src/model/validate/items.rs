@@ -4,7 +4,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::Validator;
 use crate::model::problem::join;
-use crate::model::questionnaire::{BOTHER_TAG, ChoiceOption, Item, SAFETY_TAG};
+use crate::model::questionnaire::{
+    BOTHER_TAG, ChoiceOption, Item, MultiChoiceItem, NumberItem, SAFETY_TAG,
+};
 
 /// Which item kind a list of options belongs to, when known.
 #[derive(Clone, Copy, PartialEq)]
@@ -135,117 +137,138 @@ impl Validator<'_> {
         }
         let mut seen = HashMap::new();
         for (i, item) in q.items.iter().enumerate() {
-            let base = join("/items", i);
-            let common = item.common();
-            self.id(&join(&base, "id"), common.id, "item id");
-            self.duplicate(&mut seen, common.id, &base, "item id");
-            self.text(&join(&base, "text"), common.text);
-            if let Some(h) = common.hint {
-                self.text(&join(&base, "hint"), h);
+            self.item(i, item, &mut seen);
+        }
+    }
+
+    /// The rules of one item: those every kind shares, then those of its kind.
+    fn item(&mut self, i: usize, item: &Item, seen: &mut HashMap<String, String>) {
+        let base = join("/items", i);
+        let common = item.common();
+        self.id(&join(&base, "id"), common.id, "item id");
+        self.duplicate(seen, common.id, &base, "item id");
+        self.text(&join(&base, "text"), common.text);
+        if let Some(h) = common.hint {
+            self.text(&join(&base, "hint"), h);
+        }
+        match item {
+            Item::SingleChoice(c) => {
+                self.choice_options(&base, item, &c.option_set, &c.options, OptionsFor::Single)
             }
-            match item {
-                Item::SingleChoice(c) => {
-                    self.choice_options(&base, item, &c.option_set, &c.options, OptionsFor::Single)
-                }
-                Item::MultiChoice(c) => {
-                    self.choice_options(&base, item, &c.option_set, &c.options, OptionsFor::Multi);
-                    let n = q.options_of(item).len();
-                    if let Some(min) = c.min_choices {
-                        if min == 0 {
-                            self.problem(
-                                join(&base, "min_choices"),
-                                "min_choices must be at least 1 (leave an item unanswered to choose nothing)",
-                            );
-                        } else if n > 0 && min > n {
-                            self.problem(
-                                join(&base, "min_choices"),
-                                format!("min_choices is {min} but there are only {n} options"),
-                            );
-                        }
-                    }
-                    if let Some(max) = c.max_choices {
-                        if max < c.min_choices.unwrap_or(1) {
-                            self.problem(
-                                join(&base, "max_choices"),
-                                format!(
-                                    "max_choices ({max}) is less than min_choices ({})",
-                                    c.min_choices.unwrap_or(1)
-                                ),
-                            );
-                        } else if n > 0 && max > n {
-                            self.problem(
-                                join(&base, "max_choices"),
-                                format!("max_choices is {max} but there are only {n} options"),
-                            );
-                        }
-                    }
-                }
-                Item::Number(n) => {
-                    for (key, v) in [("min", n.min), ("max", n.max)] {
-                        if v.abs() > MAX_NUMBER {
-                            self.problem(
-                                join(&base, key),
-                                format!("{key} must be between -{MAX_NUMBER:e} and {MAX_NUMBER:e}, so that every answer keeps its exact value"),
-                            );
-                        }
-                    }
-                    if n.min > n.max {
-                        self.problem(
-                            &base,
-                            format!("min ({}) is greater than max ({})", n.min, n.max),
-                        );
-                    } else if n.min == n.max {
-                        self.problem(
-                            &base,
-                            format!("min and max are both {}, so there is nothing to ask", n.min),
-                        );
-                    }
-                    if n.decimals > 6 {
-                        self.problem(join(&base, "decimals"), "decimals must be between 0 and 6");
-                    } else {
-                        for (key, v) in [("min", n.min), ("max", n.max)] {
-                            if decimals_of(v) > n.decimals as usize {
-                                self.problem(
-                                    join(&base, key),
-                                    format!("{key} {v} has more decimal places than `decimals` ({}) allows", n.decimals),
-                                );
-                            }
-                        }
-                    }
-                    if let Some(u) = &n.unit {
-                        self.text(&join(&base, "unit"), u);
-                    }
-                }
-                Item::Text(t) => {
-                    if t.max_length == 0 || t.max_length > self.limits.max_text_answer {
-                        self.problem(
-                            join(&base, "max_length"),
-                            format!(
-                                "max_length must be between 1 and {}",
-                                self.limits.max_text_answer
-                            ),
-                        );
-                    }
-                }
-                Item::Display(_) => {}
+            Item::MultiChoice(c) => {
+                self.choice_options(&base, item, &c.option_set, &c.options, OptionsFor::Multi);
+                self.choice_counts(&base, self.q.options_of(item).len(), c);
             }
-            if let Some(cond) = common.enable_when {
-                self.condition(&join(&base, "enable_when"), cond, Some(i));
+            Item::Number(n) => self.number(&base, n),
+            Item::Text(t) => {
+                if t.max_length == 0 || t.max_length > self.limits.max_text_answer {
+                    self.problem(
+                        join(&base, "max_length"),
+                        format!(
+                            "max_length must be between 1 and {}",
+                            self.limits.max_text_answer
+                        ),
+                    );
+                }
             }
-            self.tags(&join(&base, "tags"), common.tags);
-            let tagged = |tag: &str| common.tags.iter().any(|t| t == tag);
-            if tagged(BOTHER_TAG) && !matches!(item, Item::SingleChoice(_)) {
+            Item::Display(_) => {}
+        }
+        if let Some(cond) = common.enable_when {
+            self.condition(&join(&base, "enable_when"), cond, Some(i));
+        }
+        self.item_tags(&base, item);
+    }
+
+    /// `min_choices` and `max_choices` of a multi_choice item with `n` options.
+    fn choice_counts(&mut self, base: &str, n: usize, c: &MultiChoiceItem) {
+        if let Some(min) = c.min_choices {
+            if min == 0 {
                 self.problem(
-                    join(&base, "tags"),
-                    "only a single_choice item can be tagged `bother` (the person's own rating)",
+                    join(base, "min_choices"),
+                    "min_choices must be at least 1 (leave an item unanswered to choose nothing)",
+                );
+            } else if n > 0 && min > n {
+                self.problem(
+                    join(base, "min_choices"),
+                    format!("min_choices is {min} but there are only {n} options"),
                 );
             }
-            if tagged(SAFETY_TAG) && !item.is_question() {
+        }
+        if let Some(max) = c.max_choices {
+            if max < c.min_choices.unwrap_or(1) {
                 self.problem(
-                    join(&base, "tags"),
-                    "a display item asks nothing, so it cannot be a question of the safety screen",
+                    join(base, "max_choices"),
+                    format!(
+                        "max_choices ({max}) is less than min_choices ({})",
+                        c.min_choices.unwrap_or(1)
+                    ),
+                );
+            } else if n > 0 && max > n {
+                self.problem(
+                    join(base, "max_choices"),
+                    format!("max_choices is {max} but there are only {n} options"),
                 );
             }
+        }
+    }
+
+    /// The bounds, decimal places and unit of a number item.
+    fn number(&mut self, base: &str, n: &NumberItem) {
+        for (key, v) in [("min", n.min), ("max", n.max)] {
+            if v.abs() > MAX_NUMBER {
+                self.problem(
+                    join(base, key),
+                    format!("{key} must be between -{MAX_NUMBER:e} and {MAX_NUMBER:e}, so that every answer keeps its exact value"),
+                );
+            }
+        }
+        if n.min > n.max {
+            self.problem(
+                base,
+                format!("min ({}) is greater than max ({})", n.min, n.max),
+            );
+        } else if n.min == n.max {
+            self.problem(
+                base,
+                format!("min and max are both {}, so there is nothing to ask", n.min),
+            );
+        }
+        if n.decimals > 6 {
+            self.problem(join(base, "decimals"), "decimals must be between 0 and 6");
+        } else {
+            for (key, v) in [("min", n.min), ("max", n.max)] {
+                if decimals_of(v) > n.decimals as usize {
+                    self.problem(
+                        join(base, key),
+                        format!(
+                            "{key} {v} has more decimal places than `decimals` ({}) allows",
+                            n.decimals
+                        ),
+                    );
+                }
+            }
+        }
+        if let Some(u) = &n.unit {
+            self.text(&join(base, "unit"), u);
+        }
+    }
+
+    /// An item's tags, and the kinds of item that `bother` and `safety` fit.
+    fn item_tags(&mut self, base: &str, item: &Item) {
+        let tags = item.common().tags;
+        self.tags(&join(base, "tags"), tags);
+        let tagged = |tag: &str| tags.iter().any(|t| t == tag);
+        if tagged(BOTHER_TAG) && !matches!(item, Item::SingleChoice(_)) {
+            self.problem(
+                join(base, "tags"),
+                "only a single_choice item can be tagged `bother` (the person's own rating)",
+            );
+        }
+        if tagged(SAFETY_TAG) && !item.is_question() {
+            self.problem(
+                join(base, "tags"),
+                "a display item asks nothing, so it cannot be a question of the safety screen",
+            );
         }
     }
 
@@ -294,7 +317,7 @@ impl Validator<'_> {
 
 /// Largest magnitude of a number item's `min` and `max`. Far beyond any real question, and
 /// small enough that answers, sums and decimal places stay exact in a 64-bit float.
-pub const MAX_NUMBER: f64 = 1e12;
+pub(crate) const MAX_NUMBER: f64 = 1e12;
 
 fn decimals_of(v: f64) -> usize {
     let s = format!("{v}");

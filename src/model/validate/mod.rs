@@ -10,25 +10,23 @@ mod tests;
 use std::collections::HashMap;
 
 use super::problem::{Problem, join};
-use super::questionnaire::{
-    FlagLevel, GuidanceEntry, ProvenanceKind, QUESTIONNAIRE_FORMAT, Questionnaire,
-};
+use super::questionnaire::{FlagLevel, GuidanceEntry, ProvenanceKind, Questionnaire};
 use super::text::Text;
 
-pub use conditions::check_references;
+pub(crate) use conditions::check_references;
 
 /// Size limits that keep hostile or mistaken files from exhausting memory or patience.
 #[derive(Debug, Clone)]
-pub struct Limits {
-    pub max_items: usize,
-    pub max_options: usize,
-    pub max_option_sets: usize,
-    pub max_scales: usize,
-    pub max_bands: usize,
-    pub max_flags: usize,
-    pub max_clauses: usize,
-    pub max_text_chars: usize,
-    pub max_text_answer: usize,
+pub(crate) struct Limits {
+    pub(crate) max_items: usize,
+    pub(crate) max_options: usize,
+    pub(crate) max_option_sets: usize,
+    pub(crate) max_scales: usize,
+    pub(crate) max_bands: usize,
+    pub(crate) max_flags: usize,
+    pub(crate) max_clauses: usize,
+    pub(crate) max_text_chars: usize,
+    pub(crate) max_text_answer: usize,
 }
 
 impl Default for Limits {
@@ -48,7 +46,7 @@ impl Default for Limits {
 }
 
 /// Checks a parsed questionnaire and returns every problem found.
-pub fn validate(q: &Questionnaire, limits: &Limits) -> Vec<Problem> {
+pub(crate) fn validate(q: &Questionnaire, limits: &Limits) -> Vec<Problem> {
     let mut v = Validator {
         q,
         limits,
@@ -66,49 +64,25 @@ pub fn validate(q: &Questionnaire, limits: &Limits) -> Vec<Problem> {
 }
 
 pub(crate) struct Validator<'a> {
-    pub q: &'a Questionnaire,
-    pub limits: &'a Limits,
-    pub problems: Vec<Problem>,
+    pub(crate) q: &'a Questionnaire,
+    pub(crate) limits: &'a Limits,
+    pub(crate) problems: Vec<Problem>,
     /// The range of each scale, worked out once: conditions may name a scale many times.
-    pub ranges: Vec<Option<crate::model::range::ScaleRange>>,
+    pub(crate) ranges: Vec<Option<crate::model::range::ScaleRange>>,
     /// The indexes of the items each scale combines, directly or through other scales.
-    pub scale_items: Vec<Vec<usize>>,
+    pub(crate) scale_items: Vec<Vec<usize>>,
 }
 
 impl Validator<'_> {
-    pub fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn problem(&mut self, path: impl Into<String>, message: impl Into<String>) {
         // Messages quote ids and values from the file in backticks; a hostile file can make
         // those as long as it likes, so each is cut (ids that could be valid are never cut).
-        let message = super::load::shorten_quoted(&message.into(), 70);
+        let message = cut_quoted(&message.into(), 70);
         self.problems.push(Problem::at(path, message));
     }
 
     fn header(&mut self) {
         let q = self.q;
-        if q.format != QUESTIONNAIRE_FORMAT {
-            let newer = q
-                .format
-                .strip_prefix("confide.questionnaire/")
-                .and_then(|v| v.parse::<u32>().ok())
-                .is_some_and(|v| v > 1);
-            if newer {
-                self.problem(
-                    "/format",
-                    format!(
-                        "format `{}` is newer than this version of confide understands (`{QUESTIONNAIRE_FORMAT}`); update confide",
-                        truncate(&q.format, 40)
-                    ),
-                );
-            } else {
-                self.problem(
-                    "/format",
-                    format!(
-                        "unknown format `{}`; expected `{QUESTIONNAIRE_FORMAT}`",
-                        truncate(&q.format, 40)
-                    ),
-                );
-            }
-        }
         self.id("/id", &q.id, "questionnaire id");
         if let Err(e) = semver::Version::parse(&q.version) {
             self.problem(
@@ -153,7 +127,13 @@ impl Validator<'_> {
                 }
             }
         }
-        let p = &q.provenance;
+        self.provenance();
+    }
+
+    /// A questionnaire that is not original cites its source, and a licensed one names its
+    /// license.
+    fn provenance(&mut self) {
+        let p = &self.q.provenance;
         let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
         match p.kind {
             ProvenanceKind::Original => {}
@@ -255,7 +235,7 @@ impl Validator<'_> {
     }
 
     /// Checks a list of tags: each an id of at most 32 characters, none twice, at most 16.
-    pub fn tags(&mut self, path: &str, tags: &[String]) {
+    pub(crate) fn tags(&mut self, path: &str, tags: &[String]) {
         if tags.len() > 16 {
             self.problem(path, format!("{} tags; the limit is 16", tags.len()));
             return;
@@ -307,7 +287,7 @@ impl Validator<'_> {
     }
 
     /// Checks an id: lowercase letters, digits, `_` and `-`, starting with a letter.
-    pub fn id(&mut self, path: &str, id: &str, what: &str) {
+    pub(crate) fn id(&mut self, path: &str, id: &str, what: &str) {
         if !is_id(id) {
             self.problem(
                 path,
@@ -320,7 +300,7 @@ impl Validator<'_> {
     }
 
     /// Records `id` as seen at `base`, reporting a duplicate.
-    pub fn duplicate(
+    pub(crate) fn duplicate(
         &mut self,
         seen: &mut HashMap<String, String>,
         id: &str,
@@ -342,7 +322,7 @@ impl Validator<'_> {
 
     /// Checks a text field: not empty, within the size limit, free of control characters,
     /// and, for a language map, with an entry in the questionnaire's language.
-    pub fn text(&mut self, path: &str, text: &Text) {
+    pub(crate) fn text(&mut self, path: &str, text: &Text) {
         if let Text::Map(map) = text {
             if map.is_empty() {
                 self.problem(path, "a text map needs at least one language");
@@ -401,30 +381,13 @@ impl Validator<'_> {
     }
 }
 
-/// Characters that could move the cursor, change colours or reorder text on screen: the
-/// C0 controls but newline, DEL and the C1 controls (U+009B is a one-byte CSI), every
-/// bidirectional control (the marks U+061C, U+200E and U+200F, the embeddings and overrides
-/// U+202A to U+202E, the isolates U+2066 to U+2069), and the line and paragraph separators
-/// U+2028 and U+2029, which some terminals and viewers take as line breaks.
-pub fn is_forbidden_char(c: char) -> bool {
-    (c.is_control() && c != '\n')
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{2028}'
-                | '\u{2029}'
-        )
-}
+pub use super::untrusted::{is_forbidden_char, truncate};
 
-pub fn parse_level(s: &str) -> Option<FlagLevel> {
+pub(crate) fn parse_level(s: &str) -> Option<FlagLevel> {
     FlagLevel::ALL.into_iter().find(|l| l.as_str() == s)
 }
 
-pub fn is_id(id: &str) -> bool {
+pub(crate) fn is_id(id: &str) -> bool {
     let mut chars = id.chars();
     matches!(chars.next(), Some('a'..='z'))
         && id.len() <= 64
@@ -432,7 +395,7 @@ pub fn is_id(id: &str) -> bool {
 }
 
 /// A simple BCP 47 check: a 2 or 3 letter language, then subtags of 2 to 8 letters or digits.
-pub fn is_language_tag(tag: &str) -> bool {
+pub(crate) fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let first = parts.next().unwrap_or("");
     (2..=3).contains(&first.len())
@@ -440,12 +403,18 @@ pub fn is_language_tag(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-pub fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(n).collect();
-        t.push('…');
-        t
+/// Cuts every `quoted` part of a message to `n` characters.
+fn cut_quoted(message: &str, n: usize) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    for (i, part) in message.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&truncate(part, n));
+        } else {
+            out.push_str(part);
+        }
     }
+    out
 }

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::Validator;
 use crate::model::problem::join;
-use crate::model::questionnaire::{Method, Scale};
+use crate::model::questionnaire::{Band, Method, Scale};
 use crate::model::range::{ScaleRange, is_whole};
 
 const EPS: f64 = 1e-9;
@@ -164,44 +164,63 @@ impl Validator<'_> {
         let mut seen = HashMap::new();
         let mut ordered = true;
         for (b, band) in scale.bands.iter().enumerate() {
-            let p = join(&bpath, b);
-            self.id(&join(&p, "id"), &band.id, "band id");
-            self.duplicate(&mut seen, &band.id, &p, "band id");
-            self.text(&join(&p, "label"), &band.label);
-            self.text(&join(&p, "summary"), &band.summary);
-            for (v, variant) in band.variants.iter().enumerate() {
-                let vp = join(&join(&p, "variants"), v);
-                self.condition(&join(&vp, "when"), &variant.when, None);
-                self.text(&join(&vp, "summary"), &variant.summary);
-                self.tags(&join(&vp, "tags"), &variant.tags);
-            }
-            if !band.max.is_finite() {
-                self.problem(join(&p, "max"), "max must be a finite number");
-                ordered = false;
-            }
-            if b > 0 {
-                let prev = &scale.bands[b - 1];
-                if band.max <= prev.max {
-                    self.problem(
-                        join(&p, "max"),
-                        format!(
-                            "bands must ascend by max: `{}` ends at {} but the band before it ends at {}",
-                            band.id, band.max, prev.max
-                        ),
-                    );
-                    ordered = false;
-                }
-            }
+            let previous = b.checked_sub(1).map(|p| &scale.bands[p]);
+            ordered &= self.band(&join(&bpath, b), band, previous, &mut seen);
         }
         let Some(range) = range else { return };
-        if !ordered {
-            return;
+        if ordered {
+            self.band_coverage(&bpath, &scale.bands, range);
+            self.band_mins(&bpath, &scale.bands, range);
         }
-        let first = &scale.bands[0];
-        let last = scale.bands.last().expect("bands is not empty");
+    }
+
+    /// One band on its own and after the one before it; false when the bands are not in
+    /// ascending order up to it.
+    fn band(
+        &mut self,
+        p: &str,
+        band: &Band,
+        previous: Option<&Band>,
+        seen: &mut HashMap<String, String>,
+    ) -> bool {
+        self.id(&join(p, "id"), &band.id, "band id");
+        self.duplicate(seen, &band.id, p, "band id");
+        self.text(&join(p, "label"), &band.label);
+        self.text(&join(p, "summary"), &band.summary);
+        for (v, variant) in band.variants.iter().enumerate() {
+            let vp = join(&join(p, "variants"), v);
+            self.condition(&join(&vp, "when"), &variant.when, None);
+            self.text(&join(&vp, "summary"), &variant.summary);
+            self.tags(&join(&vp, "tags"), &variant.tags);
+        }
+        let mut ordered = true;
+        if !band.max.is_finite() {
+            self.problem(join(p, "max"), "max must be a finite number");
+            ordered = false;
+        }
+        if let Some(prev) = previous
+            && band.max <= prev.max
+        {
+            self.problem(
+                join(p, "max"),
+                format!(
+                    "bands must ascend by max: `{}` ends at {} but the band before it ends at {}",
+                    band.id, band.max, prev.max
+                ),
+            );
+            ordered = false;
+        }
+        ordered
+    }
+
+    /// Ordered bands cover the whole range of the scale, and each can be reached.
+    fn band_coverage(&mut self, bpath: &str, bands: &[Band], range: ScaleRange) {
+        let (Some(first), Some(last)) = (bands.first(), bands.last()) else {
+            return;
+        };
         if first.max < range.min - EPS {
             self.problem(
-                join(&join(&bpath, 0), "max"),
+                join(&join(bpath, 0), "max"),
                 format!(
                     "band `{}` ends at {} but the scale's lowest value is {}, so it can never be reached",
                     first.id, first.max, range.min
@@ -210,17 +229,17 @@ impl Validator<'_> {
         }
         if last.max < range.max - EPS {
             self.problem(
-                join(&join(&bpath, scale.bands.len() - 1), "max"),
+                join(&join(bpath, bands.len() - 1), "max"),
                 format!(
                     "the bands end at {} but the scale can reach {}; they must cover the whole range",
                     last.max, range.max
                 ),
             );
         }
-        for (b, band) in scale.bands.iter().enumerate().skip(1) {
-            if scale.bands[b - 1].max >= range.max - EPS {
+        for (b, band) in bands.iter().enumerate().skip(1) {
+            if bands[b - 1].max >= range.max - EPS {
                 self.problem(
-                    join(&bpath, b),
+                    join(bpath, b),
                     format!(
                         "band `{}` can never be reached: the bands before it already cover up to the scale's highest value, {}",
                         band.id, range.max
@@ -229,9 +248,13 @@ impl Validator<'_> {
                 break;
             }
         }
-        for (b, band) in scale.bands.iter().enumerate() {
+    }
+
+    /// A band's optional `min` continues the band before it, on a scale of whole numbers.
+    fn band_mins(&mut self, bpath: &str, bands: &[Band], range: ScaleRange) {
+        for (b, band) in bands.iter().enumerate() {
             let Some(min) = band.min else { continue };
-            let p = join(&join(&bpath, b), "min");
+            let p = join(&join(bpath, b), "min");
             if !range.integral {
                 self.problem(
                     &p,
@@ -242,7 +265,7 @@ impl Validator<'_> {
             let expected = if b == 0 {
                 range.min
             } else {
-                scale.bands[b - 1].max + 1.0
+                bands[b - 1].max + 1.0
             };
             if !is_whole(min) || (min - expected).abs() > EPS {
                 let why = if b == 0 {
@@ -250,12 +273,12 @@ impl Validator<'_> {
                 } else if min > expected {
                     format!(
                         "there is a gap: the band before ends at {}, so this one must start at {expected}",
-                        scale.bands[b - 1].max
+                        bands[b - 1].max
                     )
                 } else {
                     format!(
                         "it overlaps the band before, which ends at {}; start at {expected}",
-                        scale.bands[b - 1].max
+                        bands[b - 1].max
                     )
                 };
                 self.problem(&p, format!("min is {min}, but {why}"));

@@ -47,7 +47,7 @@ impl Recipients {
     /// Adds every recipient of an age recipients file: one `age1...` per line, `#` comments
     /// and blank lines ignored. Errors name the file and line, never the line's content
     /// (someone may pass a secret key file by mistake).
-    pub fn add_file(&mut self, path: &Path) -> Result<()> {
+    pub(crate) fn add_file(&mut self, path: &Path) -> Result<()> {
         let bytes = read_file(path, "recipients file")?;
         let text = std::str::from_utf8(&bytes).map_err(|_| {
             Error::usage(format!(
@@ -80,33 +80,24 @@ impl Recipients {
         Ok(())
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.list.len()
     }
 
-    /// Adds every recipient of `other` not already present.
-    pub fn extend(&mut self, other: Recipients) {
-        for (name, r) in other.names.into_iter().zip(other.list) {
-            if !self.names.contains(&name) {
-                self.names.push(name);
-                self.list.push(r);
-            }
-        }
-    }
-
     /// The recipients as `age1...` text, in the order they were added.
-    pub fn names(&self) -> &[String] {
+    pub(crate) fn names(&self) -> &[String] {
         &self.names
     }
 }
 
 /// Parses one recipient: X25519 (`age1...`) or the native tagged types (`age1tag1...`,
 /// `age1tagpq1...`). The error says why without quoting secrets.
-pub fn parse_recipient(
+pub(crate) fn parse_recipient(
     text: &str,
 ) -> std::result::Result<Box<dyn age::Recipient + Send + Sync>, String> {
     if let Ok(r) = text.parse::<x25519::Recipient>() {
@@ -192,20 +183,21 @@ impl Identities {
     }
 
     /// Adds the keys of another set (several `-i` files).
-    pub fn extend(&mut self, other: Identities) {
+    pub(crate) fn extend(&mut self, other: Identities) {
         self.keys.extend(other.keys);
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.keys.is_empty()
     }
 
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.keys.len()
     }
 
     /// The public recipients of these keys.
-    pub fn recipients(&self) -> Vec<x25519::Recipient> {
+    pub(crate) fn recipients(&self) -> Vec<x25519::Recipient> {
         self.keys.iter().map(|k| k.age.to_public()).collect()
     }
 
@@ -223,7 +215,7 @@ impl std::fmt::Debug for Identities {
 
 /// Parses the text of a plain identity file: `AGE-SECRET-KEY-1...` lines, `#` comments and
 /// blank lines. `file` is named in errors; lines are never quoted.
-pub fn parse_identities(text: &[u8], file: &Path) -> Result<Identities> {
+pub(crate) fn parse_identities(text: &[u8], file: &Path) -> Result<Identities> {
     let bad = |why: String| {
         Error::usage(format!("identity file {} {why}", file.display()))
             .with_hint("an identity file holds lines starting with AGE-SECRET-KEY-1, as `age-keygen` writes them")
@@ -263,7 +255,7 @@ pub fn parse_identities(text: &[u8], file: &Path) -> Result<Identities> {
 
 /// A new X25519 identity as the text of an identity file, in `age-keygen`'s layout:
 /// `# created:` and `# public key:` comments, then the secret key.
-pub fn new_identity_file(created: &str) -> (Zeroizing<String>, x25519::Recipient) {
+pub(crate) fn new_identity_file(created: &str) -> (Zeroizing<String>, x25519::Recipient) {
     let key = x25519::Identity::generate();
     let recipient = key.to_public();
     let mut text = Zeroizing::new(String::with_capacity(200));

@@ -15,7 +15,7 @@
 //! `age::x25519::Identity` checks it (tag `X25519`, one canonical unpadded base64 argument
 //! of 32 bytes, a 32-byte body, no all-zero shared secret), and the wrapping key and the
 //! file key come from `age_core::primitives::{hkdf, aead_decrypt}`, as in the age crate
-//! (https://c2sp.org/age#x25519-recipient-stanza). Tests check that both identities give
+//! (<https://c2sp.org/age#x25519-recipient-stanza>). Tests check that both identities give
 //! the same answer for every stanza, good, foreign, damaged or hostile.
 //!
 //! Built only with the `aws-lc` feature (on by default); without it confide decrypts with
@@ -37,7 +37,7 @@ const ENCRYPTED_FILE_KEY_BYTES: usize = FILE_KEY_BYTES + 16;
 /// An X25519 identity that opens stanzas with AWS-LC and remembers its public key. The
 /// secret key is wiped from memory when it is dropped.
 #[derive(Clone)]
-pub struct FastIdentity {
+pub(crate) struct FastIdentity {
     secret: Zeroizing<[u8; KEY_BYTES]>,
     public: [u8; KEY_BYTES],
 }
@@ -45,7 +45,7 @@ pub struct FastIdentity {
 impl FastIdentity {
     /// The same key as `key`, or `None` if its bytes cannot be read back (the caller then
     /// keeps using `key` itself).
-    pub fn new(key: &x25519::Identity) -> Option<FastIdentity> {
+    pub(crate) fn new(key: &x25519::Identity) -> Option<FastIdentity> {
         Some(FastIdentity {
             secret: secret_bytes(key)?,
             public: public_bytes(&key.to_public())?,

@@ -122,17 +122,14 @@ fn a_session_saved_without_a_passphrase_reads_back() {
     let r = response("2026-11-25T08:15:00Z", "words nobody heard");
     let saved = vault.save_session(&r).unwrap();
     assert_eq!(saved.id, format!("20261125T081500Z-{}", r.id8()));
-    assert_eq!(
-        saved.path,
-        vault.sessions_dir().join(format!("{}.age", saved.id))
-    );
-    let bytes = std::fs::read(&saved.path).unwrap();
+    let path = vault.sessions_dir().join(format!("{}.age", saved.id));
+    let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.starts_with(b"age-encryption.org/v1\n"));
     assert!(!bytes.windows(6).any(|w| w == b"nobody"));
     #[cfg(unix)]
     {
         assert_eq!(mode(&vault.sessions_dir()), 0o700);
-        assert_eq!(mode(&saved.path), 0o600);
+        assert_eq!(mode(&path), 0o600);
     }
     let ids = vault.unlock(no_passphrase).unwrap();
     let files = vault.list_sessions().unwrap();
@@ -290,12 +287,13 @@ fn a_draft_round_trips_and_only_the_newest_is_kept() {
     assert_eq!(files, 1);
     assert!(second.exists());
     let ids = vault.unlock(no_passphrase).unwrap();
-    let back = vault.load_draft(&ids).unwrap().unwrap();
+    let file = vault.draft_file().unwrap().unwrap();
+    let back = vault.read_draft(&file.path, &ids).unwrap();
     assert_eq!(back.id, d.id);
     assert_eq!(back.answers, d.answers);
     assert_eq!(back.resume_at.as_deref(), Some("example.e3"));
-    vault.discard_drafts().unwrap();
-    assert!(vault.load_draft(&ids).unwrap().is_none());
+    vault.discard_draft(&file.path).unwrap();
+    assert!(vault.draft_file().unwrap().is_none());
 }
 
 #[test]
