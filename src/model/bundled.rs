@@ -6,9 +6,14 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "context.json",
         include_str!("../../questionnaires/context.json"),
     ),
+    ("mood.json", include_str!("../../questionnaires/mood.json")),
     (
         "desire.json",
         include_str!("../../questionnaires/desire.json"),
+    ),
+    (
+        "response.json",
+        include_str!("../../questionnaires/response.json"),
     ),
     (
         "anxiety.json",
@@ -45,7 +50,15 @@ mod tests {
             crate::model::catalog::Catalog::bundled().unwrap_or_else(|(n, p)| panic!("{n}: {p:?}"));
         assert_eq!(
             catalog.ids(),
-            vec!["context", "desire", "anxiety", "pain", "communication"]
+            vec![
+                "context",
+                "mood",
+                "desire",
+                "response",
+                "anxiety",
+                "pain",
+                "communication"
+            ]
         );
         for e in &catalog.entries {
             assert_eq!(catalog.check_references(e.q()), vec![], "{}", e.q().id);

@@ -370,7 +370,7 @@ fn csv_has_a_row_per_session_a_column_per_scale_and_no_formulas() {
     assert_eq!(lines.len(), 2);
     assert_eq!(
         lines[0],
-        "file,session,created,reference,urgent,flags,safety_screen,context.strain,context.strain.band,pain.pain,pain.pain.band,other_scores"
+        "file,session,created,reference,urgent,flags,safety_screen,context.strain,context.strain.band,context.relationship,context.relationship.band,pain.pain,pain.pain.band,other_scores"
     );
     assert!(lines[1].starts_with("'+evil.age,aaaaaaaa-"), "{}", lines[1]);
     assert!(
@@ -434,7 +434,7 @@ fn fhir_is_a_collection_bundle_of_questionnaire_responses() {
         qr["questionnaire"]
             .as_str()
             .unwrap()
-            .starts_with("urn:confide:questionnaire:context|1.2.0")
+            .starts_with("urn:confide:questionnaire:context|1.3.0")
     );
     assert_eq!(qr["identifier"]["value"], "A-1");
     let activity = link(qr, "activity").expect("activity");

@@ -60,7 +60,7 @@ const PARTNER_ADVICE: &[&str] = &[
     "Coming back to closeness or dating in small steps",
     // pain
     "on your own or together with your partner, to find closeness",
-    "couple-based therapy has also been shown to help",
+    "found couple-based therapy helped too",
     // communication
     "Pick a calm moment outside the bedroom",
     "compare lists with a partner",
@@ -579,7 +579,7 @@ fn advice_reaches_only_those_it_fits() {
     for advice in [
         "Mindfulness",
         "you need not wait to feel like it",
-        "pelvic-floor physiotherapy has been shown to help",
+        "pelvic-floor physiotherapy helped",
         "this kind of pain",
         "Lubricant",
         "Stop or change what you are doing",
@@ -603,7 +603,7 @@ fn advice_reaches_only_those_it_fits() {
     // Pain at an opening of the body: the vaginal-entrance lines are worded as conditions.
     let f = flat(&summary("frequent-severe-pain"));
     assert!(
-        f.contains("If the pain is at the vaginal entrance, pelvic-floor physiotherapy has been shown to help (Morin et al., 2021)."),
+        f.contains("If the pain is at the vaginal entrance when it is touched or pressed, a GP or gynaecologist can check for a common, treatable cause of this kind of pain. In a trial of women diagnosed with it, pelvic-floor physiotherapy helped (Morin et al., 2021)."),
         "{f}"
     );
 }
@@ -721,12 +721,13 @@ fn the_safety_questions_and_the_bother_ratings_are_tagged() {
             .filter(|i| i.common().tags.iter().any(|t| t == "bother"))
             .map(Item::id)
             .collect();
-        let expected = if q.id == "context" {
-            "overall_bother"
-        } else {
-            "bother"
+        let expected: &[&str] = match q.id.as_str() {
+            "context" => &["overall_bother"],
+            // A published instrument is asked word for word, without a question of ours.
+            "mood" => &[],
+            _ => &["bother"],
         };
-        assert_eq!(bother, [expected], "{}", q.id);
+        assert_eq!(bother, expected, "{}", q.id);
     }
 }
 
