@@ -70,6 +70,10 @@ pub(crate) struct Provenance {
     /// Required for `licensed`.
     #[serde(default)]
     pub(crate) license: Option<String>,
+    /// True for a published instrument whose validity has been studied (the `citation` says
+    /// where). Summaries and reports then say so; everything else is a screening aid.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) validated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -387,8 +391,10 @@ pub(crate) const SAFETY_TAG: &str = "safety";
 /// The tag of an item where the person rates how much a topic bothers them.
 pub(crate) const BOTHER_TAG: &str = "bother";
 
-/// A guidance entry: a text, or a text with tags (`{"text": ..., "tags": ["partner"]}`),
-/// withheld from the summary while a raised flag withholds one of its tags.
+/// A guidance entry: a text, or an object with the text and `tags`, a `when` condition or
+/// both (`{"text": ..., "tags": ["partner"], "when": {...}}`). A tagged entry is withheld
+/// from the summary while a raised flag withholds one of its tags; an entry with `when` is
+/// shown only when its condition holds, so that advice reaches only the people it fits.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum GuidanceEntry {
@@ -400,7 +406,11 @@ pub enum GuidanceEntry {
 #[serde(deny_unknown_fields)]
 pub struct TaggedText {
     pub(crate) text: Text,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) tags: Vec<String>,
+    /// Shown only when this holds (a missing answer makes a clause false, as everywhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) when: Option<Condition>,
 }
 
 impl GuidanceEntry {
@@ -417,15 +427,23 @@ impl GuidanceEntry {
             GuidanceEntry::Tagged(t) => &t.tags,
         }
     }
+
+    /// The condition the entry is shown under, if any.
+    pub(crate) fn when(&self) -> Option<&Condition> {
+        match self {
+            GuidanceEntry::Plain(_) => None,
+            GuidanceEntry::Tagged(t) => t.when.as_ref(),
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for GuidanceEntry {
-    /// An object with `tags` is a tagged entry; anything else is a text (a string, or a map
-    /// from language to string), so each shape gets its own error message.
+    /// An object with `tags` or `when` is an entry with those; anything else is a text (a
+    /// string, or a map from language to string), so each shape gets its own error message.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let value = serde_json::Value::deserialize(d)?;
-        let entry = if value.get("tags").is_some() {
+        let entry = if value.get("tags").is_some() || value.get("when").is_some() {
             super::de::from_value(&value).map(GuidanceEntry::Tagged)
         } else {
             super::de::from_value(&value).map(GuidanceEntry::Plain)
@@ -446,6 +464,19 @@ pub struct Guidance {
     pub when_to_seek_help: Vec<GuidanceEntry>,
     #[serde(default)]
     pub(crate) references: Vec<String>,
+}
+
+impl Guidance {
+    /// Every entry with its section's key and its index in the section.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&'static str, usize, &GuidanceEntry)> {
+        [
+            ("what_is_common", &self.what_is_common),
+            ("what_helps", &self.what_helps),
+            ("when_to_seek_help", &self.when_to_seek_help),
+        ]
+        .into_iter()
+        .flat_map(|(key, list)| list.iter().enumerate().map(move |(i, e)| (key, i, e)))
+    }
 }
 
 /// The fields every item kind shares.
@@ -567,6 +598,9 @@ impl Questionnaire {
             for b in &s.bands {
                 conds.extend(b.variants.iter().map(|v| &v.when));
             }
+        }
+        if let Some(g) = &self.guidance {
+            conds.extend(g.entries().filter_map(|(_, _, e)| e.when()));
         }
         conds
             .iter()

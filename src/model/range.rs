@@ -23,13 +23,34 @@ pub fn scale_range(q: &Questionnaire, index: usize) -> Option<ScaleRange> {
 /// that reuses the ranges already worked out is enough; working each combined scale out
 /// again from the start took time exponential in the number of scales.
 pub fn scale_ranges(q: &Questionnaire) -> Vec<Option<ScaleRange>> {
+    asked_ranges(q, &|_| true)
+}
+
+/// The range of every scale over the items that were asked (`asked` says which), in order.
+/// A route that leaves items out cannot reach the full range, and a score is prorated over
+/// the items asked only, so this is the range a person's score was taken from.
+pub(crate) fn asked_ranges(
+    q: &Questionnaire,
+    asked: &dyn Fn(&str) -> bool,
+) -> Vec<Option<ScaleRange>> {
     let items = ItemIndex::new(q);
     let mut ranges: Vec<Option<ScaleRange>> = Vec::with_capacity(q.scales.len());
     for (index, scale) in q.scales.iter().enumerate() {
-        let range = range_of(q, &items, index, scale, &ranges);
+        let range = range_of(q, &items, index, scale, &ranges, asked);
         ranges.push(range);
     }
     ranges
+}
+
+/// The fewest answered parts for a score when `asked` parts were asked: `min_answered` (all
+/// of them by default), and never fewer than half of those asked, so that a score is never
+/// made up mostly of answers that were not given.
+pub(crate) fn needed_parts(scale: &Scale, asked: usize) -> usize {
+    scale
+        .min_answered
+        .unwrap_or(asked)
+        .max(asked.div_ceil(2))
+        .max(1)
 }
 
 /// The range of one scale, given the ranges of the scales before it.
@@ -39,12 +60,13 @@ fn range_of(
     index: usize,
     scale: &Scale,
     earlier: &[Option<ScaleRange>],
+    asked: &dyn Fn(&str) -> bool,
 ) -> Option<ScaleRange> {
     let mut parts: Vec<(f64, f64, bool)> = Vec::new();
     if !scale.items.is_empty() && !scale.scales.is_empty() {
         return None;
     }
-    for id in &scale.items {
+    for id in scale.items.iter().filter(|id| asked(id)) {
         let item = items.get(id)?;
         let (lo, hi) = q.item_range(item)?;
         let integral = match item {
@@ -69,7 +91,7 @@ fn combine(scale: &Scale, parts: &[(f64, f64, bool)]) -> Option<ScaleRange> {
     if n == 0 || !scale.factor.is_finite() {
         return None;
     }
-    let m = scale.min_answered.unwrap_or(n).clamp(1, n);
+    let m = needed_parts(scale, n).min(n);
     let mut mins: Vec<f64> = parts.iter().map(|p| p.0).collect();
     let mut maxs: Vec<f64> = parts.iter().map(|p| p.1).collect();
     mins.sort_by(f64::total_cmp);

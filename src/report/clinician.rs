@@ -314,6 +314,13 @@ pub struct QuestionnaireReport {
     pub notes: Vec<String>,
     /// False when nothing was asked (the topic did not apply).
     pub taken: bool,
+    /// Whether the questionnaire is a validated published instrument (the definition's
+    /// `provenance.validated`); absent when the definition is not available here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub validated: Option<bool>,
+    /// The published source, for a validated instrument.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) citation: Option<String>,
     pub scales: Vec<ScaleEntry>,
     pub answers: Vec<AnswerEntry>,
 }
@@ -501,7 +508,12 @@ impl<'a> SessionBuilder<'a> {
         }
         // The wording of a definition that differs is still shown; of none, nothing.
         let known = q.filter(|_| scoring != Scoring::Unavailable);
-        let ranges = def.map_or(&[][..], |e| e.loaded.scale_ranges());
+        let asked = def.map(|e| asked_ranges_of(e, rec));
+        let ranges = match (&asked, def) {
+            (Some(Some(ranges)), _) => &ranges[..],
+            (_, Some(e)) => e.loaded.scale_ranges(),
+            (_, None) => &[][..],
+        };
         let scales = scales(known, ranges, &scores, self.lang);
         if let Some(q) = known {
             self.screen.add_answers(q, rec);
@@ -525,6 +537,10 @@ impl<'a> SessionBuilder<'a> {
                 .answers
                 .iter()
                 .any(|a| a.status != AnswerStatus::NotAsked),
+            validated: known.map(|q| q.provenance.validated),
+            citation: known
+                .filter(|q| q.provenance.validated)
+                .and_then(|q| q.provenance.citation.clone()),
             scales,
             answers: match self.detail {
                 Detail::Full => answers(known, rec, self.lang),
@@ -748,6 +764,26 @@ fn same_scores(a: &[ScoreRecord], b: &[ScoreRecord]) -> bool {
 
 pub(crate) fn short(sha: &str) -> String {
     sha.chars().take(12).collect()
+}
+
+/// The range of each scale over the items this intake was asked, when a route left some
+/// out; `None` when every item was asked and the definition's own ranges apply.
+fn asked_ranges_of(
+    entry: &catalog::Entry,
+    rec: &QuestionnaireRecord,
+) -> Option<Vec<Option<ScaleRange>>> {
+    let not_asked: Vec<&str> = rec
+        .answers
+        .iter()
+        .filter(|a| a.status == AnswerStatus::NotAsked)
+        .map(|a| a.item.as_str())
+        .collect();
+    if not_asked.is_empty() {
+        return None;
+    }
+    Some(crate::model::range::asked_ranges(entry.q(), &|id| {
+        !not_asked.contains(&id)
+    }))
 }
 
 fn scales(

@@ -343,6 +343,9 @@ impl Text {
             definition_words(q)
         );
         self.section(&title);
+        if let Some(line) = validation_words(q) {
+            self.fill(&sanitize::line(&line), "  ", "    ");
+        }
         for n in &q.notes {
             self.fill(&format!("Note: {n}"), "  ", "    ");
         }
@@ -541,6 +544,16 @@ fn markdown_flags(out: &mut String, s: &SessionReport) {
     }
 }
 
+/// Whether a questionnaire is a validated instrument, in words; `None` when its definition
+/// is not available here.
+fn validation_words(q: &QuestionnaireReport) -> Option<String> {
+    match (q.validated?, &q.citation) {
+        (true, Some(citation)) => Some(format!("Validated instrument: {citation}.")),
+        (true, None) => Some("Validated instrument.".into()),
+        (false, _) => Some("Not a validated instrument: a screening aid, not a diagnosis.".into()),
+    }
+}
+
 /// One questionnaire: the definition check, notes, the scales and every answer.
 fn markdown_questionnaire(out: &mut String, q: &QuestionnaireReport) {
     out.push_str(&format!(
@@ -550,6 +563,9 @@ fn markdown_questionnaire(out: &mut String, q: &QuestionnaireReport) {
         md(&q.version)
     ));
     out.push_str(&format!("{}.\n", md(&definition_words(q))));
+    if let Some(line) = validation_words(q) {
+        out.push_str(&format!("\n{}\n", md(&line)));
+    }
     for n in &q.notes {
         out.push_str(&format!("\n> Note: {}\n", md(n)));
     }

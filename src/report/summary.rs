@@ -60,6 +60,10 @@ fn flag_label(level: FlagLevel) -> &'static str {
 fn provenance_line(q: &Questionnaire) -> String {
     match q.provenance.kind {
         ProvenanceKind::Original => "These questions are a screening aid written for confide, not a validated clinical instrument, and this is not a diagnosis. For a full assessment, talk to a qualified professional.".into(),
+        ProvenanceKind::PublicDomain | ProvenanceKind::Licensed if q.provenance.validated => format!(
+            "These questions come from {}, a validated screening questionnaire. A screening result is not a diagnosis; for a full assessment, talk to a qualified professional.",
+            q.provenance.citation.as_deref().unwrap_or("a published questionnaire")
+        ),
         ProvenanceKind::PublicDomain | ProvenanceKind::Licensed => format!(
             "These questions come from {}. A screening result is not a diagnosis; for a full assessment, talk to a qualified professional.",
             q.provenance.citation.as_deref().unwrap_or("a published questionnaire")
@@ -299,7 +303,7 @@ impl Document<'_> {
         self.flags(part);
         self.suggestions(part);
         if let Some(g) = &q.guidance {
-            self.guidance(q, g);
+            self.guidance(q, g, &part.scored.guidance_off);
         }
     }
 
@@ -382,21 +386,32 @@ impl Document<'_> {
     /// The guidance of a questionnaire. While something is withheld for the person's
     /// safety, the summary keeps to what fits everyone: the general advice of "what is
     /// common" and "what often helps" is left out, and "when to talk to someone" stays.
-    fn guidance(&mut self, q: &Questionnaire, g: &Guidance) {
-        let sections: &[(&str, &Vec<GuidanceEntry>)] = if self.withheld.active() {
-            &[("When to talk to someone", &g.when_to_seek_help)]
+    /// Entries whose `when` is false (`off`, by section key and index) are left out.
+    fn guidance(&mut self, q: &Questionnaire, g: &Guidance, off: &[(&str, usize)]) {
+        let sections: &[(&str, &str, &Vec<GuidanceEntry>)] = if self.withheld.active() {
+            &[(
+                "When to talk to someone",
+                "when_to_seek_help",
+                &g.when_to_seek_help,
+            )]
         } else {
             &[
-                ("What is common", &g.what_is_common),
-                ("What often helps", &g.what_helps),
-                ("When to talk to someone", &g.when_to_seek_help),
+                ("What is common", "what_is_common", &g.what_is_common),
+                ("What often helps", "what_helps", &g.what_helps),
+                (
+                    "When to talk to someone",
+                    "when_to_seek_help",
+                    &g.when_to_seek_help,
+                ),
             ]
         };
-        for (title, list) in sections {
+        for (title, key, list) in sections {
             let bullets: Vec<String> = list
                 .iter()
-                .filter(|entry| !self.withheld.hides(entry.tags()))
-                .map(|entry| self.t(q, entry.text()))
+                .enumerate()
+                .filter(|(i, _)| !off.contains(&(*key, *i)))
+                .filter(|(_, entry)| !self.withheld.hides(entry.tags()))
+                .map(|(_, entry)| self.t(q, entry.text()))
                 .collect();
             if !bullets.is_empty() {
                 self.blocks.push(Block::Subheading((*title).into()));
@@ -594,16 +609,22 @@ mod tests {
                  "message": "A couples therapist can help you both."}
             ],
             "guidance": {"what_helps": ["Go slowly.",
-                {"text": "Pick a calm moment with your partner.", "tags": ["partner"]}]}
+                {"text": "Pick a calm moment with your partner.", "tags": ["partner"]},
+                {"text": "Talking gets easier with practice.",
+                 "when": {"all": [{"scale": "t", "op": ">=", "value": 2}]}}]}
         });
         questionnaire_from_value(v).unwrap().questionnaire
     }
 
     fn summary(unsafe_answer: i64) -> String {
+        summary_with(unsafe_answer, 2)
+    }
+
+    fn summary_with(unsafe_answer: i64, talk: i64) -> String {
         let q = q();
         let answers = [
             ("unsafe".to_string(), Answer::Choice(unsafe_answer)),
-            ("talk".to_string(), Answer::Choice(2)),
+            ("talk".to_string(), Answer::Choice(talk)),
         ]
         .into_iter()
         .collect();
@@ -640,6 +661,16 @@ mod tests {
         );
         assert!(!text.contains("You deserve to be safe."), "{text}");
         assert!(!text.contains("Please read this first"), "{text}");
+    }
+
+    #[test]
+    fn a_guidance_entry_with_when_is_shown_only_while_its_condition_holds() {
+        let practice = "Talking gets easier with practice.";
+        let hard = summary_with(0, 2);
+        assert!(hard.contains(practice), "{hard}");
+        let easy = summary_with(0, 0);
+        assert!(!easy.contains(practice), "{easy}");
+        assert!(easy.contains("Go slowly."), "{easy}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use crate::model::answer::Answer;
 use crate::model::questionnaire::{FlagLevel, Item, ItemIndex, Method, Questionnaire};
-use crate::model::range::round;
+use crate::model::range::{ScaleRange, asked_ranges, needed_parts, round};
 use crate::model::validate::parse_level;
 
 pub(crate) use condition::evaluate;
@@ -48,7 +48,10 @@ pub struct ScaleScore {
     /// whose tags a raised flag withholds.
     pub(crate) variants: Vec<usize>,
     pub(crate) answered: usize,
+    /// Parts that were asked: items whose condition held, and sub-scales.
     pub(crate) parts: usize,
+    /// The values this scale could take over the items that were asked.
+    pub(crate) range: Option<ScaleRange>,
 }
 
 impl ScaleScore {
@@ -77,6 +80,9 @@ pub struct Scored {
     pub(crate) answers: ItemAnswers,
     pub scales: Vec<ScaleScore>,
     pub(crate) flags: Vec<RaisedFlag>,
+    /// Guidance entries whose `when` condition is false, as (section key, index): the
+    /// summary leaves them out.
+    pub(crate) guidance_off: Vec<(&'static str, usize)>,
 }
 
 impl Scored {
@@ -112,7 +118,9 @@ impl View<'_> {
                 Some(scales) => scales.iter().find(|s| s.scale == reference)?.value,
                 None => {
                     let (si, _) = self.q.scale(reference)?;
-                    compute_scales(self.q, self.answers).get(si)?.value
+                    compute_scales(self.q, self.answers, &|_| true)
+                        .get(si)?
+                        .value
                 }
             },
         }
@@ -150,13 +158,16 @@ fn enabled_from(
     // and again only after `kept` changes. Computing them for each clause instead made a
     // large questionnaire with many conditions on scales take minutes.
     let mut scales: Option<Vec<ScaleScore>> = None;
+    // Items already passed over; the ones not reached yet count as asked.
+    let mut not_asked: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for item in &q.items {
         let common = item.common();
         let is_on = match common.enable_when {
             None => true,
             Some(cond) => {
                 if scales.is_none() && refers_to_own_scale(cond) {
-                    scales = Some(compute_scales(q, &kept));
+                    let asked = |id: &str| !not_asked.contains(id);
+                    scales = Some(compute_scales(q, &kept, &asked));
                 }
                 evaluate(
                     cond,
@@ -170,6 +181,9 @@ fn enabled_from(
             }
         };
         on.push(is_on);
+        if !is_on {
+            not_asked.insert(common.id);
+        }
         if is_on && let Some((id, a)) = take(common.id) {
             kept.insert(id, a);
             scales = None;
@@ -215,8 +229,16 @@ fn scored(q: &Questionnaire, (on, kept): (Vec<bool>, ItemAnswers), earlier: &Ear
             }
         })
         .collect();
-    let mut scales = compute_scales(q, &kept);
-    let flags = {
+    let asked_ids: std::collections::HashSet<&str> = q
+        .items
+        .iter()
+        .zip(&on)
+        .filter(|(_, is_on)| **is_on)
+        .map(|(item, _)| item.id())
+        .collect();
+    let asked = |id: &str| asked_ids.contains(id);
+    let mut scales = compute_scales(q, &kept, &asked);
+    let (flags, guidance_off) = {
         let view = View {
             q,
             answers: &kept,
@@ -250,7 +272,8 @@ fn scored(q: &Questionnaire, (on, kept): (Vec<bool>, ItemAnswers), earlier: &Ear
             scales: Some(&scales),
             earlier,
         };
-        q.flags
+        let flags = q
+            .flags
             .iter()
             .enumerate()
             .filter(|(_, f)| evaluate(&f.when, &view))
@@ -259,7 +282,16 @@ fn scored(q: &Questionnaire, (on, kept): (Vec<bool>, ItemAnswers), earlier: &Ear
                 id: f.id.clone(),
                 level: parse_level(&f.level).unwrap_or(FlagLevel::Note),
             })
-            .collect()
+            .collect();
+        let guidance_off = q
+            .guidance
+            .iter()
+            .flat_map(|g| g.entries())
+            .filter_map(|(key, i, e)| {
+                let when = e.when()?;
+                (!evaluate(when, &view)).then_some((key, i))
+            });
+        (flags, guidance_off.collect())
     };
     Scored {
         id: q.id.clone(),
@@ -267,6 +299,7 @@ fn scored(q: &Questionnaire, (on, kept): (Vec<bool>, ItemAnswers), earlier: &Ear
         answers: kept,
         scales,
         flags,
+        guidance_off,
     }
 }
 
@@ -282,13 +315,19 @@ pub fn score_session(qs: &[&Questionnaire], answers: &SessionAnswers) -> Vec<Sco
     done
 }
 
-/// Computes every scale of `q` from answers of enabled items.
-pub(crate) fn compute_scales(q: &Questionnaire, answers: &ItemAnswers) -> Vec<ScaleScore> {
+/// Computes every scale of `q` from answers of enabled items. `asked` says which items were
+/// asked: a scale counts, prorates over and takes its range from those only.
+pub(crate) fn compute_scales(
+    q: &Questionnaire,
+    answers: &ItemAnswers,
+    asked: &dyn Fn(&str) -> bool,
+) -> Vec<ScaleScore> {
     let items = ItemIndex::new(q);
+    let ranges = asked_ranges(q, asked);
     let mut out: Vec<ScaleScore> = Vec::with_capacity(q.scales.len());
-    for scale in &q.scales {
+    for (scale, range) in q.scales.iter().zip(ranges) {
         let mut values = Vec::new();
-        for id in &scale.items {
+        for id in scale.items.iter().filter(|id| asked(id)) {
             let Some(item) = items.get(id) else {
                 continue;
             };
@@ -313,9 +352,9 @@ pub(crate) fn compute_scales(q: &Questionnaire, answers: &ItemAnswers) -> Vec<Sc
                 values.push(v);
             }
         }
-        let parts = scale.items.len() + scale.scales.len();
+        let parts = scale.items.iter().filter(|id| asked(id)).count() + scale.scales.len();
         let k = values.len();
-        let needed = scale.min_answered.unwrap_or(parts).max(1);
+        let needed = needed_parts(scale, parts);
         let value = if k == 0 || k < needed {
             None
         } else {
@@ -342,6 +381,7 @@ pub(crate) fn compute_scales(q: &Questionnaire, answers: &ItemAnswers) -> Vec<Sc
             variants: Vec::new(),
             answered: k,
             parts,
+            range,
         });
     }
     out

@@ -167,7 +167,8 @@ fn a_scale_below_min_answered_has_no_value_and_no_band() {
     assert_eq!(s.value, None);
     assert_eq!(s.band, None);
     assert!(!s.valid());
-    assert_eq!((s.answered, s.parts), (1, 3));
+    // `c` was not asked (it needs `a` >= 2), so two parts were asked and one answered.
+    assert_eq!((s.answered, s.parts), (1, 2));
 }
 
 #[test]
@@ -260,6 +261,78 @@ fn a_prorated_sum_is_scaled_up_to_the_full_item_count() {
     let q = two_item("sum", json!({"min_answered": 1, "prorate": true}));
     let s = &score(&q, &answers(&[("x", Answer::Number(3.0))]), &none()).scales[0];
     assert_eq!(s.value, Some(6.0));
+}
+
+/// Four 0-10 items; `z` and `w` are asked only when `x` is at least 5.
+fn routed(extra: Value) -> Questionnaire {
+    let mut scale = json!({"id": "s", "title": "S", "items": ["x", "y", "z", "w"], "method": "sum",
+        "prorate": true,
+        "bands": [{"id": "low", "max": 10, "label": "Low", "summary": "Low"},
+                  {"id": "high", "max": 40, "label": "High", "summary": "High"}]});
+    for (k, v) in extra.as_object().unwrap() {
+        scale[k] = v.clone();
+    }
+    let gate = json!({"all": [{"item": "x", "op": ">=", "value": 5}]});
+    load(json!({
+        "format": "confide.questionnaire/1", "id": "t", "version": "1.0.0", "language": "en",
+        "title": "T", "description": "T", "provenance": {"kind": "original"},
+        "items": [
+            {"id": "x", "type": "number", "text": "x", "min": 0, "max": 10},
+            {"id": "y", "type": "number", "text": "y", "min": 0, "max": 10},
+            {"id": "z", "type": "number", "text": "z", "min": 0, "max": 10, "enable_when": gate},
+            {"id": "w", "type": "number", "text": "w", "min": 0, "max": 10, "enable_when": gate}
+        ],
+        "scales": [scale]
+    }))
+}
+
+#[test]
+fn a_prorated_sum_is_scaled_up_to_the_items_asked_not_to_items_never_asked() {
+    // x = 2 closes z and w: two items asked, both answered, nothing to extrapolate.
+    let q = routed(json!({"min_answered": 1}));
+    let a = answers(&[("x", Answer::Number(2.0)), ("y", Answer::Number(3.0))]);
+    let s = &score(&q, &a, &none()).scales[0];
+    assert_eq!((s.value, s.answered, s.parts), (Some(5.0), 2, 2));
+    assert_eq!(
+        s.band,
+        Some(0),
+        "5 of at most 20 stays low; scaled to 4 items it was 10"
+    );
+}
+
+#[test]
+fn the_range_of_a_score_is_the_range_of_the_items_asked() {
+    let q = routed(json!({}));
+    let short = answers(&[("x", Answer::Number(2.0)), ("y", Answer::Number(3.0))]);
+    let r = score(&q, &short, &none()).scales[0].range.unwrap();
+    assert_eq!((r.min, r.max), (0.0, 20.0));
+    let long = answers(&[
+        ("x", Answer::Number(6.0)),
+        ("y", Answer::Number(3.0)),
+        ("z", Answer::Number(1.0)),
+        ("w", Answer::Number(1.0)),
+    ]);
+    let r = score(&q, &long, &none()).scales[0].range.unwrap();
+    assert_eq!((r.min, r.max), (0.0, 40.0));
+}
+
+#[test]
+fn a_prorated_score_needs_at_least_half_of_the_items_asked_whatever_min_answered_says() {
+    let q = routed(json!({"min_answered": 1}));
+    // Four asked (x >= 5), one answered: a quarter is too little to scale up.
+    let a = answers(&[("x", Answer::Number(6.0))]);
+    let s = &score(&q, &a, &none()).scales[0];
+    assert_eq!((s.value, s.answered, s.parts), (None, 1, 4));
+    // Two of four is half: 6 + 4 over two answers, scaled to four items.
+    let a = answers(&[("x", Answer::Number(6.0)), ("z", Answer::Number(4.0))]);
+    assert_eq!(score(&q, &a, &none()).scales[0].value, Some(20.0));
+}
+
+#[test]
+fn a_min_answered_above_half_still_applies() {
+    let q = routed(json!({"min_answered": 3}));
+    let a = answers(&[("x", Answer::Number(6.0)), ("z", Answer::Number(4.0))]);
+    assert_eq!(score(&q, &a, &none()).scales[0].value, None);
 }
 
 #[test]

@@ -410,6 +410,13 @@ fn conditions_of(q: &Questionnaire) -> Vec<(String, &Condition)> {
     for (i, flag) in q.flags.iter().enumerate() {
         out.push((join(&join("/flags", i), "when"), &flag.when));
     }
+    if let Some(g) = &q.guidance {
+        for (key, i, entry) in g.entries() {
+            if let Some(when) = entry.when() {
+                out.push((format!("/guidance/{key}/{i}/when"), when));
+            }
+        }
+    }
     out
 }
 

@@ -136,7 +136,14 @@ impl Validator<'_> {
         let p = &self.q.provenance;
         let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
         match p.kind {
-            ProvenanceKind::Original => {}
+            ProvenanceKind::Original => {
+                if p.validated {
+                    self.problem(
+                        "/provenance/validated",
+                        "a questionnaire written for confide cannot be marked validated: `validated` is for a published instrument, cited in `citation`",
+                    );
+                }
+            }
             ProvenanceKind::PublicDomain => {
                 if blank(&p.citation) {
                     self.problem(
@@ -269,13 +276,16 @@ impl Validator<'_> {
                     GuidanceEntry::Plain(t) => self.text(&path, t),
                     GuidanceEntry::Tagged(t) => {
                         self.text(&join(&path, "text"), &t.text);
-                        if t.tags.is_empty() {
+                        if t.tags.is_empty() && t.when.is_none() {
                             self.problem(
                                 join(&path, "tags"),
-                                "give at least one tag, or write the entry as a plain text",
+                                "give at least one tag or a `when` condition, or write the entry as a plain text",
                             );
                         }
                         self.tags(&join(&path, "tags"), &t.tags);
+                        if let Some(when) = &t.when {
+                            self.condition(&join(&path, "when"), when, None);
+                        }
                     }
                 }
             }

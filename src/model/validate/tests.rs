@@ -381,6 +381,12 @@ fn the_header_ids_and_texts() {
             "/provenance/license",
             "must name its license",
         ),
+        (
+            "only a published questionnaire can be marked validated",
+            vec![Set("/provenance/validated", json!(true))],
+            "/provenance/validated",
+            "cannot be marked validated",
+        ),
     ]);
 }
 
@@ -1031,7 +1037,16 @@ fn flags_and_tags() {
                 json!([{"text": "T.", "tags": []}]),
             )],
             "/guidance/what_helps/0/tags",
-            "at least one tag",
+            "at least one tag or a `when` condition",
+        ),
+        (
+            "a guidance entry's when is checked like any condition",
+            vec![Set(
+                "/guidance/what_helps",
+                json!([{"text": "T.", "when": {"all": [{"item": "zz", "op": "exists"}]}}]),
+            )],
+            "/guidance/what_helps/0/when/all/0/item",
+            "zz",
         ),
         (
             "bother is for single_choice items",
