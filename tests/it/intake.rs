@@ -460,7 +460,7 @@ fn csv_and_fhir_exports_of_several_intakes() {
 fn check_csv_of_three(csv: &str) {
     let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(lines.len(), 4);
-    assert!(lines[0].starts_with("file,session,created,reference,urgent,flags,safety_screen,context.strain,context.strain.band,desire.desire"));
+    assert!(lines[0].starts_with("file,session,created,reference,urgent,flags,safety_screen,context.strain,context.strain.band,context.relationship,context.relationship.band,mood.phq2,mood.phq2.band,mood.gad2,mood.gad2.band,desire.desire"));
     let urgent: Vec<&str> = lines[1..]
         .iter()
         .map(|l| l.split(',').nth(4).unwrap())
@@ -728,7 +728,7 @@ fn invite_embeds_a_custom_questionnaire_file_and_checks_its_arguments() {
         .output()
         .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["questionnaires"].as_array().unwrap().len(), 5);
+    assert_eq!(doc["questionnaires"].as_array().unwrap().len(), 7);
 }
 
 #[test]

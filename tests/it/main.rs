@@ -12,6 +12,7 @@ mod cli_shell;
 mod cli_take_answers;
 mod cli_take_plain;
 mod cli_validate;
+mod content;
 mod country;
 mod faults;
 mod forged;

@@ -1,4 +1,4 @@
-//! The client summary for eight profiles, as a person would read it after
+//! The client summary for twelve profiles, as a person would read it after
 //! `confide take --answers PROFILE --no-save` in a pipe (80 columns, no colour). Each test
 //! checks the flags and band texts a therapist would expect, then compares the whole
 //! summary with its reviewed snapshot in tests/snapshots/.
@@ -187,5 +187,42 @@ fn everything_fine() {
     let f = flat(&text);
     assert!(f.contains("Talking about sex: Mostly easy."));
     assert!(f.contains("Worry about sex: Rarely in the way."));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn menopause_with_pain_low_desire_and_dryness() {
+    let text = summary("menopause-pain-low-desire");
+    assert_common(&text);
+    let f = flat(&text);
+    assert!(f.contains("vaginal oestrogen, a local treatment a GP can prescribe"));
+    assert!(f.contains("Mood and worry check"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn testosterone_as_gender_affirming_care_with_pain() {
+    let text = summary("testosterone-trans-man");
+    assert_common(&text);
+    let f = flat(&text);
+    assert!(f.contains("Testosterone can make the lining of the vagina (front hole) thinner"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn pain_and_fear_of_penetration_with_no_sexual_activity() {
+    let text = summary("pain-avoidance-no-activity");
+    assert_common(&text);
+    let f = flat(&text);
+    assert!(f.contains("Pain and worry about pain: Weighing heavily on sex."));
+    assert!(f.contains("graded, self-paced approaches help many people"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn every_personal_question_declined() {
+    let text = summary("declines-everything");
+    assert_common(&text);
+    assert_eq!(flags(&text), ["Note"], "only the declined-safety note");
     insta::assert_snapshot!(text);
 }
