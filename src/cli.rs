@@ -23,7 +23,7 @@ confide works offline and never uses the network.";
 /// touches the disk, and prints a calm, non-diagnostic summary. A bare `confide` runs
 /// `confide take`.
 #[derive(Debug, Parser)]
-#[command(name = "confide", version, after_help = EXIT_CODES)]
+#[command(name = "confide", version = env!("CONFIDE_VERSION"), after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
