@@ -23,7 +23,7 @@ confide works offline and never uses the network.";
 /// touches the disk, and prints a calm, non-diagnostic summary. A bare `confide` runs
 /// `confide take`.
 #[derive(Debug, Parser)]
-#[command(name = "confide", version, after_help = EXIT_CODES)]
+#[command(name = "confide", version = env!("CONFIDE_VERSION"), after_help = EXIT_CODES)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: GlobalArgs,
@@ -151,8 +151,12 @@ pub(crate) enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page (roff), or write a page for every command into a folder
+    Man {
+        /// Write confide.1 and a page for each command (confide-take.1, ...) into DIR
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Default, Args)]

@@ -256,7 +256,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Invite(ref args)) => invite::run(&settings, args),
         Some(Command::Report(ref args)) => report::run(&settings, args),
         Some(Command::Completions { shell }) => shell::completions(shell),
-        Some(Command::Man) => shell::man(),
+        Some(Command::Man { out }) => shell::man(out.as_deref()),
     }
 }
 

@@ -31,3 +31,4 @@ mod take_save;
 mod tech_safety;
 mod tty;
 mod vault;
+mod version;
