@@ -77,7 +77,11 @@ fn man_out_writes_a_page_for_every_command_into_a_new_folder() {
     }
     // Every page that confide.1 refers to (`confide\-take(1)`) is there.
     let main = std::fs::read_to_string(dir.join("confide.1")).unwrap();
-    let referred: Vec<&str> = main.lines().filter_map(|l| l.strip_suffix("(1)")).collect();
+    let referred: Vec<&str> = main
+        .lines()
+        .filter_map(|l| l.strip_suffix("(1)"))
+        .filter(|page| page.starts_with("confide"))
+        .collect();
     assert!(referred.len() >= 10, "{referred:?}");
     for page in referred {
         let file = format!("{}.1", page.replace("\\-", "-"));
@@ -99,7 +103,7 @@ fn man_out_into_a_file_fails_and_names_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("cannot write the manual pages into"),
+        stderr(&out).contains(&format!("cannot make {}", file.display())),
         "{}",
         stderr(&out)
     );

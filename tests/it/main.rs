@@ -7,11 +7,13 @@
 mod common;
 
 mod autosave;
+mod cli_conventions;
 mod cli_lang;
 mod cli_shell;
 mod cli_take_answers;
 mod cli_take_plain;
 mod cli_validate;
+mod completion;
 mod country;
 mod faults;
 mod forged;
@@ -21,6 +23,7 @@ mod hostile_answers;
 mod hostile_questionnaires;
 mod instruments;
 mod intake;
+mod interview_keys;
 mod keys;
 mod no_network;
 mod report;
