@@ -1,31 +1,242 @@
 //! The command line, as clap types only. Checked and turned into plain settings by
 //! `commands` before anything happens.
+//!
+//! Short flags follow age where they mean the same: `-r` (`--to`), `-R`
+//! (`--recipients-file`), `-a` (`--armor`), `-o` (`--out`), `-i` (`--identity`). A flag that
+//! was renamed keeps its old spelling as a hidden alias, so scripts keep working.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0    success
-  1    failure not listed below (I/O, disk full, ...)
-  2    invalid usage or input: bad flags, invalid questionnaire, invalid answers file
-  3    cannot decrypt: wrong passphrase, or no identity matches the file
-  4    damaged, truncated or unsupported file
-  130  cancelled: Ctrl-C, quit, or input ended early; nothing was saved, except
-       the encrypted draft of the interview when there is one (`confide drafts`)
+/// The exit codes of every command, as the README lists them: the help and the manual
+/// pages are written from this table.
+pub(crate) const EXIT_CODES: &[(i32, &str)] = &[
+    (0, "success"),
+    (1, "failure not listed below (I/O, disk full, ...)"),
+    (
+        2,
+        "invalid usage or input: bad flags, invalid questionnaire, invalid answers file",
+    ),
+    (
+        3,
+        "cannot decrypt: wrong passphrase, or no identity matches the file",
+    ),
+    (4, "damaged, truncated or unsupported file"),
+    (
+        130,
+        "cancelled: Ctrl-C, quit, answers discarded at the review, or input ended early; nothing was saved, except the encrypted draft of the interview when there is one (`confide drafts`)",
+    ),
+];
 
-confide works offline and never uses the network.";
+/// The environment variables confide reads, for the manual pages.
+pub(crate) const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "CONFIDE_DATA_DIR",
+        "Where sessions and your key are kept (same as --data-dir).",
+    ),
+    (
+        "CONFIDE_PASSPHRASE_FILE",
+        "Read the passphrase from the first line of this file (same as --passphrase-file).",
+    ),
+    (
+        "CONFIDE_PASSPHRASE",
+        "The passphrase itself, for automation only: other programs running as you can read it.",
+    ),
+    (
+        "CONFIDE_LANG",
+        "Language of questions and summaries (same as --lang).",
+    ),
+    (
+        "CONFIDE_COUNTRY",
+        "Country whose support services the summary lists, such as GB (same as --country).",
+    ),
+    (
+        "LC_ALL, LC_MESSAGES, LANG",
+        "The first one set gives the language and, from its region, the country, when neither is given.",
+    ),
+    ("NO_COLOR", "No colours (with --color auto)."),
+    (
+        "XDG_DATA_HOME, XDG_CONFIG_HOME",
+        "Where the data folder and the config folder are, when set.",
+    ),
+];
+
+/// The files confide reads and writes, for the manual pages.
+pub(crate) const FILES: &[(&str, &str)] = &[
+    (
+        "~/.local/share/confide/",
+        "The data folder (--data-dir, CONFIDE_DATA_DIR; ~/Library/Application Support/confide on macOS), mode 0700.",
+    ),
+    (
+        "~/.local/share/confide/identity.age",
+        "Your key, encrypted with your passphrase.",
+    ),
+    (
+        "~/.local/share/confide/recipient.txt",
+        "Its public half, one age1... line; saving encrypts to it without a passphrase.",
+    ),
+    (
+        "~/.local/share/confide/sessions/*.age",
+        "One encrypted file per saved session, named by the time it was saved and its id.",
+    ),
+    (
+        "~/.local/share/confide/drafts/*.age",
+        "One encrypted draft per interview not finished yet.",
+    ),
+    (
+        "~/.config/confide/questionnaires/*.json",
+        "Your own questionnaires, read by every command that reads questionnaires.",
+    ),
+    (
+        "~/.config/confide/support.json",
+        "Support services that replace the bundled list.",
+    ),
+];
+
+/// A command line shown in the help and the manual page, and what it does.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Example {
+    pub(crate) command: &'static str,
+    pub(crate) what: &'static str,
+}
+
+const TAKE_EXAMPLES: &[Example] = &[
+    Example {
+        command: "confide take",
+        what: "every bundled questionnaire, in order",
+    },
+    Example {
+        command: "confide take desire pain",
+        what: "only these two (and `context`, whose answers they use)",
+    },
+    Example {
+        command: "confide take --plain",
+        what: "numbered choices on plain lines, for screen readers",
+    },
+    Example {
+        command: "confide take --resume",
+        what: "continue the newest unfinished interview",
+    },
+    Example {
+        command: "confide take --invite invitation.json",
+        what: "an intake for your therapist, from their invitation",
+    },
+    Example {
+        command: "confide take -r age1... --reference A-1042 -o intake.age",
+        what: "an intake encrypted to your therapist's key",
+    },
+    Example {
+        command: "confide take --no-save --answers answers.json",
+        what: "a summary from an answers file, nothing stored",
+    },
+];
+
+const INVITE_EXAMPLES: &[Example] = &[
+    Example {
+        command: "confide invite -r age1... desire pain --reference A-1042 -o invitation.json",
+        what: "an invitation to two questionnaires (and those they rely on)",
+    },
+    Example {
+        command: "confide invite -r \"$(confide keys recipient)\" --practice \"Riverside Therapy\"",
+        what: "every bundled questionnaire; intakes come back encrypted to your key",
+    },
+    Example {
+        command: "confide invite -r age1... --questionnaire-file mine.json",
+        what: "embed your own questionnaire in full",
+    },
+];
+
+const REPORT_EXAMPLES: &[Example] = &[
+    Example {
+        command: "confide report intakes/",
+        what: "a report per intake, then a summary by reference",
+    },
+    Example {
+        command: "confide report intakes/ --format csv > intakes.csv",
+        what: "one row per intake, safe to open in a spreadsheet",
+    },
+    Example {
+        command: "confide report intakes/ --format fhir > intakes-fhir.json",
+        what: "a FHIR R4 Bundle of QuestionnaireResponse resources",
+    },
+    Example {
+        command: "confide report A-1042.age -i key.txt",
+        what: "with an identity made by age-keygen (plain or passphrase-protected)",
+    },
+];
+
+const HISTORY_EXAMPLES: &[Example] = &[
+    Example {
+        command: "confide history",
+        what: "every saved session, with scores, bands and trends",
+    },
+    Example {
+        command: "confide history --format csv > history.csv",
+        what: "one row per session, for a spreadsheet",
+    },
+    Example {
+        command: "confide history --format json | jq .",
+        what: "the same as JSON",
+    },
+];
+
+/// The examples of a command (by its name), for its help and its manual page.
+pub(crate) fn examples(command: &str) -> &'static [Example] {
+    match command {
+        "take" => TAKE_EXAMPLES,
+        "invite" => INVITE_EXAMPLES,
+        "report" => REPORT_EXAMPLES,
+        "history" => HISTORY_EXAMPLES,
+        _ => &[],
+    }
+}
+
+/// The examples as the help shows them: each command line, and what it does below it.
+fn examples_help(command: &str) -> String {
+    let mut text = String::from("Examples:\n");
+    for e in examples(command) {
+        text.push_str(&format!("  {}\n      {}\n", e.command, e.what));
+    }
+    text.trim_end().to_owned()
+}
+
+/// The exit codes as the help shows them.
+fn exit_codes_help() -> String {
+    let mut text = String::from("Exit codes:\n");
+    for (code, meaning) in EXIT_CODES {
+        let lines = textwrap::wrap(meaning, 72);
+        for (k, line) in lines.iter().enumerate() {
+            if k == 0 {
+                text.push_str(&format!("  {code:<4} {line}\n"));
+            } else {
+                text.push_str(&format!("       {line}\n"));
+            }
+        }
+    }
+    text.push_str("\nconfide works offline and never uses the network.");
+    text
+}
+
+/// The command line definition, as help, completions and manual pages show it. The options
+/// of `take` that a bare `confide` accepts are hidden here: they belong to `take`, and
+/// `confide take --help` shows them.
+pub(crate) fn command() -> clap::Command {
+    Cli::command().mut_args(|arg| {
+        let shown = arg.is_global_set() || matches!(arg.get_id().as_str(), "help" | "version");
+        if shown { arg } else { arg.hide(true) }
+    })
+}
 
 /// Private, offline self-assessment and pre-session intake for sexual health.
 ///
 /// confide asks short questionnaires, encrypts the answers with age before anything
 /// touches the disk, and prints a calm, non-diagnostic summary. A bare `confide` runs
-/// `confide take`.
+/// `confide take`, and accepts its options (`confide take --help`).
 #[derive(Debug, Parser)]
-#[command(name = "confide", version, after_help = EXIT_CODES)]
+#[command(name = "confide", version = env!("CONFIDE_VERSION"), after_help = exit_codes_help())]
 pub(crate) struct Cli {
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Global options")]
     pub(crate) global: GlobalArgs,
 
     #[command(subcommand)]
@@ -66,8 +277,9 @@ pub(crate) struct GlobalArgs {
     pub(crate) country: Option<String>,
 }
 
-/// Where custom questionnaires come from. Accepted before the command and by every command
-/// that reads questionnaires (`invite` uses `--questionnaires` for ids instead).
+/// Where custom questionnaires come from. Accepted by every command that reads
+/// questionnaires, and before the command. `invite` takes questionnaire ids instead, and
+/// keeps `--questionnaires ID,...` as the old spelling of them.
 #[derive(Debug, Default, Clone, PartialEq, Args)]
 pub(crate) struct CatalogArgs {
     /// A folder of custom questionnaires (*.json); may be repeated
@@ -85,9 +297,11 @@ pub(crate) enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Answer questionnaires and see a summary (the default)
+    #[command(after_help = examples_help("take"))]
     Take(TakeArgs),
     /// List the available questionnaires
     List {
+        /// How to print the list: a table to read, or JSON for programs
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
         #[command(flatten)]
@@ -104,7 +318,9 @@ pub(crate) enum Command {
     /// Print the JSON Schema of the questionnaire format
     Schema,
     /// Show your saved sessions with scores, bands and trends (asks for your passphrase)
+    #[command(after_help = examples_help("history"))]
     History {
+        /// How to print the sessions: text to read, JSON, or CSV with one row per session
         #[arg(long, value_enum, default_value_t = HistoryFormat::Text)]
         format: HistoryFormat,
         #[command(flatten)]
@@ -115,6 +331,8 @@ pub(crate) enum Command {
         /// Session id (or a unique prefix), as listed by `confide history`
         #[arg(value_name = "SESSION_ID")]
         id: Option<String>,
+        /// How to print the session: text to read, JSON, Markdown, or a FHIR
+        /// QuestionnaireResponse
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
         #[command(flatten)]
@@ -122,6 +340,8 @@ pub(crate) enum Command {
     },
     /// Delete one saved session (or a draft, by its id)
     Delete {
+        /// The session to delete: its id as `confide history` lists it, its 8 hex digits,
+        /// or a unique prefix; or the id of a draft, as `confide drafts` lists it
         #[arg(value_name = "SESSION_ID")]
         id: String,
         /// Do not ask for confirmation
@@ -143,16 +363,43 @@ pub(crate) enum Command {
         command: KeysCommand,
     },
     /// Make an invitation for a client (therapists)
+    #[command(after_help = examples_help("invite"))]
     Invite(InviteArgs),
     /// Open intake files and print a clinician report (therapists)
+    #[command(after_help = examples_help("report"))]
     Report(ReportArgs),
     /// Print a shell completion script
+    ///
+    /// Besides commands and options, the scripts for bash, zsh and fish complete
+    /// questionnaire ids, session ids and draft ids, which they ask confide for as you
+    /// press Tab (reading file names only: nothing is decrypted, no passphrase is asked).
     Completions {
+        /// The shell to write the script for
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff)
-    Man,
+    /// Print the manual page of confide or of one command (roff), or write them all
+    Man {
+        /// The command whose page to print, such as `take` or `keys init` (default: the
+        /// page of confide itself)
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+        /// Write one page per command into this folder (confide.1, confide-take.1, ...)
+        /// instead of printing one
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// The candidates for a value at the end of a command line, for the completion
+    /// scripts: WORDS are the words typed so far, the last one being completed
+    #[command(hide = true)]
+    Complete {
+        #[arg(
+            value_name = "WORDS",
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        words: Vec<String>,
+    },
 }
 
 #[derive(Debug, Default, Args)]
@@ -181,11 +428,11 @@ pub(crate) struct TakeOptions {
     pub(crate) no_save: bool,
 
     /// Also encrypt to this age recipient (age1...); may be repeated
-    #[arg(long = "to", value_name = "RECIPIENT")]
+    #[arg(short = 'r', long = "to", value_name = "RECIPIENT")]
     pub(crate) to: Vec<String>,
 
     /// An age recipients file; may be repeated
-    #[arg(long = "recipients-file", value_name = "FILE")]
+    #[arg(short = 'R', long = "recipients-file", value_name = "FILE")]
     pub(crate) recipients_files: Vec<PathBuf>,
 
     /// An invitation made by `confide invite`
@@ -199,11 +446,11 @@ pub(crate) struct TakeOptions {
     pub(crate) expect_fingerprint: Vec<String>,
 
     /// Write the encrypted intake here (default with --to/--invite: ./confide-intake-<date>-<id8>.age)
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
 
     /// ASCII-armored output, to paste into a secure message
-    #[arg(long)]
+    #[arg(short = 'a', long)]
     pub(crate) armor: bool,
 
     /// A code your therapist gave you (never a name); stored inside the encrypted record
@@ -249,12 +496,16 @@ pub(crate) enum KeysCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct InviteArgs {
-    /// The therapist's age recipient (age1...) that intakes are encrypted to
-    #[arg(long, value_name = "RECIPIENT", required = true)]
-    pub(crate) to: String,
-    /// Bundled or custom questionnaires to include, by id (comma-separated)
-    #[arg(long, value_name = "ID,...", value_delimiter = ',')]
+    /// Bundled or custom questionnaires to include, by id (default: every bundled
+    /// questionnaire); those they rely on are added
+    #[arg(value_name = "QUESTIONNAIRE_ID", value_delimiter = ',')]
+    pub(crate) ids: Vec<String>,
+    /// The old spelling of the ids above, comma-separated
+    #[arg(long, value_name = "ID,...", value_delimiter = ',', hide = true)]
     pub(crate) questionnaires: Vec<String>,
+    /// The therapist's age recipient (age1...) that intakes are encrypted to
+    #[arg(short = 'r', long, value_name = "RECIPIENT", required = true)]
+    pub(crate) to: String,
     /// A questionnaire file to embed in full; may be repeated
     #[arg(long = "questionnaire-file", value_name = "FILE")]
     pub(crate) questionnaire_files: Vec<PathBuf>,
@@ -268,7 +519,7 @@ pub(crate) struct InviteArgs {
     #[arg(long, value_name = "NAME")]
     pub(crate) practice: Option<String>,
     /// Write the invitation here instead of printing it
-    #[arg(long, value_name = "FILE")]
+    #[arg(short = 'o', long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
 }
 
@@ -280,6 +531,8 @@ pub(crate) struct ReportArgs {
     /// An age identity file (plain or passphrase-protected); may be repeated
     #[arg(short = 'i', long = "identity", value_name = "IDENTITY_FILE")]
     pub(crate) identities: Vec<PathBuf>,
+    /// How to print the report: text to read, JSON (confide.report/1), CSV with one row
+    /// per intake, Markdown, or a FHIR R4 Bundle
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub(crate) format: ReportFormat,
     #[command(flatten)]
@@ -319,10 +572,60 @@ pub(crate) enum ReportFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn the_command_line_definition_is_consistent() {
-        Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    /// Every command reachable from `confide`, with its own name path.
+    fn every_command(cmd: &clap::Command, path: &str, out: &mut Vec<(String, clap::Command)>) {
+        for sub in cmd.get_subcommands().filter(|c| !c.is_hide_set()) {
+            let name = format!("{path} {}", sub.get_name());
+            every_command(sub, &name, out);
+        }
+        out.push((path.to_owned(), cmd.clone()));
+    }
+
+    #[test]
+    fn every_option_and_argument_shown_in_the_help_says_what_it_is() {
+        let mut cmd = command();
+        cmd.build();
+        let mut all = Vec::new();
+        every_command(&cmd, "confide", &mut all);
+        for (path, cmd) in all {
+            for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+                assert!(
+                    arg.get_help().is_some(),
+                    "`{path}`: {} has no help text",
+                    arg.get_id()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_top_level_help_lists_only_what_every_command_accepts() {
+        let help = command().render_long_help().to_string();
+        for take_only in ["--armor", "--plain", "--to", "--out", "--resume"] {
+            assert!(!help.contains(take_only), "{take_only} in:\n{help}");
+        }
+        for global in ["--data-dir", "--color", "--lang", "--country"] {
+            assert!(help.contains(global), "{global} missing:\n{help}");
+        }
+    }
+
+    #[test]
+    fn take_invite_report_and_history_show_examples() {
+        let mut cmd = command();
+        for name in ["take", "invite", "report", "history"] {
+            let help = cmd
+                .find_subcommand_mut(name)
+                .unwrap()
+                .render_long_help()
+                .to_string();
+            assert!(help.contains("Examples:\n  confide "), "{name}:\n{help}");
+            assert!(!examples(name).is_empty());
+        }
     }
 }

@@ -17,6 +17,9 @@ pub(crate) enum Kind {
     Damaged,
     /// Exit 130: Ctrl-C, quit, or input ended early.
     Cancelled,
+    /// Exit 130, said without `error:`: the person chose to stop (left the interview, or
+    /// discarded the answers at the review).
+    Stopped,
     /// Exit 0 without a message: the reader of our output went away (`confide list | head`).
     ClosedPipe,
 }
@@ -28,7 +31,7 @@ impl Kind {
             Kind::Usage => 2,
             Kind::Decrypt => 3,
             Kind::Damaged => 4,
-            Kind::Cancelled => 130,
+            Kind::Cancelled | Kind::Stopped => 130,
             Kind::ClosedPipe => 0,
         }
     }
@@ -72,6 +75,10 @@ impl Error {
 
     pub(crate) fn cancelled(message: impl Into<String>) -> Self {
         Self::new(Kind::Cancelled, message)
+    }
+
+    pub(crate) fn stopped(message: impl Into<String>) -> Self {
+        Self::new(Kind::Stopped, message)
     }
 
     pub(crate) fn closed_pipe() -> Self {

@@ -92,7 +92,7 @@ fn choose(catalog: &mut Catalog, args: &InviteArgs) -> Result<Vec<String>> {
         catalog.entries.push(entry);
         chosen.push(id);
     }
-    for id in &args.questionnaires {
+    for id in args.ids.iter().chain(&args.questionnaires) {
         let id = id.trim();
         if id.is_empty() {
             continue;

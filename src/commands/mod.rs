@@ -22,9 +22,9 @@ mod validate;
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{self, Cli, ColorChoice, Command};
 use crate::error::{Error, Kind, Result};
 use crate::model::catalog::Catalog;
 use crate::model::validate::{is_language_tag, truncate};
@@ -169,7 +169,10 @@ fn region_of_locale(locale: &str) -> Option<String> {
 /// Parses the command line, runs the command, prints the error that ended it (if any), and
 /// returns the exit code.
 pub(crate) fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let parsed = cli::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -177,6 +180,10 @@ pub(crate) fn run() -> i32 {
             return code;
         }
     };
+    // Run by the completion scripts at each Tab: quiet, quick, and touching nothing.
+    if let Some(Command::Complete { words }) = &cli.command {
+        return shell::complete(&cli.global, words);
+    }
     // Ctrl-C anywhere (a passphrase prompt included) restores the terminal and exits 130.
     term::interrupt::install();
     install_panic_hook();
@@ -225,13 +232,16 @@ fn install_panic_hook() {
     }));
 }
 
-/// Prints an error as `confide: error: ...` and an optional `confide: hint: ...`.
+/// Prints an error as `confide: error: ...` and an optional `confide: hint: ...`; what the
+/// person chose to do (leaving the interview, discarding the answers) as `confide: ...`.
 fn report(e: &Error) {
-    if e.kind == Kind::ClosedPipe {
-        return;
-    }
+    let label = match e.kind {
+        Kind::ClosedPipe => return,
+        Kind::Stopped => "",
+        _ => "error: ",
+    };
     term::eprintln(&format!(
-        "confide: error: {}",
+        "confide: {label}{}",
         term::sanitize::line(&e.message)
     ));
     if let Some(hint) = &e.hint {
@@ -256,7 +266,9 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Invite(ref args)) => invite::run(&settings, args),
         Some(Command::Report(ref args)) => report::run(&settings, args),
         Some(Command::Completions { shell }) => shell::completions(shell),
-        Some(Command::Man) => shell::man(),
+        Some(Command::Man { command, out }) => shell::man(&command, out.as_deref()),
+        // Handled by `run` before anything else.
+        Some(Command::Complete { .. }) => Ok(()),
     }
 }
 

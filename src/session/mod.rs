@@ -1,6 +1,11 @@
 //! The interview: a pure state machine (`flow`) that talks to the person only through the
 //! `Prompter` trait, with a terminal implementation (`tty`, the only user of dialoguer), a
 //! line-based one (`plain`) and scripted replies for tests (`scripted`).
+//!
+//! The keys mean the same in both modes: `b` goes back one question, `q` leaves, `?` helps
+//! (the hint in plain mode, every key on a terminal); Esc, on a terminal, goes back too, and
+//! on the first question leaves. At the review, `b` goes back to the last question and `q`
+//! leaves; discarding the answers asks first.
 
 mod flow;
 pub mod input;
@@ -32,9 +37,17 @@ pub(crate) enum Reply {
 pub(crate) enum ReviewReply {
     /// Save (or, with `--no-save`, just show the summary).
     Save,
+    /// Discard every answer (asked again before it is done).
     Discard,
     Change(Pos),
+    /// Back to the last question.
+    Back,
+    /// Leave the interview, as `q` does at a question.
+    Quit,
 }
+
+/// Asked before the answers are discarded at the review; the default is no.
+pub(crate) const DISCARD_QUESTION: &str = "Discard all your answers? They cannot be recovered.";
 
 /// Why a prompter stopped before the interview ended.
 #[derive(Debug)]
@@ -151,11 +164,23 @@ pub(crate) fn run_with(
                 let reply = prompter.review(&flow.review(), saving);
                 match reply {
                     Ok(ReviewReply::Save) => return End::Finished,
-                    Ok(ReviewReply::Discard) => return End::Discarded,
+                    Ok(ReviewReply::Discard) => match prompter.confirm(DISCARD_QUESTION) {
+                        Ok(true) => return End::Discarded,
+                        Ok(false) => prompter.notice("Nothing was discarded."),
+                        Err(stop) => return stop.into(),
+                    },
+                    Ok(ReviewReply::Quit) => return End::Quit,
                     Ok(ReviewReply::Change(pos)) => {
                         if !flow.change(pos) {
                             prompter.notice("That question is not part of this interview.");
                         } else if let Some(message) = changed(flow) {
+                            prompter.notice(&message);
+                        }
+                    }
+                    Ok(ReviewReply::Back) => {
+                        if flow.back()
+                            && let Some(message) = changed(flow)
+                        {
                             prompter.notice(&message);
                         }
                     }

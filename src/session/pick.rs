@@ -6,7 +6,8 @@
 //!
 //! Keys: Up/Down (also Tab, Shift-Tab, `k`, `j`) move, wrapping around; PageUp/PageDown
 //! (also Left/Right, `h`, `l`) move a screen; Home/End; Enter chooses; Space chooses one
-//! item or marks one of several; Esc (or `q`) leaves without choosing.
+//! item or marks one of several; Esc, `b` and `q` leave the list without choosing (the
+//! caller says what each means); `?` shows or hides the line of keys the caller gives.
 
 use std::io;
 
@@ -14,12 +15,28 @@ use console::{Key, Term, truncate_str};
 
 use crate::term::style::Style;
 
+/// How a list ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Picked<T> {
+    /// Enter (or Space on a list of one choice).
+    Chosen(T),
+    /// `b`.
+    Back,
+    /// Esc.
+    Escape,
+    /// `q`.
+    Quit,
+}
+
 /// A list on the terminal.
 pub(crate) struct Pick<'a> {
     term: &'a Term,
     style: Style,
     prompt: Option<&'a str>,
     items: &'a [String],
+    /// The keys, shown below the list after `?`.
+    help: &'a str,
+    show_help: bool,
     /// Which items are marked, for a list where several can be chosen.
     marked: Option<Vec<bool>>,
     cursor: usize,
@@ -32,32 +49,38 @@ pub(crate) struct Pick<'a> {
 }
 
 impl<'a> Pick<'a> {
-    /// Asks for one item; `None` when the person pressed Esc.
+    /// Asks for one item, starting at `default`; `help` is the line of keys `?` shows.
     pub(crate) fn one(
         term: &'a Term,
         style: Style,
         prompt: Option<&'a str>,
         items: &'a [String],
         default: usize,
-    ) -> io::Result<Option<usize>> {
-        let mut pick = Pick::new(term, style, prompt, items, None, default);
-        pick.run()
-            .map(|done| done.map(|marked| marked.first().copied().unwrap_or(0)))
+        help: &'a str,
+    ) -> io::Result<Picked<usize>> {
+        let mut pick = Pick::new(term, style, prompt, items, None, default, help);
+        Ok(match pick.run()? {
+            Picked::Chosen(marked) => Picked::Chosen(marked.first().copied().unwrap_or(0)),
+            Picked::Back => Picked::Back,
+            Picked::Escape => Picked::Escape,
+            Picked::Quit => Picked::Quit,
+        })
     }
 
-    /// Asks for any number of items (`marked` says which start marked); `None` when the
-    /// person pressed Esc.
+    /// Asks for any number of items (`marked` says which start marked); `help` is the line
+    /// of keys `?` shows.
     pub(crate) fn many(
         term: &'a Term,
         style: Style,
         prompt: Option<&'a str>,
         items: &'a [String],
         marked: &[bool],
-    ) -> io::Result<Option<Vec<usize>>> {
+        help: &'a str,
+    ) -> io::Result<Picked<Vec<usize>>> {
         let marked = (0..items.len())
             .map(|i| marked.get(i).copied().unwrap_or(false))
             .collect();
-        Pick::new(term, style, prompt, items, Some(marked), 0).run()
+        Pick::new(term, style, prompt, items, Some(marked), 0, help).run()
     }
 
     fn new(
@@ -67,12 +90,15 @@ impl<'a> Pick<'a> {
         items: &'a [String],
         marked: Option<Vec<bool>>,
         default: usize,
+        help: &'a str,
     ) -> Pick<'a> {
         Pick {
             term,
             style,
             prompt,
             items,
+            help,
+            show_help: false,
             marked,
             cursor: default.min(items.len().saturating_sub(1)),
             top: 0,
@@ -81,7 +107,7 @@ impl<'a> Pick<'a> {
         }
     }
 
-    fn run(&mut self) -> io::Result<Option<Vec<usize>>> {
+    fn run(&mut self) -> io::Result<Picked<Vec<usize>>> {
         if self.items.is_empty() {
             return Err(io::Error::other("there is nothing to choose from"));
         }
@@ -91,7 +117,7 @@ impl<'a> Pick<'a> {
         result
     }
 
-    fn interact(&mut self) -> io::Result<Option<Vec<usize>>> {
+    fn interact(&mut self) -> io::Result<Picked<Vec<usize>>> {
         if let Some(prompt) = self.prompt {
             let (_, cols) = self.size();
             let text = textwrap::fill(prompt, cols.saturating_sub(1).max(10));
@@ -126,12 +152,21 @@ impl<'a> Pick<'a> {
                         None => vec![self.cursor],
                     };
                     self.finish(Some(&chosen))?;
-                    return Ok(Some(chosen));
+                    return Ok(Picked::Chosen(chosen));
                 }
-                Key::Escape | Key::Char('q') => {
+                Key::Escape => {
                     self.finish(None)?;
-                    return Ok(None);
+                    return Ok(Picked::Escape);
                 }
+                Key::Char('b') => {
+                    self.finish(None)?;
+                    return Ok(Picked::Back);
+                }
+                Key::Char('q') => {
+                    self.finish(None)?;
+                    return Ok(Picked::Quit);
+                }
+                Key::Char('?') => self.show_help = !self.show_help,
                 _ => {}
             }
         }
@@ -143,10 +178,11 @@ impl<'a> Pick<'a> {
         (usize::from(rows).max(1), usize::from(cols).max(1))
     }
 
-    /// How many items fit below the prompt, or, in a very small window, in the window.
+    /// How many items fit below the prompt (and above the keys, when shown), or, in a very
+    /// small window, in the window.
     fn capacity(&self) -> usize {
         let (rows, _) = self.size();
-        let below_prompt = rows.saturating_sub(self.prompt_lines + 1);
+        let below_prompt = rows.saturating_sub(self.prompt_lines + 1 + usize::from(self.show_help));
         if below_prompt >= 3 {
             below_prompt
         } else {
@@ -190,6 +226,12 @@ impl<'a> Pick<'a> {
             }
             let line = truncate_str(&line, cols.saturating_sub(1).max(1), "…").into_owned();
             lines.push(if active { self.style.cyan(&line) } else { line });
+        }
+        // The keys, when asked for and when the window has a row for them.
+        let (rows, _) = self.size();
+        if self.show_help && !self.help.is_empty() && lines.len() + 1 < rows {
+            let help = truncate_str(self.help, cols.saturating_sub(1).max(1), "…");
+            lines.push(self.style.dim(&help));
         }
         for line in &lines {
             self.term.write_line(line)?;

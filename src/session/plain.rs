@@ -1,5 +1,8 @@
 //! Plain mode: numbered choices and a `> ` prompt, one line per answer, for screen readers, pipes and
 //! scripts. No colours, no cursor movement; every prompt ends with `> ` and reads one line.
+//!
+//! `b` goes back, `q` leaves, `?` shows the hint; at the review, `y` saves, `n` discards
+//! (after asking), `b` goes back to the last question and `q` leaves.
 
 use std::io::{BufRead, Read, Write};
 
@@ -221,9 +224,9 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
             ));
         }
         let action = if saving {
-            "Type y to save these answers, n to discard them, or a number to change an answer."
+            "Type y to save these answers, n to discard them, or a number to change an answer (b to go back, q to quit)."
         } else {
-            "Type y to see your summary (nothing will be saved), n to discard, or a number to change an answer."
+            "Type y to see your summary (nothing will be saved), n to discard, or a number to change an answer (b to go back, q to quit)."
         };
         text.push_str(&self.wrap(action, ""));
         text.push('\n');
@@ -233,12 +236,14 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
             match line.trim() {
                 "y" | "Y" | "yes" => return Ok(ReviewReply::Save),
                 "n" | "N" | "no" => return Ok(ReviewReply::Discard),
+                "b" | "B" => return Ok(ReviewReply::Back),
+                "q" | "Q" => return Ok(ReviewReply::Quit),
                 other => match other.parse::<usize>() {
                     Ok(k) if (1..=lines.len()).contains(&k) => {
                         return Ok(ReviewReply::Change(lines[k - 1].pos));
                     }
                     _ => self.say(&format!(
-                        "Type y, n, or a number from 1 to {}.\n",
+                        "Type y, n, b, q, or a number from 1 to {}.\n",
                         lines.len()
                     ))?,
                 },

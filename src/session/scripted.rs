@@ -10,6 +10,8 @@ pub(crate) enum Step {
     Reply(Reply),
     Review(ReviewReply),
     Choose(usize),
+    /// The reply to a yes or no question.
+    Confirm(bool),
 }
 
 /// Replays a fixed list of replies; running out is end of input.
@@ -22,6 +24,8 @@ pub(crate) struct Scripted {
     pub(crate) notices: Vec<String>,
     /// How many times the review was shown.
     pub(crate) reviews: usize,
+    /// Yes or no questions asked.
+    pub(crate) confirms: Vec<String>,
 }
 
 impl Scripted {
@@ -65,9 +69,13 @@ impl Prompter for Scripted {
         self.notices.push(text.to_owned());
     }
 
-    fn confirm(&mut self, _: &str) -> Result<bool, Stop> {
+    fn confirm(&mut self, question: &str) -> Result<bool, Stop> {
+        self.confirms.push(question.to_owned());
         match self.steps.pop_front() {
-            Some(_) => Err(Stop::Io(std::io::Error::other("scripts do not confirm"))),
+            Some(Step::Confirm(yes)) => Ok(yes),
+            Some(_) => Err(Stop::Io(std::io::Error::other(
+                "the script has no yes or no here",
+            ))),
             None => Err(Stop::Eof),
         }
     }

@@ -157,9 +157,69 @@ fn quitting_and_running_out_of_input_end_the_interview() {
             Step::Reply(Reply::Skip),
             Step::Reply(Reply::Skip),
             Step::Review(ReviewReply::Discard),
+            Step::Confirm(true),
         ],
     );
     assert!(matches!(end, End::Discarded));
+}
+
+/// The answers to the check-in up to the review: calm, then three skips.
+fn up_to_the_review() -> Vec<Step> {
+    vec![
+        reply(Answer::Choice(1)),
+        Step::Reply(Reply::Skip),
+        Step::Reply(Reply::Skip),
+        Step::Reply(Reply::Skip),
+    ]
+}
+
+#[test]
+fn discarding_at_the_review_asks_first_and_no_returns_to_the_review() {
+    let q = checkin();
+    let mut steps = up_to_the_review();
+    steps.extend([
+        Step::Review(ReviewReply::Discard),
+        Step::Confirm(false),
+        Step::Review(ReviewReply::Save),
+    ]);
+    let parts = vec![Part {
+        q: &q,
+        explicit: true,
+    }];
+    let mut flow = Flow::new(parts, SessionAnswers::new());
+    let mut p = Scripted::new(steps);
+    let end = run_with(&mut flow, &mut p, true, &mut |_| None);
+    assert!(matches!(end, End::Finished), "{end:?}");
+    assert_eq!(p.confirms, vec![super::DISCARD_QUESTION.to_owned()]);
+    assert_eq!(p.reviews, 2);
+    assert!(p.notices.iter().any(|n| n == "Nothing was discarded."));
+    // End of input at the question discards nothing either: it is the end of input.
+    let mut steps = up_to_the_review();
+    steps.push(Step::Review(ReviewReply::Discard));
+    let (end, _, _) = run_script(&q, steps);
+    assert!(matches!(end, End::Eof), "{end:?}");
+}
+
+#[test]
+fn back_at_the_review_asks_the_last_question_again_and_q_leaves() {
+    let q = checkin();
+    let mut steps = up_to_the_review();
+    steps.extend([
+        Step::Review(ReviewReply::Back),
+        Step::Reply(Reply::Skip),
+        Step::Review(ReviewReply::Quit),
+    ]);
+    let parts = vec![Part {
+        q: &q,
+        explicit: true,
+    }];
+    let mut flow = Flow::new(parts, SessionAnswers::new());
+    let mut p = Scripted::new(steps);
+    let end = run_with(&mut flow, &mut p, true, &mut |_| None);
+    assert!(matches!(end, End::Quit), "{end:?}");
+    assert_eq!(p.asked.len(), 5, "{:?}", p.asked);
+    assert_eq!(p.asked[3], p.asked[4], "the last question, again");
+    assert_eq!(p.reviews, 2);
 }
 
 #[test]

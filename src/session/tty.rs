@@ -1,7 +1,9 @@
-//! Terminal mode: arrow-key choices (`pick`, which works in a window of any size), Esc to go
-//! back, a review screen where any answer can be changed, yes or no questions with
-//! dialoguer. Prompts go to standard error when it is a terminal (so standard output can be
-//! redirected), else to standard output.
+//! Terminal mode: arrow-key choices (`pick`, which works in a window of any size), `b` to go
+//! back, Esc to go back (on the first question: leave), `q` to quit, `?` for the keys (the
+//! same letters as plain mode), a review screen
+//! where any answer can be changed, yes or no questions with dialoguer. Prompts go to
+//! standard error when it is a terminal (so standard output can be redirected), else to
+//! standard output.
 
 use std::io;
 
@@ -11,7 +13,7 @@ use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use super::input::{
     DECLINE_LABEL, choice_labels, describe, instructions, parse_answer, typed_text,
 };
-use super::pick::Pick;
+use super::pick::{Pick, Picked};
 use super::{Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
 use crate::model::answer::{Answer, check};
 use crate::model::questionnaire::{Item, Questionnaire};
@@ -20,6 +22,9 @@ use crate::term::style::Style;
 
 const SKIP_LABEL: &str = "Skip this question";
 const NEEDS_AN_ANSWER: &str = "This question needs an answer.";
+/// The keys of the review list, shown after `?`.
+const REVIEW_KEYS: &str =
+    "Keys: arrows move, Enter chooses, Esc or b goes back to the last question, q quits";
 
 /// A prompter on a real terminal.
 pub(crate) struct Tty {
@@ -133,6 +138,28 @@ impl Tty {
         sanitize::text(text.resolve(&self.lang, &question.q.language)).into_owned()
     }
 
+    /// The line `?` shows below a list: every key, then the question's hint.
+    fn keys_help(&self, question: &Question, many: bool) -> String {
+        let choose = if many {
+            "Space marks, Enter confirms"
+        } else {
+            "Enter chooses"
+        };
+        let leave = if question.can_go_back {
+            "Esc or b goes back, q quits"
+        } else {
+            "Esc or q leaves"
+        };
+        let mut help = format!("Keys: arrows move, {choose}, {leave}");
+        if let Some(hint) = question.item.common().hint {
+            help.push_str(" | Hint: ");
+            help.push_str(&sanitize::line(
+                hint.resolve(&self.lang, &question.q.language),
+            ));
+        }
+        help
+    }
+
     /// A single choice: one of the options, "Prefer not to answer" or "Skip this question",
     /// starting at the answer given before.
     fn ask_one(&mut self, question: &Question) -> Result<Reply, Stop> {
@@ -143,18 +170,22 @@ impl Tty {
             .iter()
             .position(|e| e.is_in(question.current))
             .unwrap_or(0);
-        self.line(
-            &self
-                .style
-                .dim("Arrow keys to move, Enter to choose, Esc to go back"),
-        )?;
+        self.line(&self.style.dim(&format!(
+            "Arrow keys to move, Enter to choose, {}",
+            leaving_keys(question)
+        )))?;
         let text = self.text_of(question);
-        let picked = Pick::one(&self.term, self.style, Some(&text), &labels, default)?;
-        Ok(match picked.map(|i| entries[i]) {
-            None => back_or_quit(question),
-            Some(Entry::Option(value)) => Reply::Answer(Answer::Choice(value)),
-            Some(Entry::Decline) => Reply::Answer(Answer::Declined),
-            Some(Entry::Skip) => Reply::Skip,
+        let help = self.keys_help(question, false);
+        let picked = Pick::one(&self.term, self.style, Some(&text), &labels, default, &help)?;
+        Ok(match picked {
+            Picked::Back => Reply::Back,
+            Picked::Escape => back_or_quit(question),
+            Picked::Quit => Reply::Quit,
+            Picked::Chosen(i) => match entries[i] {
+                Entry::Option(value) => Reply::Answer(Answer::Choice(value)),
+                Entry::Decline => Reply::Answer(Answer::Declined),
+                Entry::Skip => Reply::Skip,
+            },
         })
     }
 
@@ -171,14 +202,19 @@ impl Tty {
             ", Enter with nothing marked to skip"
         };
         self.line(&self.style.dim(&format!(
-            "Space to mark each that applies, Enter to confirm{skip}, Esc to go back"
+            "Space to mark each that applies, Enter to confirm{skip}, {}",
+            leaving_keys(question)
         )))?;
         let text = self.text_of(question);
+        let help = self.keys_help(question, true);
         loop {
-            let Some(picked) = Pick::many(&self.term, self.style, Some(&text), &labels, &marked)?
-            else {
-                return Ok(back_or_quit(question));
-            };
+            let picked =
+                match Pick::many(&self.term, self.style, Some(&text), &labels, &marked, &help)? {
+                    Picked::Chosen(picked) => picked,
+                    Picked::Back => return Ok(Reply::Back),
+                    Picked::Escape => return Ok(back_or_quit(question)),
+                    Picked::Quit => return Ok(Reply::Quit),
+                };
             if picked.is_empty() && !required {
                 return Ok(Reply::Skip);
             }
@@ -201,10 +237,16 @@ impl Tty {
             .unwrap_or_default();
         loop {
             self.line(&self.wrap(&text))?;
-            self.line(&self.style.dim(&format!(
-                "{}; Esc to go back",
-                instructions(q, item, &self.lang)
-            )))?;
+            let esc = if question.can_go_back {
+                "Esc to go back"
+            } else {
+                "Esc to leave"
+            };
+            self.line(
+                &self
+                    .style
+                    .dim(&format!("{}; {esc}", instructions(q, item, &self.lang))),
+            )?;
             let Some(typed) = self.read_text("> ", &initial)? else {
                 return Ok(back_or_quit(question));
             };
@@ -221,6 +263,15 @@ impl Tty {
                 Err(why) => self.notice(&why),
             }
         }
+    }
+}
+
+/// The keys that go back and leave, as the line above a list says them.
+fn leaving_keys(question: &Question) -> &'static str {
+    if question.can_go_back {
+        "Esc or b to go back, q to quit, ? for help"
+    } else {
+        "Esc or q to leave, ? for help"
     }
 }
 
@@ -318,11 +369,9 @@ impl Prompter for Tty {
         let lang = self.lang.clone();
         self.line("")?;
         self.line(&self.style.bold("Review your answers"))?;
-        self.line(
-            &self
-                .style
-                .dim("Choose an answer to change it, or choose what to do at the end of the list."),
-        )?;
+        self.line(&self.style.dim(
+            "Choose an answer to change it, or choose what to do at the end of the list (Esc or b to go back, q to quit).",
+        ))?;
         let mut items: Vec<String> = lines
             .iter()
             .map(|l| {
@@ -342,16 +391,15 @@ impl Prompter for Tty {
         });
         items.push("Discard these answers".into());
         let default = lines.len();
-        loop {
-            let picked =
-                Pick::one(&self.term, self.style, None, &items, default).map_err(Stop::from)?;
-            match picked {
-                Some(i) if i < lines.len() => return Ok(ReviewReply::Change(lines[i].pos)),
-                Some(i) if i == lines.len() => return Ok(ReviewReply::Save),
-                Some(_) => return Ok(ReviewReply::Discard),
-                None => continue,
-            }
-        }
+        let picked = Pick::one(&self.term, self.style, None, &items, default, REVIEW_KEYS)
+            .map_err(Stop::from)?;
+        Ok(match picked {
+            Picked::Chosen(i) if i < lines.len() => ReviewReply::Change(lines[i].pos),
+            Picked::Chosen(i) if i == lines.len() => ReviewReply::Save,
+            Picked::Chosen(_) => ReviewReply::Discard,
+            Picked::Back | Picked::Escape => ReviewReply::Back,
+            Picked::Quit => ReviewReply::Quit,
+        })
     }
 
     fn intro(&mut self, text: &str) {
@@ -376,10 +424,18 @@ impl Prompter for Tty {
         self.line("")?;
         self.line(&self.style.dim("Arrow keys to move, Enter to choose"))?;
         let question = sanitize::line(question).into_owned();
+        // Every choice here is an answer: going back or quitting means nothing yet.
         loop {
-            let picked = Pick::one(&self.term, self.style, Some(&question), &items, 0)
-                .map_err(Stop::from)?;
-            if let Some(i) = picked {
+            let picked = Pick::one(
+                &self.term,
+                self.style,
+                Some(&question),
+                &items,
+                0,
+                "Keys: arrows move, Enter chooses",
+            )
+            .map_err(Stop::from)?;
+            if let Picked::Chosen(i) = picked {
                 return Ok(i);
             }
         }

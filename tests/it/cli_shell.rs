@@ -48,6 +48,68 @@ fn man_prints_a_roff_page_named_confide() {
     assert!(text.contains("Exit codes"));
 }
 
+#[test]
+fn man_out_writes_a_page_for_every_command_into_a_new_folder() {
+    let home = Home::new();
+    let dir = home.path().join("share/man/man1");
+    let out = home
+        .cmd()
+        .arg("man")
+        .arg("--out")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+    for page in [
+        "confide",
+        "confide-take",
+        "confide-report",
+        "confide-invite",
+        "confide-keys",
+        "confide-keys-init",
+        "confide-keys-passwd",
+        "confide-completions",
+    ] {
+        let text = std::fs::read_to_string(dir.join(format!("{page}.1")))
+            .unwrap_or_else(|e| panic!("{page}.1: {e}"));
+        assert!(text.contains(&format!(".TH {page} 1")), "{page}.1");
+    }
+    // Every page that confide.1 refers to (`confide\-take(1)`) is there.
+    let main = std::fs::read_to_string(dir.join("confide.1")).unwrap();
+    let referred: Vec<&str> = main
+        .lines()
+        .filter_map(|l| l.strip_suffix("(1)"))
+        .filter(|page| page.starts_with("confide"))
+        .collect();
+    assert!(referred.len() >= 10, "{referred:?}");
+    for page in referred {
+        let file = format!("{}.1", page.replace("\\-", "-"));
+        assert!(dir.join(&file).is_file(), "confide.1 refers to {file}");
+    }
+}
+
+#[test]
+fn man_out_into_a_file_fails_and_names_it() {
+    let home = Home::new();
+    let file = home.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let out = home
+        .cmd()
+        .arg("man")
+        .arg("--out")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(&format!("cannot make {}", file.display())),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("not-a-folder"), "{}", stderr(&out));
+}
+
 /// Runs confide with its output closed before it writes, as `| head -0` would: every write
 /// fails with a broken pipe.
 fn closed_pipe(args: &[&str]) -> std::process::Output {

@@ -207,7 +207,8 @@ fn q_quits_with_130() {
 #[test]
 fn n_at_the_review_discards_with_130() {
     let home = Home::new();
-    let out = take(&home, "1\n\n\n\nn\n", &[]);
+    // `n`, then `y` to "Discard all your answers?".
+    let out = take(&home, "1\n\n\n\nn\ny\n", &[]);
     assert_eq!(out.status.code(), Some(130));
     assert!(stderr(&out).contains("discarded"));
     assert!(!stdout(&out).contains("Your summary"));

@@ -7,11 +7,13 @@
 mod common;
 
 mod autosave;
+mod cli_conventions;
 mod cli_lang;
 mod cli_shell;
 mod cli_take_answers;
 mod cli_take_plain;
 mod cli_validate;
+mod completion;
 mod content;
 mod country;
 mod faults;
@@ -22,6 +24,7 @@ mod hostile_answers;
 mod hostile_questionnaires;
 mod instruments;
 mod intake;
+mod interview_keys;
 mod keys;
 mod no_network;
 mod report;
@@ -32,3 +35,4 @@ mod take_save;
 mod tech_safety;
 mod tty;
 mod vault;
+mod version;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::autosave::Autosave;
 use super::inputs::draft_to_answers;
 use super::{Mode, Plan, discard_draft, kept_error, safety};
-use crate::error::{Error, Result, describe_io};
+use crate::error::{Error, Kind, Result, describe_io};
 use crate::scoring::{Scored, SessionAnswers};
 use crate::session::plain::Plain;
 use crate::session::tty::Tty;
@@ -143,19 +143,23 @@ fn interview(
 }
 
 /// Nothing when the person saved at the review; otherwise the error that ends the run
-/// (`kept`: a draft is kept). The draft is removed when the answers are given up.
+/// (`kept`: a draft is kept). The draft is removed when the answers are given up. Leaving
+/// and discarding are the person's choice: said without `error:`, with exit 130.
 fn ended(end: End, kept: bool, autosave: &mut Autosave) -> Result<()> {
     Err(match end {
         End::Finished => return Ok(()),
         End::Interrupted => interrupt::leave(),
         End::Discarded => {
             discard_draft(autosave);
-            Error::cancelled("your answers were discarded; nothing was saved")
+            Error::stopped("your answers were discarded; nothing was saved")
         }
-        End::Quit if kept => kept_error("you left before the end", autosave),
+        End::Quit if kept => Error {
+            kind: Kind::Stopped,
+            ..kept_error("you left before the end", autosave)
+        },
         End::Quit => {
             discard_draft(autosave);
-            Error::cancelled("you left before the end; nothing was saved")
+            Error::stopped("you left before the end; nothing was saved")
         }
         End::Eof if autosave.path().is_some() => kept_error(
             "input ended before the questionnaire was complete",
