@@ -28,10 +28,10 @@ fn score(scale: &str, value: Option<f64>, band: Option<&str>) -> ScoreRecord {
     }
 }
 
-/// A record with the bundled `desire` questionnaire (scale `desire`, 0 to 20) and a custom
+/// A record with the bundled `desire` questionnaire (scale `desire`, a mean, 0 to 4) and a custom
 /// `mood` questionnaire (scale `calm`).
 fn record(created: &str, ease: Option<f64>, calm: f64) -> Response {
-    let band = ease.map(|v| if v <= 6.0 { "rare" } else { "sometimes" });
+    let band = ease.map(|v| if v <= 1.2 { "rare" } else { "sometimes" });
     Response {
         format: RESPONSE_FORMAT.into(),
         id: uuid::Uuid::new_v4().to_string(),
@@ -261,7 +261,7 @@ fn the_data_dir_comes_from_the_flag_the_variable_or_xdg() {
 fn a_passphrase_file_or_its_variable_unlocks_and_only_its_first_line_counts() {
     let home = Home::new();
     init(&home);
-    save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+    save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
     let file = home.path().join("pass.txt");
     fs::write(&file, format!("{PASS}\nsecond line is ignored\n")).unwrap();
     let out = home
@@ -288,8 +288,8 @@ fn a_passphrase_file_or_its_variable_unlocks_and_only_its_first_line_counts() {
 fn history_shows_every_session_with_values_bands_and_trends() {
     let home = Home::new();
     init(&home);
-    let a = save(&home, &record("2026-11-01T09:00:00Z", Some(3.0), 4.0));
-    let b = save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+    let a = save(&home, &record("2026-11-01T09:00:00Z", Some(0.5), 4.0));
+    let b = save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
     let c = save(&home, &record("2026-12-02T18:30:00Z", None, 7.5));
 
     let out = confide(&home).arg("history").output().unwrap();
@@ -306,10 +306,14 @@ fn history_shows_every_session_with_values_bands_and_trends() {
     assert!(first.starts_with("2026-11-01 09:00"), "{first}");
     assert!(first.contains("desire, mood"), "{first}");
     assert!(
-        first.contains("Desire ") && first.contains(" 3  Rarely present"),
+        first.contains("Desire ") && first.contains(" 0.5  Rarely present"),
         "{first}"
     );
-    assert!(row(&b).contains(" 8  Present now and then"), "{}", row(&b));
+    assert!(
+        row(&b).contains(" 1.5  Present now and then"),
+        "{}",
+        row(&b)
+    );
     assert!(row(&c).contains("-  not enough answers"), "{}", row(&c));
     assert!(
         text.contains("mood.calm"),
@@ -337,8 +341,8 @@ fn history_shows_every_session_with_values_bands_and_trends() {
 fn history_json_is_stable_and_complete() {
     let home = Home::new();
     init(&home);
-    let a = save(&home, &record("2026-11-01T09:00:00Z", Some(3.0), 4.0));
-    let b = save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 6.0));
+    let a = save(&home, &record("2026-11-01T09:00:00Z", Some(0.5), 4.0));
+    let b = save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 6.0));
     let out = confide(&home)
         .args(["history", "--format", "json"])
         .output()
@@ -351,14 +355,14 @@ fn history_json_is_stable_and_complete() {
     assert_eq!(v["sessions"][1]["created"], "2026-11-25T08:15:00Z");
     assert_eq!(
         v["sessions"][1]["questionnaires"][0]["scores"][0],
-        serde_json::json!({"scale": "desire", "value": 8.0, "band": "sometimes", "valid": true})
+        serde_json::json!({"scale": "desire", "value": 1.5, "band": "sometimes", "valid": true})
     );
     assert_eq!(
         v["sessions"][1]["questionnaires"][0]["flags"][0]["level"],
         "suggestion"
     );
     assert_eq!(v["trends"][0]["questionnaire"], "desire");
-    assert_eq!(v["trends"][0]["change"], 5.0);
+    assert_eq!(v["trends"][0]["change"], 1.0);
     assert_eq!(
         v["trends"][1]["points"][1],
         serde_json::json!({"session": b, "value": 6.0})
@@ -371,7 +375,7 @@ fn history_json_is_stable_and_complete() {
 fn history_csv_has_a_row_per_session_and_a_column_per_scale() {
     let home = Home::new();
     init(&home);
-    let a = save(&home, &record("2026-11-01T09:00:00Z", Some(3.0), 4.0));
+    let a = save(&home, &record("2026-11-01T09:00:00Z", Some(0.5), 4.0));
     save(&home, &record("2026-11-25T08:15:00Z", None, 6.5));
     let out = confide(&home)
         .args(["history", "--format", "csv"])
@@ -386,7 +390,7 @@ fn history_csv_has_a_row_per_session_and_a_column_per_scale() {
     );
     assert_eq!(
         lines[1],
-        format!("{a},2026-11-01T09:00:00Z,desire;mood,3,rare,4,mid")
+        format!("{a},2026-11-01T09:00:00Z,desire;mood,0.5,rare,4,mid")
     );
     assert!(
         lines[2].ends_with(",desire;mood,,not enough answers,6.5,mid"),
@@ -408,8 +412,8 @@ fn history_without_sessions_asks_for_nothing() {
 fn show_prints_a_session_by_id_id8_prefix_or_the_latest() {
     let home = Home::new();
     init(&home);
-    let first = record("2026-11-01T09:00:00Z", Some(3.0), 4.0);
-    let latest = record("2026-11-25T08:15:00Z", Some(8.0), 4.0);
+    let first = record("2026-11-01T09:00:00Z", Some(0.5), 4.0);
+    let latest = record("2026-11-25T08:15:00Z", Some(1.5), 4.0);
     let a = save(&home, &first);
     save(&home, &latest);
     for (query, want) in [
@@ -437,7 +441,7 @@ fn show_text_says_which_questionnaires_it_cannot_summarise_again() {
     let home = Home::new();
     init(&home);
     // The record's hashes match no available definition.
-    save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+    save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
     let out = confide(&home)
         .args(["show", "--format", "text"])
         .output()
@@ -458,8 +462,8 @@ fn show_with_an_unknown_or_ambiguous_id_is_a_usage_error_before_any_passphrase()
     let out = home.cmd().arg("show").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).starts_with("confide: error: there are no saved sessions yet\n"));
-    save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
-    save(&home, &record("2026-11-25T08:16:00Z", Some(8.0), 4.0));
+    save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
+    save(&home, &record("2026-11-25T08:16:00Z", Some(1.5), 4.0));
     let out = home
         .cmd()
         .args(["show", "nothing-like-it"])
@@ -483,8 +487,8 @@ fn show_with_an_unknown_or_ambiguous_id_is_a_usage_error_before_any_passphrase()
 fn delete_removes_one_session_with_yes_and_refuses_without_a_terminal() {
     let home = Home::new();
     init(&home);
-    let a = save(&home, &record("2026-11-01T09:00:00Z", Some(3.0), 4.0));
-    let b = save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+    let a = save(&home, &record("2026-11-01T09:00:00Z", Some(0.5), 4.0));
+    let b = save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
     let out = home.cmd().args(["delete", &a]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
@@ -512,7 +516,7 @@ fn delete_removes_one_session_with_yes_and_refuses_without_a_terminal() {
 fn a_wrong_passphrase_is_exit_3_and_shows_nothing() {
     let home = Home::new();
     init(&home);
-    save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+    save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
     for args in [&["history"][..], &["show", "--format", "json"]] {
         let out = home
             .cmd()
@@ -537,10 +541,10 @@ fn a_wrong_passphrase_is_exit_3_and_shows_nothing() {
 fn a_session_for_another_key_is_exit_3_and_history_shows_the_rest() {
     let home = Home::new();
     init(&home);
-    let mine = save(&home, &record("2026-11-01T09:00:00Z", Some(3.0), 4.0));
+    let mine = save(&home, &record("2026-11-01T09:00:00Z", Some(0.5), 4.0));
     let other = Home::new();
     init(&other);
-    let theirs = save(&other, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+    let theirs = save(&other, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
     fs::copy(session_path(&other, &theirs), session_path(&home, &theirs)).unwrap();
 
     let out = confide(&home)
@@ -569,9 +573,9 @@ fn a_session_for_another_key_is_exit_3_and_history_shows_the_rest() {
 fn damaged_truncated_foreign_empty_and_newer_files_are_exit_4_with_the_file_named() {
     let home = Home::new();
     init(&home);
-    let good = save(&home, &record("2026-11-01T09:00:00Z", Some(3.0), 4.0));
+    let good = save(&home, &record("2026-11-01T09:00:00Z", Some(0.5), 4.0));
     let template = fs::read(session_path(&home, &good)).unwrap();
-    let mut newer = record("2026-11-02T09:00:00Z", Some(3.0), 4.0);
+    let mut newer = record("2026-11-02T09:00:00Z", Some(0.5), 4.0);
     newer.format = "confide.response/2".into();
     let newer_id = save(&home, &newer);
 
@@ -645,7 +649,7 @@ fn damaged_truncated_foreign_empty_and_newer_files_are_exit_4_with_the_file_name
 fn an_identity_asking_for_scrypt_work_factor_23_is_refused_with_exit_4() {
     let home = Home::new();
     init(&home);
-    save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+    save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
     let path = home.data().join("identity.age");
     let bytes = fs::read(&path).unwrap();
     let nl = bytes.iter().skip(22).position(|&b| b == b'\n').unwrap() + 22;
@@ -670,7 +674,7 @@ fn an_identity_asking_for_scrypt_work_factor_23_is_refused_with_exit_4() {
 fn sessions_are_private_files_and_no_answer_text_reaches_the_disk_or_temp_dir() {
     let home = Home::new();
     init(&home);
-    let id = save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+    let id = save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
     let path = session_path(&home, &id);
     #[cfg(unix)]
     {
@@ -834,7 +838,7 @@ mod pty {
     fn the_passphrase_prompt_does_not_echo() {
         let home = Home::new();
         init(&home);
-        save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+        save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
         let mut p = confide(&home, &["history"], &[]);
         answer(&mut p, "Passphrase for ", PASS);
         let (code, rest) = finish(p);
@@ -847,7 +851,7 @@ mod pty {
     fn keys_passwd_changes_the_passphrase_and_the_old_one_stops_working() {
         let home = Home::new();
         let recipient = init(&home);
-        let id = save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+        let id = save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
         let mut p = confide(&home, &["keys", "passwd"], &[]);
         answer(&mut p, "Current passphrase for ", PASS);
         answer(&mut p, "New passphrase: ", "a brand new passphrase");
@@ -922,7 +926,7 @@ mod pty {
         let (code, rest) = finish(p);
         assert_eq!(code, 0, "{rest}");
         assert!(rest.contains("age1"), "{rest}");
-        save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+        save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
         let out = super::confide(&home).arg("history").output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     }
@@ -931,7 +935,7 @@ mod pty {
     fn delete_asks_on_a_terminal() {
         let home = Home::new();
         init(&home);
-        let id = save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+        let id = save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
         let mut p = confide(&home, &["delete", &id], &[]);
         answer(&mut p, "[y/N]", "n");
         let (code, rest) = finish(p);
@@ -955,7 +959,7 @@ mod pty {
     fn core_dumps_are_disabled() {
         let home = Home::new();
         init(&home);
-        save(&home, &record("2026-11-25T08:15:00Z", Some(8.0), 4.0));
+        save(&home, &record("2026-11-25T08:15:00Z", Some(1.5), 4.0));
         let marker = format!("CONFIDE_TEST_MARKER={}", uuid::Uuid::new_v4());
         let (k, v) = marker.split_once('=').unwrap();
         let mut p = confide(&home, &["history"], &[(k, v)]);
@@ -1020,7 +1024,7 @@ mod pty {
         }
         let home = Home::new();
         init(&home);
-        let r = record("2026-11-25T08:15:00Z", Some(8.0), 4.0);
+        let r = record("2026-11-25T08:15:00Z", Some(1.5), 4.0);
         let id = save(&home, &r);
         let out_file = home.path().join("plain.json");
         let identity = home.data().join("identity.age");
@@ -1070,7 +1074,7 @@ mod pty {
 
         // Plain: no passphrase is needed at all.
         fs::copy(&key, data.join("identity.age")).unwrap();
-        let r = record("2026-11-25T08:15:00Z", Some(8.0), 4.0);
+        let r = record("2026-11-25T08:15:00Z", Some(1.5), 4.0);
         let id = save(&home, &r);
         let out = home
             .cmd()
