@@ -209,22 +209,10 @@ fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
     };
     doc.urgent(parts);
 
-    let provenance: Vec<String> = parts
-        .iter()
-        .filter(|p| p.taken)
-        .map(|p| provenance_line(p.q))
-        .collect();
-    let one_provenance = provenance.windows(2).all(|w| w[0] == w[1]);
     for part in parts {
         doc.part(part);
-        if part.taken && !one_provenance {
-            doc.blocks.push(Block::Para(provenance_line(part.q)));
-        }
     }
-    if one_provenance && let Some(line) = provenance.first() {
-        doc.blocks.push(Block::Rule);
-        doc.blocks.push(Block::Para(line.clone()));
-    }
+    doc.provenance(parts);
     doc.blocks
 }
 
@@ -345,11 +333,45 @@ impl Document<'_> {
         }
     }
 
+    /// Where the questions come from, once at the end: one line when every questionnaire
+    /// taken shares it, otherwise each line once, naming the questionnaires it is about.
+    fn provenance(&mut self, parts: &[Part]) {
+        let mut lines: Vec<(String, Vec<String>)> = Vec::new();
+        for part in parts.iter().filter(|p| p.taken) {
+            let line = provenance_line(part.q);
+            let title = self.t(part.q, &part.q.title);
+            match lines.iter_mut().find(|(l, _)| *l == line) {
+                Some((_, titles)) => titles.push(title),
+                None => lines.push((line, vec![title])),
+            }
+        }
+        if lines.is_empty() {
+            return;
+        }
+        self.blocks.push(Block::Rule);
+        let one = lines.len() == 1;
+        for (line, titles) in lines {
+            if one {
+                self.blocks.push(Block::Para(line));
+            } else {
+                self.blocks
+                    .push(Block::Para(format!("{}: {line}", titles.join(", "))));
+            }
+        }
+    }
+
     /// "What your answers suggest": each scale's band, or the variant that fits.
     fn suggestions(&mut self, part: &Part) {
         let q = part.q;
         let mut suggest = Vec::new();
-        for (scale, score) in q.scales.iter().zip(&part.scored.scales) {
+        // A scale none of whose questions were asked (a route passed them by) has nothing
+        // to say, not "not enough answers".
+        for (scale, score) in q
+            .scales
+            .iter()
+            .zip(&part.scored.scales)
+            .filter(|(_, s)| s.parts > 0)
+        {
             match score.band {
                 Some(b) => {
                     let band = &scale.bands[b];

@@ -3,6 +3,7 @@
 /// `textwrap::fill` with an indent for the first line and one for the rest. A line that
 /// plainly fits is returned as textwrap would return it, without splitting it into words
 /// and searching for the best breaks, which was most of the time of a text report.
+/// Lines break at spaces only, never after a hyphen ("GAD-2", "self-exploration").
 pub(crate) fn fill(text: &str, width: usize, first: &str, rest: &str) -> String {
     if fits_on_one_line(text, width, first) {
         let mut out = String::with_capacity(first.len() + text.len());
@@ -14,7 +15,8 @@ pub(crate) fn fill(text: &str, width: usize, first: &str, rest: &str) -> String 
         text,
         textwrap::Options::new(width)
             .initial_indent(first)
-            .subsequent_indent(rest),
+            .subsequent_indent(rest)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation),
     )
 }
 
@@ -87,7 +89,8 @@ mod tests {
                         t,
                         textwrap::Options::new(width)
                             .initial_indent(first)
-                            .subsequent_indent(rest),
+                            .subsequent_indent(rest)
+                            .word_splitter(textwrap::WordSplitter::NoHyphenation),
                     );
                     assert_eq!(fill(t, width, first, rest), expected, "{t:?} at {width}");
                     if super::fits_on_one_line(t, width, first) {

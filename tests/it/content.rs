@@ -59,8 +59,8 @@ fn flat(text: &str) -> String {
 }
 
 /// The words of each questionnaire's summary, by title: the summary shape (what the answers
-/// suggest, what is common, what often helps, when to talk to someone) from "What your
-/// answers suggest" to the provenance line or the next questionnaire. Band labels and texts
+/// suggest, what is common, what often helps, when to talk to someone) from its first
+/// subheading to the provenance line or the next questionnaire. Band labels and texts
 /// and guidance count; subheadings, list dashes, flags and services above the shape, and
 /// the provenance line do not.
 fn shape_words(text: &str) -> Vec<(String, usize)> {
@@ -79,11 +79,11 @@ fn shape_words(text: &str) -> Vec<(String, usize)> {
             counting = false;
             continue;
         }
-        if *line == SUBHEADINGS[0] {
+        if SUBHEADINGS.contains(line) {
             counting = true;
             continue;
         }
-        if counting && !SUBHEADINGS.contains(line) {
+        if counting {
             let words = line.split_whitespace().filter(|w| *w != "-").count();
             if let Some(last) = out.last_mut() {
                 last.1 += words;
