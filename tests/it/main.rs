@@ -16,6 +16,8 @@ mod cli_validate;
 mod completion;
 mod country;
 mod faults;
+mod fhir_export;
+mod fhir_import;
 mod forged;
 mod fuzz_regressions;
 mod hostile_age;

@@ -293,7 +293,7 @@ fn derive_id(root: &serde_json::Map<String, Value>) -> String {
     {
         return id.to_owned();
     }
-    ["name", "title", "id"]
+    ["title", "name", "id"]
         .iter()
         .filter_map(|k| root.get(*k).and_then(Value::as_str))
         .map(slug)
