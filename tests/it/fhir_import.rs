@@ -49,6 +49,7 @@ fn export_import_export_gives_the_same_questionnaire_for_every_bundled_one_and_f
         }
     }
     assert!(sources.len() >= 10);
+    let mut written = Vec::new();
     for (name, first) in sources {
         let again = through_confide(&first);
         assert_eq!(again.len(), 1, "{name}");
@@ -61,7 +62,13 @@ fn export_import_export_gives_the_same_questionnaire_for_every_bundled_one_and_f
         assert_eq!(&first, second, "{name}");
         let bytes = serde_json::to_vec(&imported.value).unwrap();
         assert!(questionnaire_from_bytes(&bytes).is_ok(), "{name}");
+        written.push(json!({"resource": second}));
     }
+    // For `.ci/run`, which validates them with the fhir.resources R4B models.
+    let samples = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fhir-samples");
+    std::fs::create_dir_all(&samples).unwrap();
+    let bundle = json!({"resourceType": "Bundle", "type": "collection", "entry": written});
+    std::fs::write(samples.join("round-trip.json"), bundle.to_string()).unwrap();
 }
 
 #[test]

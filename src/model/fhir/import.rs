@@ -198,13 +198,13 @@ fn questionnaire(r: &Value, taken: &mut HashSet<String>) -> Result<Imported, Str
                         reason: problem_reason(path, &p.message),
                     });
                 }
-            } else if let Some(s) = index_after(path, "/scales/").filter(|s| *s < scales.len()) {
-                if drop_scales.insert(s) {
-                    refused.push(Refusal {
-                        link_id: scales[s].link.clone(),
-                        reason: problem_reason(path, &p.message),
-                    });
-                }
+            } else if let Some(s) = index_after(path, "/scales/").filter(|s| *s < scales.len())
+                && drop_scales.insert(s)
+            {
+                refused.push(Refusal {
+                    link_id: scales[s].link.clone(),
+                    reason: problem_reason(path, &p.message),
+                });
             }
         }
         if drop_items.is_empty() && drop_scales.is_empty() {

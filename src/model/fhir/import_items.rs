@@ -218,11 +218,14 @@ impl<'a> Builder<'a> {
             );
             return;
         }
-        if item.kind == "display" && first && link == INTRO_LINK && item.enable_when.is_empty() {
-            if let Ok(text) = self.text_of(&item) {
-                self.intro = Some(text);
-                return;
-            }
+        if item.kind == "display"
+            && first
+            && link == INTRO_LINK
+            && item.enable_when.is_empty()
+            && let Ok(text) = self.text_of(&item)
+        {
+            self.intro = Some(text);
+            return;
         }
         let own = match self.condition(&item, raw) {
             Ok(c) => c,

@@ -407,10 +407,7 @@ fn linked_ids(expr: &str) -> Vec<String> {
             continue;
         };
         let mut list = quoted;
-        loop {
-            let Some(r) = list.strip_prefix('\'') else {
-                break;
-            };
+        while let Some(r) = list.strip_prefix('\'') {
             let Some(end) = r.find('\'') else { break };
             let id = &r[..end];
             if !out.iter().any(|o| o == id) {

@@ -2,7 +2,6 @@ use serde_json::{Value, json};
 
 use super::{export, import};
 use crate::model::catalog::Catalog;
-use crate::model::load::questionnaire_from_value;
 
 fn import_one(v: &Value) -> super::Imported {
     let mut outcomes = import(v).unwrap();
@@ -28,39 +27,48 @@ fn every_bundled_questionnaire_survives_export_import_export() {
 }
 
 #[test]
-fn debug_fixtures() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir");
-    for f in std::fs::read_dir(dir).unwrap() {
-        let p = f.unwrap().path();
-        if p.extension().is_none_or(|e| e != "json") {
-            continue;
-        }
-        let v: Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
-        for o in import(&v).unwrap() {
-            match o.result {
-                Ok(i) => {
-                    eprintln!(
-                        "== {}: {} items, {} scales",
-                        p.display(),
-                        i.questionnaire.items.len(),
-                        i.questionnaire.scales.len()
-                    );
-                    for r in &i.refused {
-                        eprintln!("  refused {}: {}", r.link_id, r.reason);
-                    }
-                    for n in &i.notes {
-                        eprintln!("  note {n}");
-                    }
-                    let e1 = export(&i.questionnaire).resource;
-                    let again = import_one(&e1);
-                    assert!(again.refused.is_empty(), "{:?}", again.refused);
-                    let e2 = export(&again.questionnaire).resource;
-                    assert_eq!(e1, e2, "{}", p.display());
-                    questionnaire_from_value(i.value).unwrap();
-                }
-                Err(e) => eprintln!("== {}: ERROR {e}", p.display()),
-            }
-        }
-    }
-    let _ = json!({});
+fn a_not_equal_condition_is_paired_with_the_item_being_answered() {
+    let q = crate::model::load::questionnaire_from_value(json!({
+        "format": "confide.questionnaire/1", "id": "q", "version": "1.0.0", "language": "en",
+        "title": "Q", "description": "Q", "provenance": {"kind": "original"},
+        "items": [
+            {"id": "a", "type": "single_choice", "text": "A",
+             "options": [{"value": 0, "label": "No"}, {"value": 1, "label": "Yes"}]},
+            {"id": "b", "type": "text", "text": "B",
+             "enable_when": {"all": [{"item": "a", "op": "!=", "value": 1}]}}
+        ]
+    }))
+    .unwrap();
+    let resource = export(&q.questionnaire).resource;
+    let b = &resource["item"][1];
+    assert_eq!(b["enableBehavior"], "all");
+    assert_eq!(b["enableWhen"][0]["operator"], "!=");
+    assert_eq!(
+        b["enableWhen"][1],
+        json!({"question": "a", "operator": "exists", "answerBoolean": true})
+    );
+}
+
+#[test]
+fn translations_travel_as_fhir_translation_extensions() {
+    let q = crate::model::load::questionnaire_from_value(json!({
+        "format": "confide.questionnaire/1", "id": "q", "version": "1.0.0", "language": "en",
+        "title": {"en": "Sleep", "es": "Sueño"}, "description": "Q", "provenance": {"kind": "original"},
+        "items": [{"id": "n", "type": "number", "text": {"en": "Hours?", "es": "¿Horas?"},
+                   "min": 0, "max": 24, "decimals": 1, "unit": {"en": "hours", "es": "horas"}}]
+    }))
+    .unwrap();
+    let resource = export(&q.questionnaire).resource;
+    assert_eq!(resource["title"], "Sleep");
+    assert_eq!(
+        resource["_title"]["extension"][0]["extension"][1]["valueString"],
+        "Sueño"
+    );
+    let back = import_one(&resource);
+    assert_eq!(back.value["title"], json!({"en": "Sleep", "es": "Sueño"}));
+    assert_eq!(
+        back.value["items"][0]["unit"],
+        json!({"en": "hours", "es": "horas"})
+    );
+    assert_eq!(back.value["items"][0]["decimals"], 1);
 }
