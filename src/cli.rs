@@ -166,6 +166,36 @@ const REPORT_EXAMPLES: &[Example] = &[
     },
 ];
 
+const EXPORT_EXAMPLES: &[Example] = &[
+    Example {
+        command: "confide export pain --format fhir > pain-questionnaire.json",
+        what: "a FHIR R4 Questionnaire, for an EHR or a form filler",
+    },
+    Example {
+        command: "confide export --format fhir -o fhir/",
+        what: "every bundled questionnaire, one Questionnaire-ID.json file each",
+    },
+    Example {
+        command: "confide export mine --questionnaires my-questionnaires/",
+        what: "a custom questionnaire in confide's own format",
+    },
+];
+
+const IMPORT_EXAMPLES: &[Example] = &[
+    Example {
+        command: "confide import phq9.json",
+        what: "into your questionnaires folder, where every command finds it",
+    },
+    Example {
+        command: "confide import forms-bundle.json -o imported/",
+        what: "every Questionnaire of a Bundle, into a folder of your own",
+    },
+    Example {
+        command: "confide take phq-9 --questionnaires imported/",
+        what: "then answer it",
+    },
+];
+
 const HISTORY_EXAMPLES: &[Example] = &[
     Example {
         command: "confide history",
@@ -188,6 +218,8 @@ pub(crate) fn examples(command: &str) -> &'static [Example] {
         "invite" => INVITE_EXAMPLES,
         "report" => REPORT_EXAMPLES,
         "history" => HISTORY_EXAMPLES,
+        "export" => EXPORT_EXAMPLES,
+        "import" => IMPORT_EXAMPLES,
         _ => &[],
     }
 }
@@ -317,6 +349,16 @@ pub(crate) enum Command {
     },
     /// Print the JSON Schema of the questionnaire format
     Schema,
+    /// Write questionnaires in confide's own format or as FHIR R4 Questionnaire resources
+    #[command(after_help = examples_help("export"))]
+    Export(ExportArgs),
+    /// Read FHIR R4 Questionnaire resources into confide questionnaires
+    ///
+    /// Whatever cannot be carried over is refused item by item, with the linkId and the
+    /// reason; what is carried over with a difference is noted. Every questionnaire written
+    /// passes `confide validate`.
+    #[command(after_help = examples_help("import"))]
+    Import(ImportArgs),
     /// Show your saved sessions with scores, bands and trends (asks for your passphrase)
     #[command(after_help = examples_help("history"))]
     History {
@@ -524,6 +566,39 @@ pub(crate) struct InviteArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Questionnaires to export, by id (default: every bundled questionnaire)
+    #[arg(value_name = "QUESTIONNAIRE_ID")]
+    pub(crate) ids: Vec<String>,
+    /// confide's own JSON (confide.questionnaire/1), or FHIR R4 Questionnaire resources (one
+    /// resource, or a Bundle of several)
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub(crate) format: ExportFormat,
+    /// Write one file per questionnaire into this folder (ID.json, or Questionnaire-ID.json
+    /// for FHIR) instead of printing
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) catalog: CatalogArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ImportArgs {
+    /// FHIR R4 Questionnaire files (JSON); a file may hold a Bundle of Questionnaires
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<PathBuf>,
+    /// Where to write the questionnaires, one ID.json each (default: your questionnaires
+    /// folder, ~/.config/confide/questionnaires)
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// The id to give the questionnaire, when one is imported (default: made from its name)
+    #[arg(long, value_name = "ID")]
+    pub(crate) id: Option<String>,
+    #[command(flatten)]
+    pub(crate) catalog: CatalogArgs,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct ReportArgs {
     /// Intake files, or folders of them
     #[arg(required = true, value_name = "FILE_OR_DIR")]
@@ -543,6 +618,12 @@ pub(crate) struct ReportArgs {
 pub(crate) enum ListFormat {
     Text,
     Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExportFormat {
+    Json,
+    Fhir,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,7 +8,9 @@
 pub(crate) mod access;
 mod delete;
 mod drafts;
+mod export;
 mod history;
+mod import;
 mod invite;
 mod keys;
 mod list;
@@ -58,6 +60,8 @@ impl Settings {
             | Some(Command::History { catalog, .. })
             | Some(Command::Show { catalog, .. }) => Some(catalog),
             Some(Command::Report(r)) => Some(&r.catalog),
+            Some(Command::Export(e)) => Some(&e.catalog),
+            Some(Command::Import(i)) => Some(&i.catalog),
             _ => None,
         };
         if cli.command.is_some() {
@@ -258,6 +262,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::List { format, .. }) => list::run(&settings, format),
         Some(Command::Validate { files, .. }) => validate::run(&settings, &files),
         Some(Command::Schema) => schema::run(),
+        Some(Command::Export(ref args)) => export::run(&settings, args),
+        Some(Command::Import(ref args)) => import::run(&settings, args),
         Some(Command::History { format, .. }) => history::run(&settings, format),
         Some(Command::Show { id, format, .. }) => show::run(&settings, id.as_deref(), format),
         Some(Command::Delete { id, yes }) => delete::run(&settings, &id, yes),

@@ -6,6 +6,7 @@ pub mod bundled;
 pub mod catalog;
 pub(crate) mod condition;
 mod de;
+pub mod fhir;
 pub(crate) mod format;
 pub mod invitation;
 pub mod load;

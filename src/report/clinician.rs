@@ -88,7 +88,7 @@ pub struct FlagEntry {
     /// none or is not available.
     pub(crate) clinician: String,
     /// Whether the definition marks the flag as a safety concern.
-    safety: bool,
+    pub(crate) safety: bool,
     /// True when a raised safety flag withholds this flag's advice (couple or skills work,
     /// for instance): it is listed apart, as deferred while safety concerns are unresolved.
     pub(crate) deferred: bool,

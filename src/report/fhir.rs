@@ -1,17 +1,31 @@
-//! The report as a FHIR R4 Bundle (type `collection`) of QuestionnaireResponse resources, one
-//! per questionnaire per session. Items carry the question text and the answers (codings for
-//! choices, decimals or integers for numbers, strings for text); declined items carry a data
-//! absent reason of `asked-declined`; scale scores follow as items `scale.<id>`.
+//! The report as a FHIR R4 Bundle (type `collection`). For each session: a
+//! QuestionnaireResponse per questionnaire taken, whose items are exactly those of the
+//! exported Questionnaire (`confide export ID --format fhir`), an Observation with the safety
+//! screen, an Observation per scale score derived from its response, and a Flag per raised
+//! flag. Items carry the question text and the answers (codings with their code system,
+//! decimals or integers, strings); declined items carry a data absent reason of
+//! `asked-declined`.
 
 use serde_json::{Value, json};
 
-use super::clinician::{AnswerKind, FlagEntry, Report, SessionReport};
+use super::clinician::{
+    AnswerKind, FlagEntry, QuestionnaireReport, Report, ScaleEntry, SessionReport,
+};
+use crate::model::fhir::{CANONICAL_BASE, SCALE_SYSTEM, option_system};
 use crate::model::questionnaire::FlagLevel;
 use crate::model::response::AnswerStatus;
 
-/// Base of the canonical URLs of confide questionnaires.
-const CANONICAL_BASE: &str = "urn:confide:questionnaire:";
 const DATA_ABSENT: &str = "http://hl7.org/fhir/StructureDefinition/data-absent-reason";
+const DATA_ABSENT_SYSTEM: &str = "http://terminology.hl7.org/CodeSystem/data-absent-reason";
+const OBSERVATION_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
+const FLAG_CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/flag-category";
+const FLAG_PRIORITY: &str = "http://hl7.org/fhir/StructureDefinition/flag-priority";
+const FLAG_PRIORITY_SYSTEM: &str = "http://hl7.org/fhir/flag-priority-code";
+const FLAG_DETAIL: &str = "http://hl7.org/fhir/StructureDefinition/flag-detail";
+/// The identifier system of a response: the session id, a slash, the questionnaire id.
+const RESPONSE_SYSTEM: &str = "urn:confide:response";
+/// The identifier system of the client's reference code.
+const REFERENCE_SYSTEM: &str = "urn:confide:reference";
 
 /// The whole report as one Bundle.
 pub fn bundle(report: &Report) -> Value {
@@ -24,148 +38,222 @@ pub fn bundle(report: &Report) -> Value {
     })
 }
 
-fn uuid_urn(seed: &str) -> String {
-    // A stable UUID per session and questionnaire, so exports are reproducible.
+fn uuid(seed: &str) -> String {
+    // A stable UUID per session and resource, so exports are reproducible.
     use sha2::{Digest, Sha256};
     let h = Sha256::digest(seed.as_bytes());
     let mut b = [0u8; 16];
     b.copy_from_slice(&h[..16]);
     b[6] = (b[6] & 0x0f) | 0x50;
     b[8] = (b[8] & 0x3f) | 0x80;
-    format!("urn:uuid:{}", uuid::Uuid::from_bytes(b))
+    uuid::Uuid::from_bytes(b).to_string()
+}
+
+/// A Bundle entry: the resource, with its id and `urn:uuid:` full URL made from `seed`.
+fn entry(seed: &str, mut resource: Value) -> Value {
+    let id = uuid(seed);
+    resource["id"] = json!(id);
+    json!({"fullUrl": format!("urn:uuid:{id}"), "resource": resource})
 }
 
 /// The Bundle entries of one session: a QuestionnaireResponse per questionnaire taken, an
-/// Observation with the safety screen, and a DetectedIssue per flag (its clinician text).
+/// Observation with the safety screen, an Observation per scale, and a Flag per flag (its
+/// clinician text).
 pub(crate) fn entries(s: &SessionReport) -> Vec<Value> {
-    let mut out = responses(s);
+    let taken: Vec<&QuestionnaireReport> = s.questionnaires.iter().filter(|q| q.taken).collect();
+    let mut out: Vec<Value> = taken.iter().map(|q| response(s, q)).collect();
     out.push(safety_screen(s));
-    out.extend(s.flags.iter().map(|f| detected_issue(s, f)));
+    for q in &taken {
+        out.extend(q.scales.iter().map(|sc| score(s, q, sc)));
+    }
+    out.extend(s.flags.iter().map(|f| flag(s, f)));
     out
 }
 
-/// The reference code as a FHIR identifier, when there is one.
-fn identifier(s: &SessionReport) -> Option<Value> {
-    s.reference
-        .as_ref()
-        .map(|r| json!({"system": "urn:confide:reference", "value": r}))
+fn response_seed(s: &SessionReport, questionnaire: &str) -> String {
+    format!("{}/{questionnaire}", s.id)
+}
+
+/// The person who answered, as FHIR's subject: identified by the reference code when there
+/// is one.
+fn subject(s: &SessionReport) -> Value {
+    match &s.reference {
+        Some(r) => json!({"identifier": {"system": REFERENCE_SYSTEM, "value": r}}),
+        None => json!({"display": "client without a reference code"}),
+    }
 }
 
 /// The safety screen as an Observation (`valueString` is the screen in words).
 fn safety_screen(s: &SessionReport) -> Value {
-    let seed = format!("{}/safety-screen", s.id);
+    entry(
+        &format!("{}/safety-screen", s.id),
+        json!({
+            "resourceType": "Observation",
+            "status": "final",
+            "category": [survey()],
+            "code": {
+                "coding": [{"system": "urn:confide:observation", "code": "safety-screen", "display": "confide safety screen"}],
+                "text": "Safety screen"
+            },
+            "subject": subject(s),
+            "effectiveDateTime": s.created,
+            "valueString": s.safety_screen.text,
+        }),
+    )
+}
+
+fn survey() -> Value {
+    json!({"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]})
+}
+
+/// A scale score as an Observation derived from its QuestionnaireResponse: the value as a
+/// quantity of `{score}`, the band as its interpretation, the range the score was taken
+/// from; too few answers is a data absent reason.
+fn score(s: &SessionReport, q: &QuestionnaireReport, sc: &ScaleEntry) -> Value {
+    let code = format!("{}.{}", q.id, sc.id);
     let mut resource = json!({
         "resourceType": "Observation",
-        "id": uuid_urn(&seed).trim_start_matches("urn:uuid:"),
         "status": "final",
+        "category": [survey()],
         "code": {
-            "coding": [{"system": "urn:confide:observation", "code": "safety-screen", "display": "confide safety screen"}],
-            "text": "Safety screen"
+            "coding": [{"system": SCALE_SYSTEM, "code": code, "display": sc.title}],
+            "text": sc.title,
         },
+        "subject": subject(s),
         "effectiveDateTime": s.created,
-        "valueString": s.safety_screen.text,
+        "derivedFrom": [{"reference": format!("urn:uuid:{}", uuid(&response_seed(s, &q.id)))}],
     });
-    if let Some(id) = identifier(s) {
-        resource["identifier"] = json!([id]);
-    }
-    json!({"fullUrl": uuid_urn(&seed), "resource": resource})
-}
-
-/// A flag as a DetectedIssue: urgent is high severity, see-a-clinician moderate, the rest
-/// low; `detail` is the clinician text.
-fn detected_issue(s: &SessionReport, f: &FlagEntry) -> Value {
-    let seed = format!("{}/flag/{}.{}", s.id, f.questionnaire, f.id);
-    let severity = match f.level.known() {
-        Some(FlagLevel::Urgent) => "high",
-        Some(FlagLevel::SeeAClinician) => "moderate",
-        _ => "low",
-    };
-    let mut resource = json!({
-        "resourceType": "DetectedIssue",
-        "id": uuid_urn(&seed).trim_start_matches("urn:uuid:"),
-        "status": "final",
-        "code": {
-            "coding": [{"system": "urn:confide:flag", "code": format!("{}.{}", f.questionnaire, f.id)}],
-            "text": format!("{} ({})", f.id, f.level)
-        },
-        "severity": severity,
-        "identifiedDateTime": s.created,
-        "detail": f.clinician,
-    });
-    if let Some(id) = identifier(s) {
-        resource["identifier"] = json!([id]);
-    }
-    json!({"fullUrl": uuid_urn(&seed), "resource": resource})
-}
-
-/// A QuestionnaireResponse per questionnaire taken.
-fn responses(s: &SessionReport) -> Vec<Value> {
-    s.questionnaires
-        .iter()
-        .filter(|q| q.taken)
-        .map(|q| {
-            let mut items: Vec<Value> = Vec::new();
-            for a in &q.answers {
-                if a.status == AnswerStatus::NotAsked {
-                    continue;
-                }
-                let mut item = json!({"linkId": a.item});
-                if let Some(t) = &a.text {
-                    item["text"] = json!(t);
-                }
-                match a.status {
-                    AnswerStatus::Answered => {
-                        if let Some(answers) = fhir_answers(a.kind, a.value.as_ref(), &a.display) {
-                            item["answer"] = Value::Array(answers);
-                        }
-                    }
-                    AnswerStatus::Declined => {
-                        item["extension"] = json!([{"url": DATA_ABSENT, "valueCode": "asked-declined"}]);
-                    }
-                    _ => {
-                        item["extension"] = json!([{"url": DATA_ABSENT, "valueCode": "asked-unknown"}]);
-                    }
-                }
-                items.push(item);
-            }
-            for sc in &q.scales {
-                let mut item = json!({"linkId": format!("scale.{}", sc.id), "text": format!("Score: {}", sc.title)});
-                match sc.value {
-                    Some(v) => item["answer"] = json!([{"valueDecimal": v}]),
-                    None => item["extension"] = json!([{"url": DATA_ABSENT, "valueCode": "not-performed"}]),
-                }
-                items.push(item);
-            }
-            let mut resource = json!({
-                "resourceType": "QuestionnaireResponse",
-                "id": uuid_urn(&format!("{}/{}", s.id, q.id)).trim_start_matches("urn:uuid:"),
-                "questionnaire": format!("{CANONICAL_BASE}{}|{}", q.id, q.version),
-                "status": "completed",
-                "authored": s.created,
-                "item": items,
+    match sc.value {
+        Some(v) => {
+            resource["valueQuantity"] = json!({
+                "value": v, "unit": "score", "system": "http://unitsofmeasure.org", "code": "{score}"
             });
-            if let Some(r) = &s.reference {
-                resource["identifier"] = json!({"system": "urn:confide:reference", "value": r});
-            }
-            if items_empty(&resource) {
-                resource.as_object_mut().map(|o| o.remove("item"));
-            }
-            json!({"fullUrl": uuid_urn(&format!("{}/{}", s.id, q.id)), "resource": resource})
-        })
-        .collect()
+        }
+        None => {
+            resource["dataAbsentReason"] = json!({
+                "coding": [{"system": DATA_ABSENT_SYSTEM, "code": "not-performed", "display": "Not Performed"}],
+                "text": "too few answers for a score",
+            });
+        }
+    }
+    if let (Some(band), Some(label)) = (&sc.band, &sc.band_label) {
+        resource["interpretation"] = json!([{
+            "coding": [{"system": format!("{SCALE_SYSTEM}:{code}"), "code": band, "display": label}],
+            "text": label,
+        }]);
+    }
+    if let (Some(min), Some(max)) = (sc.min, sc.max) {
+        resource["referenceRange"] = json!([{
+            "low": {"value": min, "unit": "score", "system": "http://unitsofmeasure.org", "code": "{score}"},
+            "high": {"value": max, "unit": "score", "system": "http://unitsofmeasure.org", "code": "{score}"},
+            "text": "the lowest and highest score over the questions asked",
+        }]);
+    }
+    entry(&format!("{}/score/{code}", s.id), resource)
 }
 
-fn items_empty(resource: &Value) -> bool {
-    resource["item"].as_array().is_none_or(Vec::is_empty)
+/// A flag as a Flag resource: the clinician text as its code's text, `safety` or `clinical`
+/// as its category, the level as its priority (urgent high, see-a-clinician medium,
+/// suggestion low, note no alarm), and the response that raised it as its detail.
+fn flag(s: &SessionReport, f: &FlagEntry) -> Value {
+    let code = format!("{}.{}", f.questionnaire, f.id);
+    let (category, category_display) = if f.safety {
+        ("safety", "Safety")
+    } else {
+        ("clinical", "Clinical")
+    };
+    let mut extension = Vec::new();
+    let priority = match f.level.known() {
+        Some(FlagLevel::Urgent) => Some(("PH", "High priority")),
+        Some(FlagLevel::SeeAClinician) => Some(("PM", "Medium priority")),
+        Some(FlagLevel::Suggestion) => Some(("PL", "Low priority")),
+        Some(FlagLevel::Note) => Some(("PN", "No alarm")),
+        None => None,
+    };
+    if let Some((code, display)) = priority {
+        extension.push(json!({
+            "url": FLAG_PRIORITY,
+            "valueCodeableConcept": {"coding": [{"system": FLAG_PRIORITY_SYSTEM, "code": code, "display": display}]}
+        }));
+    }
+    let raised_by = s
+        .questionnaires
+        .iter()
+        .any(|q| q.taken && q.id == f.questionnaire);
+    if raised_by {
+        extension.push(json!({
+            "url": FLAG_DETAIL,
+            "valueReference": {"reference": format!("urn:uuid:{}", uuid(&response_seed(s, &f.questionnaire)))}
+        }));
+    }
+    let mut resource = json!({
+        "resourceType": "Flag",
+        "status": "active",
+        "category": [{"coding": [{"system": FLAG_CATEGORY, "code": category, "display": category_display}]}],
+        "code": {
+            "coding": [{"system": "urn:confide:flag", "code": code, "display": format!("{} ({})", f.id, f.level)}],
+            "text": f.clinician,
+        },
+        "subject": subject(s),
+        "period": {"start": s.created},
+    });
+    if !extension.is_empty() {
+        resource["extension"] = Value::Array(extension);
+    }
+    entry(&format!("{}/flag/{code}", s.id), resource)
+}
+
+/// A QuestionnaireResponse for one questionnaire taken: its own identifier (the session id
+/// and the questionnaire), the canonical of the exported Questionnaire, the client as
+/// subject, and an item for each question asked.
+fn response(s: &SessionReport, q: &QuestionnaireReport) -> Value {
+    let mut items: Vec<Value> = Vec::new();
+    for a in &q.answers {
+        if a.status == AnswerStatus::NotAsked {
+            continue;
+        }
+        let mut item = json!({"linkId": a.item});
+        if let Some(t) = &a.text {
+            item["text"] = json!(t);
+        }
+        match a.status {
+            AnswerStatus::Answered => {
+                let system = option_system(&q.id, &a.item);
+                if let Some(answers) = fhir_answers(a.kind, a.value.as_ref(), &a.display, &system) {
+                    item["answer"] = Value::Array(answers);
+                }
+            }
+            AnswerStatus::Declined => {
+                item["extension"] = json!([{"url": DATA_ABSENT, "valueCode": "asked-declined"}]);
+            }
+            _ => {
+                item["extension"] = json!([{"url": DATA_ABSENT, "valueCode": "asked-unknown"}]);
+            }
+        }
+        items.push(item);
+    }
+    let mut resource = json!({
+        "resourceType": "QuestionnaireResponse",
+        "identifier": {"system": RESPONSE_SYSTEM, "value": response_seed(s, &q.id)},
+        "questionnaire": format!("{CANONICAL_BASE}{}|{}", q.id, q.version),
+        "status": "completed",
+        "subject": subject(s),
+        "authored": s.created,
+    });
+    if !items.is_empty() {
+        resource["item"] = Value::Array(items);
+    }
+    entry(&response_seed(s, &q.id), resource)
 }
 
 fn fhir_answers(
     kind: Option<AnswerKind>,
     value: Option<&Value>,
     display: &str,
+    system: &str,
 ) -> Option<Vec<Value>> {
     let value = value?;
-    let coding = |v: &Value, d: &str| json!({"valueCoding": {"code": v.to_string(), "display": d}});
+    let coding = |v: &Value, d: &str| json!({"valueCoding": {"system": system, "code": v.to_string(), "display": d}});
     match kind {
         Some(AnswerKind::SingleChoice) => Some(vec![coding(value, display)]),
         Some(AnswerKind::MultiChoice) => {

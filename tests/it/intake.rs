@@ -484,8 +484,14 @@ fn check_fhir_of_three(bundle: &Value, flags: usize) {
         5 + 2 + 2,
         "a resource per questionnaire taken"
     );
-    assert_eq!(count("Observation"), 3, "a safety screen per intake");
-    assert_eq!(count("DetectedIssue"), flags, "a detected issue per flag");
+    let screens = bundle["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["resource"]["code"]["coding"][0]["code"] == "safety-screen")
+        .count();
+    assert_eq!(screens, 3, "a safety screen per intake");
+    assert_eq!(count("Flag"), flags, "a Flag per flag");
 }
 
 #[test]

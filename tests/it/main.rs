@@ -17,6 +17,8 @@ mod completion;
 mod content;
 mod country;
 mod faults;
+mod fhir_export;
+mod fhir_import;
 mod forged;
 mod fuzz_regressions;
 mod hostile_age;

@@ -411,6 +411,12 @@ fn fhir_is_a_collection_bundle_of_questionnaire_responses() {
     assert_eq!(b["resourceType"], "Bundle");
     assert_eq!(b["type"], "collection");
     let entries = b["entry"].as_array().unwrap();
+    let scales: usize = rep.sessions[0]
+        .questionnaires
+        .iter()
+        .filter(|q| q.taken)
+        .map(|q| q.scales.len())
+        .sum();
     assert_eq!(
         resource_types(entries),
         [
@@ -419,9 +425,10 @@ fn fhir_is_a_collection_bundle_of_questionnaire_responses() {
             "Observation"
         ]
         .into_iter()
-        .chain(rep.sessions[0].flags.iter().map(|_| "DetectedIssue"))
+        .chain((0..scales).map(|_| "Observation"))
+        .chain(rep.sessions[0].flags.iter().map(|_| "Flag"))
         .collect::<Vec<_>>(),
-        "one response per questionnaire taken, the safety screen, one issue per flag"
+        "one response per questionnaire taken, the safety screen, one score per scale, one flag per flag"
     );
     let screen = &entries[2]["resource"];
     assert_eq!(
@@ -436,10 +443,37 @@ fn fhir_is_a_collection_bundle_of_questionnaire_responses() {
             .unwrap()
             .starts_with("urn:confide:questionnaire:context|1.3.0")
     );
-    assert_eq!(qr["identifier"]["value"], "A-1");
+    assert_eq!(
+        qr["identifier"],
+        json!({"system": "urn:confide:response", "value": "cccccccc-0000-4000-8000-00000000000c/context"}),
+        "each response is identified by its session and questionnaire"
+    );
+    assert_eq!(
+        qr["subject"],
+        json!({"identifier": {"system": "urn:confide:reference", "value": "A-1"}}),
+        "the reference code identifies the client"
+    );
     let activity = link(qr, "activity").expect("activity");
     assert_eq!(activity["answer"][0]["valueCoding"]["code"], "1");
-    assert!(link(qr, "scale.strain").is_some());
+    assert_eq!(
+        activity["answer"][0]["valueCoding"]["system"],
+        "urn:confide:questionnaire:context:activity"
+    );
+    assert!(link(qr, "scale.strain").is_none(), "scores are not answers");
+    let strain = entries
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["code"]["coding"][0]["code"] == "context.strain")
+        .expect("an Observation of the strain score");
+    assert_eq!(strain["resourceType"], "Observation");
+    assert_eq!(strain["derivedFrom"][0]["reference"], entries[0]["fullUrl"]);
+    let flag = entries
+        .iter()
+        .map(|e| &e["resource"])
+        .find(|r| r["resourceType"] == "Flag")
+        .unwrap();
+    assert_eq!(flag["status"], "active");
+    assert_eq!(flag["subject"], qr["subject"]);
     assert!(
         entries[0]["fullUrl"]
             .as_str()
@@ -540,9 +574,14 @@ fn check_fhir_sample(
     let entries = bundle["entry"].as_array().unwrap();
     let session = &rep.sessions[0];
     let taken: Vec<_> = session.questionnaires.iter().filter(|q| q.taken).collect();
+    let scales: Vec<(&str, &clinician::ScaleEntry)> = taken
+        .iter()
+        .flat_map(|q| q.scales.iter().map(move |s| (q.id.as_str(), s)))
+        .collect();
     let mut expected_types = vec!["QuestionnaireResponse"; taken.len()];
     expected_types.push("Observation");
-    expected_types.extend(session.flags.iter().map(|_| "DetectedIssue"));
+    expected_types.extend(scales.iter().map(|_| "Observation"));
+    expected_types.extend(session.flags.iter().map(|_| "Flag"));
     assert_eq!(resource_types(entries), expected_types, "{name}");
     for entry in entries {
         let id = entry["resource"]["id"].as_str().unwrap();
@@ -557,7 +596,31 @@ fn check_fhir_sample(
         session.safety_screen.text.as_str(),
         "{name}"
     );
-    for (flag, issue) in session.flags.iter().zip(&entries[taken.len() + 1..]) {
+    let observations = &entries[taken.len() + 1..taken.len() + 1 + scales.len()];
+    for ((q, scale), obs) in scales.iter().zip(observations) {
+        let obs = &obs["resource"];
+        assert_eq!(
+            obs["code"]["coding"][0]["code"],
+            format!("{q}.{}", scale.id),
+            "{name}"
+        );
+        assert_eq!(
+            obs["valueQuantity"]["value"].as_f64(),
+            scale.value,
+            "{name}: {q}.{}",
+            scale.id
+        );
+        assert_eq!(
+            obs["dataAbsentReason"].is_object(),
+            scale.value.is_none(),
+            "{name}"
+        );
+    }
+    for (flag, issue) in session
+        .flags
+        .iter()
+        .zip(&entries[taken.len() + 1 + scales.len()..])
+    {
         let code = &issue["resource"]["code"]["coding"][0]["code"];
         let expected = format!("{}.{}", flag.questionnaire, flag.id);
         assert_eq!(code, &json!(expected), "{name}");
@@ -579,7 +642,7 @@ fn check_fhir_response(
         format!("urn:confide:questionnaire:{}|{}", q.id, q.version),
         "{at}"
     );
-    assert_eq!(qr["identifier"]["value"], "F-1", "{at}");
+    assert_eq!(qr["subject"]["identifier"]["value"], "F-1", "{at}");
     assert_eq!(qr["authored"], CREATED, "{at}");
     for (item, value) in answers.as_object().unwrap() {
         match link(qr, item) {
@@ -597,11 +660,6 @@ fn check_fhir_response(
         .filter(|a| a.status != AnswerStatus::NotAsked)
     {
         assert!(link(qr, &a.item).is_some(), "{at}: no item {}", a.item);
-    }
-    for scale in &q.scales {
-        let item = link(qr, &format!("scale.{}", scale.id)).unwrap();
-        let value = item["answer"][0]["valueDecimal"].as_f64();
-        assert_eq!(value, scale.value, "{at}: scale {}", scale.id);
     }
 }
 
