@@ -104,6 +104,10 @@ fn bash_completes_questionnaire_ids() {
         bash(&home, &["confide", "invite", "-r", "age1x", "pa"]),
         ["pain"]
     );
+    assert_eq!(
+        bash(&home, &["confide", "export", "--format", "fhir", "mo"]),
+        ["mood"]
+    );
 }
 
 #[test]

@@ -36,6 +36,7 @@ const VALUES: &[(&str, &str, Values)] = &[
     ("take", "resume", Values::Drafts),
     ("invite", "ids", Values::Questionnaires),
     ("invite", "questionnaires", Values::Questionnaires),
+    ("export", "ids", Values::Questionnaires),
     ("show", "id", Values::Sessions),
     ("delete", "id", Values::SessionsAndDrafts),
     ("drafts", "discard", Values::Drafts),
