@@ -16,8 +16,9 @@ use super::access::Access;
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::error::{Error, Kind, Result};
 use crate::model::catalog::Catalog;
+use crate::report::change::ScaleNorms;
 use crate::report::clinician::{
-    self, Detail, Failure, Input, Point, REPORT_FORMAT, ReferenceGroup, SessionReport, ToolInfo,
+    self, Detail, Failure, Grouped, Input, Point, REPORT_FORMAT, SessionReport, ToolInfo,
 };
 use crate::report::{clinician_text, csv, fhir};
 use crate::store::crypto::{self, Identities};
@@ -59,10 +60,9 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         lang: &settings.lang,
         render: &render,
     };
-    let (points, unread) = work.report(&files, &mut out)?;
-    let groups = clinician::group(points);
+    let (grouped, unread) = work.report(&files, &mut out)?;
     let failed: Vec<Failure> = unread.iter().map(Unread::failure).collect();
-    out.end(&failed, &groups)?;
+    out.end(&failed, &grouped, &ScaleNorms::of(&catalog))?;
     out.w.flush().map_err(|e| output_error(&e))?;
     drop(out);
     if unread.is_empty() {
@@ -187,8 +187,8 @@ impl Work<'_> {
         &self,
         files: &[Entry],
         out: &mut Output<W>,
-    ) -> Result<(Vec<Point>, Vec<Unread>)> {
-        let mut points: Vec<Point> = Vec::new();
+    ) -> Result<(Grouped, Vec<Unread>)> {
+        let mut grouped = Grouped::default();
         let mut unread: Vec<Unread> = Vec::new();
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
         std::thread::scope(|scope| -> Result<()> {
@@ -206,7 +206,9 @@ impl Work<'_> {
                     match r {
                         Ok(part) => {
                             out.session(part.text?)?;
-                            points.extend(part.point);
+                            if let Some(p) = part.point {
+                                grouped.add(p);
+                            }
                         }
                         Err(u) => unread.push(u),
                     }
@@ -214,7 +216,7 @@ impl Work<'_> {
             }
             Ok(())
         })?;
-        Ok((points, unread))
+        Ok((grouped, unread))
     }
 
     /// One entry's part of the report.
@@ -426,10 +428,10 @@ struct Render {
 }
 
 impl Render {
-    /// Whether the report ends with a summary table: every format but CSV, which has one
-    /// row per session.
+    /// Whether the report ends with a summary table: not CSV, which has one row per
+    /// session, nor FHIR, a bundle of resources.
     fn summary(&self) -> bool {
-        self.format != ReportFormat::Csv
+        !matches!(self.format, ReportFormat::Csv | ReportFormat::Fhir)
     }
 
     fn session(&self, s: &SessionReport) -> Result<Rendered> {
@@ -524,15 +526,23 @@ impl<W: Write> Output<W> {
         self.put(&part.text)
     }
 
-    fn end(&mut self, failures: &[Failure], groups: &[ReferenceGroup]) -> Result<()> {
-        let sessions: usize = groups.iter().map(|g| g.sessions.len()).sum();
+    /// Writes what follows the sessions: the files that could not be read, the summary
+    /// table (a reference at a time), and the closing note.
+    fn end(&mut self, failures: &[Failure], grouped: &Grouped, norms: &ScaleNorms) -> Result<()> {
+        let sessions = grouped.sessions();
         match self.format {
             ReportFormat::Text => {
                 let text = clinician_text::failures(failures, self.width, self.style);
                 self.put(&text)?;
                 if sessions > 1 {
-                    let table = clinician_text::summary_text(groups, self.style);
-                    self.put(&format!("\n{table}"))?;
+                    self.put("\n")?;
+                    self.put(&clinician_text::summary_text_head(self.style))?;
+                    let mut unjudged = false;
+                    for g in grouped.groups(norms) {
+                        unjudged |= clinician_text::unjudged(&g);
+                        self.put(&clinician_text::summary_text_group(&g))?;
+                    }
+                    self.put(&clinician_text::summary_text_end(unjudged))?;
                 }
                 if sessions > 0 {
                     self.put(&clinician_text::footer(self.width))?;
@@ -542,7 +552,13 @@ impl<W: Write> Output<W> {
             ReportFormat::Markdown => {
                 self.put(&clinician_text::markdown_failures(failures))?;
                 if sessions > 1 {
-                    self.put(&clinician_text::markdown_summary(groups))?;
+                    self.put(&clinician_text::markdown_summary_head())?;
+                    let mut unjudged = false;
+                    for g in grouped.groups(norms) {
+                        unjudged |= clinician_text::unjudged(&g);
+                        self.put(&clinician_text::markdown_summary_group(&g))?;
+                    }
+                    self.put(&clinician_text::markdown_summary_end(unjudged))?;
                 }
                 if sessions > 0 {
                     self.put(&clinician_text::markdown_footer())?;
@@ -553,19 +569,77 @@ impl<W: Write> Output<W> {
                 self.put("\n],\n\"failures\": ")?;
                 self.json(&failures)?;
                 self.put(",\n\"summary\": ")?;
-                self.json(&groups)?;
+                self.json_groups(grouped, norms)?;
                 self.put("\n}\n")
             }
             ReportFormat::Csv => Ok(()),
             ReportFormat::Fhir => self.put("\n]\n}\n"),
         }
     }
+
+    /// The summary groups as one pretty-printed JSON array, written a group at a time:
+    /// each group printed alone, every line indented one level, is what printing the whole
+    /// array gives (strings never hold a raw line break in JSON).
+    fn json_groups(&mut self, grouped: &Grouped, norms: &ScaleNorms) -> Result<()> {
+        let mut first = true;
+        for g in grouped.groups(norms) {
+            self.put(if first { "[\n" } else { ",\n" })?;
+            first = false;
+            let text = json(&g)?;
+            let mut indented = String::with_capacity(text.len() + text.len() / 8);
+            for (n, line) in text.lines().enumerate() {
+                if n > 0 {
+                    indented.push('\n');
+                }
+                indented.push_str("  ");
+                indented.push_str(line);
+            }
+            self.put(&indented)?;
+        }
+        self.put(if first { "[]" } else { "\n]" })
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, Unread, Why, collect, unread_error};
+    use super::{Entry, Output, Unread, Why, collect, json, unread_error};
+    use crate::cli::ReportFormat;
     use crate::error::Kind;
+    use crate::report::change::ScaleNorms;
+    use crate::report::clinician::{Grouped, Point, ReferenceGroup};
+
+    #[test]
+    fn the_summary_written_a_group_at_a_time_is_the_whole_array_printed_at_once() {
+        let mut grouped = Grouped::default();
+        let mut out = Output {
+            w: Vec::new(),
+            format: ReportFormat::Json,
+            width: 80,
+            style: crate::term::style::Style::plain(),
+            written: 0,
+            items: 0,
+        };
+        out.json_groups(&grouped, &ScaleNorms::default()).unwrap();
+        assert_eq!(out.w, b"[]");
+        for (reference, created, score) in [
+            (Some("B"), "2026-01-02T00:00:00Z", 4.0),
+            (Some("B"), "2026-01-01T00:00:00Z", 2.5),
+            (None, "2026-01-01T00:00:00Z", 1.0),
+            (Some("A\n\"x\u{202e}"), "2026-01-01T00:00:00Z", 7.0),
+        ] {
+            grouped.add(Point {
+                reference: reference.map(String::from),
+                id: format!("id-{created}"),
+                created: created.into(),
+                file: Some(format!("in/{created}.age")),
+                scores: [("q.s".to_owned(), Some(score)), ("q.t".to_owned(), None)].into(),
+            });
+        }
+        out.w.clear();
+        out.json_groups(&grouped, &ScaleNorms::default()).unwrap();
+        let whole: Vec<ReferenceGroup> = grouped.groups(&ScaleNorms::default()).collect();
+        assert_eq!(String::from_utf8(out.w).unwrap(), json(&whole).unwrap());
+    }
 
     #[test]
     fn one_unreadable_file_is_one_sentence_and_several_are_counted() {

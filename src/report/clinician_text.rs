@@ -4,9 +4,10 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use super::change::{self, Verdict, signed};
 use super::clinician::{
     CLINICAL_NOTE, DefinitionCheck, Failure, FlagEntry, Level, OverviewRow, QuestionnaireReport,
-    ReferenceGroup, Report, ScaleEntry, ScreenStatus, SessionReport, short,
+    ReferenceGroup, Report, ScaleEntry, ScreenStatus, SessionReport, TrendPoint, short,
 };
 use crate::model::questionnaire::FlagLevel;
 use crate::model::response::AnswerStatus;
@@ -387,38 +388,97 @@ impl Text {
 
 /// The table of sessions grouped by reference, with change between intakes.
 pub(crate) fn summary_text(groups: &[ReferenceGroup], style: Style) -> String {
-    let mut out = String::new();
-    out.push_str(&style.bold("Summary by reference"));
-    out.push('\n');
+    let mut out = summary_text_head(style);
     for g in groups {
+        out.push_str(&summary_text_group(g));
+    }
+    out.push_str(&summary_text_end(groups.iter().any(unjudged)));
+    out
+}
+
+/// The title of the summary table.
+pub(crate) fn summary_text_head(style: Style) -> String {
+    let mut out = style.bold("Summary by reference");
+    out.push('\n');
+    out
+}
+
+/// One reference's rows of the summary table.
+pub(crate) fn summary_text_group(g: &ReferenceGroup) -> String {
+    let mut out = format!(
+        "  {}\n",
+        g.reference
+            .as_deref()
+            .map(sanitize::line)
+            .unwrap_or("(no reference)".into())
+    );
+    for p in &g.sessions {
+        let scores: Vec<String> = p
+            .scores
+            .iter()
+            .map(|(k, v)| {
+                let value = v.map_or("n/a".into(), num);
+                let reliable = reliable_words(p, k);
+                match p.change.get(k).copied().flatten() {
+                    Some(d) if d > 0.0 => format!("{k} {value} (+{}{reliable})", num(d)),
+                    Some(d) if d < 0.0 => format!("{k} {value} ({}{reliable})", num(d)),
+                    Some(_) => format!("{k} {value} (no change{reliable})"),
+                    None => format!("{k} {value}"),
+                }
+            })
+            .collect();
         out.push_str(&format!(
-            "  {}\n",
-            g.reference
-                .as_deref()
-                .map(sanitize::line)
-                .unwrap_or("(no reference)".into())
+            "    {}  {}  {}\n",
+            sanitize::line(&p.created),
+            sanitize::line(&p.id.chars().take(8).collect::<String>()),
+            sanitize::line(&scores.join(", "))
         ));
-        for p in &g.sessions {
-            let scores: Vec<String> = p
-                .scores
-                .iter()
-                .map(|(k, v)| {
-                    let value = v.map_or("n/a".into(), num);
-                    match p.change.get(k).copied().flatten() {
-                        Some(d) if d > 0.0 => format!("{k} {value} (+{})", num(d)),
-                        Some(d) if d < 0.0 => format!("{k} {value} ({})", num(d)),
-                        Some(_) => format!("{k} {value} (no change)"),
-                        None => format!("{k} {value}"),
-                    }
-                })
-                .collect();
-            out.push_str(&format!(
-                "    {}  {}  {}\n",
-                sanitize::line(&p.created),
-                sanitize::line(&p.id.chars().take(8).collect::<String>()),
-                sanitize::line(&scores.join(", "))
-            ));
-        }
+    }
+    out
+}
+
+/// What ends the summary table: when a change was shown for a scale without norms, that
+/// such a change cannot be judged reliable.
+pub(crate) fn summary_text_end(unjudged: bool) -> String {
+    if unjudged {
+        format!("  {UNJUDGED_NOTE}\n")
+    } else {
+        String::new()
+    }
+}
+
+/// Said once under a summary that shows changes of scales without norms.
+pub(crate) const UNJUDGED_NOTE: &str =
+    "Scales without norms: a change cannot be judged reliable; the differences are raw.";
+
+/// Whether a group shows a change of a scale that has no norms.
+pub(crate) fn unjudged(g: &ReferenceGroup) -> bool {
+    g.sessions.iter().any(|p| {
+        p.reliable_change.values().any(|r| {
+            r.since_previous
+                .or(r.since_first)
+                .is_some_and(|c| c.verdict == Verdict::CannotJudge)
+        })
+    })
+}
+
+/// For a scale with norms: `; RCI -2.12, reliable improvement; since the first -8, RCI
+/// -2.83, reliable improvement`, to follow the change since the previous session. Empty for
+/// a scale without norms (said once under the table).
+fn reliable_words(p: &TrendPoint, key: &str) -> String {
+    let Some(r) = p.reliable_change.get(key) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    if let Some(c) = r.since_previous
+        && let Some(rci) = c.rci
+    {
+        out.push_str(&format!("; RCI {}, {}", signed(rci), c.verdict.words()));
+    }
+    if let Some(c) = r.since_first
+        && c.rci.is_some()
+    {
+        out.push_str(&format!("; since the first {}", change::words(&c)));
     }
     out
 }
@@ -619,35 +679,54 @@ pub(crate) fn markdown_failures(failures: &[Failure]) -> String {
 }
 
 pub(crate) fn markdown_summary(groups: &[ReferenceGroup]) -> String {
-    let mut out = String::from(
-        "## Summary by reference\n\n| Reference | Date | Session | Scores |\n|---|---|---|---|\n",
-    );
+    let mut out = markdown_summary_head();
     for g in groups {
-        for p in &g.sessions {
-            let scores: Vec<String> = p
-                .scores
-                .iter()
-                .map(|(k, v)| {
-                    let d = p
-                        .change
-                        .get(k)
-                        .copied()
-                        .flatten()
-                        .map_or(String::new(), |d| format!(" ({:+})", d));
-                    format!("{} {}{}", md(k), v.map_or("n/a".into(), num), d)
-                })
-                .collect();
-            out.push_str(&format!(
-                "| {} | {} | {} | {} |\n",
-                g.reference.as_deref().map(md).unwrap_or_default(),
-                md(&p.created),
-                md(&p.id.chars().take(8).collect::<String>()),
-                scores.join(", ")
-            ));
-        }
+        out.push_str(&markdown_summary_group(g));
     }
-    out.push('\n');
+    out.push_str(&markdown_summary_end(groups.iter().any(unjudged)));
     out
+}
+
+pub(crate) fn markdown_summary_head() -> String {
+    "## Summary by reference\n\n| Reference | Date | Session | Scores |\n|---|---|---|---|\n"
+        .to_owned()
+}
+
+pub(crate) fn markdown_summary_group(g: &ReferenceGroup) -> String {
+    let mut out = String::new();
+    for p in &g.sessions {
+        let scores: Vec<String> = p
+            .scores
+            .iter()
+            .map(|(k, v)| {
+                let d = p
+                    .change
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .map_or(String::new(), |d| {
+                        format!(" ({:+}{})", d, md(&reliable_words(p, k)))
+                    });
+                format!("{} {}{}", md(k), v.map_or("n/a".into(), num), d)
+            })
+            .collect();
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            g.reference.as_deref().map(md).unwrap_or_default(),
+            md(&p.created),
+            md(&p.id.chars().take(8).collect::<String>()),
+            scores.join(", ")
+        ));
+    }
+    out
+}
+
+pub(crate) fn markdown_summary_end(unjudged: bool) -> String {
+    if unjudged {
+        format!("\n{}\n\n", md(UNJUDGED_NOTE))
+    } else {
+        "\n".to_owned()
+    }
 }
 
 pub(crate) fn markdown_footer() -> String {
