@@ -297,6 +297,7 @@ pub(crate) enum HistoryFormat {
     Text,
     Json,
     Csv,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -305,6 +306,7 @@ pub(crate) enum ShowFormat {
     Json,
     Markdown,
     Fhir,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -314,6 +316,7 @@ pub(crate) enum ReportFormat {
     Csv,
     Markdown,
     Fhir,
+    Html,
 }
 
 #[cfg(test)]

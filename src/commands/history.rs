@@ -1,8 +1,9 @@
-//! `confide history [--format text|json|csv]`: every saved session with its scale values and
+//! `confide history [--format text|json|csv|html]`: every saved session with its scale values and
 //! bands, and a trend per scale. One passphrase, one scrypt; then the sessions are decrypted
 //! in parallel. A file that cannot be read is reported on stderr with its name, the rest are
 //! still shown, and the exit code then says what went wrong (4 for a damaged file).
 
+mod html;
 mod render;
 
 use time::OffsetDateTime;
@@ -129,6 +130,9 @@ fn print(settings: &Settings, h: &History, format: HistoryFormat, catalog: &Cata
         }
         HistoryFormat::Json => render::json(h),
         HistoryFormat::Csv => render::csv(h),
+        HistoryFormat::Html => {
+            html::page_of(h, catalog, &settings.lang, &crate::clock::now_rfc3339())
+        }
     };
     term::print(&text)
 }

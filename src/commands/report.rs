@@ -20,6 +20,7 @@ use crate::report::change::ScaleNorms;
 use crate::report::clinician::{
     self, Detail, Failure, Grouped, Input, Point, REPORT_FORMAT, SessionReport, ToolInfo,
 };
+use crate::report::html::{self, Scales};
 use crate::report::{clinician_text, csv, fhir};
 use crate::store::crypto::{self, Identities};
 use crate::store::sessions::read_session_file;
@@ -38,6 +39,10 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         width: term::width(),
         style: settings.style,
         columns: csv::columns(&catalog),
+        scales: match args.format {
+            ReportFormat::Html => Scales::of(&catalog, &settings.lang),
+            _ => Scales::default(),
+        },
         // CSV shows scores, bands and flags; the answers in words are not worked out.
         detail: match args.format {
             ReportFormat::Csv => Detail::Scores,
@@ -62,7 +67,14 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
     };
     let (grouped, unread) = work.report(&files, &mut out)?;
     let failed: Vec<Failure> = unread.iter().map(Unread::failure).collect();
-    out.end(&failed, &grouped, &ScaleNorms::of(&catalog))?;
+    let ends = Ends {
+        failures: &failed,
+        grouped: &grouped,
+        norms: &ScaleNorms::of(&catalog),
+        scales: &render.scales,
+        generated: &generated,
+    };
+    out.end(&ends)?;
     out.w.flush().map_err(|e| output_error(&e))?;
     drop(out);
     if unread.is_empty() {
@@ -424,6 +436,8 @@ struct Render {
     width: usize,
     style: crate::term::style::Style,
     columns: csv::Columns,
+    /// Titles, ranges and bands of the scales, for the charts of HTML.
+    scales: Scales,
     detail: Detail,
 }
 
@@ -441,6 +455,7 @@ impl Render {
             ReportFormat::Markdown => one(clinician_text::markdown_session(s)),
             ReportFormat::Json => one(json(s)?),
             ReportFormat::Csv => one(csv::row(s, &self.columns)),
+            ReportFormat::Html => one(html::clinician::session(s, &self.scales)),
             ReportFormat::Fhir => {
                 let entries = fhir::entries(s)
                     .iter()
@@ -457,6 +472,15 @@ impl Render {
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     term::json::to_string(v).map_err(|e| Error::failure(format!("cannot write JSON: {e}")))
+}
+
+/// What the end of a report is written from.
+struct Ends<'a> {
+    failures: &'a [Failure],
+    grouped: &'a Grouped,
+    norms: &'a ScaleNorms,
+    scales: &'a Scales,
+    generated: &'a str,
 }
 
 /// Writes the report in one format, a session at a time.
@@ -504,6 +528,10 @@ impl<W: Write> Output<W> {
                 );
                 self.put(&head)
             }
+            ReportFormat::Html => {
+                let head = html::clinician::begin(generated);
+                self.put(&head)
+            }
             ReportFormat::Text | ReportFormat::Markdown => Ok(()),
         }
     }
@@ -528,7 +556,14 @@ impl<W: Write> Output<W> {
 
     /// Writes what follows the sessions: the files that could not be read, the summary
     /// table (a reference at a time), and the closing note.
-    fn end(&mut self, failures: &[Failure], grouped: &Grouped, norms: &ScaleNorms) -> Result<()> {
+    fn end(&mut self, ends: &Ends) -> Result<()> {
+        let Ends {
+            failures,
+            grouped,
+            norms,
+            scales,
+            generated,
+        } = *ends;
         let sessions = grouped.sessions();
         match self.format {
             ReportFormat::Text => {
@@ -574,6 +609,19 @@ impl<W: Write> Output<W> {
             }
             ReportFormat::Csv => Ok(()),
             ReportFormat::Fhir => self.put("\n]\n}\n"),
+            ReportFormat::Html => {
+                self.put(&html::clinician::failures(failures))?;
+                if sessions > 1 {
+                    self.put(&html::clinician::summary_begin(generated))?;
+                    let mut unjudged = false;
+                    for g in grouped.groups(norms) {
+                        unjudged |= clinician_text::unjudged(&g);
+                        self.put(&html::clinician::summary_group(&g, scales))?;
+                    }
+                    self.put(&html::clinician::summary_end(unjudged))?;
+                }
+                self.put(&html::clinician::end())
+            }
         }
     }
 

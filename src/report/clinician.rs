@@ -87,7 +87,7 @@ pub struct FlagEntry {
     pub(crate) id: String,
     pub level: Level,
     /// What the person read (second person).
-    message: String,
+    pub(crate) message: String,
     /// What the clinician reads (third person); the person's text when the definition has
     /// none or is not available.
     pub(crate) clinician: String,
@@ -213,9 +213,9 @@ impl SafetyScreen {
 /// them (the questionnaire's item tagged `bother`).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct OverviewRow {
-    questionnaire: String,
+    pub(crate) questionnaire: String,
     pub(crate) questionnaire_title: String,
-    scale: String,
+    pub(crate) scale: String,
     pub(crate) scale_title: String,
     pub(crate) value: Option<f64>,
     pub(crate) min: Option<f64>,

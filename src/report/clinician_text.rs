@@ -14,13 +14,13 @@ use crate::model::response::AnswerStatus;
 use crate::term::sanitize;
 use crate::term::style::Style;
 
-fn num(v: f64) -> String {
+pub(crate) fn num(v: f64) -> String {
     crate::model::range::display(v, 1)
 }
 
 /// A flag's level as a heading word: `URGENT`, `SEE A CLINICIAN`; a level this version does
 /// not know, as the record writes it, made safe and in capitals.
-fn level_label(level: &Level) -> Cow<'static, str> {
+pub(crate) fn level_label(level: &Level) -> Cow<'static, str> {
     match level {
         Level::Known(FlagLevel::Urgent) => "URGENT".into(),
         Level::Known(FlagLevel::SeeAClinician) => "SEE A CLINICIAN".into(),
@@ -30,7 +30,7 @@ fn level_label(level: &Level) -> Cow<'static, str> {
     }
 }
 
-fn definition_words(q: &QuestionnaireReport) -> String {
+pub(crate) fn definition_words(q: &QuestionnaireReport) -> String {
     match q.definition {
         DefinitionCheck::Matches => format!("definition matches, sha256 {}", short(&q.sha256)),
         DefinitionCheck::Differs => {
@@ -67,12 +67,12 @@ fn scale_words(s: &ScaleEntry) -> String {
 }
 
 /// The heading of flags whose advice a raised safety flag withholds.
-const DEFERRED_HEADING: &str = "Deferred until safety and pressure are assessed";
+pub(crate) const DEFERRED_HEADING: &str = "Deferred until safety and pressure are assessed";
 /// What the deferred flags mean.
-const DEFERRED_NOTE: &str = "Couple-based, communication and assertiveness work is contraindicated while the client reports coercion, pressure or fear of a partner; reconsider only after an individual assessment of safety and with the client's independent agreement. Medical, mood and anxiety assessments are not deferred.";
+pub(crate) const DEFERRED_NOTE: &str = "Couple-based, communication and assertiveness work is contraindicated while the client reports coercion, pressure or fear of a partner; reconsider only after an individual assessment of safety and with the client's independent agreement. Medical, mood and anxiety assessments are not deferred.";
 
 /// What a report asks of the clinician first, given the safety screen and the flags.
-fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
+pub(crate) fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
     if s.flags.iter().any(|f| f.level.is_urgent()) {
         Some(
             "Urgent flags: assess risk and safety at first contact, before any other work. Couple-based work is contraindicated while the client reports coercion or fear of a partner.",
@@ -89,7 +89,7 @@ fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
 }
 
 /// The flags listed first, and those deferred while safety is unresolved.
-fn listed_and_deferred(s: &SessionReport) -> (Vec<&FlagEntry>, Vec<&FlagEntry>) {
+pub(crate) fn listed_and_deferred(s: &SessionReport) -> (Vec<&FlagEntry>, Vec<&FlagEntry>) {
     s.flags.iter().partition(|f| !f.deferred)
 }
 
@@ -465,7 +465,7 @@ pub(crate) fn unjudged(g: &ReferenceGroup) -> bool {
 /// For a scale with norms: `; RCI -2.12, reliable improvement; since the first -8, RCI
 /// -2.83, reliable improvement`, to follow the change since the previous session. Empty for
 /// a scale without norms (said once under the table).
-fn reliable_words(p: &TrendPoint, key: &str) -> String {
+pub(crate) fn reliable_words(p: &TrendPoint, key: &str) -> String {
     let Some(r) = p.reliable_change.get(key) else {
         return String::new();
     };

@@ -6,6 +6,7 @@ pub mod clinician_text;
 pub mod csv;
 pub mod fhir;
 mod grouped;
+pub mod html;
 pub mod markdown;
 pub mod resources;
 pub mod summary;

@@ -36,7 +36,7 @@ pub struct Options<'a> {
 
 /// A block of the summary document.
 #[derive(Debug, Clone, PartialEq)]
-enum Block {
+pub(crate) enum Block {
     Title(String),
     Heading(String),
     Subheading(String),
@@ -47,7 +47,7 @@ enum Block {
     Rule,
 }
 
-fn flag_label(level: FlagLevel) -> &'static str {
+pub(crate) fn flag_label(level: FlagLevel) -> &'static str {
     match level {
         FlagLevel::Urgent => "Urgent",
         FlagLevel::SeeAClinician => "See a clinician",
@@ -184,6 +184,11 @@ fn join_clauses(clauses: &[String]) -> String {
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
+}
+
+/// The summary document, for renderers outside this module (HTML).
+pub(crate) fn blocks(parts: &[Part], opts: &Options) -> Vec<Block> {
+    document(parts, opts)
 }
 
 /// Builds the summary document.

@@ -192,7 +192,7 @@ impl Table {
 }
 
 /// A scale's name as the trends call it.
-fn scale_label(h: &History, questionnaire: &str, scale: &str) -> String {
+pub(super) fn scale_label(h: &History, questionnaire: &str, scale: &str) -> String {
     h.trends
         .iter()
         .find(|t| t.questionnaire == questionnaire && t.scale == scale)
