@@ -149,17 +149,12 @@ fn html(record: &Response, settings: &Settings) -> Result<String> {
         resources: &resources,
         country: settings.country.clone(),
     };
-    let about = html::person::About {
-        id: &record.id,
-        created: &record.created,
-        reference: record.reference.as_deref(),
-    };
     let missing = summary::missing_note(&rescored.missing);
-    Ok(html::person::summary_page(
-        &about,
+    Ok(html::summary_page(
+        record,
         &parts,
         &opts,
-        &html::Scales::of(&catalog, &settings.lang),
+        &catalog,
         missing.as_deref(),
     ))
 }

@@ -443,3 +443,135 @@ fn every_html_page_renders_in_chromium_to_a_screenshot_and_a_pdf_with_its_text()
         }
     }
 }
+
+/// A session of the fixture questionnaire whose scale declares norms (SD 2.5, reliability
+/// 0.85, lower is better; made-up figures), with the four items answered as given.
+fn strain_record(answers: [u8; 4], id: &str, created: &str) -> Response {
+    let dir = crate::common::root().join("tests/fixtures/norms");
+    let loaded = confide::model::load::questionnaire_from_bytes(
+        &std::fs::read(dir.join("strain-fixture.json")).unwrap(),
+    )
+    .unwrap_or_else(|p| panic!("{p:?}"));
+    let q = &loaded.questionnaire;
+    let [a, b, c, d] = answers;
+    let file = answers_file::parse(
+        serde_json::json!({"format": "confide.answers/1",
+            "answers": {"strain-fixture": {"a": a, "b": b, "c": c, "d": d}}})
+        .to_string()
+        .as_bytes(),
+    )
+    .unwrap_or_else(|p| panic!("{p:?}"));
+    let qs = vec![q];
+    let resolved = scoring::answers::resolve(&qs, &file).unwrap_or_else(|p| panic!("{p:?}"));
+    let scored = scoring::score_session(&qs, &resolved);
+    record::response(
+        &[(q, loaded.sha256())],
+        &scored,
+        id.into(),
+        created.into(),
+        Some("N-1".into()),
+        "en",
+    )
+}
+
+#[test]
+fn a_scale_with_norms_gets_its_reliable_change_in_history_and_report() {
+    let home = Home::new();
+    let recipient = home.fast_key(PASS);
+    let sessions = home.data().join("sessions");
+    let intakes = home.path().join("intakes");
+    std::fs::create_dir_all(&sessions).unwrap();
+    std::fs::create_dir_all(&intakes).unwrap();
+    // 10, then 8 (-2: within measurement error), then 3 (-5 since the previous, -7 since
+    // the first). S_diff = sqrt(2) * 2.5 * sqrt(0.15) = 1.369.
+    for (answers, id8, created) in [
+        ([3, 3, 2, 2], "11110001", "2026-01-10T10:00:00Z"),
+        ([2, 2, 2, 2], "11110002", "2026-02-10T10:00:00Z"),
+        ([1, 1, 1, 0], "11110003", "2026-03-10T10:00:00Z"),
+    ] {
+        let r = strain_record(
+            answers,
+            &format!("{id8}-0000-4000-8000-000000000000"),
+            created,
+        );
+        let bytes = encrypt_to(&recipient, &serde_json::to_vec(&r).unwrap());
+        std::fs::write(
+            sessions.join(format!("{}.age", session_stem(&r).unwrap())),
+            &bytes,
+        )
+        .unwrap();
+        std::fs::write(intakes.join(format!("{id8}.age")), &bytes).unwrap();
+    }
+    let dir = crate::common::root().join("tests/fixtures/norms");
+    fn with<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        let mut a = args.to_vec();
+        a.push("--questionnaires");
+        a
+    }
+    let text = run(&home, &with(&["history"]), Some(&dir));
+    assert!(
+        text.contains("since the previous session: -5 (RCI -3.65, reliable improvement)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("since the first session: -7 (RCI -5.11, reliable improvement)"),
+        "{text}"
+    );
+    assert!(!text.contains("cannot be judged"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&run(
+        &home,
+        &with(&["history", "--format", "json"]),
+        Some(&dir),
+    ))
+    .unwrap();
+    let judged = &json["trends"][0]["reliable_change"];
+    assert_eq!(judged["since_previous"]["rci"], -3.65);
+    assert_eq!(judged["since_previous"]["verdict"], "reliable_improvement");
+    assert_eq!(judged["since_first"]["difference"], -7.0);
+
+    let mut cmd = home.cmd();
+    cmd.env("CONFIDE_PASSPHRASE", PASS)
+        .args(["report", "--format", "json", "--questionnaires"])
+        .arg(&dir)
+        .arg(&intakes);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let sessions = &report["summary"][0]["sessions"];
+    let second = &sessions[1]["reliable_change"]["strain-fixture.strain"];
+    assert_eq!(second["since_previous"]["difference"], -2.0);
+    assert_eq!(second["since_previous"]["rci"], -1.46);
+    assert_eq!(second["since_previous"]["verdict"], "not_reliable");
+    let third = &sessions[2]["reliable_change"]["strain-fixture.strain"];
+    assert_eq!(third["since_first"]["rci"], -5.11);
+    assert_eq!(third["since_first"]["verdict"], "reliable_improvement");
+
+    let mut cmd = home.cmd();
+    cmd.env("CONFIDE_PASSPHRASE", PASS)
+        .args(["report", "--questionnaires"])
+        .arg(&dir)
+        .arg(&intakes);
+    let text = stdout(&cmd.output().unwrap());
+    assert!(
+        text.contains("strain-fixture.strain 3 (-5; RCI -3.65, reliable improvement; since the first -7 (RCI -5.11, reliable improvement))"),
+        "{text}"
+    );
+}
+
+#[test]
+fn without_norms_a_change_is_raw_and_said_not_to_be_judged() {
+    let (home, intakes) = example();
+    let text = run(&home, &["history"], None);
+    assert!(
+        text.contains("Scales without norms: a change cannot be judged reliable"),
+        "{text}"
+    );
+    let report = run(&home, &["report"], Some(&intakes));
+    assert!(
+        report.contains("Scales without norms: a change cannot be judged reliable"),
+        "{report}"
+    );
+    assert!(!report.contains("RCI"), "{report}");
+    let page = run(&home, &["report", "--format", "html"], Some(&intakes));
+    assert!(page.contains("cannot be judged reliable (no norms)"));
+}

@@ -74,7 +74,7 @@ pub(super) fn page_of(h: &History, catalog: &Catalog, lang: &str, generated: &st
         }
     };
     let mut out = html::begin("Your confide history");
-    out.push_str(&page(&running, body).into_string());
+    out.push_str(&html::text_of(page(&running, body)));
     out.push('\n');
     out.push_str(html::end());
     out

@@ -25,7 +25,7 @@ pub(crate) fn begin(generated: &str) -> String {
             p.note { "Made " (when(generated)) " by confide " (env!("CARGO_PKG_VERSION")) ". " (CLINICAL_NOTE) }
         }
     };
-    out.push_str(&header.into_string());
+    out.push_str(&super::text_of(header));
     out.push('\n');
     out
 }
@@ -70,7 +70,7 @@ pub(crate) fn session(s: &SessionReport, scales: &Scales) -> String {
             (questionnaire(q))
         }
     };
-    let mut out = page(&running, body).into_string();
+    let mut out = super::text_of(page(&running, body));
     out.push('\n');
     out
 }
@@ -228,7 +228,7 @@ pub(crate) fn failures(failures: &[Failure]) -> String {
             }
         }
     };
-    let mut out = body.into_string();
+    let mut out = super::text_of(body);
     out.push('\n');
     out
 }
@@ -241,7 +241,7 @@ pub(crate) fn summary_begin(generated: &str) -> String {
         when(generated)
     );
     let head = html! { thead { tr { td { (running) } } } h2 { "Summary by reference" } };
-    let head = head.into_string();
+    let head = super::text_of(head);
     // The heading goes inside the frame's body cell.
     let (thead, h2) = head.split_at(head.find("<h2>").unwrap_or(head.len()));
     format!(
@@ -307,7 +307,7 @@ pub(crate) fn summary_group(g: &ReferenceGroup, scales: &Scales) -> String {
             }
         }
     };
-    let mut out = body.into_string();
+    let mut out = super::text_of(body);
     out.push('\n');
     out
 }
@@ -318,12 +318,12 @@ pub(crate) fn summary_end(unjudged: bool) -> String {
     let note = html! { @if unjudged { p.note { (UNJUDGED_NOTE) } } };
     format!(
         "{}</td></tr></tbody></table></section>\n",
-        note.into_string()
+        super::text_of(note)
     )
 }
 
 /// The clinical note the report ends with, and the end of the page.
 pub(crate) fn end() -> String {
     let note = html! { footer { p.note { (CLINICAL_NOTE) } } };
-    format!("{}\n{}", note.into_string(), super::end())
+    format!("{}\n{}", super::text_of(note), super::end())
 }

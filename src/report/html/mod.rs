@@ -23,6 +23,9 @@ use sha2::{Digest, Sha256};
 
 use crate::model::catalog::Catalog;
 use crate::model::range::scale_range;
+use crate::model::response::Response;
+use crate::report::clinician::Report;
+use crate::report::summary::{Options, Part};
 use chart::BandSpan;
 
 /// The style sheet of every page, for the screen and for print.
@@ -90,6 +93,13 @@ fn csp() -> String {
     )
 }
 
+/// Markup as text, with the characters a viewer would act on rather than show (control
+/// characters, direction overrides and isolates) replaced by U+FFFD, as every other
+/// output does. confide's own markup has none, so this touches only text from data.
+pub(crate) fn text_of(m: Markup) -> String {
+    crate::term::sanitize::text(&m.into_string()).into_owned()
+}
+
 /// The start of a page, up to and including `<body>`; [`end`] closes it.
 pub(crate) fn begin(title: &str) -> String {
     let head = html! {
@@ -105,7 +115,7 @@ pub(crate) fn begin(title: &str) -> String {
     };
     // maud closes what it opens, so the two elements that stay open while a report is
     // streamed are written as fixed text around it.
-    let head = head.into_string();
+    let head = text_of(head);
     let (doctype, rest) = head.split_at(head.find("<meta").unwrap_or(0));
     format!("{doctype}<html lang=\"en\"><head>{rest}</head><body>\n")
 }
@@ -331,6 +341,52 @@ pub(crate) fn trend_figure(
             (chart::trend(&labels, &pts, min, max, bands))
         }
     }
+}
+
+/// The whole clinician report as one page, for a report built in memory
+/// ([`crate::report::clinician::build`]); `confide report` writes the same a part at a time.
+pub fn report_page(report: &Report, catalog: &Catalog, lang: &str) -> String {
+    let scales = Scales::of(catalog, lang);
+    let mut out = clinician::begin(&report.generated);
+    for s in &report.sessions {
+        out.push_str(&clinician::session(s, &scales));
+    }
+    out.push_str(&clinician::failures(&report.failures));
+    if report.sessions.len() > 1 {
+        out.push_str(&clinician::summary_begin(&report.generated));
+        for g in &report.summary {
+            out.push_str(&clinician::summary_group(g, &scales));
+        }
+        let unjudged = report
+            .summary
+            .iter()
+            .any(crate::report::clinician_text::unjudged);
+        out.push_str(&clinician::summary_end(unjudged));
+    }
+    out.push_str(&clinician::end());
+    out
+}
+
+/// A session's summary as one page, as `show --format html` prints it.
+pub fn summary_page(
+    record: &Response,
+    parts: &[Part],
+    opts: &Options,
+    catalog: &Catalog,
+    missing: Option<&str>,
+) -> String {
+    let about = person::About {
+        id: &record.id,
+        created: &record.created,
+        reference: record.reference.as_deref(),
+    };
+    person::summary_page(
+        &about,
+        parts,
+        opts,
+        &Scales::of(catalog, opts.lang),
+        missing,
+    )
 }
 
 #[cfg(test)]

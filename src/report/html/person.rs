@@ -49,7 +49,7 @@ pub(crate) fn summary_page(
         @if let Some(note) = missing { p.note { (note) } }
     };
     let mut out = super::begin("Your confide summary");
-    out.push_str(&page(&running, body).into_string());
+    out.push_str(&super::text_of(page(&running, body)));
     out.push('\n');
     out.push_str(super::end());
     out
