@@ -103,6 +103,17 @@ cd "$WORK"
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# mean seconds of command N (0-based) in a hyperfine JSON export
+mean() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"; }
+stddev() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["stddev"] or 0)' "$1" "$2"; }
+calc() { python3 -c "print(format($1, '$2'))"; }
+ms() { calc "$1 * 1000" ".2f"; }
+
+hf() { hyperfine --style none --shell=none "$@" >/dev/null 2>"$WORK/hyperfine.err" || { cat "$WORK/hyperfine.err" >&2; exit 1; }; }
+
+age-keygen -o key.txt 2>/dev/null
+RECIPIENT=$(age-keygen -y key.txt)
+
 # --- memory -------------------------------------------------------------------------
 # Peak resident memory of report in every format over many intakes: the summary by
 # reference must not keep a structure per session. Prints a table; fails over the limit.
@@ -136,17 +147,6 @@ if [ "$MEMORY_ONLY" = 1 ]; then
   memory_bench
   exit 0
 fi
-
-# mean seconds of command N (0-based) in a hyperfine JSON export
-mean() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["mean"])' "$1" "$2"; }
-stddev() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][int(sys.argv[2])]["stddev"] or 0)' "$1" "$2"; }
-calc() { python3 -c "print(format($1, '$2'))"; }
-ms() { calc "$1 * 1000" ".2f"; }
-
-hf() { hyperfine --style none --shell=none "$@" >/dev/null 2>"$WORK/hyperfine.err" || { cat "$WORK/hyperfine.err" >&2; exit 1; }; }
-
-age-keygen -o key.txt 2>/dev/null
-RECIPIENT=$(age-keygen -y key.txt)
 
 # --- startup ------------------------------------------------------------------------
 step "startup: confide --version, confide list, age --version"

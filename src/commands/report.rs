@@ -26,8 +26,11 @@ use crate::store::crypto::{self, Identities};
 use crate::store::sessions::read_session_file;
 use crate::term::{self, sanitize};
 
-/// Files decrypted in parallel before their part of the report is written.
+/// Files decrypted in parallel before their part of the report is written: CSV rows are
+/// small; a session's text, JSON, FHIR or HTML is some 10 to 20 KB, and up to three chunks
+/// are held at once (written, waiting, being made), so those chunks are smaller.
 const CHUNK: usize = 256;
+const CHUNK_LARGE: usize = 64;
 
 pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
     let catalog = settings.catalog()?;
@@ -205,7 +208,11 @@ impl Work<'_> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
         std::thread::scope(|scope| -> Result<()> {
             scope.spawn(move || {
-                for chunk in files.chunks(CHUNK) {
+                let size = match self.render.format {
+                    ReportFormat::Csv => CHUNK,
+                    _ => CHUNK_LARGE,
+                };
+                for chunk in files.chunks(size) {
                     let results: Vec<Done> = chunk.par_iter().map(|e| self.part(e)).collect();
                     // The writer stopped (a closed pipe, a full disk): nothing more to do.
                     if tx.send(results).is_err() {

@@ -60,8 +60,8 @@ impl Grouped {
     /// Keeps a session's point.
     pub(crate) fn add(&mut self, p: Point) {
         let mut bytes = Vec::with_capacity(64);
-        put_str(&mut bytes, &p.created);
-        put_str(&mut bytes, &p.id);
+        put_time(&mut bytes, &p.created);
+        put_id(&mut bytes, &p.id);
         match &p.file {
             None => bytes.push(0),
             Some(f) => {
@@ -129,8 +129,8 @@ impl Grouped {
 
     fn unpack(&self, reference: &Option<String>, bytes: &[u8]) -> Point {
         let mut r = Reader { bytes, at: 0 };
-        let created = r.string();
-        let id = r.string();
+        let created = r.time();
+        let id = r.id();
         let file = match r.byte() {
             0 => None,
             _ => {
@@ -231,9 +231,54 @@ fn index(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// A string: its length (one byte when under 255, else 255 and four bytes), then its bytes.
 fn put_str(bytes: &mut Vec<u8>, s: &str) {
-    bytes.extend_from_slice(&index(s.len()).to_le_bytes());
+    match u8::try_from(s.len()) {
+        Ok(n) if n < u8::MAX => bytes.push(n),
+        _ => {
+            bytes.push(u8::MAX);
+            bytes.extend_from_slice(&index(s.len()).to_le_bytes());
+        }
+    }
     bytes.extend_from_slice(s.as_bytes());
+}
+
+/// A session id: 16 bytes when it is a UUID written as confide writes one (lowercase,
+/// hyphenated), else the string.
+fn put_id(bytes: &mut Vec<u8>, id: &str) {
+    match uuid::Uuid::try_parse(id) {
+        Ok(u) if u.hyphenated().to_string() == id => {
+            bytes.push(1);
+            bytes.extend_from_slice(u.as_bytes());
+        }
+        _ => {
+            bytes.push(0);
+            put_str(bytes, id);
+        }
+    }
+}
+
+/// A record's time: 8 bytes of seconds when it is written as confide writes one (UTC, to
+/// the second, `2026-11-25T09:00:00Z`), else the string.
+fn put_time(bytes: &mut Vec<u8>, created: &str) {
+    use time::format_description::well_known::Rfc3339;
+    let exact = time::OffsetDateTime::parse(created, &Rfc3339)
+        .ok()
+        .filter(|t| {
+            t.offset().is_utc()
+                && t.nanosecond() == 0
+                && t.format(&Rfc3339).ok().as_deref() == Some(created)
+        });
+    match exact {
+        Some(t) => {
+            bytes.push(1);
+            bytes.extend_from_slice(&t.unix_timestamp().to_le_bytes());
+        }
+        None => {
+            bytes.push(0);
+            put_str(bytes, created);
+        }
+    }
 }
 
 /// A value in as few bytes as it needs: none, a small whole number, or the number itself.
@@ -282,13 +327,42 @@ impl<'a> Reader<'a> {
     }
 
     fn str(&mut self) -> &'a str {
-        let n = self.u32() as usize;
+        let n = match self.byte() {
+            u8::MAX => self.u32() as usize,
+            n => usize::from(n),
+        };
         // Packed from a `&str` by `put_str`.
         std::str::from_utf8(self.take(n)).unwrap_or_default()
     }
 
     fn string(&mut self) -> String {
         self.str().to_owned()
+    }
+
+    fn id(&mut self) -> String {
+        match self.byte() {
+            1 => {
+                let mut b = [0; 16];
+                b.copy_from_slice(self.take(16));
+                uuid::Uuid::from_bytes(b).hyphenated().to_string()
+            }
+            _ => self.string(),
+        }
+    }
+
+    fn time(&mut self) -> String {
+        use time::format_description::well_known::Rfc3339;
+        match self.byte() {
+            1 => {
+                let mut b = [0; 8];
+                b.copy_from_slice(self.take(8));
+                time::OffsetDateTime::from_unix_timestamp(i64::from_le_bytes(b))
+                    .ok()
+                    .and_then(|t| t.format(&Rfc3339).ok())
+                    .unwrap_or_default()
+            }
+            _ => self.string(),
+        }
     }
 
     fn value(&mut self) -> Option<f64> {
@@ -340,6 +414,21 @@ mod tests {
             Some(40000.0),
         ];
         let mut g = Grouped::default();
+        let long = "x".repeat(300);
+        g.add(p(
+            None,
+            "0a1b2c3d-0000-4000-8000-00000000000a",
+            "2026-01-04T00:00:00+01:00",
+            Some(&long),
+            &[],
+        ));
+        g.add(p(
+            None,
+            "0A1B2C3D-0000-4000-8000-00000000000A",
+            "2026-01-05T00:00:00.5Z",
+            None,
+            &[],
+        ));
         g.add(p(
             None,
             "z",
@@ -370,10 +459,31 @@ mod tests {
                 &[("a.x", *v), ("b.y", Some(1.0))],
             ));
         }
-        assert_eq!(g.sessions(), 10);
+        assert_eq!(g.sessions(), 12);
         let groups: Vec<ReferenceGroup> = g.groups(&ScaleNorms::default()).collect();
         let refs: Vec<Option<&str>> = groups.iter().map(|g| g.reference.as_deref()).collect();
         assert_eq!(refs, [Some("A"), Some("B"), None]);
+        let none: Vec<(&str, &str, Option<&str>)> = groups[2]
+            .sessions
+            .iter()
+            .map(|s| (s.id.as_str(), s.created.as_str(), s.file.as_deref()))
+            .collect();
+        assert_eq!(
+            none,
+            [
+                ("z", "2026-01-03T00:00:00Z", None),
+                (
+                    "0a1b2c3d-0000-4000-8000-00000000000a",
+                    "2026-01-04T00:00:00+01:00",
+                    Some(long.as_str())
+                ),
+                (
+                    "0A1B2C3D-0000-4000-8000-00000000000A",
+                    "2026-01-05T00:00:00.5Z",
+                    None
+                ),
+            ]
+        );
         let a: Vec<Option<f64>> = groups[0].sessions.iter().map(|s| s.scores["a.x"]).collect();
         assert_eq!(a.len(), values.len());
         for (got, want) in a.iter().zip(values) {
