@@ -27,10 +27,10 @@ use crate::store::sessions::read_session_file;
 use crate::term::{self, sanitize};
 
 /// Files decrypted in parallel before their part of the report is written: CSV rows are
-/// small; a session's text, JSON, FHIR or HTML is some 10 to 20 KB, and up to three chunks
+/// small; a session's text, JSON, FHIR or HTML is some 7 to 17 KB, and up to three chunks
 /// are held at once (written, waiting, being made), so those chunks are smaller.
 const CHUNK: usize = 256;
-const CHUNK_LARGE: usize = 64;
+const CHUNK_LARGE: usize = 32;
 
 pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
     let catalog = settings.catalog()?;
@@ -245,7 +245,7 @@ impl Work<'_> {
                 text: self.render.session(&s),
                 point: self.render.summary().then(|| clinician::point(&s)),
             }),
-            Entry::Skipped(u) => Err(u.clone()),
+            Entry::Skipped(s) => Err(s.unread.clone()),
         }
     }
 
@@ -282,7 +282,23 @@ impl Work<'_> {
 /// listed among the failures with the reason it was skipped.
 enum Entry {
     File(PathBuf),
-    Skipped(Unread),
+    /// Boxed: rare, and a list of 100,000 entries is then a third of the size.
+    Skipped(Box<Skipped>),
+}
+
+/// An entry that is not read: its path and why.
+struct Skipped {
+    path: PathBuf,
+    unread: Unread,
+}
+
+impl Entry {
+    fn path(&self) -> &Path {
+        match self {
+            Entry::File(p) => p,
+            Entry::Skipped(s) => &s.path,
+        }
+    }
 }
 
 /// The files to report on: files as given, and the `*.age` entries of folders (sorted). An
@@ -311,7 +327,7 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Entry>> {
 fn folder(p: &Path) -> Result<Vec<Entry>> {
     // Each entry's name, looked at once; the folder listing says what an entry is without
     // another system call per file (a link is followed).
-    let mut found: Vec<(std::ffi::OsString, Entry)> = std::fs::read_dir(p)
+    let mut found: Vec<Entry> = std::fs::read_dir(p)
         .map_err(|e| Error::io("cannot list", p, &e))?
         .filter_map(|e| e.ok())
         .filter_map(|e| {
@@ -321,15 +337,15 @@ fn folder(p: &Path) -> Result<Vec<Entry>> {
             if !bytes.ends_with(b".age") || bytes.starts_with(b".") {
                 return None;
             }
-            Some((name, folder_entry(&e)))
+            Some(folder_entry(&e))
         })
         .collect();
     if found.is_empty() {
         return Err(Error::usage(format!("{} holds no .age files", p.display())));
     }
-    // All in one folder: ordering by file name is ordering by path.
-    found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(found.into_iter().map(|(_, entry)| entry).collect())
+    // All in one folder: ordering by path is ordering by file name.
+    found.sort_unstable_by(|a, b| a.path().cmp(b.path()));
+    Ok(found)
 }
 
 /// A folder's entry: a file to read, or why it is skipped; a link is followed.
@@ -386,11 +402,12 @@ fn entry_of(path: PathBuf, t: &std::fs::FileType) -> Entry {
 }
 
 fn skipped(path: PathBuf, why: Why, kind: Kind) -> Entry {
-    Entry::Skipped(Unread {
+    let unread = Unread {
         file: path.display().to_string(),
         why,
         kind,
-    })
+    };
+    Entry::Skipped(Box::new(Skipped { path, unread }))
 }
 
 /// `-i` identity files (asking for a passphrase only for protected ones), or the vault key.
@@ -456,7 +473,12 @@ impl Render {
     }
 
     fn session(&self, s: &SessionReport) -> Result<Rendered> {
-        let one = |text: String| Rendered { text, items: 1 };
+        // Parts wait in memory for up to two chunks; templates grow their text by
+        // doubling, so each keeps only what it holds.
+        let one = |mut text: String| {
+            text.shrink_to_fit();
+            Rendered { text, items: 1 }
+        };
         Ok(match self.format {
             ReportFormat::Text => one(clinician_text::session(s, self.width, self.style)),
             ReportFormat::Markdown => one(clinician_text::markdown_session(s)),
@@ -750,13 +772,13 @@ mod tests {
             .iter()
             .map(|e| match e {
                 Entry::File(p) => (p.file_name().unwrap().to_string_lossy().into_owned(), None),
-                Entry::Skipped(u) => (
-                    std::path::Path::new(&u.file)
+                Entry::Skipped(s) => (
+                    std::path::Path::new(&s.unread.file)
                         .file_name()
                         .unwrap()
                         .to_string_lossy()
                         .into_owned(),
-                    Some(u.kind.exit_code()),
+                    Some(s.unread.kind.exit_code()),
                 ),
             })
             .collect();

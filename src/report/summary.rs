@@ -45,6 +45,9 @@ pub(crate) enum Block {
     Flag(FlagLevel, String),
     /// A line that sets what follows apart from the questionnaires.
     Rule,
+    /// Where a page with charts shows the scores (after anything urgent, before the
+    /// questionnaires); text and Markdown show nothing here.
+    Scores,
 }
 
 pub(crate) fn flag_label(level: FlagLevel) -> &'static str {
@@ -209,6 +212,7 @@ fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
         resources_shown: false,
     };
     doc.urgent(parts);
+    doc.blocks.push(Block::Scores);
 
     let provenance: Vec<String> = parts
         .iter()
@@ -420,7 +424,7 @@ pub fn render_text(parts: &[Part], opts: &Options) -> String {
         |text: &str, first: &str, rest: &str| crate::term::wrap::fill(text, width, first, rest);
     let mut out = String::new();
     let mut previous: Option<&Block> = None;
-    for block in &doc {
+    for block in doc.iter().filter(|b| **b != Block::Scores) {
         // A paragraph or flag after a list or paragraph gets a blank line before it.
         if matches!(block, Block::Para(_) | Block::Flag(..))
             && matches!(previous, Some(Block::Bullets(_) | Block::Para(_)))
@@ -452,6 +456,7 @@ pub fn render_text(parts: &[Part], opts: &Options) -> String {
                 out.push_str(&"-".repeat(width.min(72)));
                 out.push('\n');
             }
+            Block::Scores => {}
             Block::Para(s) => {
                 out.push_str(&fill(s, "", ""));
                 out.push('\n');
@@ -490,6 +495,7 @@ pub fn render_markdown(parts: &[Part], opts: &Options) -> String {
             Block::Heading(s) => out.push_str(&format!("\n## {}\n", esc(s))),
             Block::Subheading(s) => out.push_str(&format!("\n### {}\n\n", esc(s))),
             Block::Rule => out.push_str("\n---\n"),
+            Block::Scores => {}
             Block::Para(s) => out.push_str(&format!("\n{}\n", esc(s))),
             Block::Bullets(items) => {
                 for item in items {

@@ -43,11 +43,11 @@ pub(super) fn page_of(h: &History, catalog: &Catalog, lang: &str, generated: &st
                     @for s in &h.sessions {
                         @let scores: Vec<_> = s.record.questionnaires.iter().flat_map(|q| q.scores.iter().map(move |sc| (q, sc))).collect();
                         @if scores.is_empty() {
-                            tr { td { (when(&s.created)) } td { (s.file.id8()) } th scope="row" { "-" } td.num {} td {} }
+                            tr { td.when { (when(&s.created)) } td { (s.file.id8()) } th scope="row" { "-" } td.num {} td {} }
                         }
                         @for (q, sc) in &scores {
                             tr {
-                                td { (when(&s.created)) }
+                                td.when { (when(&s.created)) }
                                 td { (s.file.id8()) }
                                 th scope="row" { (super::render::scale_label(h, &q.id, &sc.scale)) }
                                 @match (sc.valid, sc.value) {
@@ -140,7 +140,7 @@ fn trend(h: &History, t: &Trend, scales: &Scales) -> (maud::Markup, bool) {
             } }
             tbody {
                 @for (date, id, value, change) in &rows {
-                    tr { th scope="row" { (date) } td { (id) } td.num { (value) } td.num { (change) } }
+                    tr { th.when scope="row" { (date) } td { (id) } td.num { (value) } td.num { (change) } }
                 }
             }
         }

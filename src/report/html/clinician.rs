@@ -279,7 +279,7 @@ pub(crate) fn summary_group(g: &ReferenceGroup, scales: &Scales) -> String {
                     @for (k, v) in &p.scores {
                         @let r = p.reliable_change.get(k);
                         tr {
-                            td { (when(&p.created)) }
+                            td.when { (when(&p.created)) }
                             td { (p.id.chars().take(8).collect::<String>()) }
                             th scope="row" { (scales.by_key(k).map_or(k.as_str(), |i| i.title.as_str())) }
                             td.num { (v.map_or("n/a".into(), num)) }

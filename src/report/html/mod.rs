@@ -41,6 +41,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0 .8rem; font-size
 th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top; }
 thead th { background: #f3f5f7; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.when, th.when { white-space: nowrap; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem; margin: .5rem 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }

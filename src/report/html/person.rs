@@ -36,6 +36,9 @@ pub(crate) fn summary_page(
     let blocks = summary::blocks(parts, opts);
     let body = html! {
         @for b in &blocks {
+            @if *b == Block::Scores {
+                (scores(parts, opts.lang, scales, about.id))
+            }
             (block(b))
             @if matches!(b, Block::Title(_)) {
                 p.note {
@@ -45,7 +48,6 @@ pub(crate) fn summary_page(
                 }
             }
         }
-        (scores(parts, opts.lang, scales, about.id))
         @if let Some(note) = missing { p.note { (note) } }
     };
     let mut out = super::begin("Your confide summary");
@@ -67,6 +69,7 @@ fn block(b: &Block) -> Markup {
                 span.level { (summary::flag_label(*level)) ":" } " " (s)
             },
             Block::Rule => hr;
+            Block::Scores => {},
         }
     }
 }
