@@ -15,6 +15,8 @@ pub(crate) struct BandSpan {
     pub(crate) lo: f64,
     pub(crate) hi: f64,
     pub(crate) label: String,
+    /// The values it holds, in words: `1 to 4`.
+    pub(crate) values: String,
 }
 
 /// What a chart is called and says, for people who cannot see it.
@@ -34,22 +36,42 @@ pub(crate) fn value_text(v: f64) -> String {
     display(v, 1)
 }
 
-/// The bands drawn in a range: each from where the previous ended (or the range's start)
-/// to its own end, clipped to the range; empty ones are left out.
-pub(crate) fn spans(min: f64, max: f64, bands: &[(Option<f64>, f64, String)]) -> Vec<BandSpan> {
+/// The bands drawn in a range, each meeting the next. On a scale of whole numbers a band
+/// holds its values from half a step below its lowest to half a step above its highest
+/// (so a band of one value, 0 to 0, still shows); otherwise it runs from where the previous
+/// one ended (or the range's start) to its own end. Clipped to the range; empty ones are
+/// left out.
+pub(crate) fn spans(
+    min: f64,
+    max: f64,
+    integral: bool,
+    bands: &[(Option<f64>, f64, String)],
+) -> Vec<BandSpan> {
     let mut out = Vec::new();
-    let mut lo = min;
+    let mut previous: Option<f64> = None;
     for (band_min, band_max, label) in bands {
-        let start = band_min.map_or(lo, |m| m.max(lo).min(max)).max(min);
-        let hi = band_max.min(max);
-        if hi > start || (hi == start && out.is_empty() && min == max) {
+        let top = band_max.min(max);
+        let (lo, hi, first) = if integral {
+            let first = band_min.unwrap_or_else(|| previous.map_or(min, |p| p + 1.0));
+            (first - 0.5, band_max + 0.5, first.max(min))
+        } else {
+            let first = previous.unwrap_or(min);
+            (first, *band_max, first)
+        };
+        let (lo, hi) = (lo.clamp(min, max), hi.clamp(min, max));
+        if hi > lo {
             out.push(BandSpan {
-                lo: start,
+                lo,
                 hi,
                 label: label.clone(),
+                values: if first == top {
+                    value_text(top)
+                } else {
+                    format!("{} to {}", value_text(first), value_text(top))
+                },
             });
         }
-        lo = lo.max(hi);
+        previous = Some(*band_max);
     }
     out
 }
@@ -200,12 +222,40 @@ mod tests {
             (Some(7.0), 14.0, "Mid".to_owned()),
             (None, 30.0, "High".to_owned()),
         ];
-        let s = spans(0.0, 20.0, &bands);
-        let got: Vec<(f64, f64, &str)> = s.iter().map(|b| (b.lo, b.hi, b.label.as_str())).collect();
+        let got = |integral| -> Vec<(f64, f64, String)> {
+            spans(0.0, 20.0, integral, &bands)
+                .into_iter()
+                .map(|b| (b.lo, b.hi, b.label))
+                .collect()
+        };
+        let s = |a: f64, b: f64, l: &str| (a, b, l.to_owned());
         assert_eq!(
-            got,
-            [(0.0, 6.0, "Low"), (7.0, 14.0, "Mid"), (14.0, 20.0, "High")]
+            got(false),
+            [
+                s(0.0, 6.0, "Low"),
+                s(6.0, 14.0, "Mid"),
+                s(14.0, 20.0, "High")
+            ]
         );
+        assert_eq!(
+            got(true),
+            [
+                s(0.0, 6.5, "Low"),
+                s(6.5, 14.5, "Mid"),
+                s(14.5, 20.0, "High")
+            ]
+        );
+        let one = vec![
+            (None, 0.0, "None".to_owned()),
+            (Some(1.0), 20.0, "Some".to_owned()),
+        ];
+        let drawn = spans(0.0, 20.0, true, &one);
+        assert_eq!(
+            (drawn[0].lo, drawn[0].hi),
+            (0.0, 0.5),
+            "a band of one value shows"
+        );
+        assert_eq!((drawn[1].lo, drawn[1].hi), (0.5, 20.0));
     }
 
     #[test]

@@ -193,14 +193,16 @@ impl Scales {
             let qt = q.title.resolve(lang, &q.language);
             for (i, s) in q.scales.iter().enumerate() {
                 let st = s.title.resolve(lang, &q.language);
-                let range = scale_range(q, i).map(|r| (r.min, r.max));
+                let full = scale_range(q, i);
+                let range = full.map(|r| (r.min, r.max));
+                let integral = full.is_some_and(|r| r.integral);
                 let bands = range.map_or_else(Vec::new, |(min, max)| {
                     let defined: Vec<(Option<f64>, f64, String)> = s
                         .bands
                         .iter()
                         .map(|b| (b.min, b.max, b.label.resolve(lang, &q.language).to_owned()))
                         .collect();
-                    chart::spans(min, max, &defined)
+                    chart::spans(min, max, integral, &defined)
                 });
                 let title = if qt == st {
                     st.to_owned()
@@ -260,14 +262,7 @@ pub(crate) fn value_figure(
     });
     let regions: Vec<String> = bands
         .iter()
-        .map(|b| {
-            format!(
-                "{} from {} to {}",
-                b.label,
-                chart::value_text(b.lo),
-                chart::value_text(b.hi)
-            )
-        })
+        .map(|b| format!("{} ({})", b.label, b.values))
         .collect();
     let desc = if regions.is_empty() {
         format!("{title}: {shown}{band_words}.")
