@@ -5,7 +5,7 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-usage: scripts/bench.sh [--quick] [--keep]
+usage: scripts/bench.sh [--quick] [--keep] [--memory]
 
 Builds confide in release mode and measures, side by side with hyperfine:
 
@@ -16,11 +16,14 @@ Builds confide in release mode and measures, side by side with hyperfine:
             X25519 lower bound (openssl speed ecdhx25519) and a shell loop of age -d;
             peak memory with /usr/bin/time -v
   history   confide history over 1,000 sessions vs over 1 session (one scrypt)
+  memory    peak memory of confide report over 100,000 generated intakes in every
+            format (text, markdown, json, csv, fhir, html), with /usr/bin/time -v
 
 It prints a Markdown table of times and ratios, with the date, machine and load.
 
   --quick   small counts and few runs: checks that the script works, not the numbers
   --keep    keep the temporary folder with the generated files
+  --memory  only the memory measurement (with --quick: 2,000 intakes)
   --help    this text
 
 Needs hyperfine, age, age-keygen, openssl and /usr/bin/time; installs the missing ones
@@ -31,10 +34,12 @@ EOF
 
 QUICK=0
 KEEP=0
+MEMORY_ONLY=0
 for arg in "$@"; do
   case "$arg" in
     --quick) QUICK=1 ;;
     --keep) KEEP=1 ;;
+    --memory) MEMORY_ONLY=1 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "bench.sh: unknown argument: $arg" >&2; usage >&2; exit 2 ;;
   esac
@@ -42,9 +47,12 @@ done
 
 if [ "$QUICK" = 1 ]; then
   INTAKES=200; SESSIONS=50; RUNS=3; REPORT_RUNS=1; WARMUP=1; SPEED_SECONDS=1
+  MEMORY_INTAKES=2000
 else
   INTAKES=10000; SESSIONS=1000; RUNS=30; REPORT_RUNS=3; WARMUP=5; SPEED_SECONDS=3
+  MEMORY_INTAKES=100000
 fi
+MEMORY_LIMIT_MB=50
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -105,6 +113,40 @@ hf() { hyperfine --style none --shell=none "$@" >/dev/null 2>"$WORK/hyperfine.er
 
 age-keygen -o key.txt 2>/dev/null
 RECIPIENT=$(age-keygen -y key.txt)
+
+# --- memory -------------------------------------------------------------------------
+# Peak resident memory of report in every format over many intakes: the summary by
+# reference must not keep a structure per session. Prints a table; fails over the limit.
+memory_bench() {
+  step "memory: generating $MEMORY_INTAKES intakes"
+  age-keygen -o mem-key.txt 2>/dev/null
+  "$GEN" --to "$(age-keygen -y mem-key.txt)" --count "$MEMORY_INTAKES" --out mem-intakes 2>/dev/null
+  echo
+  echo "| \`report --format F\`, $MEMORY_INTAKES intakes | peak memory | output | wall time | target |"
+  echo "|---|---|---|---|---|"
+  local over=0 format rss bytes wall
+  for format in csv text markdown json fhir html; do
+    step "memory: report --format $format"
+    /usr/bin/time -v "$CONFIDE" report mem-intakes -i mem-key.txt --format "$format" \
+      2>mem-time.txt | wc -c >mem-bytes.txt || true
+    rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' mem-time.txt)
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' mem-time.txt)
+    bytes=$(cat mem-bytes.txt)
+    echo "| $format | $(calc "$rss / 1024" ".1f") MiB | $(calc "$bytes / 1048576" ".0f") MiB | $wall | < $MEMORY_LIMIT_MB MB |"
+    if [ "$((rss * 1024))" -ge "$((MEMORY_LIMIT_MB * 1000000))" ]; then over=1; fi
+  done
+  rm -rf mem-intakes
+  if [ "$over" = 1 ] && [ "$QUICK" = 0 ]; then
+    echo "bench.sh: a report went over $MEMORY_LIMIT_MB MB of peak memory" >&2
+    exit 1
+  fi
+}
+if [ "$MEMORY_ONLY" = 1 ]; then
+  echo
+  echo "confide memory, $(date -u '+%Y-%m-%d %H:%M UTC'), $(git -C "$ROOT" rev-parse --short HEAD), $(nproc) cores"
+  memory_bench
+  exit 0
+fi
 
 # --- startup ------------------------------------------------------------------------
 step "startup: confide --version, confide list, age --version"
@@ -207,3 +249,4 @@ if [ "$SIZE" -ge "$SIZE_LIMIT" ]; then
   echo "bench.sh: the release binary is $SIZE bytes, over the limit of $SIZE_LIMIT" >&2
   exit 1
 fi
+memory_bench

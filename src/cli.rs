@@ -631,6 +631,7 @@ pub(crate) enum HistoryFormat {
     Text,
     Json,
     Csv,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -639,6 +640,7 @@ pub(crate) enum ShowFormat {
     Json,
     Markdown,
     Fhir,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -648,6 +650,7 @@ pub(crate) enum ReportFormat {
     Csv,
     Markdown,
     Fhir,
+    Html,
 }
 
 #[cfg(test)]

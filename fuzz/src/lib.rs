@@ -43,6 +43,33 @@ pub fn assert_inert_markdown(what: &str, out: &str) {
     assert!(!html, "{what} holds raw HTML");
 }
 
+/// Panics if HTML output holds a control character or markup built from data: confide's
+/// own templates write no script, image, frame, link or event handler, so any is data that
+/// escaped maud's escaping.
+pub fn assert_inert_html(what: &str, out: &str) {
+    assert_printable(what, out);
+    let lower = out.to_lowercase();
+    for live in [
+        "<script",
+        "<img",
+        "<iframe",
+        "<object",
+        "<embed",
+        "<link",
+        "<a ",
+        " onerror=\"",
+        " onload=\"",
+        " src=\"",
+        " href=\"",
+    ] {
+        assert!(!lower.contains(live), "{what} holds live HTML `{live}`");
+    }
+    assert!(
+        out.trim_end().ends_with("</body></html>"),
+        "{what} is one whole page"
+    );
+}
+
 /// The bundled questionnaires, loaded once. They are valid by construction (checked by the
 /// test suite), so failing here is a harness bug, not a finding.
 pub fn bundled() -> &'static Catalog {
@@ -82,6 +109,19 @@ pub fn render_summary(qs: &[&Questionnaire], scored: &[Scored]) {
         let md = summary::render_markdown(&parts, &opts);
         assert_inert_markdown("the Markdown summary", &md);
     }
+}
+
+/// Renders the summary page `show --format html` prints for `response`.
+pub fn render_summary_html(catalog: &Catalog, response: &Response, parts: &[summary::Part]) {
+    let opts = summary::Options {
+        lang: "en",
+        width: 80,
+        style: Style { color: false },
+        resources: bundled_resources(),
+        country: Some("GB".into()),
+    };
+    let page = confide::report::html::summary_page(response, parts, &opts, catalog, None);
+    assert_inert_html("the HTML summary", &page);
 }
 
 /// Scores `answers` for `qs` in order, turns the result into a record, and renders both the
@@ -147,6 +187,8 @@ pub fn render_report(catalog: &Catalog, responses: Vec<Response>) {
     let md = clinician_text::markdown(&report);
     assert_inert_markdown("the Markdown clinician report", &md);
     let _ = csv::render(&report);
+    let page = confide::report::html::report_page(&report, catalog, "en");
+    assert_inert_html("the HTML clinician report", &page);
     let bundle = fhir::bundle(&report);
     assert_printable_json("the FHIR bundle", &bundle);
     let json = serde_json::to_value(&report).expect("the JSON report serialises");
@@ -160,6 +202,16 @@ pub fn render_show(catalog: &Catalog, response: &Response) {
     let qs: Vec<&Questionnaire> = rescored.parts.iter().map(|(q, _, _)| *q).collect();
     let scored: Vec<Scored> = rescored.parts.iter().map(|(_, s, _)| s.clone()).collect();
     render_summary(&qs, &scored);
+    let parts: Vec<summary::Part> = rescored
+        .parts
+        .iter()
+        .map(|(q, s, taken)| summary::Part {
+            q,
+            scored: s,
+            taken: *taken,
+        })
+        .collect();
+    render_summary_html(catalog, response, &parts);
     if let Some(note) = summary::missing_note(&rescored.missing) {
         assert_printable("the note on questionnaires not shown", &note);
     }

@@ -1,8 +1,9 @@
-//! `confide history [--format text|json|csv]`: every saved session with its scale values and
+//! `confide history [--format text|json|csv|html]`: every saved session with its scale values and
 //! bands, and a trend per scale. One passphrase, one scrypt; then the sessions are decrypted
 //! in parallel. A file that cannot be read is reported on stderr with its name, the rest are
 //! still shown, and the exit code then says what went wrong (4 for a damaged file).
 
+mod html;
 mod render;
 
 use time::OffsetDateTime;
@@ -13,8 +14,10 @@ use super::access::Access;
 use crate::cli::HistoryFormat;
 use crate::error::{Error, Kind, Result};
 use crate::model::catalog::Catalog;
+use crate::model::questionnaire::Norms;
 use crate::model::range::scale_range;
 use crate::model::response::Response;
+use crate::report::change::{self, Reliable, ScaleNorms};
 use crate::store::sessions::{SessionFile, is_for_another_key};
 use crate::term;
 
@@ -27,6 +30,8 @@ struct History {
     /// One per scale, in order of first appearance.
     trends: Vec<Trend>,
     unreadable: Vec<(SessionFile, Error)>,
+    /// The norms of the scales that declare them, to judge change.
+    norms: ScaleNorms,
 }
 
 struct Session {
@@ -61,6 +66,29 @@ impl Trend {
     fn latest(&self) -> Option<f64> {
         self.points.last().and_then(|(_, v)| *v)
     }
+
+    /// The latest value's change since the previous session and since the first valid
+    /// value, each judged with the scale's norms (when both values are numbers).
+    fn reliable(&self, norms: Option<&Norms>) -> Reliable {
+        let latest = self.latest();
+        let previous = match self.points.as_slice() {
+            [.., (_, prev), _] => *prev,
+            _ => None,
+        };
+        let first = self
+            .points
+            .iter()
+            .take(self.points.len().saturating_sub(1))
+            .find_map(|(_, v)| *v);
+        let judge = |before: Option<f64>| match (before, latest) {
+            (Some(b), Some(l)) => Some(change::judge(b, l, norms)),
+            _ => None,
+        };
+        Reliable {
+            since_previous: judge(previous),
+            since_first: judge(first),
+        }
+    }
 }
 
 pub(super) fn run(settings: &Settings, format: HistoryFormat) -> Result<()> {
@@ -73,6 +101,7 @@ pub(super) fn run(settings: &Settings, format: HistoryFormat) -> Result<()> {
             sessions: Vec::new(),
             trends: Vec::new(),
             unreadable: Vec::new(),
+            norms: ScaleNorms::default(),
         };
         return match format {
             HistoryFormat::Text => term::println(
@@ -96,9 +125,14 @@ pub(super) fn run(settings: &Settings, format: HistoryFormat) -> Result<()> {
 
 fn print(settings: &Settings, h: &History, format: HistoryFormat, catalog: &Catalog) -> Result<()> {
     let text = match format {
-        HistoryFormat::Text => render::text(h, catalog, &settings.lang, settings.style),
+        HistoryFormat::Text => {
+            render::text(h, catalog, &settings.lang, settings.style, term::width())
+        }
         HistoryFormat::Json => render::json(h),
         HistoryFormat::Csv => render::csv(h),
+        HistoryFormat::Html => {
+            html::page_of(h, catalog, &settings.lang, &crate::clock::now_rfc3339())
+        }
     };
     term::print(&text)
 }
@@ -212,6 +246,7 @@ fn build(
         sessions,
         trends,
         unreadable,
+        norms: ScaleNorms::of(catalog),
     }
 }
 

@@ -16,16 +16,21 @@ use super::access::Access;
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::error::{Error, Kind, Result};
 use crate::model::catalog::Catalog;
+use crate::report::change::ScaleNorms;
 use crate::report::clinician::{
-    self, Detail, Failure, Input, Point, REPORT_FORMAT, ReferenceGroup, SessionReport, ToolInfo,
+    self, Detail, Failure, Grouped, Input, Point, REPORT_FORMAT, SessionReport, ToolInfo,
 };
+use crate::report::html::{self, Scales};
 use crate::report::{clinician_text, csv, fhir};
 use crate::store::crypto::{self, Identities};
 use crate::store::sessions::read_session_file;
 use crate::term::{self, sanitize};
 
-/// Files decrypted in parallel before their part of the report is written.
+/// Files decrypted in parallel before their part of the report is written: CSV rows are
+/// small; a session's text, JSON, FHIR or HTML is some 7 to 17 KB, and up to three chunks
+/// are held at once (written, waiting, being made), so those chunks are smaller.
 const CHUNK: usize = 256;
+const CHUNK_LARGE: usize = 32;
 
 pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
     let catalog = settings.catalog()?;
@@ -37,6 +42,10 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         width: term::width(),
         style: settings.style,
         columns: csv::columns(&catalog),
+        scales: match args.format {
+            ReportFormat::Html => Scales::of(&catalog, &settings.lang),
+            _ => Scales::default(),
+        },
         // CSV shows scores, bands and flags; the answers in words are not worked out.
         detail: match args.format {
             ReportFormat::Csv => Detail::Scores,
@@ -59,10 +68,16 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         lang: &settings.lang,
         render: &render,
     };
-    let (points, unread) = work.report(&files, &mut out)?;
-    let groups = clinician::group(points);
+    let (grouped, unread) = work.report(&files, &mut out)?;
     let failed: Vec<Failure> = unread.iter().map(Unread::failure).collect();
-    out.end(&failed, &groups)?;
+    let ends = Ends {
+        failures: &failed,
+        grouped: &grouped,
+        norms: &ScaleNorms::of(&catalog),
+        scales: &render.scales,
+        generated: &generated,
+    };
+    out.end(&ends)?;
     out.w.flush().map_err(|e| output_error(&e))?;
     drop(out);
     if unread.is_empty() {
@@ -187,13 +202,17 @@ impl Work<'_> {
         &self,
         files: &[Entry],
         out: &mut Output<W>,
-    ) -> Result<(Vec<Point>, Vec<Unread>)> {
-        let mut points: Vec<Point> = Vec::new();
+    ) -> Result<(Grouped, Vec<Unread>)> {
+        let mut grouped = Grouped::default();
         let mut unread: Vec<Unread> = Vec::new();
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
         std::thread::scope(|scope| -> Result<()> {
             scope.spawn(move || {
-                for chunk in files.chunks(CHUNK) {
+                let size = match self.render.format {
+                    ReportFormat::Csv => CHUNK,
+                    _ => CHUNK_LARGE,
+                };
+                for chunk in files.chunks(size) {
                     let results: Vec<Done> = chunk.par_iter().map(|e| self.part(e)).collect();
                     // The writer stopped (a closed pipe, a full disk): nothing more to do.
                     if tx.send(results).is_err() {
@@ -206,7 +225,9 @@ impl Work<'_> {
                     match r {
                         Ok(part) => {
                             out.session(part.text?)?;
-                            points.extend(part.point);
+                            if let Some(p) = part.point {
+                                grouped.add(p);
+                            }
                         }
                         Err(u) => unread.push(u),
                     }
@@ -214,7 +235,7 @@ impl Work<'_> {
             }
             Ok(())
         })?;
-        Ok((points, unread))
+        Ok((grouped, unread))
     }
 
     /// One entry's part of the report.
@@ -224,7 +245,7 @@ impl Work<'_> {
                 text: self.render.session(&s),
                 point: self.render.summary().then(|| clinician::point(&s)),
             }),
-            Entry::Skipped(u) => Err(u.clone()),
+            Entry::Skipped(s) => Err(s.unread.clone()),
         }
     }
 
@@ -261,7 +282,23 @@ impl Work<'_> {
 /// listed among the failures with the reason it was skipped.
 enum Entry {
     File(PathBuf),
-    Skipped(Unread),
+    /// Boxed: rare, and a list of 100,000 entries is then a third of the size.
+    Skipped(Box<Skipped>),
+}
+
+/// An entry that is not read: its path and why.
+struct Skipped {
+    path: PathBuf,
+    unread: Unread,
+}
+
+impl Entry {
+    fn path(&self) -> &Path {
+        match self {
+            Entry::File(p) => p,
+            Entry::Skipped(s) => &s.path,
+        }
+    }
 }
 
 /// The files to report on: files as given, and the `*.age` entries of folders (sorted). An
@@ -290,7 +327,7 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Entry>> {
 fn folder(p: &Path) -> Result<Vec<Entry>> {
     // Each entry's name, looked at once; the folder listing says what an entry is without
     // another system call per file (a link is followed).
-    let mut found: Vec<(std::ffi::OsString, Entry)> = std::fs::read_dir(p)
+    let mut found: Vec<Entry> = std::fs::read_dir(p)
         .map_err(|e| Error::io("cannot list", p, &e))?
         .filter_map(|e| e.ok())
         .filter_map(|e| {
@@ -300,15 +337,15 @@ fn folder(p: &Path) -> Result<Vec<Entry>> {
             if !bytes.ends_with(b".age") || bytes.starts_with(b".") {
                 return None;
             }
-            Some((name, folder_entry(&e)))
+            Some(folder_entry(&e))
         })
         .collect();
     if found.is_empty() {
         return Err(Error::usage(format!("{} holds no .age files", p.display())));
     }
-    // All in one folder: ordering by file name is ordering by path.
-    found.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(found.into_iter().map(|(_, entry)| entry).collect())
+    // All in one folder: ordering by path is ordering by file name.
+    found.sort_unstable_by(|a, b| a.path().cmp(b.path()));
+    Ok(found)
 }
 
 /// A folder's entry: a file to read, or why it is skipped; a link is followed.
@@ -365,11 +402,12 @@ fn entry_of(path: PathBuf, t: &std::fs::FileType) -> Entry {
 }
 
 fn skipped(path: PathBuf, why: Why, kind: Kind) -> Entry {
-    Entry::Skipped(Unread {
+    let unread = Unread {
         file: path.display().to_string(),
         why,
         kind,
-    })
+    };
+    Entry::Skipped(Box::new(Skipped { path, unread }))
 }
 
 /// `-i` identity files (asking for a passphrase only for protected ones), or the vault key.
@@ -422,23 +460,31 @@ struct Render {
     width: usize,
     style: crate::term::style::Style,
     columns: csv::Columns,
+    /// Titles, ranges and bands of the scales, for the charts of HTML.
+    scales: Scales,
     detail: Detail,
 }
 
 impl Render {
-    /// Whether the report ends with a summary table: every format but CSV, which has one
-    /// row per session.
+    /// Whether the report ends with a summary table: not CSV, which has one row per
+    /// session, nor FHIR, a bundle of resources.
     fn summary(&self) -> bool {
-        self.format != ReportFormat::Csv
+        !matches!(self.format, ReportFormat::Csv | ReportFormat::Fhir)
     }
 
     fn session(&self, s: &SessionReport) -> Result<Rendered> {
-        let one = |text: String| Rendered { text, items: 1 };
+        // Parts wait in memory for up to two chunks; templates grow their text by
+        // doubling, so each keeps only what it holds.
+        let one = |mut text: String| {
+            text.shrink_to_fit();
+            Rendered { text, items: 1 }
+        };
         Ok(match self.format {
             ReportFormat::Text => one(clinician_text::session(s, self.width, self.style)),
             ReportFormat::Markdown => one(clinician_text::markdown_session(s)),
             ReportFormat::Json => one(json(s)?),
             ReportFormat::Csv => one(csv::row(s, &self.columns)),
+            ReportFormat::Html => one(html::clinician::session(s, &self.scales)),
             ReportFormat::Fhir => {
                 let entries = fhir::entries(s)
                     .iter()
@@ -455,6 +501,15 @@ impl Render {
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String> {
     term::json::to_string(v).map_err(|e| Error::failure(format!("cannot write JSON: {e}")))
+}
+
+/// What the end of a report is written from.
+struct Ends<'a> {
+    failures: &'a [Failure],
+    grouped: &'a Grouped,
+    norms: &'a ScaleNorms,
+    scales: &'a Scales,
+    generated: &'a str,
 }
 
 /// Writes the report in one format, a session at a time.
@@ -502,6 +557,10 @@ impl<W: Write> Output<W> {
                 );
                 self.put(&head)
             }
+            ReportFormat::Html => {
+                let head = html::clinician::begin(generated);
+                self.put(&head)
+            }
             ReportFormat::Text | ReportFormat::Markdown => Ok(()),
         }
     }
@@ -524,15 +583,30 @@ impl<W: Write> Output<W> {
         self.put(&part.text)
     }
 
-    fn end(&mut self, failures: &[Failure], groups: &[ReferenceGroup]) -> Result<()> {
-        let sessions: usize = groups.iter().map(|g| g.sessions.len()).sum();
+    /// Writes what follows the sessions: the files that could not be read, the summary
+    /// table (a reference at a time), and the closing note.
+    fn end(&mut self, ends: &Ends) -> Result<()> {
+        let Ends {
+            failures,
+            grouped,
+            norms,
+            scales,
+            generated,
+        } = *ends;
+        let sessions = grouped.sessions();
         match self.format {
             ReportFormat::Text => {
                 let text = clinician_text::failures(failures, self.width, self.style);
                 self.put(&text)?;
                 if sessions > 1 {
-                    let table = clinician_text::summary_text(groups, self.style);
-                    self.put(&format!("\n{table}"))?;
+                    self.put("\n")?;
+                    self.put(&clinician_text::summary_text_head(self.style))?;
+                    let mut unjudged = false;
+                    for g in grouped.groups(norms) {
+                        unjudged |= clinician_text::unjudged(&g);
+                        self.put(&clinician_text::summary_text_group(&g))?;
+                    }
+                    self.put(&clinician_text::summary_text_end(unjudged))?;
                 }
                 if sessions > 0 {
                     self.put(&clinician_text::footer(self.width))?;
@@ -542,7 +616,13 @@ impl<W: Write> Output<W> {
             ReportFormat::Markdown => {
                 self.put(&clinician_text::markdown_failures(failures))?;
                 if sessions > 1 {
-                    self.put(&clinician_text::markdown_summary(groups))?;
+                    self.put(&clinician_text::markdown_summary_head())?;
+                    let mut unjudged = false;
+                    for g in grouped.groups(norms) {
+                        unjudged |= clinician_text::unjudged(&g);
+                        self.put(&clinician_text::markdown_summary_group(&g))?;
+                    }
+                    self.put(&clinician_text::markdown_summary_end(unjudged))?;
                 }
                 if sessions > 0 {
                     self.put(&clinician_text::markdown_footer())?;
@@ -553,19 +633,90 @@ impl<W: Write> Output<W> {
                 self.put("\n],\n\"failures\": ")?;
                 self.json(&failures)?;
                 self.put(",\n\"summary\": ")?;
-                self.json(&groups)?;
+                self.json_groups(grouped, norms)?;
                 self.put("\n}\n")
             }
             ReportFormat::Csv => Ok(()),
             ReportFormat::Fhir => self.put("\n]\n}\n"),
+            ReportFormat::Html => {
+                self.put(&html::clinician::failures(failures))?;
+                if sessions > 1 {
+                    self.put(&html::clinician::summary_begin(generated))?;
+                    let mut unjudged = false;
+                    for g in grouped.groups(norms) {
+                        unjudged |= clinician_text::unjudged(&g);
+                        self.put(&html::clinician::summary_group(&g, scales))?;
+                    }
+                    self.put(&html::clinician::summary_end(unjudged))?;
+                }
+                self.put(&html::clinician::end())
+            }
         }
+    }
+
+    /// The summary groups as one pretty-printed JSON array, written a group at a time:
+    /// each group printed alone, every line indented one level, is what printing the whole
+    /// array gives (strings never hold a raw line break in JSON).
+    fn json_groups(&mut self, grouped: &Grouped, norms: &ScaleNorms) -> Result<()> {
+        let mut first = true;
+        for g in grouped.groups(norms) {
+            self.put(if first { "[\n" } else { ",\n" })?;
+            first = false;
+            let text = json(&g)?;
+            let mut indented = String::with_capacity(text.len() + text.len() / 8);
+            for (n, line) in text.lines().enumerate() {
+                if n > 0 {
+                    indented.push('\n');
+                }
+                indented.push_str("  ");
+                indented.push_str(line);
+            }
+            self.put(&indented)?;
+        }
+        self.put(if first { "[]" } else { "\n]" })
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Entry, Unread, Why, collect, unread_error};
+    use super::{Entry, Output, Unread, Why, collect, json, unread_error};
+    use crate::cli::ReportFormat;
     use crate::error::Kind;
+    use crate::report::change::ScaleNorms;
+    use crate::report::clinician::{Grouped, Point, ReferenceGroup};
+
+    #[test]
+    fn the_summary_written_a_group_at_a_time_is_the_whole_array_printed_at_once() {
+        let mut grouped = Grouped::default();
+        let mut out = Output {
+            w: Vec::new(),
+            format: ReportFormat::Json,
+            width: 80,
+            style: crate::term::style::Style::plain(),
+            written: 0,
+            items: 0,
+        };
+        out.json_groups(&grouped, &ScaleNorms::default()).unwrap();
+        assert_eq!(out.w, b"[]");
+        for (reference, created, score) in [
+            (Some("B"), "2026-01-02T00:00:00Z", 4.0),
+            (Some("B"), "2026-01-01T00:00:00Z", 2.5),
+            (None, "2026-01-01T00:00:00Z", 1.0),
+            (Some("A\n\"x\u{202e}"), "2026-01-01T00:00:00Z", 7.0),
+        ] {
+            grouped.add(Point {
+                reference: reference.map(String::from),
+                id: format!("id-{created}"),
+                created: created.into(),
+                file: Some(format!("in/{created}.age")),
+                scores: [("q.s".to_owned(), Some(score)), ("q.t".to_owned(), None)].into(),
+            });
+        }
+        out.w.clear();
+        out.json_groups(&grouped, &ScaleNorms::default()).unwrap();
+        let whole: Vec<ReferenceGroup> = grouped.groups(&ScaleNorms::default()).collect();
+        assert_eq!(String::from_utf8(out.w).unwrap(), json(&whole).unwrap());
+    }
 
     #[test]
     fn one_unreadable_file_is_one_sentence_and_several_are_counted() {
@@ -621,13 +772,13 @@ mod tests {
             .iter()
             .map(|e| match e {
                 Entry::File(p) => (p.file_name().unwrap().to_string_lossy().into_owned(), None),
-                Entry::Skipped(u) => (
-                    std::path::Path::new(&u.file)
+                Entry::Skipped(s) => (
+                    std::path::Path::new(&s.unread.file)
                         .file_name()
                         .unwrap()
                         .to_string_lossy()
                         .into_owned(),
-                    Some(u.kind.exit_code()),
+                    Some(s.unread.kind.exit_code()),
                 ),
             })
             .collect();

@@ -1,4 +1,4 @@
-//! `confide show [SESSION_ID | FILE] [--format text|json|markdown|fhir]`: one saved session
+//! `confide show [SESSION_ID | FILE] [--format text|json|markdown|fhir|html]`: one saved session
 //! (the latest by default), or a session file elsewhere (one saved in another place after a
 //! failed save, or a copy): an argument that names an existing file and has a folder or
 //! ends in `.age` is read as a file. The session is found by its file name first, so a
@@ -11,7 +11,7 @@ use super::access::Access;
 use crate::cli::ShowFormat;
 use crate::error::{Error, Result};
 use crate::model::response::Response;
-use crate::report::{clinician, markdown, summary};
+use crate::report::{clinician, html, markdown, summary};
 use crate::term::{self, sanitize};
 
 pub(super) fn run(settings: &Settings, id: Option<&str>, format: ShowFormat) -> Result<()> {
@@ -60,6 +60,7 @@ fn renderer(format: ShowFormat) -> Result<Render> {
         ShowFormat::Text => Ok(text),
         ShowFormat::Markdown => Ok(markdown),
         ShowFormat::Fhir => Ok(fhir),
+        ShowFormat::Html => Ok(html),
     }
 }
 
@@ -125,6 +126,37 @@ fn summary(record: &Response, settings: &Settings, markdown: bool) -> Result<Str
         out.push('\n');
     }
     Ok(out)
+}
+
+/// The client summary as one HTML page, with each scale drawn in its range.
+fn html(record: &Response, settings: &Settings) -> Result<String> {
+    let catalog = settings.catalog()?;
+    let resources = super::support::resources(settings);
+    let rescored = summary::rescore(record, &catalog);
+    let parts: Vec<summary::Part> = rescored
+        .parts
+        .iter()
+        .map(|(q, s, taken)| summary::Part {
+            q,
+            scored: s,
+            taken: *taken,
+        })
+        .collect();
+    let opts = summary::Options {
+        lang: &settings.lang,
+        width: term::width(),
+        style: crate::term::style::Style::plain(),
+        resources: &resources,
+        country: settings.country.clone(),
+    };
+    let missing = summary::missing_note(&rescored.missing);
+    Ok(html::summary_page(
+        record,
+        &parts,
+        &opts,
+        &catalog,
+        missing.as_deref(),
+    ))
 }
 
 fn text(record: &Response, settings: &Settings) -> Result<String> {

@@ -276,6 +276,33 @@ pub struct Scale {
     #[serde(default)]
     pub(crate) prorate: bool,
     pub bands: Vec<Band>,
+    /// Published norms, for judging whether a change between two sessions is reliable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub norms: Option<Norms>,
+}
+
+/// A scale's norms: what the reliable change index (Jacobson and Truax, 1991) needs to
+/// tell a real change from measurement error, and which way is better.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Norms {
+    /// Standard deviation of the scale in the reference sample; more than 0.
+    pub sd: f64,
+    /// Reliability of the scale (test-retest or internal consistency), at least 0 and
+    /// less than 1.
+    pub reliability: f64,
+    /// Which way a change is an improvement: `lower` or `higher` values.
+    pub better: Better,
+    /// Where the figures come from: the publication and its sample.
+    pub source: String,
+}
+
+/// Which way along a scale is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    Lower,
+    Higher,
 }
 
 fn default_factor() -> f64 {

@@ -20,6 +20,10 @@ use crate::model::response::{
 };
 use crate::scoring::{self, Earlier, Scored, record};
 
+use super::change::{Reliable, ScaleNorms};
+use super::grouped::group_all;
+pub(crate) use super::grouped::{Grouped, Point, point};
+
 pub(crate) const REPORT_FORMAT: &str = "confide.report/1";
 
 /// Tags of advice the clinician report lists as deferred when a raised flag withholds them:
@@ -83,7 +87,7 @@ pub struct FlagEntry {
     pub id: String,
     pub level: Level,
     /// What the person read (second person).
-    message: String,
+    pub(crate) message: String,
     /// What the clinician reads (third person); the person's text when the definition has
     /// none or is not available.
     pub(crate) clinician: String,
@@ -209,9 +213,9 @@ impl SafetyScreen {
 /// them (the questionnaire's item tagged `bother`).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct OverviewRow {
-    questionnaire: String,
+    pub(crate) questionnaire: String,
     pub(crate) questionnaire_title: String,
-    scale: String,
+    pub(crate) scale: String,
     pub(crate) scale_title: String,
     pub(crate) value: Option<f64>,
     pub(crate) min: Option<f64>,
@@ -393,11 +397,15 @@ pub struct ReferenceGroup {
 pub struct TrendPoint {
     pub id: String,
     pub(crate) created: String,
-    file: Option<String>,
+    pub(crate) file: Option<String>,
     /// `questionnaire.scale` to value.
     pub scores: BTreeMap<String, Option<f64>>,
     /// `questionnaire.scale` to change since this reference's previous session.
     pub change: BTreeMap<String, Option<f64>>,
+    /// `questionnaire.scale` to the change since the previous session and since the first,
+    /// each judged reliable or not (where both scores are valid).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub reliable_change: BTreeMap<String, Reliable>,
 }
 
 /// One decrypted session and where it came from.
@@ -419,7 +427,10 @@ pub fn build(
         .iter()
         .map(|i| session_with(i, catalog, lang, Detail::Full))
         .collect();
-    let summary = group(sessions.iter().map(point).collect());
+    let summary = group_all(
+        sessions.iter().map(point).collect(),
+        &ScaleNorms::of(catalog),
+    );
     Report {
         format: REPORT_FORMAT,
         generated,
@@ -864,82 +875,6 @@ fn plain_value(v: &Value) -> String {
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
-}
-
-/// What the summary table needs of one session: its reference and scores.
-#[derive(Debug, Clone)]
-pub(crate) struct Point {
-    reference: Option<String>,
-    id: String,
-    created: String,
-    file: Option<String>,
-    scores: BTreeMap<String, Option<f64>>,
-}
-
-/// The summary point of a session.
-pub(crate) fn point(s: &SessionReport) -> Point {
-    Point {
-        reference: s.reference.clone(),
-        id: s.id.clone(),
-        created: s.created.clone(),
-        file: s.file.clone(),
-        scores: s
-            .questionnaires
-            .iter()
-            .flat_map(|q| {
-                q.scales
-                    .iter()
-                    .map(move |sc| (format!("{}.{}", q.id, sc.id), sc.value))
-            })
-            .collect(),
-    }
-}
-
-/// Groups sessions by reference (sessions without one last), oldest first within a group,
-/// with the change of each score since the previous intake of the same reference.
-pub(crate) fn group(mut points: Vec<Point>) -> Vec<ReferenceGroup> {
-    points.sort_by(|a, b| {
-        (a.reference.is_none(), &a.reference, &a.created, &a.id).cmp(&(
-            b.reference.is_none(),
-            &b.reference,
-            &b.created,
-            &b.id,
-        ))
-    });
-    let mut groups: Vec<ReferenceGroup> = Vec::new();
-    for p in points {
-        if groups.last().is_none_or(|g| g.reference != p.reference) {
-            groups.push(ReferenceGroup {
-                reference: p.reference.clone(),
-                sessions: Vec::new(),
-            });
-        }
-        let Some(group) = groups.last_mut() else {
-            continue;
-        };
-        let change = match group.sessions.last() {
-            Some(prev) => p
-                .scores
-                .iter()
-                .map(|(k, v)| {
-                    let d = match (v, prev.scores.get(k).copied().flatten()) {
-                        (Some(now), Some(before)) => Some(crate::model::range::round(now - before)),
-                        _ => None,
-                    };
-                    (k.clone(), d)
-                })
-                .collect(),
-            None => BTreeMap::new(),
-        };
-        group.sessions.push(TrendPoint {
-            id: p.id,
-            created: p.created,
-            file: p.file,
-            scores: p.scores,
-            change,
-        });
-    }
-    groups
 }
 
 /// The note every clinician report ends with.

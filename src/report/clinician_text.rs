@@ -4,22 +4,23 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use super::change::{self, Verdict, signed};
 use super::clinician::{
     CLINICAL_NOTE, DefinitionCheck, Failure, FlagEntry, Level, OverviewRow, QuestionnaireReport,
-    ReferenceGroup, Report, ScaleEntry, ScreenStatus, SessionReport, short,
+    ReferenceGroup, Report, ScaleEntry, ScreenStatus, SessionReport, TrendPoint, short,
 };
 use crate::model::questionnaire::FlagLevel;
 use crate::model::response::AnswerStatus;
 use crate::term::sanitize;
 use crate::term::style::Style;
 
-fn num(v: f64) -> String {
+pub(crate) fn num(v: f64) -> String {
     crate::model::range::display(v, 1)
 }
 
 /// A flag's level as a heading word: `URGENT`, `SEE A CLINICIAN`; a level this version does
 /// not know, as the record writes it, made safe and in capitals.
-fn level_label(level: &Level) -> Cow<'static, str> {
+pub(crate) fn level_label(level: &Level) -> Cow<'static, str> {
     match level {
         Level::Known(FlagLevel::Urgent) => "URGENT".into(),
         Level::Known(FlagLevel::SeeAClinician) => "SEE A CLINICIAN".into(),
@@ -29,7 +30,7 @@ fn level_label(level: &Level) -> Cow<'static, str> {
     }
 }
 
-fn definition_words(q: &QuestionnaireReport) -> String {
+pub(crate) fn definition_words(q: &QuestionnaireReport) -> String {
     match q.definition {
         DefinitionCheck::Matches => format!("definition matches, sha256 {}", short(&q.sha256)),
         DefinitionCheck::Differs => {
@@ -66,12 +67,12 @@ fn scale_words(s: &ScaleEntry) -> String {
 }
 
 /// The heading of flags whose advice a raised safety flag withholds.
-const DEFERRED_HEADING: &str = "Deferred until safety and pressure are assessed";
+pub(crate) const DEFERRED_HEADING: &str = "Deferred until safety and pressure are assessed";
 /// What the deferred flags mean.
-const DEFERRED_NOTE: &str = "Couple-based, communication and assertiveness work is contraindicated while the client reports coercion, pressure or fear of a partner; reconsider only after an individual assessment of safety and with the client's independent agreement. Medical, mood and anxiety assessments are not deferred.";
+pub(crate) const DEFERRED_NOTE: &str = "Couple-based, communication and assertiveness work is contraindicated while the client reports coercion, pressure or fear of a partner; reconsider only after an individual assessment of safety and with the client's independent agreement. Medical, mood and anxiety assessments are not deferred.";
 
 /// What a report asks of the clinician first, given the safety screen and the flags.
-fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
+pub(crate) fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
     if s.flags.iter().any(|f| f.level.is_urgent()) {
         Some(
             "Urgent flags: assess risk and safety at first contact, before any other work. Couple-based work is contraindicated while the client reports coercion or fear of a partner.",
@@ -88,7 +89,7 @@ fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
 }
 
 /// The flags listed first, and those deferred while safety is unresolved.
-fn listed_and_deferred(s: &SessionReport) -> (Vec<&FlagEntry>, Vec<&FlagEntry>) {
+pub(crate) fn listed_and_deferred(s: &SessionReport) -> (Vec<&FlagEntry>, Vec<&FlagEntry>) {
     s.flags.iter().partition(|f| !f.deferred)
 }
 
@@ -390,38 +391,97 @@ impl Text {
 
 /// The table of sessions grouped by reference, with change between intakes.
 pub(crate) fn summary_text(groups: &[ReferenceGroup], style: Style) -> String {
-    let mut out = String::new();
-    out.push_str(&style.bold("Summary by reference"));
-    out.push('\n');
+    let mut out = summary_text_head(style);
     for g in groups {
+        out.push_str(&summary_text_group(g));
+    }
+    out.push_str(&summary_text_end(groups.iter().any(unjudged)));
+    out
+}
+
+/// The title of the summary table.
+pub(crate) fn summary_text_head(style: Style) -> String {
+    let mut out = style.bold("Summary by reference");
+    out.push('\n');
+    out
+}
+
+/// One reference's rows of the summary table.
+pub(crate) fn summary_text_group(g: &ReferenceGroup) -> String {
+    let mut out = format!(
+        "  {}\n",
+        g.reference
+            .as_deref()
+            .map(sanitize::line)
+            .unwrap_or("(no reference)".into())
+    );
+    for p in &g.sessions {
+        let scores: Vec<String> = p
+            .scores
+            .iter()
+            .map(|(k, v)| {
+                let value = v.map_or("n/a".into(), num);
+                let reliable = reliable_words(p, k);
+                match p.change.get(k).copied().flatten() {
+                    Some(d) if d > 0.0 => format!("{k} {value} (+{}{reliable})", num(d)),
+                    Some(d) if d < 0.0 => format!("{k} {value} ({}{reliable})", num(d)),
+                    Some(_) => format!("{k} {value} (no change{reliable})"),
+                    None => format!("{k} {value}"),
+                }
+            })
+            .collect();
         out.push_str(&format!(
-            "  {}\n",
-            g.reference
-                .as_deref()
-                .map(sanitize::line)
-                .unwrap_or("(no reference)".into())
+            "    {}  {}  {}\n",
+            sanitize::line(&p.created),
+            sanitize::line(&p.id.chars().take(8).collect::<String>()),
+            sanitize::line(&scores.join(", "))
         ));
-        for p in &g.sessions {
-            let scores: Vec<String> = p
-                .scores
-                .iter()
-                .map(|(k, v)| {
-                    let value = v.map_or("n/a".into(), num);
-                    match p.change.get(k).copied().flatten() {
-                        Some(d) if d > 0.0 => format!("{k} {value} (+{})", num(d)),
-                        Some(d) if d < 0.0 => format!("{k} {value} ({})", num(d)),
-                        Some(_) => format!("{k} {value} (no change)"),
-                        None => format!("{k} {value}"),
-                    }
-                })
-                .collect();
-            out.push_str(&format!(
-                "    {}  {}  {}\n",
-                sanitize::line(&p.created),
-                sanitize::line(&p.id.chars().take(8).collect::<String>()),
-                sanitize::line(&scores.join(", "))
-            ));
-        }
+    }
+    out
+}
+
+/// What ends the summary table: when a change was shown for a scale without norms, that
+/// such a change cannot be judged reliable.
+pub(crate) fn summary_text_end(unjudged: bool) -> String {
+    if unjudged {
+        format!("  {UNJUDGED_NOTE}\n")
+    } else {
+        String::new()
+    }
+}
+
+/// Said once under a summary that shows changes of scales without norms.
+pub(crate) const UNJUDGED_NOTE: &str =
+    "Scales without norms: a change cannot be judged reliable; the differences are raw.";
+
+/// Whether a group shows a change of a scale that has no norms.
+pub(crate) fn unjudged(g: &ReferenceGroup) -> bool {
+    g.sessions.iter().any(|p| {
+        p.reliable_change.values().any(|r| {
+            r.since_previous
+                .or(r.since_first)
+                .is_some_and(|c| c.verdict == Verdict::CannotJudge)
+        })
+    })
+}
+
+/// For a scale with norms: `; RCI -2.12, reliable improvement; since the first -8, RCI
+/// -2.83, reliable improvement`, to follow the change since the previous session. Empty for
+/// a scale without norms (said once under the table).
+pub(crate) fn reliable_words(p: &TrendPoint, key: &str) -> String {
+    let Some(r) = p.reliable_change.get(key) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    if let Some(c) = r.since_previous
+        && let Some(rci) = c.rci
+    {
+        out.push_str(&format!("; RCI {}, {}", signed(rci), c.verdict.words()));
+    }
+    if let Some(c) = r.since_first
+        && c.rci.is_some()
+    {
+        out.push_str(&format!("; since the first {}", change::words(&c)));
     }
     out
 }
@@ -635,35 +695,54 @@ pub(crate) fn markdown_failures(failures: &[Failure]) -> String {
 }
 
 pub(crate) fn markdown_summary(groups: &[ReferenceGroup]) -> String {
-    let mut out = String::from(
-        "## Summary by reference\n\n| Reference | Date | Session | Scores |\n|---|---|---|---|\n",
-    );
+    let mut out = markdown_summary_head();
     for g in groups {
-        for p in &g.sessions {
-            let scores: Vec<String> = p
-                .scores
-                .iter()
-                .map(|(k, v)| {
-                    let d = p
-                        .change
-                        .get(k)
-                        .copied()
-                        .flatten()
-                        .map_or(String::new(), |d| format!(" ({:+})", d));
-                    format!("{} {}{}", md(k), v.map_or("n/a".into(), num), d)
-                })
-                .collect();
-            out.push_str(&format!(
-                "| {} | {} | {} | {} |\n",
-                g.reference.as_deref().map(md).unwrap_or_default(),
-                md(&p.created),
-                md(&p.id.chars().take(8).collect::<String>()),
-                scores.join(", ")
-            ));
-        }
+        out.push_str(&markdown_summary_group(g));
     }
-    out.push('\n');
+    out.push_str(&markdown_summary_end(groups.iter().any(unjudged)));
     out
+}
+
+pub(crate) fn markdown_summary_head() -> String {
+    "## Summary by reference\n\n| Reference | Date | Session | Scores |\n|---|---|---|---|\n"
+        .to_owned()
+}
+
+pub(crate) fn markdown_summary_group(g: &ReferenceGroup) -> String {
+    let mut out = String::new();
+    for p in &g.sessions {
+        let scores: Vec<String> = p
+            .scores
+            .iter()
+            .map(|(k, v)| {
+                let d = p
+                    .change
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .map_or(String::new(), |d| {
+                        format!(" ({:+}{})", d, md(&reliable_words(p, k)))
+                    });
+                format!("{} {}{}", md(k), v.map_or("n/a".into(), num), d)
+            })
+            .collect();
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            g.reference.as_deref().map(md).unwrap_or_default(),
+            md(&p.created),
+            md(&p.id.chars().take(8).collect::<String>()),
+            scores.join(", ")
+        ));
+    }
+    out
+}
+
+pub(crate) fn markdown_summary_end(unjudged: bool) -> String {
+    if unjudged {
+        format!("\n{}\n\n", md(UNJUDGED_NOTE))
+    } else {
+        "\n".to_owned()
+    }
 }
 
 pub(crate) fn markdown_footer() -> String {

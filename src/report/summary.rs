@@ -36,7 +36,7 @@ pub struct Options<'a> {
 
 /// A block of the summary document.
 #[derive(Debug, Clone, PartialEq)]
-enum Block {
+pub(crate) enum Block {
     Title(String),
     Heading(String),
     Subheading(String),
@@ -45,9 +45,12 @@ enum Block {
     Flag(FlagLevel, String),
     /// A line that sets what follows apart from the questionnaires.
     Rule,
+    /// Where a page with charts shows the scores (after anything urgent, before the
+    /// questionnaires); text and Markdown show nothing here.
+    Scores,
 }
 
-fn flag_label(level: FlagLevel) -> &'static str {
+pub(crate) fn flag_label(level: FlagLevel) -> &'static str {
     match level {
         FlagLevel::Urgent => "Urgent",
         FlagLevel::SeeAClinician => "See a clinician",
@@ -190,6 +193,11 @@ fn join_clauses(clauses: &[String]) -> String {
     }
 }
 
+/// The summary document, for renderers outside this module (HTML).
+pub(crate) fn blocks(parts: &[Part], opts: &Options) -> Vec<Block> {
+    document(parts, opts)
+}
+
 /// Builds the summary document.
 fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
     let withheld = Withheld::new(parts, opts.lang);
@@ -208,6 +216,7 @@ fn document(parts: &[Part], opts: &Options) -> Vec<Block> {
         resources_shown: false,
     };
     doc.urgent(parts);
+    doc.blocks.push(Block::Scores);
 
     for part in parts {
         doc.part(part);
@@ -452,7 +461,7 @@ pub fn render_text(parts: &[Part], opts: &Options) -> String {
         |text: &str, first: &str, rest: &str| crate::term::wrap::fill(text, width, first, rest);
     let mut out = String::new();
     let mut previous: Option<&Block> = None;
-    for block in &doc {
+    for block in doc.iter().filter(|b| **b != Block::Scores) {
         // A paragraph or flag after a list or paragraph gets a blank line before it.
         if matches!(block, Block::Para(_) | Block::Flag(..))
             && matches!(previous, Some(Block::Bullets(_) | Block::Para(_)))
@@ -484,6 +493,7 @@ pub fn render_text(parts: &[Part], opts: &Options) -> String {
                 out.push_str(&"-".repeat(width.min(72)));
                 out.push('\n');
             }
+            Block::Scores => {}
             Block::Para(s) => {
                 out.push_str(&fill(s, "", ""));
                 out.push('\n');
@@ -522,6 +532,7 @@ pub fn render_markdown(parts: &[Part], opts: &Options) -> String {
             Block::Heading(s) => out.push_str(&format!("\n## {}\n", esc(s))),
             Block::Subheading(s) => out.push_str(&format!("\n### {}\n\n", esc(s))),
             Block::Rule => out.push_str("\n---\n"),
+            Block::Scores => {}
             Block::Para(s) => out.push_str(&format!("\n{}\n", esc(s))),
             Block::Bullets(items) => {
                 for item in items {

@@ -24,6 +24,7 @@ mod fuzz_regressions;
 mod hostile_age;
 mod hostile_answers;
 mod hostile_questionnaires;
+mod html;
 mod instruments;
 mod intake;
 mod interview_keys;

@@ -301,34 +301,52 @@ fn history_shows_every_session_with_values_bands_and_trends() {
     );
     let id8 = |s: &str| s.rsplit('-').next().unwrap().to_owned();
     let lines: Vec<&str> = text.lines().collect();
-    let row = |id: &str| *lines.iter().find(|l| l.contains(&id8(id))).unwrap();
-    let first = row(&a);
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= 80),
+        "fits 80 columns: {text}"
+    );
+    let at = |id: &str| lines.iter().position(|l| l.contains(&id8(id))).unwrap();
+    let first = lines[at(&a)];
     assert!(first.starts_with("2026-11-01 09:00"), "{first}");
     assert!(first.contains("desire, mood"), "{first}");
+    let scale = lines[at(&a) + 1];
     assert!(
-        first.contains("Desire ") && first.contains(" 0.5  Rarely present"),
-        "{first}"
+        scale.starts_with("  Desire ") && scale.contains(" 0.5  Rarely present"),
+        "{text}"
     );
     assert!(
-        row(&b).contains(" 1.5  Present now and then"),
-        "{}",
-        row(&b)
+        lines[at(&b) + 1].contains(" 1.5  Present now and then"),
+        "{text}"
     );
-    assert!(row(&c).contains("-  not enough answers"), "{}", row(&c));
+    assert!(
+        lines[at(&c) + 1].contains("-  not enough answers"),
+        "{text}"
+    );
     assert!(
         text.contains("mood.calm"),
         "unknown questionnaires fall back to ids: {text}"
     );
-    let ease = lines.iter().find(|l| l.starts_with("Desire ")).unwrap();
-    assert!(ease.contains("▂▄·"), "{ease}");
+    let trends = lines
+        .iter()
+        .position(|l| *l == "Trends, oldest to newest")
+        .unwrap();
+    let trend = |label: &str| {
+        let at = trends + lines[trends..].iter().position(|l| *l == label).unwrap();
+        lines[at + 1]
+    };
+    let ease = trend("Desire");
     assert!(
         ease.ends_with("▂▄·  -  (not enough answers in the latest session)"),
         "{ease}"
     );
-    let calm = lines.iter().find(|l| l.starts_with("mood.calm")).unwrap();
+    let calm = trend("mood.calm");
     assert!(
         calm.contains("7.5  (+3.5 since the previous session)"),
         "{calm}"
+    );
+    assert!(
+        text.contains("Scales without norms: a change cannot be judged reliable"),
+        "{text}"
     );
     assert!(!text.contains('\u{1b}'), "no colour in a pipe: {text}");
     assert!(

@@ -7,95 +7,150 @@ use serde::Serialize;
 use super::{HISTORY_FORMAT, History, Trend, band_label};
 use crate::model::catalog::Catalog;
 use crate::model::response::ScoreRecord;
+use crate::report::change::{self, Reliable, ScaleNorms, Verdict};
+use crate::report::clinician_text::UNJUDGED_NOTE;
 use crate::term::sanitize;
 use crate::term::style::Style;
 
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 /// A session without a number for the scale ("not enough answers").
 const GAP: char = '·';
-/// Most sessions drawn in one sparkline.
-const SPARK_WIDTH: usize = 40;
+/// Most sessions drawn in one sparkline (the latest), so that a trend fits 80 columns.
+const SPARK_WIDTH: usize = 24;
 
-/// The history as text: the session table, then a sparkline per scale.
-pub(super) fn text(h: &History, catalog: &Catalog, lang: &str, style: Style) -> String {
+/// The history as text, at most `width` columns (80 at most): each session with its
+/// scales, then a sparkline per scale and whether its change is reliable.
+pub(super) fn text(
+    h: &History,
+    catalog: &Catalog,
+    lang: &str,
+    style: Style,
+    width: usize,
+) -> String {
+    let width = width.clamp(40, 80);
     let n = h.sessions.len();
     let mut out = format!(
-        "{} saved session{}, oldest first\n\n",
+        "{} saved session{}, oldest first\n",
         n,
         if n == 1 { "" } else { "s" }
     );
-    out.push_str(&Table::of(h, catalog, lang).render(style));
+    for block in Table::of(h, catalog, lang).blocks {
+        out.push('\n');
+        out.push_str(&block.render(style, width));
+    }
     if !h.trends.is_empty() {
         out.push('\n');
         out.push_str(&style.bold("Trends, oldest to newest"));
         out.push('\n');
-        out.push_str(&trend_lines(&h.trends));
+        out.push_str(&trend_lines(&h.trends, &h.norms, width));
     }
     out
 }
 
-/// The cells of one line of the session table, by column.
+/// A session's first line: when, which session, which questionnaires.
 #[derive(Debug, Clone, Default)]
-struct Columns<T> {
-    date: T,
-    session: T,
-    questionnaires: T,
-    scale: T,
-    value: T,
-    band: T,
+struct Head {
+    date: String,
+    session: String,
+    questionnaires: String,
 }
 
-/// A line of the session table.
-type Row = Columns<String>;
-
-impl Row {
-    /// A row of untrusted cells, made safe for one line each.
-    fn safe(self) -> Row {
-        let safe = |c: String| sanitize::line(&c).into_owned();
-        Columns {
-            date: safe(self.date),
-            session: safe(self.session),
-            questionnaires: safe(self.questionnaires),
-            scale: safe(self.scale),
-            value: safe(self.value),
-            band: safe(self.band),
-        }
-    }
+/// A line of a session's scales.
+#[derive(Debug, Clone, Default)]
+struct Row {
+    scale: String,
+    value: String,
+    band: String,
 }
 
-impl Columns<usize> {
-    /// Widens each column to fit `row`.
-    fn fit(&mut self, row: &Row) {
-        let fit = |w: &mut usize, c: &str| *w = (*w).max(c.chars().count());
-        fit(&mut self.date, &row.date);
-        fit(&mut self.session, &row.session);
-        fit(&mut self.questionnaires, &row.questionnaires);
-        fit(&mut self.scale, &row.scale);
-        fit(&mut self.value, &row.value);
-        fit(&mut self.band, &row.band);
-    }
-}
-
-/// The session table: a row per scale of each session, oldest first; a session's date, id
-/// and questionnaires on its first row only.
-struct Table {
+/// One session of the table: its head line and a row per scale.
+struct Block {
+    head: Head,
     rows: Vec<Row>,
 }
 
-impl Table {
-    fn header() -> Row {
-        Columns {
-            date: "date (UTC)".into(),
-            session: "session".into(),
-            questionnaires: "questionnaires".into(),
-            scale: "scale".into(),
-            value: "value".into(),
-            band: "band".into(),
-        }
-    }
+/// Columns of a session's rows: indent, scale, value (right-aligned), band, two spaces
+/// apart.
+const INDENT: &str = "  ";
+const GAP_COLUMNS: usize = 2;
 
+impl Block {
+    /// The head line (questionnaires wrapped under themselves), then each scale row, the
+    /// scale and band wrapped in their columns so that no line passes `width`.
+    fn render(&self, style: Style, width: usize) -> String {
+        let lead = format!("{}  {}", self.head.date, self.head.session);
+        let mut out = style.bold(&lead);
+        if !self.head.questionnaires.is_empty() {
+            let under = " ".repeat(lead.chars().count() + 2);
+            let qs = crate::term::wrap::fill(&self.head.questionnaires, width, &under, &under);
+            out.push_str("  ");
+            out.push_str(&qs[under.len()..]);
+        }
+        out.push('\n');
+        let value_w = self
+            .rows
+            .iter()
+            .map(|r| r.value.chars().count())
+            .max()
+            .unwrap_or(0);
+        let scale_max = self
+            .rows
+            .iter()
+            .map(|r| r.scale.chars().count())
+            .max()
+            .unwrap_or(0);
+        let band_max = self
+            .rows
+            .iter()
+            .map(|r| r.band.chars().count())
+            .max()
+            .unwrap_or(0);
+        let fixed = INDENT.len() + value_w + 2 * GAP_COLUMNS;
+        let room = width.saturating_sub(fixed);
+        // The band keeps what it needs, up to half the room; the scale takes the rest.
+        let band_w = band_max.min(room / 2).max(1);
+        let scale_w = scale_max.min(room.saturating_sub(band_w)).max(1);
+        let band_w = room.saturating_sub(scale_w).max(1).min(band_max.max(1));
+        for r in &self.rows {
+            let scale = cell_lines(&r.scale, scale_w);
+            let band = cell_lines(&r.band, band_w);
+            for i in 0..scale.len().max(band.len()) {
+                let s = scale.get(i).map_or("", String::as_str);
+                let v = if i == 0 { r.value.as_str() } else { "" };
+                let b = band.get(i).map_or("", String::as_str);
+                let line = format!(
+                    "{INDENT}{s}{}  {}{v}  {b}",
+                    " ".repeat(scale_w.saturating_sub(s.chars().count())),
+                    " ".repeat(value_w.saturating_sub(v.chars().count())),
+                );
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// A cell's text in lines of at most `width` columns (words longer than that are split).
+fn cell_lines(text: &str, width: usize) -> Vec<String> {
+    if text.chars().count() <= width {
+        return vec![text.to_owned()];
+    }
+    textwrap::wrap(text, width)
+        .into_iter()
+        .map(std::borrow::Cow::into_owned)
+        .collect()
+}
+
+/// Every session, oldest first, with a row per scale.
+struct Table {
+    blocks: Vec<Block>,
+}
+
+impl Table {
     fn of(h: &History, catalog: &Catalog, lang: &str) -> Table {
-        let mut rows = Vec::new();
+        let safe = |c: &str| sanitize::line(c).into_owned();
+        let mut blocks = Vec::new();
         for s in &h.sessions {
             let date = s
                 .created
@@ -108,80 +163,36 @@ impl Table {
                 .iter()
                 .map(|q| q.id.as_str())
                 .collect();
-            let mut lead = Row {
-                date,
-                session: s.file.id8().to_owned(),
-                questionnaires: qs.join(", "),
-                ..Row::default()
+            let head = Head {
+                date: safe(&date),
+                session: safe(s.file.id8()),
+                questionnaires: safe(&qs.join(", ")),
             };
-            let mut any = false;
+            let mut rows = Vec::new();
             for q in &s.record.questionnaires {
                 for score in &q.scores {
                     let (value, band) = value_and_band(catalog, lang, &q.id, score);
                     rows.push(Row {
-                        scale: scale_label(h, &q.id, &score.scale),
-                        value,
-                        band,
-                        // The session's own cells go on its first row only.
-                        ..std::mem::take(&mut lead)
+                        scale: safe(&scale_label(h, &q.id, &score.scale)),
+                        value: safe(&value),
+                        band: safe(&band),
                     });
-                    any = true;
                 }
             }
-            if !any {
+            if rows.is_empty() {
                 rows.push(Row {
                     scale: "-".into(),
-                    ..lead
+                    ..Row::default()
                 });
             }
+            blocks.push(Block { head, rows });
         }
-        Table {
-            rows: rows.into_iter().map(Row::safe).collect(),
-        }
+        Table { blocks }
     }
-
-    /// The header in bold, then every row; columns as wide as their widest cell, two
-    /// spaces apart, values right-aligned.
-    fn render(&self, style: Style) -> String {
-        let header = Table::header();
-        let mut widths = Columns::<usize>::default();
-        widths.fit(&header);
-        for r in &self.rows {
-            widths.fit(r);
-        }
-        let mut out = style.bold(&line(&header, &widths));
-        out.push('\n');
-        for r in &self.rows {
-            out.push_str(&line(r, &widths));
-            out.push('\n');
-        }
-        out
-    }
-}
-
-/// One line of the table, without trailing blanks.
-fn line(row: &Row, widths: &Columns<usize>) -> String {
-    let pad = |c: &str, w: usize| " ".repeat(w.saturating_sub(c.chars().count()));
-    let mut out = String::new();
-    for (cell, width) in [
-        (&row.date, widths.date),
-        (&row.session, widths.session),
-        (&row.questionnaires, widths.questionnaires),
-        (&row.scale, widths.scale),
-    ] {
-        out.push_str(cell);
-        out.push_str(&pad(cell, width));
-        out.push_str("  ");
-    }
-    out.push_str(&pad(&row.value, widths.value));
-    out.push_str(&row.value);
-    out.push_str("  ");
-    out.push_str(&row.band);
-    out.trim_end().to_owned()
 }
 
 /// A scale's name as the trends call it.
-fn scale_label(h: &History, questionnaire: &str, scale: &str) -> String {
+pub(super) fn scale_label(h: &History, questionnaire: &str, scale: &str) -> String {
     h.trends
         .iter()
         .find(|t| t.questionnaire == questionnaire && t.scale == scale)
@@ -209,28 +220,49 @@ fn value_and_band(
     }
 }
 
-/// A line per scale: its name, a sparkline and the latest change, in aligned columns.
-fn trend_lines(trends: &[Trend]) -> String {
-    let lw = trends
-        .iter()
-        .map(|t| sanitize::line(&t.label).chars().count())
-        .max()
-        .unwrap_or(0);
+/// Two lines per scale: its name, then a sparkline and the latest change; for a scale with
+/// norms, whether the change since the previous session and since the first is reliable.
+/// Changes of scales without norms are said once, at the end, to be raw differences.
+fn trend_lines(trends: &[Trend], norms: &ScaleNorms, width: usize) -> String {
     let sw = trends
         .iter()
         .map(|t| t.points.len().min(SPARK_WIDTH + 1))
         .max()
         .unwrap_or(0);
     let mut out = String::new();
+    let mut unjudged = false;
     for t in trends {
-        let label = sanitize::line(&t.label);
+        out.push_str(&crate::term::wrap::fill(
+            &sanitize::line(&t.label),
+            width,
+            "",
+            "  ",
+        ));
+        out.push('\n');
         let spark = sparkline(t);
         out.push_str(&format!(
-            "{label}{}  {spark}{}  {}\n",
-            " ".repeat(lw - label.chars().count()),
+            "  {spark}{}  {}\n",
             " ".repeat(sw.saturating_sub(spark.chars().count())),
             describe_change(t)
         ));
+        let reliable = t.reliable(norms.of_scale(&t.questionnaire, &t.scale));
+        for (when, c) in [
+            ("since the previous session", reliable.since_previous),
+            ("since the first session", reliable.since_first),
+        ] {
+            let Some(c) = c else { continue };
+            if c.verdict == Verdict::CannotJudge {
+                unjudged = true;
+                continue;
+            }
+            let line = format!("{when}: {}", change::words(&c));
+            out.push_str(&crate::term::wrap::fill(&line, width, "  ", "    "));
+            out.push('\n');
+        }
+    }
+    if unjudged {
+        out.push_str(&crate::term::wrap::fill(UNJUDGED_NOTE, width, "", ""));
+        out.push('\n');
     }
     out
 }
@@ -333,6 +365,10 @@ struct JsonTrend<'a> {
     points: Vec<JsonPoint<'a>>,
     latest: Option<f64>,
     change: Option<f64>,
+    /// The latest change since the previous session and since the first, judged reliable
+    /// or not, where both scores are valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reliable_change: Option<Reliable>,
 }
 
 #[derive(Serialize)]
@@ -396,6 +432,8 @@ pub(super) fn json(h: &History) -> String {
                     .collect(),
                 latest: t.latest(),
                 change: t.change(),
+                reliable_change: Some(t.reliable(h.norms.of_scale(&t.questionnaire, &t.scale)))
+                    .filter(|r| r.since_previous.is_some() || r.since_first.is_some()),
             })
             .collect(),
         unreadable: h

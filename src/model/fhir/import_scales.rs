@@ -275,6 +275,7 @@ impl Builder<'_> {
             factor,
             min_answered,
             prorate,
+            norms: None,
             bands: vec![Band {
                 id: "total".into(),
                 min: None,

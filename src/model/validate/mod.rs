@@ -3,6 +3,7 @@
 
 mod conditions;
 mod items;
+mod norms;
 mod scales;
 #[cfg(test)]
 mod tests;

@@ -62,6 +62,9 @@ impl Validator<'_> {
                 None
             };
             self.bands(&base, scale, range);
+            if let Some(norms) = &scale.norms {
+                self.norms(&base, norms);
+            }
         }
     }
 
