@@ -274,82 +274,96 @@ fn context_and_desire(catalog: &crate::model::catalog::Catalog) -> Vec<Part<'_>>
         .collect()
 }
 
-#[test]
-fn progress_is_a_pure_function_of_the_answers_and_the_place() {
-    let catalog = bundled();
-    let parts = context_and_desire(&catalog);
-    let desire = catalog.get("desire").unwrap().q();
-    let context = catalog.get("context").unwrap().q();
-    let (gap, _) = desire.item("gap").unwrap();
-    let mut answers = SessionAnswers::new();
-    // No partner and no partnered activity: "partnered", "gap" and "gap_tension" are off.
-    answers.insert(
-        "context".into(),
-        [
-            ("activity".to_owned(), Answer::Choices(vec![2])),
-            ("partner".to_owned(), Answer::Choice(3)),
-        ]
-        .into(),
-    );
-    let flow = Flow::new(parts.clone(), answers.clone());
-    let scored = flow.scored();
-    let none = BTreeSet::new();
-    let first = super::flow::progress(&parts, &scored, &none, (1, 0));
-    assert_eq!((first.number, first.total), (1, 7));
-    // With a partner, "gap_tension" waits on the answer to "gap": it counts until then.
-    answers
-        .get_mut("context")
-        .unwrap()
-        .insert("partner".into(), Answer::Choice(1));
-    let flow = Flow::new(parts.clone(), answers.clone());
-    let scored = flow.scored();
-    let at_gap = super::flow::progress(&parts, &scored, &none, (1, gap));
-    assert_eq!(at_gap.total, 10);
-    answers
-        .entry("desire".into())
-        .or_default()
-        .insert("gap".into(), Answer::Choice(0));
-    let flow = Flow::new(parts.clone(), answers);
-    let scored = flow.scored();
-    let after_gap = super::flow::progress(&parts, &scored, &none, (1, gap + 2));
-    assert_eq!(
-        (after_gap.number, after_gap.total),
-        (gap + 2, 9),
-        "no tension without a gap"
-    );
-    // A derived item is neither a question nor counted.
-    let (topics, _) = context.item("topics").unwrap();
-    let derived: BTreeSet<Pos> = [(0, topics)].into();
-    let p = super::flow::progress(&parts, &scored, &derived, (0, topics + 1));
-    let q = super::flow::progress(&parts, &scored, &none, (0, topics + 1));
-    assert_eq!((p.number + 1, p.total + 1), (q.number, q.total));
+fn gates() -> Questionnaire {
+    questionnaire_from_bytes(include_bytes!("../../tests/fixtures/interview/gates.json"))
+        .map(|l| l.questionnaire)
+        .unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+/// Where each question of `gates` stands, answered with `answers` in turn: (item, number,
+/// total).
+fn gates_progress(derived: &[Derived], answers: &[i64]) -> Vec<(String, usize, usize)> {
+    let q = gates();
+    let parts = vec![Part {
+        q: &q,
+        explicit: true,
+    }];
+    let mut flow = Flow::with_derived(parts, SessionAnswers::new(), derived);
+    let mut seen = Vec::new();
+    for a in answers {
+        let question = flow.question().expect("a question");
+        seen.push((
+            question.item.id().to_owned(),
+            question.number,
+            question.total,
+        ));
+        flow.answer(Answer::Choice(*a)).unwrap();
+    }
+    assert_eq!(flow.stage(), &Stage::Review, "{seen:?}");
+    seen
 }
 
 #[test]
 fn a_question_that_depends_on_one_that_cannot_be_asked_is_not_counted() {
-    let catalog = bundled();
-    let parts: Vec<Part> = ["context", "pain"]
-        .iter()
-        .map(|id| Part {
-            q: catalog.get(id).unwrap().q(),
-            explicit: true,
-        })
-        .collect();
-    // No sexual activity: "how_often" is not asked, so neither is anything that needs an
-    // answer to it ("severity", "where", "when", "carry_on"); "relationship" needs a
-    // partner, and the partner question was skipped. Left: "no_activity", "fear", "bother",
-    // and "avoid", which may follow from "fear".
+    let at = |item: &str, number, total| (item.to_owned(), number, total);
+    // Nothing known: every question may be asked.
+    // "any" Never: "how" is not asked, so "more" (which needs an answer to "how") is not
+    // either, and "none" (asked when "how" has no answer) is.
+    assert_eq!(
+        gates_progress(&[], &[0, 0, 0]),
+        [at("any", 1, 5), at("none", 2, 3), at("last", 3, 3)]
+    );
+    // "how" Often opens "more" and closes "none".
+    assert_eq!(
+        gates_progress(&[], &[1, 2, 0, 0]),
+        [
+            at("any", 1, 5),
+            at("how", 2, 5),
+            at("more", 3, 4),
+            at("last", 4, 4)
+        ]
+    );
+    // "how" Never closes both.
+    assert_eq!(
+        gates_progress(&[], &[2, 0, 0]),
+        [at("any", 1, 5), at("how", 2, 5), at("last", 3, 3)]
+    );
+    // A derived answer is neither asked nor counted, and known from the start.
+    let derived = [Derived {
+        questionnaire: "gates".into(),
+        item: "any".into(),
+        answer: Some(Answer::Choice(1)),
+    }];
+    assert_eq!(
+        gates_progress(&derived, &[2, 0, 0]),
+        [at("how", 1, 4), at("more", 2, 3), at("last", 3, 3)]
+    );
+}
+
+#[test]
+fn progress_is_a_pure_function_of_the_answers_and_the_place() {
+    let q = gates();
+    let parts = vec![Part {
+        q: &q,
+        explicit: true,
+    }];
     let mut answers = SessionAnswers::new();
     answers.insert(
-        "context".into(),
-        [("activity".to_owned(), Answer::Choices(vec![3]))].into(),
+        "gates".into(),
+        [
+            ("any".to_owned(), Answer::Choice(1)),
+            ("how".to_owned(), Answer::Choice(2)),
+        ]
+        .into(),
     );
-    let flow = Flow::new(parts.clone(), answers);
-    let scored = flow.scored();
-    let pain = catalog.get("pain").unwrap().q();
-    let (first, _) = pain.item("no_activity").unwrap();
-    let p = super::flow::progress(&parts, &scored, &BTreeSet::new(), (1, first));
-    assert_eq!((p.number, p.total), (1, 4));
+    let scored = Flow::new(parts.clone(), answers).scored();
+    let none = BTreeSet::new();
+    // At "how", its answer is not known yet (it is being asked): "more" and "none" may follow.
+    let at_how = super::flow::progress(&parts, &scored, &none, (0, 1));
+    assert_eq!((at_how.number, at_how.total), (2, 5));
+    // Past it, they are decided.
+    let at_more = super::flow::progress(&parts, &scored, &none, (0, 2));
+    assert_eq!((at_more.number, at_more.total), (3, 4));
 }
 
 #[test]

@@ -87,7 +87,7 @@ fn the_terminal_opens_with_a_welcome_that_fits_80_by_24_and_enter_begins() {
     let flat = welcome.split_whitespace().collect::<Vec<_>>().join(" ");
     for said in [
         "a screening aid, not a diagnosis",
-        "Today: Your situation, then Desire; about 4 minutes.",
+        "Today: Your situation, then Desire; about ",
         "Nothing is saved",
         "You can leave out any question: skip it, or choose \"Prefer not to answer\".",
         "Keys: arrows move, Enter chooses, Space marks, b or Esc back, ? hint, q quits.",
@@ -96,7 +96,7 @@ fn the_terminal_opens_with_a_welcome_that_fits_80_by_24_and_enter_begins() {
     }
     assert!(!flat.contains("1 of"), "no question yet: {welcome}");
     keys(&mut p, ENTER);
-    p.exp_string("Your situation, 1 of 12").unwrap();
+    p.exp_string("Your situation, 1 of ").unwrap();
     p.exp_string("what kinds of sexual activity").unwrap();
     p.send_control('c').unwrap();
     p.exp_eof().unwrap();

@@ -281,9 +281,20 @@ mod tests {
     fn the_welcome_says_what_confide_is_how_long_where_answers_go_and_the_keys() {
         let catalog = bundled();
         let text = text_for(&catalog, &["desire"], &welcome(Keeping::Vault, Some(true)));
+        // About 10 seconds for each question but the topics, which are derived.
+        let questions = |id: &str| {
+            let q = catalog.get(id).unwrap().q();
+            q.items.iter().filter(|i| i.is_question()).count()
+        };
+        let time = in_minutes(minutes(questions("context") - 1 + questions("desire")));
+        assert!(
+            text.contains(&format!(
+                "Today: Your situation, then Desire; about {time}."
+            )),
+            "{text}"
+        );
         for said in [
             "not a diagnosis",
-            "Today: Your situation, then Desire; about 4 minutes.",
             "encrypted and kept on this computer",
             "shared only if you send a file yourself",
             "when you choose a passphrase",
@@ -300,13 +311,16 @@ mod tests {
         let text = text_for(&catalog, &[], &welcome(Keeping::Vault, None));
         let today = &text[text.find("Today:").unwrap()..];
         let today = today.lines().next().unwrap();
-        assert!(
-            today.starts_with("Today: Your situation, then the topics you choose; about 2 to "),
-            "{today}"
-        );
-        assert!(
-            today.ends_with(" minutes, depending on the topics."),
-            "{today}"
+        // From the questions of context alone to those of every questionnaire.
+        let questions = |q: &Questionnaire| q.items.iter().filter(|i| i.is_question()).count();
+        let least = minutes(questions(catalog.get("context").unwrap().q()));
+        let most = minutes(catalog.entries.iter().map(|e| questions(e.q())).sum());
+        assert_eq!(
+            today,
+            format!(
+                "Today: Your situation, then the topics you choose; about {least} to {most} \
+                 minutes, depending on the topics."
+            )
         );
         assert!(!text.contains("passphrase"), "a key exists: {text}");
         assert!(
