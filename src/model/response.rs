@@ -76,6 +76,10 @@ pub struct AnswerRecord {
     /// Present when `status` is `answered`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
+    /// The answer was not asked but derived from the questionnaires the person named (the
+    /// topics, for instance). Written only when true; records without it read as false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub derived: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -27,6 +27,7 @@ pub(crate) fn to_record(q: &Questionnaire, sha256: &str, scored: &Scored) -> Que
                 item: item.id().to_owned(),
                 status,
                 value,
+                derived: false,
             }
         })
         .collect();

@@ -5,6 +5,13 @@
 //! the answers so far; a questionnaire with `applies_when` is skipped when that is false,
 //! unless it was asked for by id. Answers of items that become disabled are kept while the
 //! interview runs (so going back restores them) and dropped when it finishes.
+//!
+//! An item whose answer is derived (the topics, when the questionnaires were named) is never
+//! asked: its answer, if any, is there from the start.
+//!
+//! Progress is counted per questionnaire ([`progress`]): the questions passed, plus those
+//! that can still be asked given the answers so far (`reach`), so a total never grows as the
+//! person answers.
 
 use std::collections::BTreeSet;
 
@@ -12,6 +19,8 @@ use crate::model::answer::{Answer, check};
 use crate::model::questionnaire::{Item, Questionnaire};
 use crate::model::text::Text;
 use crate::scoring::{self, Earlier, Scored, SessionAnswers, evaluate};
+
+use super::reach::{Tri, reach};
 
 /// A position: questionnaire index, item index.
 pub(crate) type Pos = (usize, usize);
@@ -35,9 +44,10 @@ pub(crate) enum Stage {
 pub(crate) struct Question<'a> {
     pub(crate) q: &'a Questionnaire,
     pub(crate) item: &'a Item,
-    /// 1-based number of this question among the questions that will be asked.
+    /// 1-based number of this question among those of its questionnaire.
     pub(crate) number: usize,
-    /// How many questions will be asked, given the answers so far.
+    /// How many questions of its questionnaire can be asked, given the answers so far: it
+    /// never grows as the person answers (see [`progress`]).
     pub(crate) total: usize,
     /// Display items between the previous question and this one.
     pub(crate) notes: Vec<&'a Text>,
@@ -47,6 +57,31 @@ pub(crate) struct Question<'a> {
     pub(crate) current: Option<&'a Answer>,
     /// Whether `b` / Esc can go back.
     pub(crate) can_go_back: bool,
+}
+
+/// An answer not asked but derived from what the person chose (the topics, from the
+/// questionnaires named): `None` when there is nothing to derive, and the item is not asked.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Derived {
+    pub(crate) questionnaire: String,
+    pub(crate) item: String,
+    pub(crate) answer: Option<Answer>,
+}
+
+/// Where a question stands in its questionnaire: "3 of 9".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Progress {
+    pub(crate) number: usize,
+    pub(crate) total: usize,
+}
+
+/// How many questions an interview can ask, as known before the first: `sure` in the
+/// questionnaires that are taken whatever the answers, `most` counting also those that
+/// depend on answers not given yet (the topics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Estimate {
+    pub(crate) sure: usize,
+    pub(crate) most: usize,
 }
 
 /// One line of the review: an asked item and its answer.
@@ -69,11 +104,42 @@ pub(crate) struct Flow<'a> {
     /// While changing an answer from the review: ask newly enabled items after it, then
     /// return to the review.
     changing: bool,
+    /// Items whose answer was derived: never asked.
+    derived: BTreeSet<Pos>,
 }
 
 impl<'a> Flow<'a> {
     /// Starts an interview, optionally with answers kept from a draft.
+    #[cfg(test)]
     pub(crate) fn new(parts: Vec<Part<'a>>, answers: SessionAnswers) -> Flow<'a> {
+        Flow::with_derived(parts, answers, &[])
+    }
+
+    /// Starts an interview with answers derived from what the person chose. An item the
+    /// person already answered (in a draft) keeps that answer and is not derived.
+    pub(crate) fn with_derived(
+        parts: Vec<Part<'a>>,
+        mut answers: SessionAnswers,
+        derived: &[Derived],
+    ) -> Flow<'a> {
+        let mut positions = BTreeSet::new();
+        for d in derived {
+            let Some(qi) = parts.iter().position(|p| p.q.id == d.questionnaire) else {
+                continue;
+            };
+            let Some((ii, _)) = parts[qi].q.item(&d.item) else {
+                continue;
+            };
+            let given = answers.entry(d.questionnaire.clone()).or_default();
+            if given.contains_key(&d.item) {
+                continue;
+            }
+            if let Some(a) = &d.answer {
+                given.insert(d.item.clone(), a.clone());
+            }
+            positions.insert((qi, ii));
+        }
+        answers.retain(|_, items| !items.is_empty());
         let mut flow = Flow {
             parts,
             answers,
@@ -81,6 +147,7 @@ impl<'a> Flow<'a> {
             trail: Vec::new(),
             seen: BTreeSet::new(),
             changing: false,
+            derived: positions,
         };
         flow.stage = match flow.next_question_from(None) {
             Some(p) => Stage::Asking(p),
@@ -89,16 +156,21 @@ impl<'a> Flow<'a> {
         flow
     }
 
-    /// Continues at `questionnaire_id.item_id` (from a draft) when that question is asked;
-    /// the questions before it count as seen, so going back works.
+    /// Continues at `questionnaire_id.item_id` (from a draft), or at the first question
+    /// after it when that one is not asked now; the questions before it count as seen, so
+    /// going back works.
     pub(crate) fn resume_at(&mut self, at: &str) {
         let Some((qid, item)) = at.split_once('.') else {
             return;
         };
+        let Some(qi) = self.parts.iter().position(|p| p.q.id == qid) else {
+            return;
+        };
+        let Some((ii, _)) = self.parts[qi].q.item(item) else {
+            return;
+        };
         let questions = self.questions();
-        let Some(&pos) = questions.iter().find(|(qi, ii)| {
-            self.parts[*qi].q.id == qid && self.parts[*qi].q.items[*ii].id() == item
-        }) else {
+        let Some(&pos) = questions.iter().find(|p| **p >= (qi, ii)) else {
             return;
         };
         for p in questions.iter().take_while(|p| **p < pos) {
@@ -123,8 +195,35 @@ impl<'a> Flow<'a> {
         &self.stage
     }
 
+    #[cfg(test)]
     pub(crate) fn answers(&self) -> &SessionAnswers {
         &self.answers
+    }
+
+    /// The answers the person gave: every answer but the derived ones.
+    pub(crate) fn given_answers(&self) -> SessionAnswers {
+        let mut given = self.answers.clone();
+        for &(qi, ii) in &self.derived {
+            let q = self.parts[qi].q;
+            if let Some(items) = given.get_mut(&q.id) {
+                items.remove(q.items[ii].id());
+            }
+        }
+        given.retain(|_, items| !items.is_empty());
+        given
+    }
+
+    /// The derived answers that count (their item is enabled), as (questionnaire, item).
+    pub(crate) fn derived_answers(&self) -> Vec<(String, String)> {
+        let scored = self.scored();
+        self.derived
+            .iter()
+            .filter(|(qi, ii)| matches!(scored[*qi].outcomes[*ii], scoring::Outcome::Answered(_)))
+            .map(|&(qi, ii)| {
+                let q = self.parts[qi].q;
+                (q.id.clone(), q.items[ii].id().to_owned())
+            })
+            .collect()
     }
 
     pub(crate) fn parts(&self) -> &[Part<'a>] {
@@ -146,6 +245,12 @@ impl<'a> Flow<'a> {
             let mut scored = scoring::score(part.q, answers, &earlier);
             if !applies {
                 scored.outcomes = vec![scoring::Outcome::NotAsked; part.q.items.len()];
+            }
+            // A derived item with nothing to derive was not asked.
+            for &(_, ii) in self.derived.range((qi, 0)..(qi + 1, 0)) {
+                if scored.outcomes[ii] == scoring::Outcome::Skipped {
+                    scored.outcomes[ii] = scoring::Outcome::NotAsked;
+                }
             }
             done.push(scored);
         }
@@ -179,16 +284,12 @@ impl<'a> Flow<'a> {
 
     /// Enabled questions in order, as positions, given the current answers.
     fn questions(&self) -> Vec<Pos> {
-        let scored = self.scored();
-        let mut out = Vec::new();
-        for (qi, part) in self.parts.iter().enumerate() {
-            for (ii, item) in part.q.items.iter().enumerate() {
-                if item.is_question() && scored[qi].outcomes[ii] != scoring::Outcome::NotAsked {
-                    out.push((qi, ii));
-                }
-            }
-        }
-        out
+        questions(&self.parts, &self.scored(), &self.derived)
+    }
+
+    /// How many questions this interview can ask, as known before the first answer.
+    pub(crate) fn estimate(&self) -> Estimate {
+        estimate(&self.parts, &self.scored(), &self.derived)
     }
 
     /// Whether each item (question or display) is enabled now.
@@ -219,11 +320,9 @@ impl<'a> Flow<'a> {
         let (qi, ii) = pos;
         let q = self.parts[qi].q;
         let item = &q.items[ii];
-        let questions = self.questions();
-        let number = questions
-            .iter()
-            .position(|p| *p == pos)
-            .map_or(1, |i| i + 1);
+        let scored = self.scored();
+        let questions = questions(&self.parts, &scored, &self.derived);
+        let Progress { number, total } = progress(&self.parts, &scored, &self.derived, pos);
         let enabled = self.enabled_items();
         // Display items since the previous question of the same questionnaire.
         let prev_in_q = questions
@@ -240,7 +339,7 @@ impl<'a> Flow<'a> {
             q,
             item,
             number,
-            total: questions.len(),
+            total,
             notes,
             first_of_questionnaire: prev_in_q.is_none(),
             current: self.answers.get(&q.id).and_then(|a| a.get(item.id())),
@@ -344,4 +443,73 @@ impl<'a> Flow<'a> {
         self.stage = Stage::Asking(pos);
         true
     }
+}
+
+/// Enabled questions in order, as positions, given the interview scored as it stands.
+fn questions(parts: &[Part], scored: &[Scored], derived: &BTreeSet<Pos>) -> Vec<Pos> {
+    let mut out = Vec::new();
+    for (qi, part) in parts.iter().enumerate() {
+        for (ii, item) in part.q.items.iter().enumerate() {
+            if item.is_question()
+                && scored[qi].outcomes[ii] != scoring::Outcome::NotAsked
+                && !derived.contains(&(qi, ii))
+            {
+                out.push((qi, ii));
+            }
+        }
+    }
+    out
+}
+
+/// Where the question at `pos` stands in its questionnaire: its number among the questions
+/// asked there so far, and the total, which is those questions plus every later question
+/// of the questionnaire that can still be asked given the answers so far. A question whose
+/// condition is already false is not counted; one whose condition is not decided yet is.
+/// So, as the person answers, the total can only go down within a questionnaire (going
+/// back and changing an answer may open questions again).
+pub(crate) fn progress(
+    parts: &[Part],
+    scored: &[Scored],
+    derived: &BTreeSet<Pos>,
+    pos: Pos,
+) -> Progress {
+    let (qi, ii) = pos;
+    let items = &parts[qi].q.items;
+    let counts = |j: usize| items[j].is_question() && !derived.contains(&(qi, j));
+    let before = (0..ii)
+        .filter(|&j| counts(j) && scored[qi].outcomes[j] != scoring::Outcome::NotAsked)
+        .count();
+    // Later questionnaires cannot change what this one asks.
+    let reach = reach(&parts[..=qi], &scored[..=qi], derived, pos);
+    let ahead = (ii..items.len())
+        .filter(|&j| counts(j) && (j == ii || reach.items[qi][j] != Tri::No))
+        .count();
+    Progress {
+        number: before + 1,
+        total: before + ahead,
+    }
+}
+
+/// How many questions can be asked, as known before the first answer.
+pub(crate) fn estimate(parts: &[Part], scored: &[Scored], derived: &BTreeSet<Pos>) -> Estimate {
+    let reach = reach(parts, scored, derived, (0, 0));
+    let mut estimate = Estimate { sure: 0, most: 0 };
+    for (qi, part) in parts.iter().enumerate() {
+        let asked = (0..part.q.items.len())
+            .filter(|&ii| {
+                part.q.items[ii].is_question()
+                    && !derived.contains(&(qi, ii))
+                    && reach.items[qi][ii] != Tri::No
+            })
+            .count();
+        match reach.applies[qi] {
+            Tri::Yes => {
+                estimate.sure += asked;
+                estimate.most += asked;
+            }
+            Tri::Unknown => estimate.most += asked,
+            Tri::No => {}
+        }
+    }
+    estimate
 }

@@ -11,16 +11,17 @@ mod flow;
 pub mod input;
 mod pick;
 pub(crate) mod plain;
+mod reach;
 #[cfg(test)]
 pub(crate) mod scripted;
 pub(crate) mod tty;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use crate::model::answer::Answer;
 
-pub(crate) use flow::{Flow, Part, Pos, Question, ReviewLine, Stage};
+pub(crate) use flow::{Derived, Estimate, Flow, Part, Pos, Question, ReviewLine, Stage};
 
 /// What the person did at a question.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +46,9 @@ pub(crate) enum ReviewReply {
     /// Leave the interview, as `q` does at a question.
     Quit,
 }
+
+/// The last line of the welcome, before the first question.
+pub(crate) const BEGIN: &str = "Press Enter to begin, or q to leave.";
 
 /// Asked before the answers are discarded at the review; the default is no.
 pub(crate) const DISCARD_QUESTION: &str = "Discard all your answers? They cannot be recovered.";
@@ -82,6 +86,11 @@ pub(crate) trait Prompter {
     fn notice(&mut self, message: &str);
     /// Shows a block of text as it is (an invitation's message, for instance).
     fn intro(&mut self, text: &str);
+    /// Shows the welcome before the first question: a title, then text.
+    fn welcome(&mut self, title: &str, text: &str);
+    /// Asks whether to begin the interview ([`BEGIN`]): true when the person begins
+    /// (Enter), false when they leave (`q`, or Esc on a terminal).
+    fn begin(&mut self) -> Result<bool, Stop>;
     /// Asks a yes or no question; the default (Enter in plain mode) is no.
     fn confirm(&mut self, question: &str) -> Result<bool, Stop>;
     /// Asks to pick one of `choices` (at least one); the first is the default, chosen by

@@ -8,6 +8,9 @@
 //! (also Left/Right, `h`, `l`) move a screen; Home/End; Enter chooses; Space chooses one
 //! item or marks one of several; Esc, `b` and `q` leave the list without choosing (the
 //! caller says what each means); `?` shows or hides the line of keys the caller gives.
+//!
+//! A list of several can refuse what is marked (nothing marked at a question that needs an
+//! answer, for instance): the reason is shown once, below the list, and the list stays.
 
 use std::io;
 
@@ -28,6 +31,9 @@ pub(crate) enum Picked<T> {
     Quit,
 }
 
+/// Why the items marked cannot be taken, or `None` when they can.
+pub(crate) type Check<'a> = &'a dyn Fn(&[usize]) -> Option<String>;
+
 /// A list on the terminal.
 pub(crate) struct Pick<'a> {
     term: &'a Term,
@@ -39,6 +45,10 @@ pub(crate) struct Pick<'a> {
     show_help: bool,
     /// Which items are marked, for a list where several can be chosen.
     marked: Option<Vec<bool>>,
+    /// Whether what is marked can be taken.
+    check: Option<Check<'a>>,
+    /// Why Enter was refused, shown below the list until the next Enter.
+    refusal: Option<String>,
     cursor: usize,
     /// The first item shown.
     top: usize,
@@ -68,7 +78,8 @@ impl<'a> Pick<'a> {
     }
 
     /// Asks for any number of items (`marked` says which start marked); `help` is the line
-    /// of keys `?` shows.
+    /// of keys `?` shows. Enter is refused, with the reason `check` gives, until what is
+    /// marked can be taken.
     pub(crate) fn many(
         term: &'a Term,
         style: Style,
@@ -76,11 +87,14 @@ impl<'a> Pick<'a> {
         items: &'a [String],
         marked: &[bool],
         help: &'a str,
+        check: Check<'a>,
     ) -> io::Result<Picked<Vec<usize>>> {
         let marked = (0..items.len())
             .map(|i| marked.get(i).copied().unwrap_or(false))
             .collect();
-        Pick::new(term, style, prompt, items, Some(marked), 0, help).run()
+        let mut pick = Pick::new(term, style, prompt, items, Some(marked), 0, help);
+        pick.check = Some(check);
+        pick.run()
     }
 
     fn new(
@@ -100,6 +114,8 @@ impl<'a> Pick<'a> {
             help,
             show_help: false,
             marked,
+            check: None,
+            refusal: None,
             cursor: default.min(items.len().saturating_sub(1)),
             top: 0,
             drawn: 0,
@@ -151,6 +167,10 @@ impl<'a> Pick<'a> {
                         Some(m) => (0..n).filter(|&i| m[i]).collect(),
                         None => vec![self.cursor],
                     };
+                    self.refusal = self.check.and_then(|check| check(&chosen));
+                    if self.refusal.is_some() {
+                        continue;
+                    }
                     self.finish(Some(&chosen))?;
                     return Ok(Picked::Chosen(chosen));
                 }
@@ -182,7 +202,12 @@ impl<'a> Pick<'a> {
     /// small window, in the window.
     fn capacity(&self) -> usize {
         let (rows, _) = self.size();
-        let below_prompt = rows.saturating_sub(self.prompt_lines + 1 + usize::from(self.show_help));
+        let below_prompt = rows.saturating_sub(
+            self.prompt_lines
+                + 1
+                + usize::from(self.show_help)
+                + usize::from(self.refusal.is_some()),
+        );
         if below_prompt >= 3 {
             below_prompt
         } else {
@@ -227,8 +252,14 @@ impl<'a> Pick<'a> {
             let line = truncate_str(&line, cols.saturating_sub(1).max(1), "…").into_owned();
             lines.push(if active { self.style.cyan(&line) } else { line });
         }
-        // The keys, when asked for and when the window has a row for them.
         let (rows, _) = self.size();
+        if let Some(why) = &self.refusal
+            && lines.len() + 1 < rows
+        {
+            let why = truncate_str(why, cols.saturating_sub(1).max(1), "…");
+            lines.push(self.style.yellow(&why));
+        }
+        // The keys, when asked for and when the window has a row for them.
         if self.show_help && !self.help.is_empty() && lines.len() + 1 < rows {
             let help = truncate_str(self.help, cols.saturating_sub(1).max(1), "…");
             lines.push(self.style.dim(&help));
@@ -248,7 +279,13 @@ impl<'a> Pick<'a> {
         if let (Some(prompt), Some(chosen)) = (self.prompt, chosen) {
             let labels: Vec<&str> = chosen.iter().map(|&i| self.items[i].as_str()).collect();
             let (_, cols) = self.size();
-            let line = format!("{prompt}: {}", labels.join(", "));
+            // Nothing marked, and taken: the question is skipped.
+            let said = if labels.is_empty() {
+                "(skipped)".to_owned()
+            } else {
+                labels.join(", ")
+            };
+            let line = format!("{prompt}: {said}");
             self.term
                 .write_line(&textwrap::fill(&line, cols.saturating_sub(1).max(10)))?;
         }

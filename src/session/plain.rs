@@ -7,9 +7,14 @@
 use std::io::{BufRead, Read, Write};
 
 use super::input::{Typed, choice_labels, describe, instructions, parse_line};
-use super::{Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
+use super::{BEGIN, Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
 use crate::model::questionnaire::Item;
 use crate::term::sanitize;
+
+/// The keys of the interview, as the welcome says them.
+pub(crate) const KEYS: &str = "Type the number of your answer and press Enter (where \
+several apply, their numbers separated by commas). Enter alone skips; b goes back, ? gives \
+a hint, q quits.";
 
 /// Longest line read at a prompt, in bytes: above the longest text answer a questionnaire may
 /// allow (10,000 characters of up to 4 bytes each).
@@ -126,15 +131,21 @@ impl<R: BufRead, W: Write> Plain<R, W> {
         text
     }
 
-    /// The question, numbered, its numbered choices, and what to type.
+    /// The question, with where it stands in its questionnaire ("Desire, 3 of 9: "), its
+    /// numbered choices, and what to type.
     fn body(&self, question: &Question) -> String {
         let (q, item) = (question.q, question.item);
         let lang = &self.lang;
-        let head = format!("[{}/{}] ", question.number, question.total);
+        let head = format!(
+            "{}, {} of {}: ",
+            sanitize::line(q.title.resolve(lang, &q.language)),
+            question.number,
+            question.total
+        );
         let body = item.common().text.resolve(lang, &q.language);
         let mut text = textwrap::fill(
             &format!("{head}{}", sanitize::text(body)),
-            textwrap::Options::new(self.width).subsequent_indent("      "),
+            textwrap::Options::new(self.width).subsequent_indent("  "),
         );
         text.push('\n');
         if matches!(item, Item::SingleChoice(_) | Item::MultiChoice(_)) {
@@ -258,6 +269,22 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
     fn intro(&mut self, text: &str) {
         let wrapped = self.wrap(text, "");
         let _ = self.say(&format!("{wrapped}\n"));
+    }
+
+    fn welcome(&mut self, title: &str, text: &str) {
+        let text = self.wrap(text, "");
+        let _ = self.say(&format!("{}\n\n{text}\n", sanitize::line(title)));
+    }
+
+    fn begin(&mut self) -> Result<bool, Stop> {
+        self.say(&format!("\n{BEGIN}\n"))?;
+        loop {
+            match self.read_line()?.trim() {
+                "" => return Ok(true),
+                "q" | "Q" => return Ok(false),
+                _ => self.say("Press Enter to begin, or type q and Enter to leave.\n")?,
+            }
+        }
     }
 
     fn confirm(&mut self, question: &str) -> Result<bool, Stop> {

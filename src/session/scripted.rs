@@ -69,6 +69,20 @@ impl Prompter for Scripted {
         self.notices.push(text.to_owned());
     }
 
+    fn welcome(&mut self, _: &str, text: &str) {
+        self.notices.push(text.to_owned());
+    }
+
+    fn begin(&mut self) -> Result<bool, Stop> {
+        match self.steps.pop_front() {
+            Some(Step::Confirm(yes)) => Ok(yes),
+            Some(_) => Err(Stop::Io(std::io::Error::other(
+                "the script has no reply to the welcome here",
+            ))),
+            None => Err(Stop::Eof),
+        }
+    }
+
     fn confirm(&mut self, question: &str) -> Result<bool, Stop> {
         self.confirms.push(question.to_owned());
         match self.steps.pop_front() {

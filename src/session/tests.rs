@@ -1,8 +1,11 @@
 //! The interview state machine, driven by scripted replies.
 
+use std::collections::BTreeSet;
+
 use super::scripted::{Scripted, Step};
 use super::*;
 use crate::model::load::questionnaire_from_bytes;
+use crate::model::questionnaire::Item;
 use crate::model::questionnaire::Questionnaire;
 use crate::scoring::SessionAnswers;
 
@@ -223,7 +226,7 @@ fn back_at_the_review_asks_the_last_question_again_and_q_leaves() {
 }
 
 #[test]
-fn progress_counts_only_questions_that_will_be_asked() {
+fn progress_counts_the_questions_that_can_still_be_asked() {
     let q = checkin();
     let mut flow = Flow::new(
         vec![Part {
@@ -232,8 +235,16 @@ fn progress_counts_only_questions_that_will_be_asked() {
         }],
         SessionAnswers::new(),
     );
-    let first = flow.question().unwrap();
-    assert_eq!((first.number, first.total), (1, 4));
+    let at = |flow: &Flow| {
+        let question = flow.question().unwrap();
+        (
+            question.item.id().to_owned(),
+            question.number,
+            question.total,
+        )
+    };
+    // "why" depends on "worry", not answered yet: it counts.
+    assert_eq!(at(&flow), ("mood".into(), 1, 5));
     flow.answer(Answer::Choice(1)).unwrap();
     flow.skip().unwrap();
     let sleep = flow.question().unwrap();
@@ -243,9 +254,400 @@ fn progress_counts_only_questions_that_will_be_asked() {
         "the display item comes with the next question"
     );
     flow.skip().unwrap();
+    assert_eq!(at(&flow), ("worry".into(), 4, 5));
     flow.answer(Answer::Choice(2)).unwrap();
-    let why = flow.question().unwrap();
-    assert_eq!((why.number, why.total), (5, 5));
+    assert_eq!(at(&flow), ("why".into(), 5, 5));
+    // Back at "worry", a "Never" closes "why": the total goes down.
+    assert!(flow.back());
+    flow.answer(Answer::Choice(0)).unwrap();
+    assert_eq!(flow.stage(), &Stage::Review);
+}
+
+/// context then desire, both named.
+fn context_and_desire(catalog: &crate::model::catalog::Catalog) -> Vec<Part<'_>> {
+    ["context", "desire"]
+        .iter()
+        .map(|id| Part {
+            q: catalog.get(id).unwrap().q(),
+            explicit: true,
+        })
+        .collect()
+}
+
+fn gates() -> Questionnaire {
+    questionnaire_from_bytes(include_bytes!("../../tests/fixtures/interview/gates.json"))
+        .map(|l| l.questionnaire)
+        .unwrap_or_else(|p| panic!("{p:?}"))
+}
+
+/// Where each question of `gates` stands, answered with `answers` in turn: (item, number,
+/// total).
+fn gates_progress(derived: &[Derived], answers: &[i64]) -> Vec<(String, usize, usize)> {
+    let q = gates();
+    let parts = vec![Part {
+        q: &q,
+        explicit: true,
+    }];
+    let mut flow = Flow::with_derived(parts, SessionAnswers::new(), derived);
+    let mut seen = Vec::new();
+    for a in answers {
+        let question = flow.question().expect("a question");
+        seen.push((
+            question.item.id().to_owned(),
+            question.number,
+            question.total,
+        ));
+        flow.answer(Answer::Choice(*a)).unwrap();
+    }
+    assert_eq!(flow.stage(), &Stage::Review, "{seen:?}");
+    seen
+}
+
+#[test]
+fn a_question_that_depends_on_one_that_cannot_be_asked_is_not_counted() {
+    let at = |item: &str, number, total| (item.to_owned(), number, total);
+    // Nothing known: every question may be asked.
+    // "any" Never: "how" is not asked, so "more" (which needs an answer to "how") is not
+    // either, and "none" (asked when "how" has no answer) is.
+    assert_eq!(
+        gates_progress(&[], &[0, 0, 0]),
+        [at("any", 1, 5), at("none", 2, 3), at("last", 3, 3)]
+    );
+    // "how" Often opens "more" and closes "none".
+    assert_eq!(
+        gates_progress(&[], &[1, 2, 0, 0]),
+        [
+            at("any", 1, 5),
+            at("how", 2, 5),
+            at("more", 3, 4),
+            at("last", 4, 4)
+        ]
+    );
+    // "how" Never closes both.
+    assert_eq!(
+        gates_progress(&[], &[2, 0, 0]),
+        [at("any", 1, 5), at("how", 2, 5), at("last", 3, 3)]
+    );
+    // A derived answer is neither asked nor counted, and known from the start.
+    let derived = [Derived {
+        questionnaire: "gates".into(),
+        item: "any".into(),
+        answer: Some(Answer::Choice(1)),
+    }];
+    assert_eq!(
+        gates_progress(&derived, &[2, 0, 0]),
+        [at("how", 1, 4), at("more", 2, 3), at("last", 3, 3)]
+    );
+}
+
+#[test]
+fn progress_is_a_pure_function_of_the_answers_and_the_place() {
+    let q = gates();
+    let parts = vec![Part {
+        q: &q,
+        explicit: true,
+    }];
+    let mut answers = SessionAnswers::new();
+    answers.insert(
+        "gates".into(),
+        [
+            ("any".to_owned(), Answer::Choice(1)),
+            ("how".to_owned(), Answer::Choice(2)),
+        ]
+        .into(),
+    );
+    let scored = Flow::new(parts.clone(), answers).scored();
+    let none = BTreeSet::new();
+    // At "how", its answer is not known yet (it is being asked): "more" and "none" may follow.
+    let at_how = super::flow::progress(&parts, &scored, &none, (0, 1));
+    assert_eq!((at_how.number, at_how.total), (2, 5));
+    // Past it, they are decided.
+    let at_more = super::flow::progress(&parts, &scored, &none, (0, 2));
+    assert_eq!((at_more.number, at_more.total), (3, 4));
+}
+
+#[test]
+fn the_estimate_counts_the_topics_questionnaires_only_as_a_most() {
+    let catalog = bundled();
+    let parts: Vec<Part> = catalog
+        .entries
+        .iter()
+        .map(|e| Part {
+            q: e.q(),
+            explicit: e.q().applies_when.is_none(),
+        })
+        .collect();
+    let questions = |id: &str| {
+        let q = catalog.get(id).unwrap().q();
+        q.items.iter().filter(|i| i.is_question()).count()
+    };
+    let flow = Flow::new(parts.clone(), SessionAnswers::new());
+    let estimate = flow.estimate();
+    // Sure: the questionnaires asked whatever the topics (no `applies_when`).
+    let sure: usize = parts
+        .iter()
+        .filter(|p| p.q.applies_when.is_none())
+        .map(|p| questions(&p.q.id))
+        .sum();
+    assert_eq!(estimate.sure, sure);
+    let all: usize = parts.iter().map(|p| questions(&p.q.id)).sum();
+    assert_eq!(
+        estimate.most, all,
+        "nothing is decided before the first answer"
+    );
+    let named = context_and_desire(&catalog);
+    let flow = Flow::new(named, SessionAnswers::new());
+    let estimate = flow.estimate();
+    assert_eq!(estimate.sure, estimate.most);
+    assert_eq!(estimate.sure, questions("context") + questions("desire"));
+}
+
+#[test]
+fn a_derived_answer_is_never_asked_kept_in_the_scores_and_left_out_of_the_draft() {
+    let catalog = bundled();
+    let parts = context_and_desire(&catalog);
+    let derived = [Derived {
+        questionnaire: "context".into(),
+        item: "topics".into(),
+        answer: Some(Answer::Choices(vec![1])),
+    }];
+    let mut flow = Flow::with_derived(parts, SessionAnswers::new(), &derived);
+    let mut asked = Vec::new();
+    while let Some(q) = flow.question() {
+        asked.push(format!("{}.{}", q.q.id, q.item.id()));
+        flow.skip().unwrap();
+    }
+    assert!(!asked.contains(&"context.topics".to_owned()), "{asked:?}");
+    assert!(!flow.review().iter().any(|l| l.item.id() == "topics"));
+    assert_eq!(
+        flow.derived_answers(),
+        [("context".to_owned(), "topics".to_owned())]
+    );
+    let scored = flow.scored();
+    assert_eq!(
+        scored[0].answers.get("topics"),
+        Some(&Answer::Choices(vec![1]))
+    );
+    assert!(flow.given_answers().is_empty(), "nothing was given");
+}
+
+#[test]
+fn an_answer_already_given_is_kept_and_not_derived() {
+    let catalog = bundled();
+    let parts = context_and_desire(&catalog);
+    let mut answers = SessionAnswers::new();
+    answers.insert(
+        "context".into(),
+        [("topics".to_owned(), Answer::Choices(vec![5]))].into(),
+    );
+    let derived = [Derived {
+        questionnaire: "context".into(),
+        item: "topics".into(),
+        answer: Some(Answer::Choices(vec![1])),
+    }];
+    let flow = Flow::with_derived(parts, answers, &derived);
+    assert!(flow.derived_answers().is_empty());
+    assert_eq!(
+        flow.given_answers()["context"]["topics"],
+        Answer::Choices(vec![5])
+    );
+}
+
+#[test]
+fn nothing_to_derive_leaves_the_item_unasked_and_not_asked_in_the_record() {
+    let catalog = bundled();
+    let context = catalog.get("context").unwrap().q();
+    let (topics, _) = context.item("topics").unwrap();
+    let derived = [Derived {
+        questionnaire: "context".into(),
+        item: "topics".into(),
+        answer: None,
+    }];
+    let mut flow = Flow::with_derived(
+        vec![Part {
+            q: context,
+            explicit: true,
+        }],
+        SessionAnswers::new(),
+        &derived,
+    );
+    while flow.question().is_some() {
+        assert_ne!(flow.question().unwrap().item.id(), "topics");
+        flow.skip().unwrap();
+    }
+    assert_eq!(
+        flow.scored()[0].outcomes[topics],
+        crate::scoring::Outcome::NotAsked
+    );
+    assert!(flow.derived_answers().is_empty());
+}
+
+/// Answers a question the way `pattern` says: 0 the first option (or the lowest number), 1
+/// the last (or the highest), 2 leaves it out (skip, or "Prefer not to answer"), any other
+/// a mix chosen by a seed. An answer the item refuses is replaced by another that it takes.
+fn answer_as<'a>(flow: &mut Flow<'a>, pattern: u64, step: u64) {
+    let Stage::Asking((qi, ii)) = flow.stage().clone() else {
+        panic!("no question");
+    };
+    let q: &'a Questionnaire = flow.parts()[qi].q;
+    let item = &q.items[ii];
+    let options: Vec<(i64, bool)> = q
+        .options_of(item)
+        .iter()
+        .map(|o| (o.value, o.exclusive))
+        .collect();
+    // A small deterministic generator: the same answers on every run.
+    let mut seed = (pattern + 1)
+        .wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(step.wrapping_mul(1_442_695_040_888_963_407));
+    let mut next = |n: usize| {
+        seed ^= seed >> 33;
+        seed = seed.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        seed ^= seed >> 33;
+        (seed % n.max(1) as u64) as usize
+    };
+    let style = if pattern < 3 {
+        pattern
+    } else {
+        3 + next(4) as u64
+    };
+    let common = item.common();
+    if style == 2 || style == 6 {
+        let left_out = if common.declinable && (style == 6 || common.required) {
+            flow.answer(Answer::Declined)
+        } else {
+            flow.skip()
+        };
+        if left_out.is_ok() {
+            return;
+        }
+    }
+    let first = style == 0;
+    let candidate = match item {
+        Item::SingleChoice(_) => {
+            let i = match style {
+                0 => 0,
+                1 => options.len() - 1,
+                _ => next(options.len()),
+            };
+            Answer::Choice(options[i].0)
+        }
+        Item::MultiChoice(_) => {
+            let plain: Vec<i64> = options.iter().filter(|o| !o.1).map(|o| o.0).collect();
+            match style {
+                0 => Answer::Choices(vec![options[0].0]),
+                1 => Answer::Choices(vec![options[options.len() - 1].0]),
+                _ => {
+                    let mut some: Vec<i64> =
+                        plain.iter().copied().filter(|_| next(2) == 0).collect();
+                    if some.is_empty() {
+                        some.push(plain[next(plain.len())]);
+                    }
+                    Answer::Choices(some)
+                }
+            }
+        }
+        Item::Number(n) => Answer::Number(if first { n.min } else { n.max }),
+        Item::Text(_) => Answer::Text("words".into()),
+        Item::Display(_) => unreachable!("display items are not asked"),
+    };
+    if flow.answer(candidate).is_err()
+        && flow.skip().is_err()
+        && flow.answer(Answer::Declined).is_err()
+    {
+        let fallback = match item {
+            Item::MultiChoice(_) => Answer::Choices(vec![options[0].0]),
+            _ => Answer::Choice(options[0].0),
+        };
+        flow.answer(fallback).expect("some answer is taken");
+    }
+}
+
+/// Answers every question of `flow` as `pattern` says, checking at each question that its
+/// number counts up by one within its questionnaire, never passes the total, and that the
+/// total never grows. Returns the questions asked.
+pub(crate) fn answer_all_checking_progress(flow: &mut Flow, pattern: u64) -> Vec<String> {
+    let mut asked = Vec::new();
+    let mut last: Option<(String, usize, usize)> = None;
+    let mut finished = BTreeSet::new();
+    let mut step = 0;
+    while let Some(question) = flow.question() {
+        let id = question.q.id.clone();
+        let (number, total) = (question.number, question.total);
+        asked.push(format!("{id}.{} [{number} of {total}]", question.item.id()));
+        assert!(number <= total, "{asked:#?}");
+        match &last {
+            Some((q, n, t)) if *q == id => {
+                assert_eq!(number, n + 1, "pattern {pattern}: {asked:#?}");
+                assert!(total <= *t, "pattern {pattern}: the total grew: {asked:#?}");
+            }
+            Some((q, _, _)) => {
+                finished.insert(q.clone());
+                assert!(!finished.contains(&id), "{id} comes back: {asked:#?}");
+                assert_eq!(number, 1, "{asked:#?}");
+            }
+            None => assert_eq!(number, 1, "{asked:#?}"),
+        }
+        last = Some((id, number, total));
+        answer_as(flow, pattern, step);
+        step += 1;
+        assert!(step < 10_000, "the interview does not end");
+    }
+    assert_eq!(flow.stage(), &Stage::Review);
+    asked
+}
+
+#[test]
+fn over_every_bundled_questionnaire_the_total_never_grows() {
+    let catalog = bundled();
+    // Each questionnaire named (with those it refers to), then all of them unnamed, as
+    // `confide take` without ids asks them: the topics decide what follows.
+    let mut sessions: Vec<Vec<Part>> = catalog
+        .entries
+        .iter()
+        .map(|e| {
+            catalog
+                .ordered(std::slice::from_ref(&e.q().id), true)
+                .into_iter()
+                .map(|e| Part {
+                    q: e.q(),
+                    explicit: true,
+                })
+                .collect()
+        })
+        .collect();
+    sessions.push(
+        catalog
+            .ordered(
+                &catalog
+                    .ids()
+                    .iter()
+                    .map(|s| (*s).to_owned())
+                    .collect::<Vec<_>>(),
+                true,
+            )
+            .into_iter()
+            .map(|e| Part {
+                q: e.q(),
+                explicit: e.q().applies_when.is_none(),
+            })
+            .collect(),
+    );
+    let mut seen_questionnaires = BTreeSet::new();
+    for parts in sessions {
+        for pattern in 0..12 {
+            let mut flow = Flow::new(parts.clone(), SessionAnswers::new());
+            let asked = answer_all_checking_progress(&mut flow, pattern);
+            for a in &asked {
+                seen_questionnaires.insert(a.split('.').next().unwrap_or_default().to_owned());
+            }
+        }
+    }
+    let every: BTreeSet<String> = catalog.ids().iter().map(|s| (*s).to_owned()).collect();
+    assert_eq!(
+        seen_questionnaires, every,
+        "every bundled questionnaire was asked"
+    );
 }
 
 #[test]

@@ -14,7 +14,7 @@ use super::input::{
     DECLINE_LABEL, choice_labels, describe, instructions, parse_answer, typed_text,
 };
 use super::pick::{Pick, Picked};
-use super::{Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
+use super::{BEGIN, Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
 use crate::model::answer::{Answer, check};
 use crate::model::questionnaire::{Item, Questionnaire};
 use crate::term::sanitize;
@@ -22,6 +22,9 @@ use crate::term::style::Style;
 
 const SKIP_LABEL: &str = "Skip this question";
 const NEEDS_AN_ANSWER: &str = "This question needs an answer.";
+/// The keys of the interview, as the welcome says them.
+pub(crate) const KEYS: &str =
+    "Keys: arrows move, Enter chooses, Space marks, b or Esc back, ? hint, q quits.";
 /// The keys of the review list, shown after `?`.
 const REVIEW_KEYS: &str =
     "Keys: arrows move, Enter chooses, Esc or b goes back to the last question, q quits";
@@ -124,12 +127,11 @@ impl Tty {
             self.line(&self.wrap(note.resolve(lang, &q.language)))?;
         }
         self.line("")?;
-        let mut help = format!("[{}/{}]", question.number, question.total);
+        self.line(&self.style.dim(&self.wrap(&progress(question, lang))))?;
         if let Some(h) = question.item.common().hint {
-            help.push_str("  ");
-            help.push_str(h.resolve(lang, &q.language));
+            self.line(&self.style.dim(&self.wrap(h.resolve(lang, &q.language))))?;
         }
-        self.line(&self.style.dim(&self.wrap(&help)))
+        Ok(())
     }
 
     /// The question's text, made safe to show.
@@ -170,10 +172,10 @@ impl Tty {
             .iter()
             .position(|e| e.is_in(question.current))
             .unwrap_or(0);
-        self.line(&self.style.dim(&format!(
+        self.line(&self.style.dim(&self.wrap(&format!(
             "Arrow keys to move, Enter to choose, {}",
             leaving_keys(question)
-        )))?;
+        ))))?;
         let text = self.text_of(question);
         let help = self.keys_help(question, false);
         let picked = Pick::one(&self.term, self.style, Some(&text), &labels, default, &help)?;
@@ -201,69 +203,121 @@ impl Tty {
         } else {
             ", Enter with nothing marked to skip"
         };
-        self.line(&self.style.dim(&format!(
+        self.line(&self.style.dim(&self.wrap(&format!(
             "Space to mark each that applies, Enter to confirm{skip}, {}",
             leaving_keys(question)
-        )))?;
+        ))))?;
         let text = self.text_of(question);
         let help = self.keys_help(question, true);
+        let answer_of = |picked: &[usize]| {
+            marked_answer(&entries, picked)
+                .and_then(|answer| check(q, item, &answer).map(|()| answer))
+        };
+        // Refused markings are said below the list, once, and the list stays.
+        let refusal = |picked: &[usize]| match answer_of(picked) {
+            _ if picked.is_empty() && !required => None,
+            Ok(_) => None,
+            Err(why) => Some(capitalised(&why)),
+        };
         loop {
-            let picked =
-                match Pick::many(&self.term, self.style, Some(&text), &labels, &marked, &help)? {
-                    Picked::Chosen(picked) => picked,
-                    Picked::Back => return Ok(Reply::Back),
-                    Picked::Escape => return Ok(back_or_quit(question)),
-                    Picked::Quit => return Ok(Reply::Quit),
-                };
-            if picked.is_empty() && !required {
-                return Ok(Reply::Skip);
-            }
-            let answer = marked_answer(&entries, &picked)
-                .and_then(|answer| check(q, item, &answer).map(|()| answer));
-            match answer {
-                Ok(answer) => return Ok(Reply::Answer(answer)),
-                Err(why) => self.notice(&why),
-            }
+            let picked = Pick::many(
+                &self.term,
+                self.style,
+                Some(&text),
+                &labels,
+                &marked,
+                &help,
+                &refusal,
+            )?;
+            return Ok(match picked {
+                Picked::Chosen(picked) if picked.is_empty() && !required => Reply::Skip,
+                Picked::Chosen(picked) => match answer_of(&picked) {
+                    Ok(answer) => Reply::Answer(answer),
+                    // The list refuses what `refusal` refuses: not reached.
+                    Err(why) => {
+                        self.notice(&why);
+                        continue;
+                    }
+                },
+                Picked::Back => Reply::Back,
+                Picked::Escape => back_or_quit(question),
+                Picked::Quit => Reply::Quit,
+            });
         }
     }
 
-    /// A number or a text, typed on one line, starting from the answer given before.
+    /// A number or a text, typed on one line, starting from the answer given before. A
+    /// refused line is typed again in place, with the reason shown once above it.
     fn ask_typed(&mut self, question: &Question) -> Result<Reply, Stop> {
         let (q, item) = (question.q, question.item);
         let text = self.text_of(question);
-        let initial = question
+        let mut initial = question
             .current
             .map(|answer| typed_text(q, item, answer))
             .unwrap_or_default();
+        self.line(&self.wrap(&text))?;
+        let esc = if question.can_go_back {
+            "Esc to go back"
+        } else {
+            "Esc to leave"
+        };
+        self.line(
+            &self
+                .style
+                .dim(&self.wrap(&format!("{}; {esc}", instructions(q, item, &self.lang)))),
+        )?;
+        // Lines of the reason shown for the last refused line.
+        let mut shown = 0;
         loop {
-            self.line(&self.wrap(&text))?;
-            let esc = if question.can_go_back {
-                "Esc to go back"
-            } else {
-                "Esc to leave"
-            };
-            self.line(
-                &self
-                    .style
-                    .dim(&format!("{}; {esc}", instructions(q, item, &self.lang))),
-            )?;
             let Some(typed) = self.read_text("> ", &initial)? else {
                 return Ok(back_or_quit(question));
             };
-            let typed = typed.trim();
-            if typed.is_empty() {
+            let trimmed = typed.trim();
+            let why = if trimmed.is_empty() {
                 if !item.common().required {
                     return Ok(Reply::Skip);
                 }
-                self.notice(NEEDS_AN_ANSWER);
-                continue;
-            }
-            match parse_answer(q, item, typed) {
-                Ok(answer) => return Ok(Reply::Answer(answer)),
-                Err(why) => self.notice(&why),
-            }
+                NEEDS_AN_ANSWER.to_owned()
+            } else {
+                match parse_answer(q, item, trimmed) {
+                    Ok(answer) => return Ok(Reply::Answer(answer)),
+                    Err(why) => capitalised(&why),
+                }
+            };
+            let typed_lines = self.rows_of(&format!("> {typed}"));
+            self.term.clear_last_lines(typed_lines + shown)?;
+            let why = self.wrap(&why);
+            shown = why.lines().count();
+            self.line(&self.style.yellow(&why))?;
+            initial = typed;
         }
     }
+
+    /// How many rows a line takes in the window as it is now.
+    fn rows_of(&self, line: &str) -> usize {
+        let cols = usize::from(self.term.size().1).max(1);
+        console::measure_text_width(line).div_ceil(cols).max(1)
+    }
+}
+
+/// Where the question stands in its questionnaire: "Desire, 3 of 9".
+fn progress(question: &Question, lang: &str) -> String {
+    let q = question.q;
+    format!(
+        "{}, {} of {}",
+        sanitize::line(q.title.resolve(lang, &q.language)),
+        question.number,
+        question.total
+    )
+}
+
+/// A message with its first letter capitalised, as notices are shown.
+fn capitalised(message: &str) -> String {
+    let mut m = message.to_owned();
+    if let Some(first) = m.get(0..1) {
+        m.replace_range(0..1, &first.to_uppercase());
+    }
+    m
 }
 
 /// The keys that go back and leave, as the line above a list says them.
@@ -406,6 +460,25 @@ impl Prompter for Tty {
         let _ = self.term.write_line(&self.wrap(text));
     }
 
+    fn welcome(&mut self, title: &str, text: &str) {
+        // No blank line below the title, so that an intake's welcome fits 24 rows too.
+        let _ = self
+            .line(&self.style.bold(&sanitize::line(title)))
+            .and_then(|()| self.line(&self.wrap(text)));
+    }
+
+    fn begin(&mut self) -> Result<bool, Stop> {
+        self.line("")?;
+        self.line(&self.wrap(BEGIN))?;
+        loop {
+            match self.term.read_key()? {
+                Key::Enter => return Ok(true),
+                Key::Escape | Key::Char('q' | 'Q') => return Ok(false),
+                _ => {}
+            }
+        }
+    }
+
     fn confirm(&mut self, question: &str) -> Result<bool, Stop> {
         self.line("")?;
         let theme = self.theme();
@@ -449,10 +522,8 @@ impl Prompter for Tty {
     }
 
     fn notice(&mut self, message: &str) {
-        let mut m = message.to_owned();
-        if let Some(first) = m.get(0..1) {
-            m.replace_range(0..1, &first.to_uppercase());
-        }
-        let _ = self.term.write_line(&self.style.yellow(&m));
+        let _ = self
+            .term
+            .write_line(&self.style.yellow(&self.wrap(&capitalised(message))));
     }
 }

@@ -6,7 +6,7 @@
 //! ```json
 //! {"format": "confide.draft/1", "id": "<uuid>", "started": "2026-11-25T08:15:00Z",
 //!  "saved": "2026-11-25T08:21:40Z", "language": "en", "reference": null,
-//!  "questionnaires": ["desire", "pain"],
+//!  "questionnaires": ["context", "desire", "pain"], "named": true,
 //!  "answers": {"desire": {"d1": 3, "d2": "declined", "d3": [0, 2]}},
 //!  "resume_at": "desire.d4"}
 //! ```
@@ -57,6 +57,10 @@ pub(crate) struct Draft {
     pub(crate) reference: Option<String>,
     /// The questionnaires of the session, in order.
     pub(crate) questionnaires: Vec<String>,
+    /// The person named the questionnaires (by id, or by an invitation): continued, each
+    /// is asked, and the topics are derived again rather than asked. Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) named: bool,
     pub(crate) answers: DraftAnswers,
     /// `questionnaire_id.item_id` of the item to ask next, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -84,6 +88,7 @@ impl Draft {
             language: language.into(),
             reference: None,
             questionnaires,
+            named: false,
             answers: DraftAnswers::new(),
             resume_at: None,
         }

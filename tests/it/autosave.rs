@@ -13,7 +13,7 @@ use std::time::Duration;
 use rexpect::reader::Options;
 use rexpect::session::PtySession;
 
-use crate::common::{Home, exit_code, files_containing, keys, root, stderr, stdout, tmpfs};
+use crate::common::{Home, begin, exit_code, files_containing, keys, root, stderr, stdout, tmpfs};
 
 const PASS: &str = "a long passphrase for tests";
 /// A free-text answer that must never reach the disk in the clear.
@@ -97,6 +97,7 @@ fn ctrl_c_keeps_the_answers_as_a_draft_that_resume_continues() {
     let data = home.data();
     home.fast_key(PASS);
     let mut p = spawn(&home, &[], &[]);
+    begin(&mut p);
     answer_up_to_the_text(&mut p);
     // Four answers so far: the draft holds them, encrypted.
     assert_eq!(drafts(&data).len(), 1);
@@ -141,8 +142,11 @@ fn ctrl_c_keeps_the_answers_as_a_draft_that_resume_continues() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    let first = text.lines().find(|l| l.starts_with('[')).unwrap();
-    assert!(first.starts_with("[5/5] What worried you most?"), "{text}");
+    let first = text.lines().find(|l| l.starts_with("Check-in, ")).unwrap();
+    assert!(
+        first.starts_with("Check-in, 5 of 5: What worried you most?"),
+        "{text}"
+    );
     assert!(
         text.contains("How often did you worry?\n     Often"),
         "{text}"
@@ -161,6 +165,7 @@ fn a_killed_interview_leaves_a_draft_and_each_answer_updates_it() {
     let data = home.data();
     home.fast_key(PASS);
     let mut p = spawn(&home, &[], &[]);
+    begin(&mut p);
     p.exp_string("How often did you feel calm?").unwrap();
     keys(&mut p, ENTER);
     p.exp_string("Who did you talk to?").unwrap();
@@ -209,6 +214,7 @@ fn nothing_is_written_before_the_first_answer_nor_with_no_save() {
     let data = home.data();
     home.fast_key(PASS);
     let mut p = spawn(&home, &[], &[]);
+    begin(&mut p);
     p.exp_string("How often did you feel calm?").unwrap();
     keys(&mut p, DOWN);
     p.send_control('c').unwrap();
@@ -219,6 +225,7 @@ fn nothing_is_written_before_the_first_answer_nor_with_no_save() {
 
     drop(p); // its reader polls the finished terminal until dropped
     let mut p = spawn(&home, &["--no-save"], &[]);
+    begin(&mut p);
     answer_up_to_the_text(&mut p);
     p.send_control('c').unwrap();
     let rest = p.exp_eof().unwrap();
@@ -233,7 +240,8 @@ fn quitting_and_declining_the_draft_removes_the_one_kept_while_answering() {
     let data = home.data();
     home.fast_key(PASS);
     let mut p = spawn(&home, &["--plain"], &[]);
-    for line in ["2", "", "q"] {
+    // Enter begins, then: calm "Sometimes", who skipped, q.
+    for line in ["", "2", "", "q"] {
         p.exp_string("> ").unwrap();
         p.send_line(line).unwrap();
     }
@@ -252,6 +260,7 @@ fn drafts_are_discarded_by_id_with_drafts_or_delete() {
     home.fast_key(PASS);
     for _ in 0..3 {
         let mut p = spawn(&home, &[], &[]);
+        begin(&mut p);
         p.exp_string("How often did you feel calm?").unwrap();
         keys(&mut p, ENTER);
         p.exp_string("Who did you talk to?").unwrap();
@@ -282,7 +291,7 @@ fn drafts_are_discarded_by_id_with_drafts_or_delete() {
         .unwrap();
     assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("[2/4] Who did you talk to?"),
+        stdout(&out).contains("Check-in, 2 of 5: Who did you talk to?"),
         "{}",
         stdout(&out)
     );
@@ -318,6 +327,7 @@ fn a_passphrase_typed_differently_is_asked_again_until_the_person_stops() {
     let home = Home::new();
     let data = home.data();
     let mut p = spawn(&home, &[], &[]);
+    begin(&mut p);
     answer_and_save(&mut p);
     for _ in 0..3 {
         p.exp_string("New passphrase:").unwrap();
@@ -346,6 +356,7 @@ fn a_passphrase_typed_differently_is_asked_again_until_the_person_stops() {
     let home = Home::new();
     drop(p); // its reader polls the finished terminal until dropped
     let mut p = spawn(&home, &[], &[]);
+    begin(&mut p);
     answer_and_save(&mut p);
     for _ in 0..3 {
         p.exp_string("New passphrase:").unwrap();
@@ -375,6 +386,7 @@ fn a_disk_that_fills_during_the_interview_offers_another_place() {
     };
     crate::common::fast_key(&data, PASS);
     let mut p = spawn(&home, &[], &[("CONFIDE_DATA_DIR", &data)]);
+    begin(&mut p);
     p.exp_string("How often did you feel calm?").unwrap();
     keys(&mut p, ENTER);
     p.exp_string("Who did you talk to?").unwrap();
@@ -444,6 +456,7 @@ fn a_data_folder_that_became_read_only_can_be_tried_again() {
     };
     crate::common::fast_key(&data, PASS);
     let mut p = spawn(&home, &[], &[("CONFIDE_DATA_DIR", &data)]);
+    begin(&mut p);
     answer_up_to_the_text(&mut p);
     keys(&mut p, SECRET);
     keys(&mut p, ENTER);
@@ -481,11 +494,11 @@ fn an_intake_without_a_vault_says_that_nothing_is_kept_as_you_go() {
         &["--to", &recipient, "--out", out.to_str().unwrap()],
         &[],
     );
-    // The therapist's key is confirmed first.
+    // The welcome says it, then the therapist's key is confirmed.
+    p.exp_string("nothing is kept.").unwrap();
     p.exp_string("[y/N]").unwrap();
     keys(&mut p, "y");
-    p.exp_string("Your answers are kept only at the end")
-        .unwrap();
+    begin(&mut p);
     p.exp_string("How often did you feel calm?").unwrap();
     keys(&mut p, ENTER);
     p.exp_string("Who did you talk to?").unwrap();
@@ -503,6 +516,7 @@ fn a_first_save_on_a_full_disk_can_make_the_vault_in_another_folder() {
         return;
     };
     let mut p = spawn(&home, &[], &[("CONFIDE_DATA_DIR", &data)]);
+    begin(&mut p);
     answer_up_to_the_text(&mut p);
     let mut filler = fs::File::create(data.join("filler")).unwrap();
     let block = vec![0u8; 4096];
@@ -561,6 +575,7 @@ fn an_intake_that_cannot_be_written_can_go_to_another_place() {
     );
     p.exp_string("[y/N]").unwrap();
     keys(&mut p, "y");
+    begin(&mut p);
     answer_up_to_the_text(&mut p);
     keys(&mut p, SECRET);
     keys(&mut p, ENTER);

@@ -31,7 +31,7 @@ fn lang_shows_questions_and_summary_in_that_language() {
         text.contains("Descanso\n========\nDos preguntas sobre el descanso."),
         "{text}"
     );
-    assert!(text.contains("[1/2] ¿Con qué frecuencia se sintió descansado?\n  1) Nunca\n  2) A veces\n  3) A menudo"), "{text}");
+    assert!(text.contains("Descanso, 1 of 2: ¿Con qué frecuencia se sintió descansado?\n  1) Nunca\n  2) A veces\n  3) A menudo"), "{text}");
     assert!(
         text.contains(
             "Cansancio: Cansado. Sus respuestas sugieren que a menudo se sintió cansado."
@@ -61,7 +61,7 @@ fn a_language_without_text_falls_back_to_the_questionnaire_language() {
         .unwrap();
     let text = stdout(&out);
     assert!(
-        text.contains("[1/2] How often did you feel rested?"),
+        text.contains("Rest, 1 of 2: How often did you feel rested?"),
         "{text}"
     );
     assert!(text.contains("Tiredness: Rested."), "{text}");

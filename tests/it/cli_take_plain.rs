@@ -25,18 +25,18 @@ fn a_whole_interview_prints_each_item_the_review_and_the_summary() {
     );
     assert!(
         text.contains(
-            "[1/4] How often did you feel calm?\n  1) Never\n  2) Sometimes\n  3) Often\n"
+            "Check-in, 1 of 5: How often did you feel calm?\n  1) Never\n  2) Sometimes\n  3) Often\n"
         ),
         "{text}"
     );
-    // The count includes the follow-up once worrying opens it.
+    // The count includes the follow-up from the start: worrying may open it.
     assert!(text.contains("The next question is about sleep."));
     assert!(text.contains("Type a number from 0 to 14 hours"));
     assert!(
         text.contains("  4) Prefer not to answer\n"),
         "declinable multi-choice offers declining"
     );
-    assert!(text.contains("[5/5] What worried you most?"));
+    assert!(text.contains("Check-in, 5 of 5: What worried you most?"));
     assert!(text.contains("Review your answers"));
     assert!(text.contains("     A friend, Family\n"));
     assert!(text.contains("     7.5 hours\n"));
@@ -244,5 +244,5 @@ fn stdin_that_is_not_a_terminal_selects_plain_mode_automatically() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("[1/4] How often did you feel calm?\n  1) Never"));
+    assert!(stdout(&out).contains("Check-in, 1 of 5: How often did you feel calm?\n  1) Never"));
 }

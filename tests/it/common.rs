@@ -302,6 +302,14 @@ pub fn keys(p: &mut rexpect::session::PtySession, keys: &str) {
     std::thread::sleep(std::time::Duration::from_millis(150));
 }
 
+/// Begins a new interview on a terminal: waits for the end of the welcome, then presses
+/// Enter.
+pub fn begin(p: &mut rexpect::session::PtySession) {
+    p.exp_string("Press Enter to begin, or q to leave.")
+        .unwrap();
+    keys(p, "\r");
+}
+
 /// The exit code of a terminal session's program, once it has ended.
 pub fn exit_code(p: &rexpect::session::PtySession) -> Option<i32> {
     match p.process().wait().unwrap() {

@@ -309,7 +309,7 @@ fn an_existing_out_file_is_never_overwritten_and_nothing_is_asked() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("already exists"));
-    assert!(!stdout(&out).contains("[1/"), "no question was asked");
+    assert!(!stdout(&out).contains(", 1 of "), "no question was asked");
     assert_eq!(fs::read(&file).unwrap(), b"keep me");
 }
 
@@ -336,7 +336,7 @@ fn a_bad_recipient_is_refused_before_any_question() {
             !stderr(&out).contains("QQQQQQQQ"),
             "a secret is never echoed"
         );
-        assert!(!stdout(&out).contains("[1/"));
+        assert!(!stdout(&out).contains(", 1 of "));
     }
 }
 
@@ -529,8 +529,9 @@ fn invite(home: &Home, recipient: &str, extra: &[&str]) -> PathBuf {
 }
 
 /// A client's plain-mode answers to an invitation to `pain` (with `context`): activity:
-/// partner; partner: one; topics: pain; skip the rest of context; pain: often...
-const PAIN_INPUT: &str = "1\n1\n3\n\n\n\n\n\n\n\n\n\n\n4\n4\n\n\n\n\n\n\n\n\ny\n";
+/// partner; partner: one; skip the rest of context (the invitation gives the topics: pain);
+/// pain: often...
+const PAIN_INPUT: &str = "1\n1\n\n\n\n\n\n\n\n\n\n\n4\n4\n\n\n\n\n\n\n\n\ny\n";
 
 /// A client takes an invitation to `pain` in plain mode, answering with `PAIN_INPUT`.
 fn take_pain_invitation(client: &Home, inv: &Path, extra: &[&str], out: &Path) -> Output {
@@ -589,17 +590,20 @@ fn an_invitation_runs_exactly_its_questionnaires_and_the_report_shows_its_refere
     );
 }
 
-/// What a client reads when taking an invitation to `key` without a terminal: the key
-/// first, the message (the practice name marked as not checked), the reference, the
-/// invited questionnaires only, and the key the answers went to.
+/// What a client reads when taking an invitation to `key` without a terminal: the welcome
+/// with the key, the message (the practice name marked as not checked) and the reference
+/// before the first question, the invited questionnaires only, and the key the answers
+/// went to.
 fn check_what_the_invited_client_sees(text: &str, err: &str, key: &str) {
     let fp = fingerprint(key);
-    assert!(
-        text.starts_with(&format!(
+    assert!(text.starts_with("Welcome to confide\n"), "{text}");
+    let block = text
+        .find(&format!(
             "Your answers will be encrypted to this key:\n  {key}\n  fingerprint {fp}\n"
-        )),
-        "the key comes first: {text}"
-    );
+        ))
+        .expect("the key is shown");
+    let first = text.find(", 1 of ").expect("a question");
+    assert!(block < first, "the key comes before any question: {text}");
     assert!(
         text.contains(
             "Message from the invitation (not checked by confide):\n│ From: Riverside Therapy\n│ Please answer before we meet.\nReference: C-7\n"
@@ -801,7 +805,7 @@ fn an_invitation_redirected_to_another_key_is_refused_before_any_question() {
         )),
         "{err}"
     );
-    assert!(!stdout(&out).contains("[1/"), "no question was asked");
+    assert!(!stdout(&out).contains(", 1 of "), "no question was asked");
     assert!(!out_file.exists());
     assert!(!client.data().exists(), "nothing was saved");
 
@@ -1048,6 +1052,10 @@ mod terminal {
             let mut p = spawn(&client, args, &inv);
             p.exp_string("Does this match what your").unwrap();
             answer(&mut p, plain, "y", "y");
+            // Then the person begins.
+            p.exp_string("Press Enter to begin, or q to leave.")
+                .unwrap();
+            answer(&mut p, plain, "", "\r");
             p.exp_string("How often did you feel calm?").unwrap();
             // Leave at the first question.
             answer(&mut p, plain, "q", "\x1b");

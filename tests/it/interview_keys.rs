@@ -7,7 +7,7 @@ use std::process::Command;
 use rexpect::reader::Options;
 use rexpect::session::PtySession;
 
-use crate::common::{Home, exit_code, keys, root, stderr, stdout};
+use crate::common::{Home, begin, exit_code, keys, root, stderr, stdout};
 
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
@@ -91,6 +91,7 @@ fn plain_q_at_a_question_leaves_without_an_error() {
     assert!(stderr(&out).contains("confide: error: input ended"));
 }
 
+/// The check-in in a pseudo-terminal, past the welcome.
 fn terminal(home: &Home) -> PtySession {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("confide"));
     cmd.args(["take", "--no-save", "--questionnaires"])
@@ -105,7 +106,9 @@ fn terminal(home: &Home) -> PtySession {
     let options = Options::new()
         .timeout_ms(Some(30_000))
         .strip_ansi_escape_codes(true);
-    rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty")
+    let mut p = rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty");
+    begin(&mut p);
+    p
 }
 
 /// Enter at every question: the review, with the cursor on "Show my summary".

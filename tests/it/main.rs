@@ -39,3 +39,4 @@ mod tech_safety;
 mod tty;
 mod vault;
 mod version;
+mod welcome;

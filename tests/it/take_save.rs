@@ -177,9 +177,9 @@ fn quitting_offers_a_draft_that_resume_continues_where_it_stopped() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    let first_question = text.lines().find(|l| l.starts_with('[')).unwrap();
+    let first_question = text.lines().find(|l| l.starts_with("Check-in, ")).unwrap();
     assert!(
-        first_question.starts_with("[3/4] How many hours"),
+        first_question.starts_with("Check-in, 3 of 5: How many hours"),
         "resumes at sleep: {first_question}"
     );
     let review = &text[text.find("Review your answers").unwrap()..];
@@ -248,6 +248,9 @@ fn ctrl_c_in_the_terminal_leaves_no_answer_on_disk() {
         p.flush().unwrap();
         pause();
     };
+    p.exp_string("Press Enter to begin, or q to leave.")
+        .unwrap();
+    send(&mut p, "\r");
     p.exp_string("How often did you feel calm?").unwrap();
     send(&mut p, "\r");
     p.exp_string("Who did you talk to?").unwrap();

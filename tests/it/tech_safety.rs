@@ -9,7 +9,7 @@ use std::process::Command;
 use rexpect::reader::Options;
 use rexpect::session::PtySession;
 
-use crate::common::{Home, exit_code, files_containing, keys, root, stderr, stdout};
+use crate::common::{Home, begin, exit_code, files_containing, keys, root, stderr, stdout};
 
 const PASS: &str = "a long passphrase for tests";
 /// A free-text answer that must never reach the disk.
@@ -388,7 +388,8 @@ fn in_plain_mode_on_a_terminal_accepting_clears_the_screen_and_scrollback() {
     let home = Home::new();
     home.fast_key(PASS);
     let mut p = spawn(&home, &["--plain"]);
-    for line in ["1", "", "", "3", SECRET, "2"] {
+    // Enter begins, then the answers.
+    for line in ["", "1", "", "", "3", SECRET, "2"] {
         p.exp_string("> ").unwrap();
         p.send_line(line).unwrap();
     }
@@ -412,6 +413,7 @@ fn in_the_terminal_interface_the_choice_defaults_to_not_saving_and_y_clears() {
     let home = Home::new();
     home.fast_key(PASS);
     let mut p = spawn(&home, &[]);
+    begin(&mut p);
     p.exp_string("How often did you feel calm?").unwrap();
     keys(&mut p, ENTER); // Never
     p.exp_string("Who did you talk to?").unwrap();

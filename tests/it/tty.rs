@@ -5,7 +5,7 @@ use std::process::Command;
 use std::thread::sleep;
 use std::time::Duration;
 
-use crate::common::{Home, exit_code, keys, root};
+use crate::common::{Home, begin, exit_code, keys, root};
 use rexpect::reader::Options;
 use rexpect::session::PtySession;
 
@@ -14,6 +14,7 @@ const UP: &str = "\x1b[A";
 const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
 
+/// `confide take --no-save ... checkin` in a pseudo-terminal, past the welcome.
 fn spawn(home: &Home, strip: bool, configure: impl FnOnce(&mut Command)) -> PtySession {
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("confide"));
     cmd.args(["take", "--no-save", "--questionnaires"])
@@ -29,7 +30,9 @@ fn spawn(home: &Home, strip: bool, configure: impl FnOnce(&mut Command)) -> PtyS
     let options = Options::new()
         .timeout_ms(Some(30_000))
         .strip_ansi_escape_codes(strip);
-    rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty")
+    let mut p = rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty");
+    begin(&mut p);
+    p
 }
 
 /// The review line that mentions `needle` (the arrow between question and answer is
@@ -219,7 +222,7 @@ fn ctrl_c_at_a_hidden_passphrase_prompt_turns_echo_back_on() {
 
 /// confide in a pseudo-terminal through `sh -c`, with `before` run first in the same
 /// terminal (such as `stty rows 2`); the terminal's name is written to `tty.txt` in the
-/// home, so that a test can resize it while confide runs.
+/// home, so that a test can resize it while confide runs. Past the welcome.
 fn spawn_sized(home: &Home, before: &str) -> PtySession {
     let confide = assert_cmd::cargo::cargo_bin("confide");
     let mut cmd = Command::new("sh");
@@ -239,7 +242,9 @@ fn spawn_sized(home: &Home, before: &str) -> PtySession {
     let options = Options::new()
         .timeout_ms(Some(30_000))
         .strip_ansi_escape_codes(true);
-    rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty")
+    let mut p = rexpect::session::spawn_with_options(cmd, options).expect("spawn confide in a pty");
+    begin(&mut p);
+    p
 }
 
 /// Answers the check-in with Enter everywhere, then shows the summary.

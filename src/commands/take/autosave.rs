@@ -40,18 +40,17 @@ pub(crate) struct Autosave<'a> {
 }
 
 impl<'a> Autosave<'a> {
-    /// The draft of an interview of `questionnaires`; `resumed` is the draft `--resume`
-    /// continues, with its file.
+    /// The draft of an interview: `draft` says its questionnaires, language and whether
+    /// they were named, and gets its answers as they come; `resumed` is the draft
+    /// `--resume` continues, with its file.
     pub(crate) fn new(
         access: &'a Access,
-        questionnaires: Vec<String>,
-        lang: &str,
+        mut draft: Draft,
         reference: Option<String>,
         resumed: Option<(&Path, &Draft)>,
         enabled: bool,
         resume_options: String,
     ) -> Autosave<'a> {
-        let mut draft = Draft::new(questionnaires, lang);
         if let Some((_, old)) = resumed {
             draft.id = old.id.clone();
             draft.started = old.started.clone();
@@ -86,7 +85,7 @@ impl<'a> Autosave<'a> {
     /// After a change in the interview: saves the draft, unless nothing was answered yet.
     /// Returns a notice when saving failed (shown once; the interview goes on).
     pub(crate) fn changed(&mut self, flow: &Flow) -> Option<String> {
-        let nothing_yet = flow.answers().values().all(|a| a.is_empty());
+        let nothing_yet = flow.given_answers().is_empty();
         if !self.enabled || (nothing_yet && self.path().is_none()) {
             return None;
         }
@@ -108,7 +107,8 @@ impl<'a> Autosave<'a> {
     /// any) stays, and counts as missing answers.
     pub(crate) fn save(&mut self, flow: &Flow) -> Result<PathBuf> {
         let mut draft = self.draft.clone();
-        draft.answers = answers_to_draft(flow.answers());
+        // Derived answers are derived again when the draft is continued.
+        draft.answers = answers_to_draft(&flow.given_answers());
         draft.resume_at = flow
             .question()
             .map(|q| format!("{}.{}", q.q.id, q.item.id()));

@@ -1,17 +1,18 @@
-//! The interview of `take`: the prompter of the mode, the flow (from the start or from a
-//! draft), the draft kept after every answer, and what leaving part way means.
+//! The interview of `take`: the prompter of the mode, the welcome, the flow (from the start
+//! or from a draft), the draft kept after every answer, and what leaving part way means.
 
 use std::path::PathBuf;
 
 use super::autosave::Autosave;
 use super::inputs::draft_to_answers;
+use super::welcome::Welcome;
 use super::{Mode, Plan, discard_draft, kept_error, safety};
 use crate::error::{Error, Kind, Result, describe_io};
 use crate::scoring::{Scored, SessionAnswers};
 use crate::session::plain::Plain;
 use crate::session::tty::Tty;
 use crate::session::{
-    self, End, Flow, Part, Prompter, Question, Reply, ReviewLine, ReviewReply, Stop,
+    self, Derived, End, Flow, Part, Prompter, Question, Reply, ReviewLine, ReviewReply, Stop,
 };
 use crate::store::draft::Draft;
 use crate::term::{self, interrupt, sanitize};
@@ -73,6 +74,14 @@ impl Prompter for CtrlCLeaves {
         self.0.intro(text);
     }
 
+    fn welcome(&mut self, title: &str, text: &str) {
+        self.0.welcome(title, text);
+    }
+
+    fn begin(&mut self) -> std::result::Result<bool, Stop> {
+        unless_ctrl_c(self.0.begin())
+    }
+
     fn confirm(&mut self, question: &str) -> std::result::Result<bool, Stop> {
         unless_ctrl_c(self.0.confirm(question))
     }
@@ -86,29 +95,50 @@ impl Prompter for CtrlCLeaves {
     }
 }
 
-/// Asks every question (from where the draft `resumed` stopped, if any) until the person
-/// saves at the review; any other end is the error that ends the run.
+/// A finished interview: the scores of each questionnaire, and the answers that were
+/// derived, not asked, as (questionnaire, item).
+pub(super) struct Interviewed {
+    pub(super) scored: Vec<Scored>,
+    pub(super) derived: Vec<(String, String)>,
+}
+
+/// Shows the welcome (a new interview), then asks every question (from where the draft
+/// `resumed` stopped, if any) until the person saves at the review; any other end is the
+/// error that ends the run. `derived` answers are not asked.
 pub(super) fn until_end(
     plan: &Plan,
     parts: &[Part],
     resumed: Option<&(PathBuf, Draft)>,
-    intro: Option<&str>,
+    welcome: Option<&Welcome>,
+    derived: &[Derived],
     autosave: &mut Autosave,
     may_keep_draft: bool,
-) -> Result<Vec<Scored>> {
-    let mut flow = start(parts, resumed)?;
+) -> Result<Interviewed> {
+    let mut flow = start(parts, resumed, derived)?;
     interrupt::install();
-    let (end, kept) = interview(plan, &mut flow, intro, autosave, may_keep_draft);
+    let (end, kept) = interview(plan, &mut flow, welcome, derived, autosave, may_keep_draft)?;
     ended(end, kept, autosave)?;
-    Ok(flow.scored())
+    Ok(Interviewed {
+        scored: flow.scored(),
+        derived: flow.derived_answers(),
+    })
 }
 
 /// The flow at its first question, or where the draft stopped.
-fn start<'a>(parts: &[Part<'a>], resumed: Option<&(PathBuf, Draft)>) -> Result<Flow<'a>> {
+fn start<'a>(
+    parts: &[Part<'a>],
+    resumed: Option<&(PathBuf, Draft)>,
+    derived: &[Derived],
+) -> Result<Flow<'a>> {
     let Some((path, draft)) = resumed else {
-        return Ok(Flow::new(parts.to_vec(), SessionAnswers::new()));
+        return Ok(Flow::with_derived(
+            parts.to_vec(),
+            SessionAnswers::new(),
+            derived,
+        ));
     };
-    let mut flow = Flow::new(parts.to_vec(), draft_to_answers(parts, draft, path)?);
+    let answers = draft_to_answers(parts, draft, path)?;
+    let mut flow = Flow::with_derived(parts.to_vec(), answers, derived);
     match draft.resume_at.as_deref() {
         Some(at) => flow.resume_at(at),
         // Kept at the review.
@@ -118,19 +148,27 @@ fn start<'a>(parts: &[Part<'a>], resumed: Option<&(PathBuf, Draft)>) -> Result<F
     Ok(flow)
 }
 
-/// Runs the interview with the right prompter, keeping the draft after every answer; on
-/// leaving part way, offers to keep an encrypted draft (when the session would be kept in
-/// the vault). Returns how it ended and whether a draft is kept.
+/// Runs the interview with the right prompter, after the welcome, keeping the draft after
+/// every answer; on leaving part way, offers to keep an encrypted draft (when the session
+/// would be kept in the vault). Returns how it ended and whether a draft is kept; leaving at
+/// the welcome is an error.
 fn interview(
     plan: &Plan,
     flow: &mut Flow,
-    intro: Option<&str>,
+    welcome: Option<&Welcome>,
+    derived: &[Derived],
     autosave: &mut Autosave,
     may_keep_draft: bool,
-) -> (End, bool) {
-    let (mut prompter, _) = prompter(plan);
-    if let Some(text) = intro {
-        prompter.intro(text);
+) -> Result<(End, bool)> {
+    let (mut prompter, terminal) = prompter(plan);
+    if let Some(w) = welcome {
+        w.show(
+            prompter.as_mut(),
+            terminal,
+            flow.parts(),
+            derived,
+            flow.estimate(),
+        )?;
     }
     let end = session::run_with(flow, prompter.as_mut(), plan.save, &mut |f| {
         autosave.changed(f)
@@ -139,7 +177,7 @@ fn interview(
         End::Quit if may_keep_draft => offer_draft(prompter.as_mut(), flow, autosave),
         _ => false,
     };
-    (end, kept)
+    Ok((end, kept))
 }
 
 /// Nothing when the person saved at the review; otherwise the error that ends the run

@@ -1,7 +1,8 @@
 //! Before the first question of an intake (`--to`, `--recipients-file`, `--invite`): the key
 //! the answers will be encrypted to and its fingerprint, then what the invitation says,
 //! quoted as not checked, and the person's confirmation that the fingerprint is the one
-//! their therapist told them.
+//! their therapist told them. A new interview shows them inside its welcome (`welcome.rs`);
+//! a resumed one, before its first question.
 //!
 //! - `--expect-fingerprint FP` (scripts): the fingerprints must be exactly those given, or
 //!   exit 2 before any question;
@@ -19,28 +20,41 @@ use super::{Mode, Plan};
 use crate::cli::TakeOptions;
 use crate::error::{Error, Result};
 use crate::model::invitation::{Invitation, is_line_break};
-use crate::session::Stop;
+use crate::session::{Prompter, Stop};
 use crate::store::fingerprint::{self, fingerprint};
 use crate::term::{self, interrupt, sanitize};
 
 /// Said when the fingerprint was shown but nobody confirmed it.
 const NOT_CONFIRMED: &str = "The fingerprint was not confirmed: there is no terminal to ask. Scripts can pass --expect-fingerprint FINGERPRINT to refuse any other key.";
 
-/// Shows the keys, their fingerprints and the invitation's words, and has the fingerprint
-/// confirmed. Fails (before any question) when it does not match.
-pub(crate) fn before_questions(
+/// The keys of an intake, checked, as a person is shown them: in the welcome of a new
+/// interview, or before the first question of a resumed one ([`before_questions`]).
+pub(crate) struct KeyCheck {
+    /// The keys, their fingerprints and the invitation's words ([`block`]).
+    pub(crate) block: String,
+    named: Vec<String>,
+    /// The fingerprints are those of `--expect-fingerprint`.
+    expected: bool,
+    /// A person can be asked (standard input is a terminal).
+    can_ask: bool,
+}
+
+/// Checks the keys of an intake before any question: `--expect-fingerprint` must name
+/// exactly them. For `--answers`, the keys are said on standard error and nothing is left
+/// to show; otherwise, the keys to show and confirm. `None` when there is no intake.
+pub(crate) fn check(
     plan: &Plan,
     args: &TakeOptions,
     dest: &Destinations,
     invitation: Option<&Invitation>,
-) -> Result<()> {
+) -> Result<Option<KeyCheck>> {
     let named = dest.named();
     if named.is_empty() {
         if !args.expect_fingerprint.is_empty() {
             return Err(Error::usage("--expect-fingerprint is for an intake file")
                 .with_hint("add --to RECIPIENT, --recipients-file FILE or --invite FILE"));
         }
-        return Ok(());
+        return Ok(None);
     }
     let expected = check_expected(&args.expect_fingerprint, named)?;
     let block = block(named, dest.own_copy(), invitation, term::width());
@@ -49,35 +63,73 @@ pub(crate) fn before_questions(
         if !expected {
             term::eprintln(NOT_CONFIRMED);
         }
-        return Ok(());
+        return Ok(None);
     }
+    Ok(Some(KeyCheck {
+        block,
+        named: named.to_vec(),
+        expected,
+        can_ask: std::io::stdin().is_terminal(),
+    }))
+}
+
+/// Shows the keys, their fingerprints and the invitation's words, and has the fingerprint
+/// confirmed, before the first question of a resumed interview. Fails (before any
+/// question) when it does not match.
+pub(crate) fn before_questions(
+    plan: &Plan,
+    args: &TakeOptions,
+    dest: &Destinations,
+    invitation: Option<&Invitation>,
+) -> Result<()> {
+    let Some(key) = check(plan, args, dest, invitation)? else {
+        return Ok(());
+    };
     // Dropped before the interview makes its own.
     let (mut prompter, _) = prompter(plan);
-    prompter.intro(&block);
-    if expected {
-        prompter.intro("The fingerprint is the one given with --expect-fingerprint.");
-        return Ok(());
+    prompter.intro(&key.block);
+    if let Some(note) = key.note() {
+        prompter.intro(note);
     }
-    if !std::io::stdin().is_terminal() {
-        prompter.intro(NOT_CONFIRMED);
-        return Ok(());
+    key.confirm(prompter.as_mut())
+}
+
+impl KeyCheck {
+    /// What is said after the keys when nobody is asked to confirm them.
+    pub(crate) fn note(&self) -> Option<&'static str> {
+        if self.expected {
+            Some("The fingerprint is the one given with --expect-fingerprint.")
+        } else if !self.can_ask {
+            Some(NOT_CONFIRMED)
+        } else {
+            None
+        }
     }
-    match prompter.confirm(&question(named)) {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(Error::usage(
-            "you said the fingerprint does not match: nothing was asked and nothing was saved",
-        )
-        .with_hint(
-            "ask your therapist for the fingerprint of their key by phone or in person, and for a new invitation",
-        )),
-        Err(Stop::Eof) => Err(Error::cancelled(
-            "input ended before the fingerprint was confirmed; nothing was asked",
-        )),
-        Err(Stop::Interrupted) => interrupt::leave(),
-        Err(Stop::Io(e)) => Err(Error::failure(format!(
-            "the terminal failed: {}; nothing was asked",
-            crate::error::describe_io(&e)
-        ))),
+
+    /// Asks whether the fingerprint is the one the therapist gave, when a person can be
+    /// asked and `--expect-fingerprint` did not already say it. No is an error: nothing was
+    /// asked.
+    pub(crate) fn confirm(&self, prompter: &mut dyn Prompter) -> Result<()> {
+        if self.expected || !self.can_ask {
+            return Ok(());
+        }
+        match prompter.confirm(&question(&self.named)) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Error::usage(
+                "you said the fingerprint does not match: nothing was asked and nothing was saved",
+            )
+            .with_hint(
+                "ask your therapist for the fingerprint of their key by phone or in person, and for a new invitation",
+            )),
+            Err(Stop::Eof) => Err(Error::cancelled(
+                "input ended before the fingerprint was confirmed; nothing was asked",
+            )),
+            Err(Stop::Interrupted) => interrupt::leave(),
+            Err(Stop::Io(e)) => Err(Error::failure(format!(
+                "the terminal failed: {}; nothing was asked",
+                crate::error::describe_io(&e)
+            ))),
+        }
     }
 }
 

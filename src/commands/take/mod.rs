@@ -18,6 +18,7 @@ mod output;
 mod recover;
 mod safety;
 mod select;
+mod welcome;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -34,12 +35,14 @@ use crate::model::questionnaire::Questionnaire;
 use crate::model::response::Response;
 use crate::report::summary;
 use crate::scoring::{self, Scored, record};
-use crate::session::Part;
+use crate::session::{Derived, Part};
 use crate::store::draft::Draft;
 use crate::term::{self, interrupt, sanitize};
 
 use autosave::Autosave;
+use keycheck::KeyCheck;
 use output::Destinations;
+use welcome::Welcome;
 
 /// How the answers are given.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,7 +136,7 @@ pub(crate) fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Re
         follow_invitation(&mut plan, inv, ids)?;
     }
     let access = Access::new(settings)?;
-    let dest = check_before_questions(&plan, args, &access, invitation.as_ref())?;
+    let (dest, key) = check_before_questions(&plan, args, &access, invitation.as_ref())?;
     let answers_file = match &plan.mode {
         Mode::Answers(path) => Some(inputs::read_answers(path)?),
         _ => None,
@@ -146,32 +149,52 @@ pub(crate) fn run(settings: &Settings, ids: &[String], args: &TakeOptions) -> Re
     let draft = resumed.as_ref().map(|(_, d)| d);
     adopt_reference(&mut plan, draft, answers_file.as_ref())?;
     let wanted = wanted(ids, draft, invitation.is_some(), &catalog);
+    // Named by the person (ids, an invitation), now or when the draft was begun.
+    let named = draft.map_or(!wanted.is_empty(), |d| d.named);
     let interactive = answers_file.is_none();
-    let parts = select::select(
+    let mut parts = select::select(
         &catalog,
         &wanted,
         answers_file.as_ref(),
         interactive && invitation.is_none(),
     )?;
-    let mut autosave = autosave(&plan, args, &access, &dest, &parts, resumed.as_ref());
-    let scored = match (&plan.mode, answers_file) {
-        (Mode::Answers(path), Some(file)) => {
-            inputs::score_answers_file(&catalog, &parts, path, file)?
+    if draft.is_some() && !named {
+        // As when the draft was begun: the topics decide.
+        for p in &mut parts {
+            p.explicit = p.q.applies_when.is_none();
         }
+    }
+    let mut autosave = autosave(&plan, args, &access, &dest, &parts, named, resumed.as_ref());
+    let (scored, derived) = match (&plan.mode, answers_file) {
+        (Mode::Answers(path), Some(file)) => (
+            inputs::score_answers_file(&catalog, &parts, path, file)?,
+            Vec::new(),
+        ),
         _ => {
-            let intro = intro(&plan, &parts, &wanted, invitation.is_some(), &dest, &access);
-            interview::until_end(
+            // Named questionnaires answer the topics: they are not asked again.
+            let derived: Vec<Derived> = if named {
+                select::derived(&catalog, &parts)
+            } else {
+                Vec::new()
+            };
+            let welcome = resumed
+                .is_none()
+                .then(|| Welcome::new(&plan, &dest, &access, key));
+            let done = interview::until_end(
                 &plan,
                 &parts,
                 resumed.as_ref(),
-                intro.as_deref(),
+                welcome.as_ref(),
+                &derived,
                 &mut autosave,
                 dest.keeps_copy(),
-            )?
+            )?;
+            (done.scored, done.derived)
         }
     };
     let id = resumed.map(|(_, d)| d.id);
-    let response = build_response(&catalog, &parts, &scored, id, &plan);
+    let mut response = build_response(&catalog, &parts, &scored, id, &plan);
+    mark_derived(&mut response, &derived);
     let finished = Finished {
         parts: &parts,
         scored: &scored,
@@ -201,19 +224,25 @@ fn follow_invitation(plan: &mut Plan, invitation: &Invitation, ids: &[String]) -
 
 /// Checks everything that could lose the answers, before the first question: the
 /// destinations (`output`) and the keys an intake is encrypted to (`keycheck`). Leftovers
-/// of interrupted saves are tidied then, before this run writes anything.
+/// of interrupted saves are tidied then, before this run writes anything. A new interview
+/// shows the keys in its welcome (returned); a resumed one, here.
 fn check_before_questions(
     plan: &Plan,
     args: &TakeOptions,
     access: &Access,
     invitation: Option<&Invitation>,
-) -> Result<Destinations> {
+) -> Result<(Destinations, Option<KeyCheck>)> {
     let dest = Destinations::prepare(args, invitation, access, plan.save)?;
-    keycheck::before_questions(plan, args, &dest, invitation)?;
+    let key = if args.resume.is_some() {
+        keycheck::before_questions(plan, args, &dest, invitation)?;
+        None
+    } else {
+        keycheck::check(plan, args, &dest, invitation)?
+    };
     if dest.keeps_copy() {
         access.tidy(None);
     }
-    Ok(dest)
+    Ok((dest, key))
 }
 
 /// A resumed draft, or an answers file, may carry the reference too (checked as a code
@@ -260,12 +289,17 @@ fn autosave<'a>(
     access: &'a Access,
     dest: &Destinations,
     parts: &[Part],
+    named: bool,
     resumed: Option<&(PathBuf, Draft)>,
 ) -> Autosave<'a> {
-    Autosave::new(
-        access,
+    let mut draft = Draft::new(
         parts.iter().map(|p| p.q.id.clone()).collect(),
         &plan.settings.lang,
+    );
+    draft.named = named;
+    Autosave::new(
+        access,
+        draft,
         plan.reference.clone(),
         resumed.map(|(path, d)| (path.as_path(), d)),
         plan.person() && dest.keeps_copy() && access.vault.can_encrypt(),
@@ -273,38 +307,19 @@ fn autosave<'a>(
     )
 }
 
-/// What is said before the first question, if anything: the questionnaires added because
-/// the chosen ones use their answers, and, when a person without a key of their own answers
-/// for an intake, that no draft is kept. An invitation's words come with the key instead
-/// (`keycheck`).
-fn intro(
-    plan: &Plan,
-    parts: &[Part],
-    wanted: &[String],
-    invited: bool,
-    dest: &Destinations,
-    access: &Access,
-) -> Option<String> {
-    let lang = &plan.settings.lang;
-    let added: Vec<String> = parts
-        .iter()
-        .filter(|p| !wanted.is_empty() && !wanted.contains(&p.q.id))
-        .map(|p| p.q.title.resolve(lang, &p.q.language).to_owned())
-        .collect();
-    let intro = (!invited && !added.is_empty()).then(|| {
-        format!(
-            "The questionnaires you chose use your answers about: {}. Those questions come first.",
-            sanitize::line(&added.join(", "))
-        )
-    });
-    if !(plan.person() && plan.save && dest.has_intake() && !access.vault.can_encrypt()) {
-        return intro;
+/// Marks the answers in the record that were derived, not asked.
+fn mark_derived(response: &mut Response, derived: &[(String, String)]) {
+    for (qid, item) in derived {
+        let answer = response
+            .questionnaires
+            .iter_mut()
+            .filter(|q| q.id == *qid)
+            .flat_map(|q| q.answers.iter_mut())
+            .find(|a| a.item == *item);
+        if let Some(a) = answer {
+            a.derived = true;
+        }
     }
-    let note = NO_DRAFT_FOR_INTAKE;
-    Some(match intro {
-        Some(text) => format!("{text}\n\n{note}"),
-        None => note.to_owned(),
-    })
 }
 
 /// A finished session: the questionnaires, their scores and the record to store.
@@ -400,12 +415,6 @@ fn ask_about_safety(
         )),
     }
 }
-
-/// Shown before the first question of an intake when the person has no key of their own.
-const NO_DRAFT_FOR_INTAKE: &str = "Your answers are kept only at the end: a draft kept as \
-you go would have to be encrypted to a key of your own, and only your therapist's key is \
-known here. If you stop part way, your answers so far are lost. To have a draft kept as you \
-answer, make your own key first with `confide keys init`.";
 
 /// The error that ends an interview left part way whose answers are kept in the draft.
 fn kept_error(what: &str, autosave: &Autosave) -> Error {

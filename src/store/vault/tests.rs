@@ -33,6 +33,7 @@ fn response(created: &str, answer: &str) -> Response {
                 item: "e5".into(),
                 status: AnswerStatus::Answered,
                 value: Some(serde_json::Value::String(answer.into())),
+                derived: false,
             }],
             scores: vec![ScoreRecord {
                 scale: "ease".into(),
