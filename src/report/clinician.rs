@@ -849,6 +849,12 @@ fn answers(q: Option<&Questionnaire>, rec: &QuestionnaireRecord, lang: &str) -> 
                     (_, None) => String::new(),
                 },
             };
+            // Not asked, but worked out from the questionnaires the person named.
+            let display = if a.derived {
+                format!("{display} (derived from the questionnaires chosen, not asked)")
+            } else {
+                display
+            };
             AnswerEntry {
                 item: a.item.clone(),
                 text: item.map(|(q, i)| i.common().text.resolve(lang, &q.language).to_owned()),

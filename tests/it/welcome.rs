@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::process::Command;
 
+use age::secrecy::ExposeSecret;
 use rexpect::reader::Options;
 use rexpect::session::PtySession;
 use serde_json::Value;
@@ -320,10 +321,21 @@ fn an_invitation_speaks_inside_the_welcome_and_its_key_is_checked_before_beginni
     assert_eq!(exit_code(&p), Some(130));
 }
 
+/// The therapist's identity of a test home, made once and kept beside it.
+fn identity_of(home: &Home) -> age::x25519::Identity {
+    let file = home.path().join("identity.txt");
+    if let Ok(text) = std::fs::read_to_string(&file) {
+        return text.trim().parse().unwrap();
+    }
+    let identity = age::x25519::Identity::generate();
+    std::fs::write(&file, identity.to_string().expose_secret()).unwrap();
+    identity
+}
+
 /// `take ARGS --plain` with `input`, to an intake file encrypted to a new key; the record
 /// inside, decrypted.
 fn record_of(home: &Home, args: &[&str], input: &str) -> (String, Value) {
-    let identity = age::x25519::Identity::generate();
+    let identity = identity_of(home);
     let recipient = identity.to_public().to_string();
     let file = home.path().join("intake.age");
     let _ = std::fs::remove_file(&file);
@@ -381,6 +393,27 @@ fn named_questionnaires_answer_the_topics_and_the_record_says_it_was_derived() {
     // Both questionnaires were asked.
     assert!(text.contains("Desire, 1 of"), "{text}");
     assert!(text.contains("Pain and discomfort, 1 of"), "{text}");
+    // The therapist reads that it was derived, not chosen.
+    let key = home.path().join("therapist.txt");
+    std::fs::write(
+        &key,
+        format!("{}\n", identity_of(&home).to_string().expose_secret()),
+    )
+    .unwrap();
+    let report = home
+        .cmd()
+        .arg("report")
+        .arg(home.path().join("intake.age"))
+        .arg("-i")
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert_eq!(report.status.code(), Some(0), "{}", stderr(&report));
+    assert!(
+        stdout(&report).contains("(derived from the questionnaires chosen, not asked)"),
+        "{}",
+        stdout(&report)
+    );
 
     // Naming only the questionnaire that holds the topics: not asked, nothing derived.
     let (text, record) = record_of(&home, &["context"], &enter_everywhere());
