@@ -26,6 +26,11 @@ pub(crate) use super::grouped::{Grouped, Point, point};
 
 pub(crate) const REPORT_FORMAT: &str = "confide.report/1";
 
+/// Beside `bother`, marks the rating as one of sex or the sex life as a whole (the context
+/// questionnaire's), not of the questionnaire's own scales: the overview gives it a line of
+/// its own instead of showing it beside those scales.
+const OVERALL_TAG: &str = "overall";
+
 /// Tags of advice the clinician report lists as deferred when a raised flag withholds them:
 /// couple and partner work (`partner`) and assertiveness or skills framing (`skills`).
 const DEFERRABLE_TAGS: [&str; 2] = ["partner", "skills"];
@@ -74,6 +79,10 @@ pub struct SessionReport {
     pub safety_screen: SafetyScreen,
     /// Every flag raised, most urgent first.
     pub flags: Vec<FlagEntry>,
+    /// The person's rating of how much sex or their sex life bothers them as a whole (a
+    /// `bother` item tagged `overall`), which the overview shows on a line of its own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) overall_bother: Vec<OverallBother>,
     /// One row per scale: the overview a report opens with.
     pub(crate) overview: Vec<OverviewRow>,
     /// Every free-text answer, in the order asked.
@@ -209,8 +218,17 @@ impl SafetyScreen {
     }
 }
 
+/// The overall bother rating of one questionnaire, in words.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct OverallBother {
+    pub(crate) questionnaire: String,
+    pub(crate) item: String,
+    /// The answer in words (`declined`, `skipped`, `not asked` when so).
+    pub(crate) answer: String,
+}
+
 /// One scale in the overview, with the person's own rating of how much the topic bothers
-/// them (the questionnaire's item tagged `bother`).
+/// them (the questionnaire's item tagged `bother`, unless it rates sex as a whole).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct OverviewRow {
     pub(crate) questionnaire: String,
@@ -226,7 +244,7 @@ pub(crate) struct OverviewRow {
     pub(crate) answered: usize,
     pub(crate) parts: usize,
     /// The bother answer in words (`declined`, `skipped`, `not asked` when so), or none
-    /// when the questionnaire has no bother item.
+    /// when the questionnaire has no bother item or its bother item rates sex as a whole.
     pub(crate) bother: Option<String>,
 }
 
@@ -462,6 +480,7 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
         screen: ScreenTally::default(),
         withheld: BTreeSet::new(),
         flags: Vec::new(),
+        overall_bother: Vec::new(),
         overview: Vec::new(),
         questionnaires: Vec::new(),
     };
@@ -485,6 +504,7 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
         },
         safety_screen: session.screen.finish(),
         flags,
+        overall_bother: session.overall_bother,
         overview: session.overview,
         free_text,
         questionnaires: session.questionnaires,
@@ -503,6 +523,7 @@ struct SessionBuilder<'a> {
     withheld: BTreeSet<&'a str>,
     /// Each flag entry with the tags its definition gives it.
     flags: Vec<(FlagEntry, &'a [String])>,
+    overall_bother: Vec<OverallBother>,
     overview: Vec<OverviewRow>,
     questionnaires: Vec<QuestionnaireReport>,
 }
@@ -529,6 +550,8 @@ impl<'a> SessionBuilder<'a> {
         if let Some(q) = known {
             self.screen.add_answers(q, rec);
             if self.detail == Detail::Full {
+                self.overall_bother
+                    .extend(overall_bother(q, rec, self.lang));
                 self.overview
                     .extend(overview_rows(q, rec, &scales, self.lang));
             }
@@ -650,14 +673,17 @@ impl<'a> SessionBuilder<'a> {
     }
 }
 
-/// The overview rows of a questionnaire: its scales, each with the bother answer.
+/// The overview rows of a questionnaire: its scales, each with the bother answer unless
+/// that rates sex as a whole.
 fn overview_rows(
     q: &Questionnaire,
     rec: &QuestionnaireRecord,
     scales: &[ScaleEntry],
     lang: &str,
 ) -> Vec<OverviewRow> {
-    let bother = bother_words(q, rec, lang);
+    let bother = bother_item(q)
+        .filter(|(_, overall)| !overall)
+        .map(|(item, _)| bother_words(q, item, rec, lang));
     let title = q.title.resolve(lang, &q.language);
     scales
         .iter()
@@ -744,19 +770,40 @@ impl ScreenTally {
     }
 }
 
-/// The person's answer to the questionnaire's `bother` item, in words.
-fn bother_words(q: &Questionnaire, rec: &QuestionnaireRecord, lang: &str) -> Option<String> {
+/// The questionnaire's `bother` item, and whether it rates sex as a whole (tagged
+/// `overall` as well).
+fn bother_item(q: &Questionnaire) -> Option<(&Item, bool)> {
     let item = q
         .items
         .iter()
         .find(|i| i.common().tags.iter().any(|t| t == BOTHER_TAG))?;
+    let overall = item.common().tags.iter().any(|t| t == OVERALL_TAG);
+    Some((item, overall))
+}
+
+/// The questionnaire's overall bother rating, when its bother item is one.
+fn overall_bother(
+    q: &Questionnaire,
+    rec: &QuestionnaireRecord,
+    lang: &str,
+) -> Option<OverallBother> {
+    let (item, overall) = bother_item(q)?;
+    overall.then(|| OverallBother {
+        questionnaire: rec.id.clone(),
+        item: item.id().to_owned(),
+        answer: bother_words(q, item, rec, lang),
+    })
+}
+
+/// The person's answer to a `bother` item, in words.
+fn bother_words(q: &Questionnaire, item: &Item, rec: &QuestionnaireRecord, lang: &str) -> String {
     let a = rec.answers.iter().find(|a| a.item == item.id());
-    Some(match a.map(|a| (a.status, a.value.as_ref())) {
+    match a.map(|a| (a.status, a.value.as_ref())) {
         Some((AnswerStatus::Answered, Some(v))) => answer_words(q, item, v, lang),
         Some((AnswerStatus::Declined, _)) => "declined".into(),
         Some((AnswerStatus::Skipped, _)) => "skipped".into(),
         _ => "not asked".into(),
-    })
+    }
 }
 
 fn same_scores(a: &[ScoreRecord], b: &[ScoreRecord]) -> bool {

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use super::change::{self, Verdict, signed};
 use super::clinician::{
-    CLINICAL_NOTE, DefinitionCheck, Failure, FlagEntry, Level, OverviewRow, QuestionnaireReport,
-    ReferenceGroup, Report, ScaleEntry, ScreenStatus, SessionReport, TrendPoint, short,
+    CLINICAL_NOTE, DefinitionCheck, Failure, FlagEntry, Level, OverallBother, OverviewRow,
+    QuestionnaireReport, ReferenceGroup, Report, ScaleEntry, ScreenStatus, SessionReport,
+    TrendPoint, short,
 };
 use crate::model::questionnaire::FlagLevel;
 use crate::model::response::AnswerStatus;
@@ -66,19 +67,33 @@ fn scale_words(s: &ScaleEntry) -> String {
     }
 }
 
+/// Said once where a safety concern was raised: the sexual difficulties reported may be a
+/// response to it.
+macro_rules! coercion_caveat {
+    () => {
+        "Sexual difficulties reported in this intake may be a response to coercion or fear: a diagnosis of sexual dysfunction is not made when symptoms are better explained by partner violence or severe relationship distress."
+    };
+}
+
 /// The heading of flags whose advice a raised safety flag withholds.
 pub(crate) const DEFERRED_HEADING: &str = "Deferred until safety and pressure are assessed";
 /// What the deferred flags mean.
 pub(crate) const DEFERRED_NOTE: &str = "Couple-based, communication and assertiveness work is contraindicated while the client reports coercion, pressure or fear of a partner; reconsider only after an individual assessment of safety and with the client's independent agreement. Medical, mood and anxiety assessments are not deferred.";
 
-/// What a report asks of the clinician first, given the safety screen and the flags.
+/// What a report asks of the clinician first, given the safety screen and the flags. Where
+/// a safety concern was raised, it also says once that the sexual difficulties reported may
+/// be a response to it; the flags' own texts do not repeat that caveat in every intake.
 pub(crate) fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
     if s.flags.iter().any(|f| f.level.is_urgent()) {
-        Some(
-            "Urgent flags: assess risk and safety at first contact, before any other work. Couple-based work is contraindicated while the client reports coercion or fear of a partner.",
-        )
+        Some(concat!(
+            "Urgent flags: assess risk and safety at first contact, before any other work. Couple-based work is contraindicated while the client reports coercion or fear of a partner. ",
+            coercion_caveat!()
+        ))
     } else if s.safety_screen.status == ScreenStatus::Raised {
-        Some("A safety concern was raised: ask about it, and about safety, before any couple work.")
+        Some(concat!(
+            "A safety concern was raised: ask about it, and about safety, before any couple work. ",
+            coercion_caveat!()
+        ))
     } else if matches!(s.safety_screen.status, ScreenStatus::Declined) {
         Some(
             "The safety questions were not answered: ask about safety in private, with no partner present, and confirm a safe way and time to contact the client before any follow-up.",
@@ -91,6 +106,15 @@ pub(crate) fn risk_prompt(s: &SessionReport) -> Option<&'static str> {
 /// The flags listed first, and those deferred while safety is unresolved.
 pub(crate) fn listed_and_deferred(s: &SessionReport) -> (Vec<&FlagEntry>, Vec<&FlagEntry>) {
     s.flags.iter().partition(|f| !f.deferred)
+}
+
+/// The overall bother rating in words: it rates sex as a whole, so it has a line of its own
+/// rather than sitting beside one questionnaire's scales.
+fn overall_bother_words(b: &OverallBother) -> String {
+    format!(
+        "Overall sexual bother ({}.{}): {}",
+        b.questionnaire, b.item, b.answer
+    )
 }
 
 /// One overview row in words: scale, value and range, band, bother, whether enough was
@@ -241,8 +265,11 @@ impl Text {
         self.head(s);
         self.safety(s);
         self.flags(s);
-        if !s.overview.is_empty() {
+        if !s.overview.is_empty() || !s.overall_bother.is_empty() {
             self.section("Overview");
+            for b in &s.overall_bother {
+                self.fill(&overall_bother_words(b), "  ", "    ");
+            }
             for row in &s.overview {
                 self.fill(&overview_words(row), "  ", "    ");
             }
@@ -511,8 +538,14 @@ pub(crate) fn markdown_session(s: &SessionReport) -> String {
     let mut out = String::new();
     markdown_head(&mut out, s);
     markdown_flags(&mut out, s);
+    if !s.overview.is_empty() || !s.overall_bother.is_empty() {
+        out.push_str("\n## Overview\n\n");
+        for b in &s.overall_bother {
+            out.push_str(&format!("{}\n\n", md(&overall_bother_words(b))));
+        }
+    }
     if !s.overview.is_empty() {
-        out.push_str("\n## Overview\n\n| Questionnaire | Scale | Value | Range | Band | Bother | Enough answered |\n|---|---|---|---|---|---|---|\n");
+        out.push_str("| Questionnaire | Scale | Value | Range | Band | Bother | Enough answered |\n|---|---|---|---|---|---|---|\n");
         for row in &s.overview {
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} | {} |\n",

@@ -156,13 +156,13 @@ fn the_catalog_order_and_edition_of_every_bundled_questionnaire() {
     assert_eq!(
         editions,
         [
-            ("context", "1.3.0"),
+            ("context", "1.3.1"),
             ("mood", "1.0.0"),
-            ("desire", "1.3.0"),
-            ("response", "1.0.0"),
-            ("anxiety", "1.3.0"),
-            ("pain", "1.3.0"),
-            ("communication", "1.3.0"),
+            ("desire", "1.3.1"),
+            ("response", "1.0.1"),
+            ("anxiety", "1.3.1"),
+            ("pain", "1.3.1"),
+            ("communication", "1.3.1"),
         ]
         .map(|(id, v)| (id.to_string(), v.to_string()))
     );
@@ -216,7 +216,7 @@ fn an_asexual_person_reads_their_orientation_respected_and_no_advice_to_raise_de
             "accelerators and brakes",
             "For many people it is mostly responsive",
             "Mindfulness",
-            "you need not wait to feel like it",
+            "you can start with touch you enjoy",
             "If low or changed desire bothers you",
         ],
     );
@@ -292,19 +292,56 @@ fn no_answers_no_presumptions() {
     );
 }
 
+/// How many times `phrase` appears in the flattened `text`.
+fn times(text: &str, phrase: &str) -> usize {
+    flat(text).matches(phrase).count()
+}
+
 #[test]
-fn menopause_names_vaginal_oestrogen_and_connects_desire_with_pain_and_dryness() {
+fn menopause_names_vaginal_oestrogen_once_in_the_pain_section_of_a_full_session() {
     let text = summary("menopause-pain-low-desire");
     reads(
         "menopause-pain-low-desire",
         &text,
         &[
             "Moisturisers and lubricants help, and vaginal oestrogen, a local treatment a GP can prescribe as a cream, pessary or ring, treats the cause",
-            "If your desire has dropped too, pain and dryness are a common reason",
+            "If pain at the entrance continues once dryness has been treated, a GP or gynaecologist can check for other common, treatable causes",
+        ],
+        &[
+            "low dose",
+            "low-dose",
+            // Said by desire and by arousal in edition 1.3.0; pain carries it in a full session.
             "Around and after menopause, dryness or pain with sex is common, and it can turn desire down.",
             "Around and after menopause, lower oestrogen often makes the vagina drier.",
+            // The trials studied other women; the menopause note says what to do instead.
+            "Morin et al., 2021",
+            "Bergeron et al., 2021",
         ],
-        &["low dose", "low-dose"],
+    );
+    assert_eq!(times(&text, "vaginal oestrogen"), 1, "{text}");
+    // The note comes before the other notes of the pain section.
+    let f = flat(&text);
+    let pain = f.find("Pain and discomfort -").unwrap();
+    assert_eq!(
+        f[pain..].find("Note:"),
+        f[pain..].find("Note: Around and after menopause"),
+        "{text}"
+    );
+    // When arousal is the topic chosen, not every topic, the arousal section says it.
+    let text = summary_with(json!({
+        "context": {"activity": [1], "partner": 1, "topics": [6], "body": [2], "duration": 2,
+                    "overall_bother": 2, "relationship": 3, "stress": 1, "sleep": 1,
+                    "health": [8], "past": 0, "safe_partner": 0, "pressure": 0},
+        "response": {"arousal": 2, "wetness": 3, "orgasm": 3, "orgasm_slow": 0,
+                     "alone_vs_partner": 0, "onset": 2, "satisfaction": 2, "bother": 2}
+    }));
+    assert_eq!(
+        times(
+            &text,
+            "Around and after menopause, lower oestrogen often makes the vagina drier."
+        ),
+        1,
+        "{text}"
     );
 }
 
@@ -316,11 +353,19 @@ fn testosterone_is_named_as_gender_affirming_care_with_local_oestrogen_for_dryne
         &text,
         &[
             "Testosterone can make the lining of the vagina (front hole) thinner and drier, which can make penetration sore.",
-            "local oestrogen cream that works where it is applied",
+            "may be able to offer a local oestrogen cream that works where it is applied",
+            "If pain at the entrance of the front hole continues, a GP or a clinic experienced in trans health can check",
+            "If you think a medicine or hormone treatment affects your sex life, talk to the person who prescribes it.",
         ],
-        // Desire went up on testosterone: no suggestion to talk about other options.
-        &["can lower desire in some people"],
+        // Desire went up on testosterone: no suggestion to talk about other options, and
+        // nothing reads as alternatives to testosterone; the trials studied other people.
+        &[
+            "can lower desire in some people",
+            "There are often alternatives",
+            "Morin et al., 2021",
+        ],
     );
+    assert_eq!(times(&text, "(front hole) thinner and drier"), 1, "{text}");
     let context = bundled();
     let health = context
         .get("context")
@@ -347,12 +392,14 @@ fn after_a_birth_desire_dryness_pain_and_mood_are_each_addressed() {
         &[
             "Low mood after a birth is common and treatable, and it deserves a check: please talk to a GP, midwife or health visitor.",
             "for most people desire comes back with time",
-            "hormone changes often make the vagina drier for a while",
             "healing and hormone changes can make sex painful or dry for a while",
             "Please talk to a GP or doctor about your mood and worry.",
         ],
-        &[],
+        // Dryness is said once, in the pain section of a full session.
+        &["hormone changes often make the vagina drier for a while"],
     );
+    // Mood after a birth: the person's own answer and the screen, not a third time.
+    assert_eq!(times(&text, "GP, midwife or health visitor"), 1, "{text}");
 }
 
 #[test]
@@ -366,9 +413,19 @@ fn pain_without_sexual_activity_is_asked_where_and_when_and_meets_graded_approac
         &[
             "graded, self-paced approaches help many people",
             "smooth trainers (dilators) in increasing sizes, starting with the smallest, at your own pace",
-            "In a trial of women diagnosed with it, pelvic-floor physiotherapy helped (Morin et al., 2021).",
+            "You can ask for any examination to go at your pace: to have each step explained first, to wait until you feel ready, to bring someone with you, and to stop at any time.",
+            // Desire with pain: no prompt to start sex, a reason instead.
+            "When sex hurts, or you expect it to, wanting it less is a natural, protective response, not a fault in your desire.",
         ],
-        &["Lubricant, and unhurried time"],
+        &[
+            "Lubricant, and unhurried time",
+            // The trials studied women who had intercourse with pain; a figure about
+            // sexually active women does not fit either.
+            "Morin et al., 2021",
+            "Bergeron et al., 2021",
+            "7.5% of sexually active women",
+            "you can start with touch you enjoy",
+        ],
     );
     // Graded exposure is not what a person who was forced needs to read.
     let text = summary("unsafe-partner-full-session");
@@ -379,38 +436,361 @@ fn pain_without_sexual_activity_is_asked_where_and_when_and_meets_graded_approac
         &[
             "graded, self-paced",
             "Shift the goal",
-            "you need not wait to feel like it",
+            "you can start with touch you enjoy",
+            "You can ask for any examination to go at your pace",
         ],
     );
 }
 
 #[test]
-fn erection_difficulty_points_to_the_heart_and_antidepressants_to_the_prescriber() {
+fn erection_difficulty_points_to_the_heart_and_its_medicine_and_to_what_helps() {
     reads(
         "erection-worries",
         &summary("erection-worries"),
-        &["an early sign of a problem with the heart or blood vessels"],
-        &[],
+        &[
+            "an early sign of a problem with the heart or blood vessels",
+            "Some blood-pressure medicines can affect erections.",
+            "Regular physical activity and not smoking support erections and heart health.",
+        ],
+        // He takes a blood-pressure medicine, not an antidepressant.
+        &["SSRI"],
     );
+}
+
+#[test]
+fn an_acquired_orgasm_difficulty_on_an_antidepressant_points_to_the_prescriber_not_to_learning() {
     reads(
         "antidepressant-orgasm",
         &summary("antidepressant-orgasm"),
         &[
-            "antidepressants, especially of the SSRI and SNRI types, can lower arousal and delay or stop orgasm",
-            "Never stop or change a medicine on your own.",
-            "Reaching orgasm is hard for many people",
+            "Your answers suggest orgasm became harder some time ago, and you take an antidepressant",
+            "Delayed or absent orgasm is a common side effect of antidepressants, especially of the SSRI and SNRI types.",
+            "Your prescriber can talk with you about options, such as a change of dose or medicine. Do not stop or change it on your own.",
         ],
-        &[],
+        &[
+            "can often be learned",
+            "Guided self-exploration",
+            // Her response changed with a known cause named: no second pointer.
+            "A change in how your body responds is worth mentioning",
+        ],
     );
+    // Lifelong and not easier alone: learning is the suggestion.
+    let text = summary_with(json!({
+        "context": {"activity": [2], "partner": 3, "topics": [6], "body": [2], "duration": 3,
+                    "overall_bother": 2, "stress": 1, "sleep": 1, "health": [0], "past": 0,
+                    "pressure": 0},
+        "response": {"arousal": 3, "wetness": 1, "orgasm": 1, "orgasm_slow": 3, "onset": 0,
+                     "satisfaction": 2, "bother": 2}
+    }));
+    reads(
+        "lifelong, solo",
+        &text,
+        &["Reaching orgasm is hard for many people, and it can often be learned."],
+        &["Your prescriber can talk with you"],
+    );
+}
+
+#[test]
+fn one_difficulty_the_mean_hides_is_named_in_the_arousal_and_orgasm_section() {
     reads(
         "early-ejaculation",
         &summary("early-ejaculation"),
         &[
+            "Arousal and orgasm difficulties: Mostly as you want. One thing stands out in your answers: you came sooner than you wanted often or almost always, it has always been like this, and it bothers you.",
             "the stop-start technique",
-            "You can start with the stop-start technique on your own.",
+            // Lifelong: exercises are not the whole answer.
+            "Because it has always been like this for you, it is worth seeing a GP too",
+            "numbing creams or sprays and some tablets",
         ],
-        &["lubricant where dryness gets in the way"],
+        &[
+            "lubricant where dryness gets in the way",
+            "it often gets better with simple exercises",
+            "Naming it, to yourself or to a professional",
+        ],
     );
+    reads(
+        "erection-worries",
+        &summary("erection-worries"),
+        &["One thing stands out in your answers: getting or keeping an erection was often hard"],
+        &[],
+    );
+    reads(
+        "orgasm-difficulty-vulva",
+        &summary("orgasm-difficulty-vulva"),
+        &[
+            "One thing stands out in your answers: you rarely or never reached orgasm when you wanted to, it goes more easily on your own than with a partner",
+            "it often comes down to getting the same kind of touch with a partner that works on your own",
+            "Show or tell a partner the touch that works for you on your own",
+            "most needed or enjoyed touch on the clitoris as well (Herbenick et al., 2017)",
+            "A sex therapist can help with concerns about arousal or orgasm.",
+        ],
+        // No penis: no ejaculation; easier alone: the touch, not self-exploration.
+        &["ejaculation", "Guided self-exploration"],
+    );
+}
+
+#[test]
+fn a_person_who_does_not_feel_safe_never_reads_that_a_middle_rating_is_a_common_place_to_be() {
+    let text = summary("not-safe-partner");
+    reads(
+        "not-safe-partner",
+        &text,
+        &[
+            "You gave your relationship a middle rating. What you said about your safety matters more than any rating here.",
+        ],
+        &[
+            "quieter and harder seasons",
+            "this is a common place to be",
+            // The urgent block already says where to turn; the situation does not repeat it.
+            "If you do not feel safe with someone, or someone pressured you into sex",
+        ],
+    );
+    let satisfied = |safe: i64, pressure: i64| {
+        summary_with(json!({
+            "context": {"activity": [1], "partner": 1, "topics": [1], "duration": 0,
+                        "overall_bother": 1, "relationship": 4, "stress": 1, "sleep": 1,
+                        "safe_partner": safe, "pressure": pressure}
+        }))
+    };
+    reads(
+        "satisfied, not always safe",
+        &satisfied(1, 0),
+        &[
+            "You said you are satisfied with your relationship, and also that you do not always feel safe. Both can be true at once.",
+        ],
+        &["That is a good base for looking at any concern about sex."],
+    );
+    reads(
+        "satisfied, pressured",
+        &satisfied(0, 2),
+        &["What you said about being pressured matters more than any rating here."],
+        &["That is a good base for looking at any concern about sex."],
+    );
+}
+
+#[test]
+fn care_after_forced_sex_says_medicine_against_hiv_must_start_within_72_hours() {
+    reads(
+        "declines-everything",
+        &summary("declines-everything"),
+        &[
+            "Go as soon as you can: medicine to lower the chance of HIV has to be started within 72 hours (3 days), and emergency contraception pills work best the sooner they are taken.",
+        ],
+        &["within a few days"],
+    );
+}
+
+#[test]
+fn low_desire_with_pain_is_explained_not_met_with_a_prompt_to_start_sex() {
+    for name in [
+        "menopause-pain-low-desire",
+        "postpartum-breastfeeding",
+        "pain-avoidance-no-activity",
+    ] {
+        reads(
+            name,
+            &summary(name),
+            &[
+                "When sex hurts, or you expect it to, wanting it less is a natural, protective response, not a fault in your desire. Getting the pain checked and treated comes first.",
+            ],
+            &[
+                "you can start with touch you enjoy",
+                "you need not wait to feel like it",
+            ],
+        );
+    }
+    // Without pain in view, the invitation is softened and leaves the choice with the person.
+    reads(
+        "low-desire-very-bothered",
+        &summary("low-desire-very-bothered"),
+        &[
+            "If you feel open to it, you can start with touch you enjoy and see whether desire follows, and stop at any point. You never owe anyone sex.",
+        ],
+        &["you need not wait to feel like it", "When sex hurts"],
+    );
+}
+
+#[test]
+fn responsive_desire_alone_does_not_make_desire_rarely_present() {
+    // Never out of the blue, sometimes once something pleasant has begun: "both patterns
+    // are healthy", so spontaneous desire is not part of the score.
+    let desire = json_of(bundled().get("desire").unwrap().q());
+    assert_eq!(
+        desire["scales"][0]["items"],
+        json!(["interest", "solo", "partnered", "responsive"])
+    );
+    let text = summary("menopause-pain-low-desire");
+    assert!(
+        flat(&text).contains("Desire: Present now and then."),
+        "{text}"
+    );
+}
+
+#[test]
+fn worry_about_pain_points_to_the_pain_section_when_it_follows() {
+    reads(
+        "menopause-pain-low-desire",
+        &summary("menopause-pain-low-desire"),
+        &[
+            "Worry about pain makes sense when sex has hurt, or might. The pain section below has more on this.",
+        ],
+        &["confide take pain"],
+    );
+    // Worry as the only topic: the pain questions are offered.
+    let text = summary_with(json!({
+        "context": {"activity": [1], "partner": 1, "topics": [2], "duration": 1,
+                    "overall_bother": 2, "relationship": 3, "stress": 1, "sleep": 1,
+                    "safe_partner": 0, "pressure": 0},
+        "anxiety": {"before": 2, "during": 1, "watching": 1, "response": 1, "partner_view": 1,
+                    "avoid": 1, "shame": 0, "focus": [4], "bother": 2, "since": 1}
+    }));
+    reads(
+        "worry only",
+        &text,
+        &["they can help you describe it: confide take pain."],
+        &["The pain section below"],
+    );
+}
+
+#[test]
+fn a_single_person_reads_help_with_not_knowing_what_to_do_and_with_being_judged() {
+    reads(
+        "single-solo",
+        &summary("single-solo"),
+        &[
+            "Not knowing what to do is nothing to be ashamed of: nobody is born knowing.",
+            "If worry about being judged holds you back, you deserve partners who are kind about it",
+            "If saying no does not feel safe, or someone ignores your no",
+            // No pain: the band says it in one sentence, no figure and no referral.
+            "Pain and worry about pain: None reported.",
+        ],
+        &[
+            "a partner ignores your no",
+            "7.5% of sexually active women",
+            "Any pain with sex that keeps happening",
+            "ejaculation",
+        ],
+    );
+}
+
+#[test]
+fn an_asexual_person_without_a_partner_is_not_told_of_a_difference_with_a_partner() {
+    reads(
+        "asexual-content",
+        &summary("asexual-content"),
+        &["such as pressure from others, you deserve support that respects who you are"],
+        &["a difference with a partner"],
+    );
+}
+
+/// `confide report` of an intake made from a profile, in a format.
+fn report_of(home: &Home, name: &str, format: &str) -> String {
+    const PASS: &str = "a passphrase for the report";
+    if !home.data().join("identity.age").exists() {
+        home.fast_key(PASS);
+    }
+    let recipient = std::fs::read_to_string(home.data().join("recipient.txt")).unwrap();
+    let intake = home.path().join(format!("{name}.age"));
+    if !intake.exists() {
+        let out = home
+            .cmd()
+            .args(["take", "--no-save", "--answers"])
+            .arg(profile(name))
+            .args(["--to", recipient.trim(), "--reference", "R-1", "--out"])
+            .arg(&intake)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", PASS)
+        .arg("report")
+        .arg(&intake)
+        .args(["--format", format])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn the_report_overview_gives_overall_bother_a_line_of_its_own_not_a_place_beside_context_scales() {
+    let home = Home::new();
+    let text = flat(&report_of(&home, "menopause-pain-low-desire", "text"));
+    let overview = text.find("Overview").unwrap();
+    let details = text.find("Details").unwrap();
+    let overview = &text[overview..details];
+    assert!(
+        overview.contains("Overall sexual bother (context.overall_bother): Quite a lot"),
+        "{overview}"
+    );
+    for scale in ["Everyday strain", "Relationship satisfaction"] {
+        let row = overview
+            .find(&format!("Your situation / {scale}:"))
+            .unwrap();
+        let end = overview[row..].find("answered").unwrap();
+        assert!(
+            !overview[row..row + end].contains("bother"),
+            "{scale}: {overview}"
+        );
+    }
+    // A topic's own bother rating stays beside its scale.
+    assert!(
+        overview.contains("\"Rarely present\"; bother: Quite a lot")
+            || overview.contains("\"Present now and then\"; bother: Quite a lot"),
+        "{overview}"
+    );
+    let md = report_of(&home, "menopause-pain-low-desire", "markdown");
+    assert!(
+        md.contains("Overall sexual bother \\(context.overall\\_bother\\): Quite a lot"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Your situation | Everyday strain | 5 | 0 to 8 | Moderate |  |"),
+        "{md}"
+    );
+    let html = report_of(&home, "menopause-pain-low-desire", "html");
+    assert!(
+        html.contains(
+            "Overall sexual bother (context.overall_bother): <strong>Quite a lot</strong>"
+        ),
+        "{html}"
+    );
+    let json: Value =
+        serde_json::from_str(&report_of(&home, "menopause-pain-low-desire", "json")).unwrap();
+    let session = &json["sessions"][0];
+    assert_eq!(
+        session["overall_bother"],
+        json!([{"questionnaire": "context", "item": "overall_bother", "answer": "Quite a lot"}])
+    );
+    assert_eq!(session["overview"][0]["scale"], "strain");
+    assert_eq!(session["overview"][0]["bother"], Value::Null);
+}
+
+#[test]
+fn the_report_says_once_that_difficulties_may_follow_coercion_and_only_when_safety_was_raised() {
+    let caveat = "a diagnosis of sexual dysfunction is not made when symptoms are better explained by partner violence or severe relationship distress";
+    let home = Home::new();
+    // Screened, nothing raised: no coercion caveats in the flags.
+    let text = flat(&report_of(&home, "menopause-pain-low-desire", "text"));
+    assert!(
+        text.contains("Safety screen: screened, nothing raised"),
+        "{text}"
+    );
+    for clause in [
+        caveat,
+        "Where coercion or partner violence is reported",
+        "where coercion is reported",
+    ] {
+        assert!(!text.contains(clause), "{clause}\n{text}");
+    }
+    // Raised: the caveat with the prompt to assess risk.
+    let text = flat(&report_of(&home, "not-safe-partner", "text"));
+    let prompt = text.find("Urgent flags: assess risk and safety").unwrap();
+    assert!(text[prompt..].starts_with(&format!(
+        "Urgent flags: assess risk and safety at first contact, before any other work. Couple-based work is contraindicated while the client reports coercion or fear of a partner. Sexual difficulties reported in this intake may be a response to coercion or fear: {caveat}."
+    )), "{text}");
 }
 
 // --- Honest scores -----------------------------------------------------------------------

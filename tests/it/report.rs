@@ -441,7 +441,7 @@ fn fhir_is_a_collection_bundle_of_questionnaire_responses() {
         qr["questionnaire"]
             .as_str()
             .unwrap()
-            .starts_with("urn:confide:questionnaire:context|1.3.0")
+            .starts_with("urn:confide:questionnaire:context|1.3.1")
     );
     assert_eq!(
         qr["identifier"],

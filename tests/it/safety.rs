@@ -87,7 +87,7 @@ const IN_SEX_ADVICE: &[&str] = &[
     "push through",
     "Small steps with sleep and stress",
     "look for causes such as hormones",
-    "you need not wait to feel like it",
+    "you can start with touch you enjoy",
 ];
 
 /// The line shown once in place of what a safety flag withholds, for a person who does not
@@ -561,14 +561,14 @@ fn past_experiences_list_sexual_violence_services_without_alarm() {
 fn advice_reaches_only_those_it_fits() {
     // Low desire that bothers the person: responsive desire and mindfulness.
     let f = flat(&summary("low-desire-very-bothered"));
-    assert!(f.contains("you need not wait to feel like it"), "{f}");
+    assert!(f.contains("you can start with touch you enjoy"), "{f}");
     assert!(
         f.contains("has helped many people with low desire (Brotto, 2018)"),
         "{f}"
     );
     // The partner who wants more: neither, and a line that fits them.
     let f = flat(&summary("desire-difference"));
-    assert!(!f.contains("you need not wait to feel like it"), "{f}");
+    assert!(!f.contains("you can start with touch you enjoy"), "{f}");
     assert!(!f.contains("Mindfulness"), "{f}");
     assert!(
         f.contains("Being the one who wants more can feel lonely, or like being rejected. A partner's no is not a verdict on you"),
@@ -578,7 +578,7 @@ fn advice_reaches_only_those_it_fits() {
     let f = flat(&summary("everything-fine"));
     for advice in [
         "Mindfulness",
-        "you need not wait to feel like it",
+        "you can start with touch you enjoy",
         "pelvic-floor physiotherapy helped",
         "this kind of pain",
         "Lubricant",
@@ -820,7 +820,7 @@ fn couple_advice_skill_framing_and_advice_about_sex_itself_are_always_tagged() {
                 );
             }
             assert!(
-                !lower.contains("need not wait to feel like it") || has("initiation"),
+                !lower.contains("start with touch you enjoy") || has("initiation"),
                 "{} {at}: starting sex needs the tag `initiation`: {text}",
                 q.id
             );

@@ -133,6 +133,9 @@ fn overview(s: &SessionReport, scales: &Scales) -> Markup {
     }
     html! {
         h3 { "Overview" }
+        @for b in &s.overall_bother {
+            p { "Overall sexual bother (" (b.questionnaire) "." (b.item) "): " strong { (b.answer) } }
+        }
         table {
             thead { tr {
                 th scope="col" { "Questionnaire" } th scope="col" { "Scale" } th.num scope="col" { "Value" }
