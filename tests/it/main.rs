@@ -35,6 +35,7 @@ mod special_files;
 mod summaries;
 mod take_save;
 mod tech_safety;
+mod together;
 mod tty;
 mod vault;
 mod version;
