@@ -39,13 +39,26 @@ pub(crate) fn run(settings: &Settings, args: &TogetherArgs) -> Result<()> {
             out,
             answers,
             plain,
-        }) => invite(settings, &loaded, out, answers.as_deref(), *plain),
+        }) => invite(
+            settings,
+            &loaded,
+            out,
+            answers.as_deref(),
+            *plain || args.plain,
+        ),
         Some(TogetherCommand::Join {
             file,
             out,
             answers,
             plain,
-        }) => join(settings, &loaded, file, out, answers.as_deref(), *plain),
+        }) => join(
+            settings,
+            &loaded,
+            file,
+            out,
+            answers.as_deref(),
+            *plain || args.plain,
+        ),
         Some(TogetherCommand::Finish { file, out }) => {
             finish(settings, &loaded, file, out.as_deref())
         }

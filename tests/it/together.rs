@@ -475,3 +475,36 @@ fn one_computer_in_a_real_terminal_clears_the_screen_between_turns() {
     p.exp_string("Giving or receiving a massage").unwrap();
     p.exp_eof().unwrap();
 }
+
+#[test]
+fn two_computers_with_one_partner_answering_in_plain_lines() {
+    let c = Couple::new();
+    // The invitation asks no "ready" question: the first line answers the first item.
+    let turn = plain_turn("4", &[("massage", "1"), ("shower", "2"), ("toy", "3")]);
+    let lines = turn.split_once('\n').unwrap().1.to_owned();
+    let out =
+        c.a.cmd()
+            .current_dir(c.files.path())
+            .args(["together", "--plain", "invite", "--out", "invite.json"])
+            .write_stdin(lines)
+            .output()
+            .unwrap();
+    let text = ok(&out);
+    assert!(
+        text.contains("[1/31] How often would you like to have sex"),
+        "{text}"
+    );
+    ok(&c.join(
+        "invite.json",
+        "reply.json",
+        json!({"often_sex": 4, "massage": 2, "shower": 2, "toy": 2}),
+    ));
+    let a_sees = ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
+    let part = shown(&a_sees);
+    assert!(
+        part.contains("massage") && part.contains("Showering"),
+        "{part}"
+    );
+    assert!(!part.contains("toy"), "{part}");
+    assert!(part.contains("About once a week"), "{part}");
+}
