@@ -4,7 +4,8 @@
 //! memory. On two computers they exchange three files (`invite`, `join`, `finish`): a
 //! private set intersection (`crate::together::psi`), so that neither partner, nor anyone
 //! who reads the files, learns more than the mutual wishes. Nothing is saved but the small
-//! state each partner keeps between steps, removed when they finish.
+//! state each partner keeps between steps, encrypted to their own key and removed when they
+//! finish.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -12,6 +13,7 @@ use std::path::Path;
 use rand_core::{OsRng, RngCore};
 
 use super::Settings;
+use super::access::Access;
 use crate::cli::{TogetherArgs, TogetherCommand};
 use crate::error::{Error, Result, describe_io};
 use crate::model::answers_file;
@@ -23,8 +25,9 @@ use crate::session::plain::Plain;
 use crate::session::tty::Tty;
 use crate::session::{self, End, Flow, Part, Prompter};
 use crate::store::atomic;
+use crate::store::crypto;
 use crate::store::questionnaires::read_limited;
-use crate::store::vault::Vault;
+use crate::store::vault::to_json_zeroizing;
 use crate::term::{self, interrupt, sanitize, wrap};
 use crate::together::message::{self, Message, State, Step};
 use crate::together::{psi, wishes};
@@ -233,9 +236,13 @@ fn to_json(value: &impl serde::Serialize) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The folder of the state kept between steps.
-fn state_dir(settings: &Settings) -> Result<std::path::PathBuf> {
-    Vault::locate(settings.data_dir.as_deref())?.prepare_dir("together")
+/// The vault and the folder of the state kept between steps, checked before any question:
+/// the state is encrypted to the person's own key, as sessions are.
+fn state_dir(settings: &Settings) -> Result<(Access, std::path::PathBuf)> {
+    let access = Access::new(settings)?;
+    access.check_can_save()?;
+    let dir = access.vault.prepare_dir("together")?;
+    Ok((access, dir))
 }
 
 fn state_name(session: &str, step: Step) -> String {
@@ -244,7 +251,21 @@ fn state_name(session: &str, step: Step) -> String {
     } else {
         "join"
     };
-    format!("{session}-{role}.json")
+    format!("{session}-{role}.age")
+}
+
+/// Writes the state, encrypted to the person's own key (made first if there is none).
+fn write_state(
+    access: &Access,
+    dir: &Path,
+    name: &str,
+    state: &State,
+) -> Result<std::path::PathBuf> {
+    access.ensure_identity()?;
+    let recipients = access.vault.recipients()?;
+    let plaintext = to_json_zeroizing(state)?;
+    let bytes = crypto::encrypt(&plaintext, &recipients, false)?;
+    atomic::write_new(dir, name, &bytes)
 }
 
 /// Writes `bytes` to a new file at `out` (never over an existing one).
@@ -268,7 +289,7 @@ fn invite(
     plain: bool,
 ) -> Result<()> {
     let q = &loaded.questionnaire;
-    let dir = state_dir(settings)?;
+    let (access, dir) = state_dir(settings)?;
     let mine = answers(settings, q, file, plain)?;
     let elements = wishes::elements(q, &mine);
     let mut session = [0u8; 16];
@@ -295,10 +316,11 @@ fn invite(
         sent: message::digest(&bytes),
         keep: vec![],
     };
-    let state_path = atomic::write_new(
+    let state_path = write_state(
+        &access,
         &dir,
         &state_name(&invite.session, Step::Invite),
-        &to_json(&state)?,
+        &state,
     )?;
     if let Err(e) = write_out(out, &bytes) {
         let _ = atomic::remove(&state_path);
@@ -363,7 +385,7 @@ fn join(
     let theirs = message::list32(&invite.points, "points")
         .map_err(|p| refused(&p.to_string()))
         .and_then(|l| psi::points(&l, n).map_err(|r| refused(&r.to_string())))?;
-    let dir = state_dir(settings)?;
+    let (access, dir) = state_dir(settings)?;
     let state_file = state_name(&invite.session, Step::Reply);
     if dir.join(&state_file).exists() {
         return Err(refused("you have joined this invitation already"));
@@ -394,7 +416,7 @@ fn join(
         sent: message::digest(&bytes),
         keep: hex_list(&keep),
     };
-    let state_path = atomic::write_new(&dir, &state_file, &to_json(&state)?)?;
+    let state_path = write_state(&access, &dir, &state_file, &state)?;
     if let Err(e) = write_out(out, &bytes) {
         let _ = atomic::remove(&state_path);
         return Err(e);
@@ -408,6 +430,7 @@ fn join(
 
 /// The state kept for `session` at `step`, or why the file is refused.
 fn load_state(
+    access: &Access,
     dir: &Path,
     session: &str,
     step: Step,
@@ -423,7 +446,9 @@ fn load_state(
         }
         Err(e) => return Err(Error::io("cannot read", &path, &e)),
     };
-    let state = message::parse_state(&bytes)
+    let ids = access.unlock()?;
+    let plaintext = crypto::decrypt(&bytes, &ids, &path)?;
+    let state = message::parse_state(&plaintext)
         .map_err(|_| Error::damaged(format!("{} is damaged", path.display())))?;
     if state.questionnaire != reference(loaded) {
         return Err(refused("it was begun with another version of confide"));
@@ -465,8 +490,8 @@ fn finish(settings: &Settings, loaded: &Loaded, file: &Path, out: Option<&Path>)
         return Err(Error::usage("finishing a reply needs --out RESULT")
             .with_hint("the result file lets your partner see what you both want"));
     }
-    let dir = state_dir(settings)?;
-    let (state, state_path) = load_state(&dir, &got.session, waiting, loaded)?;
+    let (access, dir) = state_dir(settings)?;
+    let (state, state_path) = load_state(&access, &dir, &got.session, waiting, loaded)?;
     if got.answers.as_deref() != Some(state.sent.as_str()) {
         return Err(refused(
             "it does not answer the file you sent (it answers another one, or one changed on the way)",

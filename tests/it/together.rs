@@ -64,11 +64,24 @@ struct Couple {
 }
 
 impl Couple {
+    /// Two partners, each with a key of their own: the state kept between steps is
+    /// encrypted to it.
     fn new() -> Couple {
-        Couple {
+        let c = Couple {
             a: Home::new(),
             b: Home::new(),
             files: tempfile::tempdir().unwrap(),
+        };
+        c.a.fast_key("pass-a");
+        c.b.fast_key("pass-b");
+        c
+    }
+
+    fn pass(&self, home: &Home) -> &'static str {
+        if std::ptr::eq(home, &self.a) {
+            "pass-a"
+        } else {
+            "pass-b"
         }
     }
 
@@ -79,6 +92,7 @@ impl Couple {
     fn run(&self, home: &Home, args: &[&str]) -> std::process::Output {
         home.cmd()
             .current_dir(self.files.path())
+            .env("CONFIDE_PASSPHRASE", self.pass(home))
             .arg("together")
             .args(args)
             .output()
@@ -135,6 +149,14 @@ fn two_computers_show_both_partners_only_the_mutual_wishes() {
         "{out}"
     );
     ok(&c.join("invite.json", "reply.json", b_answers()));
+    // Between steps, each partner's state is an age file: no wish, no answer in clear.
+    for home in [&c.a, &c.b] {
+        let states = c.state_files(home);
+        assert_eq!(states.len(), 1, "{states:?}");
+        let bytes = fs::read(&states[0]).unwrap();
+        assert!(bytes.starts_with(b"age-encryption.org/v1"));
+        assert!(!String::from_utf8_lossy(&bytes).contains("wish:"));
+    }
     let a_sees = ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
     let b_sees = ok(&c.run(&c.b, &["finish", "result.json"]));
     for seen in [&a_sees, &b_sees] {
@@ -507,4 +529,23 @@ fn two_computers_with_one_partner_answering_in_plain_lines() {
     );
     assert!(!part.contains("toy"), "{part}");
     assert!(part.contains("About once a week"), "{part}");
+}
+
+#[test]
+fn finishing_needs_the_passphrase_of_ones_own_key() {
+    let c = Couple::new();
+    ok(&c.invite(a_answers()));
+    ok(&c.join("invite.json", "reply.json", b_answers()));
+    let out =
+        c.a.cmd()
+            .current_dir(c.files.path())
+            .env("CONFIDE_PASSPHRASE", "not it")
+            .args(["together", "finish", "reply.json", "--out", "result.json"])
+            .output()
+            .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("What you both would like"));
+    assert!(!c.path("result.json").exists());
+    // The state is still there: with the right passphrase, it finishes.
+    ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
 }
