@@ -618,6 +618,10 @@ pub(crate) struct InviteArgs {
     /// Write the invitation here instead of printing it
     #[arg(short = 'o', long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
+    /// For a couple: two invitations, one per partner, with the linked references CODE-1
+    /// and CODE-2 (needs --reference and --out; FILE gets -1 and -2 before its extension)
+    #[arg(long, requires_all = ["reference", "out"])]
+    pub(crate) couple: bool,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ mod invite;
 mod keys;
 mod list;
 mod report;
+mod report_couple;
 mod schema;
 mod shell;
 mod show;

@@ -60,9 +60,11 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         render: &render,
     };
     let (points, unread) = work.report(&files, &mut out)?;
+    let couples = crate::report::couple::couples(&points);
     let groups = clinician::group(points);
     let failed: Vec<Failure> = unread.iter().map(Unread::failure).collect();
     out.end(&failed, &groups)?;
+    out.couples(&couples)?;
     out.w.flush().map_err(|e| output_error(&e))?;
     drop(out);
     if unread.is_empty() {
@@ -524,6 +526,26 @@ impl<W: Write> Output<W> {
         self.put(&part.text)
     }
 
+    /// The couple view, after everything else (JSON: before the closing brace, which
+    /// `end` leaves open when there are couples).
+    fn couples(&mut self, couples: &[crate::report::couple::Couple]) -> Result<()> {
+        use crate::report::couple;
+        match self.format {
+            ReportFormat::Text if !couples.is_empty() => {
+                self.put(&couple::text(couples, self.style))
+            }
+            ReportFormat::Markdown if !couples.is_empty() => self.put(&couple::markdown(couples)),
+            ReportFormat::Json => {
+                if !couples.is_empty() {
+                    self.put(",\n\"couples\": ")?;
+                    self.json(&couples)?;
+                }
+                self.put("\n}\n")
+            }
+            _ => Ok(()),
+        }
+    }
+
     fn end(&mut self, failures: &[Failure], groups: &[ReferenceGroup]) -> Result<()> {
         let sessions: usize = groups.iter().map(|g| g.sessions.len()).sum();
         match self.format {
@@ -553,8 +575,7 @@ impl<W: Write> Output<W> {
                 self.put("\n],\n\"failures\": ")?;
                 self.json(&failures)?;
                 self.put(",\n\"summary\": ")?;
-                self.json(&groups)?;
-                self.put("\n}\n")
+                self.json(&groups)
             }
             ReportFormat::Csv => Ok(()),
             ReportFormat::Fhir => self.put("\n]\n}\n"),

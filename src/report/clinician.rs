@@ -869,11 +869,13 @@ fn plain_value(v: &Value) -> String {
 /// What the summary table needs of one session: its reference and scores.
 #[derive(Debug, Clone)]
 pub(crate) struct Point {
-    reference: Option<String>,
-    id: String,
-    created: String,
+    pub(crate) reference: Option<String>,
+    pub(crate) id: String,
+    pub(crate) created: String,
     file: Option<String>,
-    scores: BTreeMap<String, Option<f64>>,
+    pub(crate) scores: BTreeMap<String, Option<f64>>,
+    /// The safety screen in words, for the couple view.
+    pub(crate) safety: String,
 }
 
 /// The summary point of a session.
@@ -883,6 +885,7 @@ pub(crate) fn point(s: &SessionReport) -> Point {
         id: s.id.clone(),
         created: s.created.clone(),
         file: s.file.clone(),
+        safety: s.safety_screen.text.clone(),
         scores: s
             .questionnaires
             .iter()

@@ -2,6 +2,7 @@
 
 pub mod clinician;
 pub mod clinician_text;
+pub mod couple;
 pub mod csv;
 pub mod fhir;
 pub mod markdown;

@@ -16,6 +16,7 @@ mod cli_validate;
 mod completion;
 mod content;
 mod country;
+mod couple_report;
 mod faults;
 mod fhir_export;
 mod fhir_import;
