@@ -407,6 +407,12 @@ pub(crate) enum Command {
     /// Make an invitation for a client (therapists)
     #[command(after_help = examples_help("invite"))]
     Invite(InviteArgs),
+    /// For couples: find out what you both would like, without showing what only one wants
+    ///
+    /// With no subcommand, both partners answer on this computer, in turns. On two
+    /// computers, one partner runs `invite`, the other `join`, and `finish` shows each of
+    /// them the result. Only the wishes both answered yes or maybe are ever shown.
+    Together(TogetherArgs),
     /// Open intake files and print a clinician report (therapists)
     #[command(after_help = examples_help("report"))]
     Report(ReportArgs),
@@ -537,6 +543,55 @@ pub(crate) enum KeysCommand {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct TogetherArgs {
+    #[command(subcommand)]
+    pub(crate) command: Option<TogetherCommand>,
+    /// Ask in numbered lines instead of with arrow keys (for screen readers and pipes)
+    #[arg(long)]
+    pub(crate) plain: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TogetherCommand {
+    /// Answer first, and write an invitation for your partner's computer
+    Invite {
+        /// Where to write the invitation (never over an existing file)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Take your answers from a confide.answers/1 file instead of asking
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        /// Ask in numbered lines instead of with arrow keys
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Answer your partner's invitation, and write a reply for them
+    Join {
+        /// The invitation your partner sent
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Where to write the reply (never over an existing file)
+        #[arg(long, value_name = "REPLY")]
+        out: PathBuf,
+        /// Take your answers from a confide.answers/1 file instead of asking
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+        /// Ask in numbered lines instead of with arrow keys
+        #[arg(long)]
+        plain: bool,
+    },
+    /// Read your partner's reply (or the result) and see what you both would like
+    Finish {
+        /// The reply to your invitation, or the result of your reply
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// After a reply: where to write the result for your partner
+        #[arg(long, value_name = "RESULT")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct InviteArgs {
     /// Bundled or custom questionnaires to include, by id (default: every bundled
     /// questionnaire); those they rely on are added
@@ -563,6 +618,10 @@ pub(crate) struct InviteArgs {
     /// Write the invitation here instead of printing it
     #[arg(short = 'o', long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
+    /// For a couple: two invitations, one per partner, with the linked references CODE-1
+    /// and CODE-2 (needs --reference and --out; FILE gets -1 and -2 before its extension)
+    #[arg(long, requires_all = ["reference", "out"])]
+    pub(crate) couple: bool,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod scoring;
 pub mod session;
 pub mod store;
 pub mod term;
+mod together;
 
 /// Runs confide with the process arguments and returns the exit code.
 pub fn run() -> i32 {

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use super::Settings;
+use super::report_couple as couple;
 use crate::cli::InviteArgs;
 use crate::clock;
 use crate::error::{Error, Result};
@@ -20,10 +21,23 @@ pub(crate) fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
     let mut catalog = settings.catalog()?;
     let chosen = choose(&mut catalog, args)?;
     let entries = with_dependencies(&catalog, &chosen)?;
+    if args.couple {
+        return couple::invite(args, &entries);
+    }
+    one(args, &entries, args.reference.clone(), args.out.as_deref())
+}
+
+/// One invitation, with `reference`, written to `out` or printed.
+pub(super) fn one(
+    args: &InviteArgs,
+    entries: &[&Entry],
+    reference: Option<String>,
+    out: Option<&Path>,
+) -> Result<()> {
     let inv = invitation::make(
         args.to.trim(),
-        &entries,
-        args.reference.clone(),
+        entries,
+        reference,
         args.message.clone(),
         args.practice.clone(),
         clock::now_rfc3339(),
@@ -34,9 +48,9 @@ pub(crate) fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
     // What we write must read back; a bug here must not reach a client.
     invitation::parse(text.as_bytes())
         .map_err(|p| Error::failure(format!("the invitation did not check out: {}", p[0])))?;
-    match &args.out {
+    match out {
         None => term::print(&text)?,
-        Some(path) => write(path, &text, &entries)?,
+        Some(path) => write(path, &text, entries)?,
     }
     tell_fingerprint(&inv.recipient);
     Ok(())

@@ -15,11 +15,13 @@ mod invite;
 mod keys;
 mod list;
 mod report;
+mod report_couple;
 mod schema;
 mod shell;
 mod show;
 mod support;
 mod take;
+mod together;
 mod validate;
 
 use std::path::PathBuf;
@@ -270,6 +272,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Some(Command::Drafts { discard, yes }) => drafts::run(&settings, discard.as_deref(), yes),
         Some(Command::Keys { command }) => keys::run(&settings, &command),
         Some(Command::Invite(ref args)) => invite::run(&settings, args),
+        Some(Command::Together(ref args)) => together::run(&settings, args),
         Some(Command::Report(ref args)) => report::run(&settings, args),
         Some(Command::Completions { shell }) => shell::completions(shell),
         Some(Command::Man { command, out }) => shell::man(&command, out.as_deref()),

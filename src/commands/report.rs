@@ -68,7 +68,8 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         lang: &settings.lang,
         render: &render,
     };
-    let (grouped, unread) = work.report(&files, &mut out)?;
+    let (grouped, couple_points, unread) = work.report(&files, &mut out)?;
+    let couples = crate::report::couple::couples(&couple_points);
     let failed: Vec<Failure> = unread.iter().map(Unread::failure).collect();
     let ends = Ends {
         failures: &failed,
@@ -78,6 +79,7 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         generated: &generated,
     };
     out.end(&ends)?;
+    out.couples(&couples)?;
     out.w.flush().map_err(|e| output_error(&e))?;
     drop(out);
     if unread.is_empty() {
@@ -202,8 +204,10 @@ impl Work<'_> {
         &self,
         files: &[Entry],
         out: &mut Output<W>,
-    ) -> Result<(Grouped, Vec<Unread>)> {
+    ) -> Result<(Grouped, Vec<Point>, Vec<Unread>)> {
         let mut grouped = Grouped::default();
+        // The couple view needs whole points, but only of partners' intakes.
+        let mut couple_points: Vec<Point> = Vec::new();
         let mut unread: Vec<Unread> = Vec::new();
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
         std::thread::scope(|scope| -> Result<()> {
@@ -226,6 +230,9 @@ impl Work<'_> {
                         Ok(part) => {
                             out.session(part.text?)?;
                             if let Some(p) = part.point {
+                                if crate::report::couple::is_partner(&p) {
+                                    couple_points.push(p.clone());
+                                }
                                 grouped.add(p);
                             }
                         }
@@ -235,7 +242,7 @@ impl Work<'_> {
             }
             Ok(())
         })?;
-        Ok((grouped, unread))
+        Ok((grouped, couple_points, unread))
     }
 
     /// One entry's part of the report.
@@ -583,6 +590,26 @@ impl<W: Write> Output<W> {
         self.put(&part.text)
     }
 
+    /// The couple view, after everything else (JSON: before the closing brace, which
+    /// `end` leaves open when there are couples).
+    fn couples(&mut self, couples: &[crate::report::couple::Couple]) -> Result<()> {
+        use crate::report::couple;
+        match self.format {
+            ReportFormat::Text if !couples.is_empty() => {
+                self.put(&couple::text(couples, self.style))
+            }
+            ReportFormat::Markdown if !couples.is_empty() => self.put(&couple::markdown(couples)),
+            ReportFormat::Json => {
+                if !couples.is_empty() {
+                    self.put(",\n\"couples\": ")?;
+                    self.json(&couples)?;
+                }
+                self.put("\n}\n")
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Writes what follows the sessions: the files that could not be read, the summary
     /// table (a reference at a time), and the closing note.
     fn end(&mut self, ends: &Ends) -> Result<()> {
@@ -633,8 +660,7 @@ impl<W: Write> Output<W> {
                 self.put("\n],\n\"failures\": ")?;
                 self.json(&failures)?;
                 self.put(",\n\"summary\": ")?;
-                self.json_groups(grouped, norms)?;
-                self.put("\n}\n")
+                self.json_groups(grouped, norms)
             }
             ReportFormat::Csv => Ok(()),
             ReportFormat::Fhir => self.put("\n]\n}\n"),
@@ -710,6 +736,7 @@ mod tests {
                 created: created.into(),
                 file: Some(format!("in/{created}.age")),
                 scores: [("q.s".to_owned(), Some(score)), ("q.t".to_owned(), None)].into(),
+                safety: String::new(),
             });
         }
         out.w.clear();

@@ -22,6 +22,8 @@ pub(crate) struct Point {
     pub(crate) created: String,
     pub(crate) file: Option<String>,
     pub(crate) scores: BTreeMap<String, Option<f64>>,
+    /// The safety screen in words, for the couple view; not kept in the packed summary.
+    pub(crate) safety: String,
 }
 
 /// The summary point of a session.
@@ -31,6 +33,7 @@ pub(crate) fn point(s: &SessionReport) -> Point {
         id: s.id.clone(),
         created: s.created.clone(),
         file: s.file.clone(),
+        safety: s.safety_screen.text.clone(),
         scores: s
             .questionnaires
             .iter()
@@ -152,6 +155,7 @@ impl Grouped {
             created,
             file,
             scores,
+            safety: String::new(),
         }
     }
 }
@@ -399,6 +403,7 @@ mod tests {
             created: created.into(),
             file: file.map(String::from),
             scores: scores.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+            safety: String::new(),
         }
     }
 

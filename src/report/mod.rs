@@ -3,6 +3,7 @@
 pub mod change;
 pub mod clinician;
 pub mod clinician_text;
+pub mod couple;
 pub mod csv;
 pub mod fhir;
 mod grouped;

@@ -110,7 +110,6 @@ pub(crate) struct Flow<'a> {
 
 impl<'a> Flow<'a> {
     /// Starts an interview, optionally with answers kept from a draft.
-    #[cfg(test)]
     pub(crate) fn new(parts: Vec<Part<'a>>, answers: SessionAnswers) -> Flow<'a> {
         Flow::with_derived(parts, answers, &[])
     }
@@ -195,7 +194,6 @@ impl<'a> Flow<'a> {
         &self.stage
     }
 
-    #[cfg(test)]
     pub(crate) fn answers(&self) -> &SessionAnswers {
         &self.answers
     }

@@ -200,12 +200,16 @@ fn man_out_writes_a_page_for_every_command() {
         "confide-keys-passwd.1",
         "confide-invite.1",
         "confide-report.1",
+        "confide-together.1",
+        "confide-together-invite.1",
+        "confide-together-join.1",
+        "confide-together-finish.1",
         "confide-completions.1",
         "confide-man.1",
     ] {
         assert!(names.iter().any(|n| n == page), "{page} missing: {names:?}");
     }
-    assert_eq!(names.len(), 19, "no page for hidden commands: {names:?}");
+    assert_eq!(names.len(), 23, "no page for hidden commands: {names:?}");
     let main = fs::read_to_string(dir.join("confide.1")).unwrap();
     // The main page points to the pages that now exist.
     assert!(main.contains("confide\\-take(1)"), "{main}");

@@ -1,0 +1,628 @@
+//! `together`: what a couple both want, without showing what only one of them wants.
+//!
+//! On one computer the partners answer in turns and the intersection is worked out in
+//! memory. On two computers they exchange three files (`invite`, `join`, `finish`): a
+//! private set intersection (`crate::together::psi`), so that neither partner, nor anyone
+//! who reads the files, learns more than the mutual wishes. Nothing is saved but the small
+//! state each partner keeps between steps, encrypted to their own key and removed when they
+//! finish.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use rand_core::{OsRng, RngCore};
+
+use super::Settings;
+use super::access::Access;
+use crate::cli::{TogetherArgs, TogetherCommand};
+use crate::error::{Error, Result, describe_io};
+use crate::model::answers_file;
+use crate::model::load::{Loaded, hex};
+use crate::model::problem::Problem;
+use crate::model::questionnaire::Questionnaire;
+use crate::scoring::{self, ItemAnswers, SessionAnswers};
+use crate::session::plain::Plain;
+use crate::session::tty::Tty;
+use crate::session::{self, End, Flow, Part, Prompter};
+use crate::store::atomic;
+use crate::store::crypto;
+use crate::store::questionnaires::read_limited;
+use crate::store::vault::to_json_zeroizing;
+use crate::term::{self, interrupt, sanitize, wrap};
+use crate::together::message::{self, Message, State, Step};
+use crate::together::{psi, wishes};
+
+pub(crate) fn run(settings: &Settings, args: &TogetherArgs) -> Result<()> {
+    let loaded = Loaded::bundled(wishes::TEXT)
+        .map_err(|_| Error::failure("the couples questionnaire built into confide is damaged"))?;
+    let q = &loaded.questionnaire;
+    match &args.command {
+        None => one_computer(settings, q, args.plain),
+        Some(TogetherCommand::Invite {
+            out,
+            answers,
+            plain,
+        }) => invite(
+            settings,
+            &loaded,
+            out,
+            answers.as_deref(),
+            *plain || args.plain,
+        ),
+        Some(TogetherCommand::Join {
+            file,
+            out,
+            answers,
+            plain,
+        }) => join(
+            settings,
+            &loaded,
+            file,
+            out,
+            answers.as_deref(),
+            *plain || args.plain,
+        ),
+        Some(TogetherCommand::Finish { file, out }) => {
+            finish(settings, &loaded, file, out.as_deref())
+        }
+    }
+}
+
+/// Said before anyone answers, on one computer and on two.
+const START: &str = "\
+confide together: find out what you both would like, without showing what only one of you wants.
+
+Each of you answers the same questions in private. At the end, only the wishes that both of you \
+answered yes or maybe are shown. A no, and a wish only one of you would like, stay private. \
+Nothing is saved.
+
+Each of you can also take the private questionnaires alone, with `confide take`, at a time of \
+your own. Nothing from them is ever shown here.";
+
+// One computer.
+
+fn one_computer(settings: &Settings, q: &Questionnaire, plain: bool) -> Result<()> {
+    interrupt::install();
+    term::print(&wrap_lines(START, term::width()))?;
+    let mut sets = Vec::new();
+    for (who, other) in [("first", "second"), ("second", "first")] {
+        let mut prompter = prompter(settings, plain);
+        prompter.intro(&format!(
+            "\nThis is the turn of the {who} partner. {} partner: please look away from the screen until it is your turn.",
+            capital(other)
+        ));
+        match prompter.choose(
+            &format!("{} partner, are you ready?", capital(who)),
+            &["Yes, start my questions"],
+        ) {
+            Ok(_) => {}
+            Err(stop) => return Err(stopped(stop.into())),
+        }
+        let answers = interview(q, prompter.as_mut())?;
+        drop(prompter);
+        term::clear_screen(true);
+        sets.push(wishes::elements(q, &answers));
+        if who == "first" {
+            term::println(
+                "The answers of the first partner are kept in memory only, and the screen was cleared.",
+            )?;
+        }
+    }
+    let theirs: BTreeSet<&String> = sets[1].iter().collect();
+    let mutual: Vec<String> = sets[0]
+        .iter()
+        .filter(|e| theirs.contains(e))
+        .cloned()
+        .collect();
+    term::print(&result_text(settings, q, &mutual))
+}
+
+fn capital(word: &str) -> String {
+    let mut c = word.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+/// The prompter: arrow keys on a terminal unless `--plain`, numbered lines otherwise.
+fn prompter(settings: &Settings, plain: bool) -> Box<dyn Prompter> {
+    let tty = if plain {
+        None
+    } else {
+        Tty::new(&settings.lang, settings.style)
+    };
+    match tty {
+        Some(t) => Box::new(t),
+        None => Box::new(Plain::new(
+            std::io::stdin().lock(),
+            std::io::stdout().lock(),
+            &settings.lang,
+            term::width(),
+        )),
+    }
+}
+
+/// Asks every question of the couples questionnaire; the answers, once confirmed.
+fn interview(q: &Questionnaire, prompter: &mut dyn Prompter) -> Result<ItemAnswers> {
+    let parts = vec![Part { q, explicit: true }];
+    let mut flow = Flow::new(parts, SessionAnswers::new());
+    match session::run_with(&mut flow, prompter, false, &mut |_| None) {
+        End::Finished => Ok(flow.answers().get(wishes::ID).cloned().unwrap_or_default()),
+        end => Err(stopped(end)),
+    }
+}
+
+fn stopped(end: End) -> Error {
+    match end {
+        End::Interrupted => interrupt::leave(),
+        End::Failed(e) => Error::failure(format!("the terminal failed: {}", describe_io(&e))),
+        End::Eof => Error::cancelled("input ended before the questions were finished")
+            .with_hint("nothing was shown or saved"),
+        End::Finished | End::Quit | End::Discarded => {
+            Error::stopped("Stopped. Nothing was shown or saved.")
+        }
+    }
+}
+
+/// One partner's answers: from `--answers FILE`, or asked.
+fn answers(
+    settings: &Settings,
+    q: &Questionnaire,
+    file: Option<&Path>,
+    plain: bool,
+) -> Result<ItemAnswers> {
+    let Some(path) = file else {
+        interrupt::install();
+        let mut prompter = prompter(settings, plain);
+        prompter.intro(&wrap_lines(START, term::width()));
+        return interview(q, prompter.as_mut());
+    };
+    let name = sanitize::line(&path.display().to_string()).into_owned();
+    let bytes = read_limited(path, answers_file::MAX_ANSWERS_BYTES).map_err(|e| {
+        Error::usage(format!(
+            "cannot read the answers file {name}: {}",
+            describe_io(&e)
+        ))
+    })?;
+    let invalid = || Error::usage("the answers file is not a valid confide.answers/1 file");
+    let parsed = answers_file::parse(&bytes).map_err(|p| {
+        print_problems(&name, &p);
+        invalid()
+    })?;
+    if let Some(other) = parsed.answers.keys().find(|k| *k != wishes::ID) {
+        print_problems(
+            &name,
+            &[Problem::at(
+                format!("/answers/{}", sanitize::line(other)),
+                "`confide together` asks only the questionnaire `together`",
+            )],
+        );
+        return Err(invalid());
+    }
+    let session = scoring::answers::resolve(&[q], &parsed).map_err(|p| {
+        print_problems(&name, &p);
+        invalid()
+    })?;
+    Ok(session.get(wishes::ID).cloned().unwrap_or_default())
+}
+
+fn print_problems(name: &str, problems: &[Problem]) {
+    for p in problems {
+        term::eprintln(&format!("{name}: {}", sanitize::line(&p.to_string())));
+    }
+}
+
+// Two computers.
+
+fn reference(loaded: &Loaded) -> message::Questionnaire {
+    message::Questionnaire {
+        id: wishes::ID.to_owned(),
+        sha256: loaded.sha256().to_owned(),
+    }
+}
+
+fn hex_list(list: &[[u8; 32]]) -> Vec<String> {
+    list.iter().map(|b| hex(b)).collect()
+}
+
+fn own_hex(own: &[([u8; 32], Option<String>)]) -> Vec<(String, Option<String>)> {
+    own.iter().map(|(b, e)| (hex(b), e.clone())).collect()
+}
+
+fn to_json(value: &impl serde::Serialize) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|e| Error::failure(format!("cannot write JSON: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The vault and the folder of the state kept between steps, checked before any question:
+/// the state is encrypted to the person's own key, as sessions are.
+fn state_dir(settings: &Settings) -> Result<(Access, std::path::PathBuf)> {
+    let access = Access::new(settings)?;
+    access.check_can_save()?;
+    let dir = access.vault.prepare_dir("together")?;
+    Ok((access, dir))
+}
+
+fn state_name(session: &str, step: Step) -> String {
+    let role = if step == Step::Invite {
+        "invite"
+    } else {
+        "join"
+    };
+    format!("{session}-{role}.age")
+}
+
+/// Writes the state, encrypted to the person's own key (made first if there is none).
+fn write_state(
+    access: &Access,
+    dir: &Path,
+    name: &str,
+    state: &State,
+) -> Result<std::path::PathBuf> {
+    access.ensure_identity()?;
+    let recipients = access.vault.recipients()?;
+    let plaintext = to_json_zeroizing(state)?;
+    let bytes = crypto::encrypt(&plaintext, &recipients, false)?;
+    atomic::write_new(dir, name, &bytes)
+}
+
+/// Writes `bytes` to a new file at `out` (never over an existing one).
+fn write_out(out: &Path, bytes: &[u8]) -> Result<()> {
+    let name = out
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Error::usage("--out must name a file"))?;
+    let dir = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    atomic::write_new(dir, name, bytes).map(|_| ())
+}
+
+fn invite(
+    settings: &Settings,
+    loaded: &Loaded,
+    out: &Path,
+    file: Option<&Path>,
+    plain: bool,
+) -> Result<()> {
+    let q = &loaded.questionnaire;
+    let (access, dir) = state_dir(settings)?;
+    let mine = answers(settings, q, file, plain)?;
+    let elements = wishes::elements(q, &mine);
+    let mut session = [0u8; 16];
+    OsRng.fill_bytes(&mut session);
+    let secret = psi::secret(&mut OsRng);
+    let own = psi::blind(&secret, &session, &elements, wishes::size(q), &mut OsRng);
+    let invite = Message {
+        format: message::TOGETHER_FORMAT.to_owned(),
+        step: Step::Invite,
+        session: hex(&session),
+        questionnaire: reference(loaded),
+        answers: None,
+        tags: vec![],
+        points: own.iter().map(|(b, _)| hex(b)).collect(),
+    };
+    let bytes = to_json(&invite)?;
+    let state = State {
+        format: message::STATE_FORMAT.to_owned(),
+        step: Step::Invite,
+        session: invite.session.clone(),
+        questionnaire: reference(loaded),
+        secret: hex(secret.as_bytes()),
+        own: own_hex(&own),
+        sent: message::digest(&bytes),
+        keep: vec![],
+    };
+    let state_path = write_state(
+        &access,
+        &dir,
+        &state_name(&invite.session, Step::Invite),
+        &state,
+    )?;
+    if let Err(e) = write_out(out, &bytes) {
+        let _ = atomic::remove(&state_path);
+        return Err(e);
+    }
+    let out = sanitize::line(&out.display().to_string()).into_owned();
+    term::println(&format!(
+        "Wrote the invitation to {out}. Send it to your partner; it holds nothing they can read.\n\
+         They run `confide together join {out} --out REPLY` and send you REPLY.\n\
+         Then run `confide together finish REPLY --out RESULT` and send them RESULT."
+    ))
+}
+
+/// Reads a message of the other partner, refusing every file that is not the step expected.
+fn read_message(path: &Path) -> Result<(Message, Vec<u8>)> {
+    let name = sanitize::line(&path.display().to_string()).into_owned();
+    let bytes = read_limited(path, 1024 * 1024)
+        .map_err(|e| Error::usage(format!("cannot read {name}: {}", describe_io(&e))))?;
+    let message = message::parse(&bytes).map_err(|p| {
+        print_problems(&name, &p);
+        Error::usage(format!("{name} is not a valid confide.together/1 file"))
+    })?;
+    Ok((message, bytes))
+}
+
+fn refused(why: &str) -> Error {
+    Error::usage(format!("the file was refused: {why}"))
+        .with_hint("nothing was shown; ask your partner to start again with a new invitation")
+}
+
+fn check_questionnaire(message: &Message, loaded: &Loaded) -> Result<()> {
+    if message.questionnaire != reference(loaded) {
+        return Err(refused(
+            "it was made for another version of the couples questionnaire",
+        ));
+    }
+    Ok(())
+}
+
+fn join(
+    settings: &Settings,
+    loaded: &Loaded,
+    file: &Path,
+    out: &Path,
+    answers_path: Option<&Path>,
+    plain: bool,
+) -> Result<()> {
+    let q = &loaded.questionnaire;
+    let n = wishes::size(q);
+    let (invite, invite_bytes) = read_message(file)?;
+    if invite.step != Step::Invite {
+        return Err(refused(&format!(
+            "it is a {} file, not an invitation",
+            invite.step.name()
+        )));
+    }
+    check_questionnaire(&invite, loaded)?;
+    if invite.answers.is_some() || !invite.tags.is_empty() {
+        return Err(refused("an invitation answers nothing and carries no tags"));
+    }
+    let session = message::session(&invite.session).ok_or_else(|| refused("bad session"))?;
+    let theirs = message::list32(&invite.points, "points")
+        .map_err(|p| refused(&p.to_string()))
+        .and_then(|l| psi::points(&l, n).map_err(|r| refused(&r.to_string())))?;
+    let (access, dir) = state_dir(settings)?;
+    let state_file = state_name(&invite.session, Step::Reply);
+    if dir.join(&state_file).exists() {
+        return Err(refused("you have joined this invitation already"));
+    }
+    let mine = answers(settings, q, answers_path, plain)?;
+    let elements = wishes::elements(q, &mine);
+    let secret = psi::secret(&mut OsRng);
+    let tags = psi::tags(&secret, &session, "reply", &theirs);
+    let keep = psi::tags(&secret, &session, "result", &theirs);
+    let own = psi::blind(&secret, &session, &elements, n, &mut OsRng);
+    let reply = Message {
+        format: message::TOGETHER_FORMAT.to_owned(),
+        step: Step::Reply,
+        session: invite.session.clone(),
+        questionnaire: reference(loaded),
+        answers: Some(message::digest(&invite_bytes)),
+        tags: hex_list(&tags),
+        points: own.iter().map(|(b, _)| hex(b)).collect(),
+    };
+    let bytes = to_json(&reply)?;
+    let state = State {
+        format: message::STATE_FORMAT.to_owned(),
+        step: Step::Reply,
+        session: invite.session.clone(),
+        questionnaire: reference(loaded),
+        secret: hex(secret.as_bytes()),
+        own: own_hex(&own),
+        sent: message::digest(&bytes),
+        keep: hex_list(&keep),
+    };
+    let state_path = write_state(&access, &dir, &state_file, &state)?;
+    if let Err(e) = write_out(out, &bytes) {
+        let _ = atomic::remove(&state_path);
+        return Err(e);
+    }
+    let out = sanitize::line(&out.display().to_string()).into_owned();
+    term::println(&format!(
+        "Wrote your reply to {out}. Send it to your partner; it holds nothing they can read.\n\
+         When they send you the result, run `confide together finish RESULT`."
+    ))
+}
+
+/// The state kept for `session` at `step`, or why the file is refused.
+fn load_state(
+    access: &Access,
+    dir: &Path,
+    session: &str,
+    step: Step,
+    loaded: &Loaded,
+) -> Result<(State, std::path::PathBuf)> {
+    let path = dir.join(state_name(session, step));
+    let bytes = match read_limited(&path, 1024 * 1024) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(refused(
+                "nothing of its session is waiting on this computer (it was finished already, or it belongs to another computer or session)",
+            ));
+        }
+        Err(e) => return Err(Error::io("cannot read", &path, &e)),
+    };
+    let ids = access.unlock()?;
+    let plaintext = crypto::decrypt(&bytes, &ids, &path)?;
+    let state = message::parse_state(&plaintext)
+        .map_err(|_| Error::damaged(format!("{} is damaged", path.display())))?;
+    if state.questionnaire != reference(loaded) {
+        return Err(refused("it was begun with another version of confide"));
+    }
+    Ok((state, path))
+}
+
+fn own_list(state: &State) -> Result<Vec<([u8; 32], Option<String>)>> {
+    state
+        .own
+        .iter()
+        .map(|(b, e)| message::bytes32(b).map(|b| (b, e.clone())))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| Error::damaged("the state of this session is damaged"))
+}
+
+fn state_secret(state: &State) -> Result<curve25519_dalek::Scalar> {
+    message::bytes32(&state.secret)
+        .and_then(psi::secret_from_bytes)
+        .ok_or_else(|| Error::damaged("the state of this session is damaged"))
+}
+
+fn finish(settings: &Settings, loaded: &Loaded, file: &Path, out: Option<&Path>) -> Result<()> {
+    let q = &loaded.questionnaire;
+    let n = wishes::size(q);
+    let (got, bytes) = read_message(file)?;
+    check_questionnaire(&got, loaded)?;
+    let session = message::session(&got.session).ok_or_else(|| refused("bad session"))?;
+    let waiting = match got.step {
+        Step::Invite => {
+            return Err(refused(
+                "it is an invitation: answer it with `confide together join FILE --out REPLY`",
+            ));
+        }
+        Step::Reply => Step::Invite,
+        Step::Result => Step::Reply,
+    };
+    if got.step == Step::Reply && out.is_none() {
+        return Err(Error::usage("finishing a reply needs --out RESULT")
+            .with_hint("the result file lets your partner see what you both want"));
+    }
+    let (access, dir) = state_dir(settings)?;
+    let (state, state_path) = load_state(&access, &dir, &got.session, waiting, loaded)?;
+    if got.answers.as_deref() != Some(state.sent.as_str()) {
+        return Err(refused(
+            "it does not answer the file you sent (it answers another one, or one changed on the way)",
+        ));
+    }
+    let tags = message::list32(&got.tags, "tags").map_err(|p| refused(&p.to_string()))?;
+    psi::check_tags(&tags, n).map_err(|r| refused(&r.to_string()))?;
+    let own = own_list(&state)?;
+    let mutual = if got.step == Step::Reply {
+        let secret = state_secret(&state)?;
+        let theirs = message::list32(&got.points, "points")
+            .map_err(|p| refused(&p.to_string()))
+            .and_then(|l| psi::points(&l, n).map_err(|r| refused(&r.to_string())))?;
+        let mine = psi::tags(&secret, &session, "reply", &theirs);
+        let mutual = psi::matches(&own, &tags, &mine);
+        let result = Message {
+            format: message::TOGETHER_FORMAT.to_owned(),
+            step: Step::Result,
+            session: got.session.clone(),
+            questionnaire: reference(loaded),
+            answers: Some(message::digest(&bytes)),
+            tags: hex_list(&psi::tags(&secret, &session, "result", &theirs)),
+            points: vec![],
+        };
+        write_out(out.expect("checked above"), &to_json(&result)?)?;
+        mutual
+    } else {
+        if !got.points.is_empty() {
+            return Err(refused("a result carries no points"));
+        }
+        let keep = message::list32(&state.keep, "keep")
+            .map_err(|_| Error::damaged("the state of this session is damaged"))?;
+        psi::matches(&own, &tags, &keep)
+    };
+    atomic::remove(&state_path)?;
+    if let Some(out) = out {
+        let out = sanitize::line(&out.display().to_string()).into_owned();
+        term::println(&format!(
+            "Wrote the result for your partner to {out}. Send it to them so that they see the same.\n"
+        ))?;
+    }
+    term::print(&result_text(settings, q, &mutual))
+}
+
+// The result.
+
+/// What both partners see: the mutual wishes, and a calm word about differences in desire.
+fn result_text(settings: &Settings, q: &Questionnaire, mutual: &[String]) -> String {
+    let words = wishes::describe(q, &settings.lang, mutual);
+    let mut out = String::from("\nWhat you both would like\n\n");
+    let wished: Vec<&String> = words
+        .iter()
+        .filter_map(|m| match m {
+            wishes::Mutual::Wish(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    if wished.is_empty() {
+        out.push_str(
+            "No wish on the list was answered yes or maybe by both of you this time. That is \
+             common, and it says nothing about what else you might enjoy together: talking \
+             about it is a good start.\n",
+        );
+    } else {
+        out.push_str("Both of you said yes or maybe to:\n");
+        for w in wished {
+            out.push_str(&format!("  - {}\n", sanitize::line(w)));
+        }
+    }
+    out.push_str(
+        "\nWhat only one of you said yes or maybe to, and every no, is not shown to anyone.\n",
+    );
+    let same: Vec<(&String, &String)> = words
+        .iter()
+        .filter_map(|m| match m {
+            wishes::Mutual::Same(t, l) => Some((t, l)),
+            _ => None,
+        })
+        .collect();
+    if !same.is_empty() {
+        out.push_str("\nYou chose the same answer to:\n");
+        for (t, l) in &same {
+            out.push_str(&format!(
+                "  - {} {}\n",
+                sanitize::line(t),
+                sanitize::line(l)
+            ));
+        }
+    }
+    let same_sex = mutual.iter().any(|e| e.starts_with("often:often_sex="));
+    out.push_str("\nAbout differences in desire\n\n");
+    if !same_sex {
+        out.push_str(
+            "Your answers to how often you would like sex are not the same. That is true for \
+             most couples, and it is no one's fault.\n\n",
+        );
+    }
+    out.push_str(DESIRE);
+    wrap_lines(&out, term::width())
+}
+
+/// Each line wrapped to `width`, list entries with a hanging indent.
+fn wrap_lines(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let wrapped = match line.strip_prefix("  - ") {
+            Some(rest) => wrap::fill(rest, width, "  - ", "    "),
+            None if line.is_empty() => String::new(),
+            None => wrap::fill(line, width, "", ""),
+        };
+        out.push_str(&wrapped);
+        out.push('\n');
+    }
+    out
+}
+
+const DESIRE: &str = "\
+A difference in desire is the most common concern couples bring to sex therapy. It often \
+changes over the years, with stress, sleep, health, medicines and the rest of life.
+
+Desire does not always come first. For many people it grows once closeness or touch has begun \
+(responsive desire), rather than out of the blue (spontaneous desire). Neither is better, and \
+knowing which is more usual for each of you can change who starts, and how.
+
+What often helps: talking about it at a calm moment, outside the bedroom; planning time for \
+closeness; affection that does not have to lead to sex; an easy way to say no that neither of \
+you takes as a rejection; and finding out what helps each of you feel desire.
+
+A sex therapist or a couples therapist can help when the difference causes distress, when \
+talking about it ends in arguments or silence, or when sex has stopped and one of you misses \
+it. If pain, health or a medicine may play a part, talk to a doctor too. If either of you ever \
+feels pressured into sex, or unsafe, that comes first: seek help for that before anything \
+else.
+";

@@ -1,0 +1,551 @@
+//! `confide together`: one computer in turns (plain lines and a real terminal), two
+//! computers through files with answers files, and files that are replayed, altered, of
+//! the wrong step or of another session, all refused.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::common::{Home, keys, root, stderr, stdout};
+use serde_json::{Value, json};
+
+/// The wishes in questionnaire order (numbers in plain mode are the place in this list).
+const WISHES: [&str; 25] = [
+    "more_affection",
+    "planned_time",
+    "massage",
+    "talk_fantasies",
+    "new_place",
+    "toy",
+    "slower_start",
+    "date",
+    "shower",
+    "time_of_day",
+    "say_what_feels_good",
+    "touch_without_goal",
+    "kissing",
+    "feeling_desired",
+    "taking_turns",
+    "easy_no",
+    "dressing_up",
+    "read_watch",
+    "away",
+    "mood",
+    "new_position",
+    "role_play",
+    "after_closeness",
+    "check_in",
+    "therapist",
+];
+
+fn answers_file(dir: &Path, name: &str, answers: Value) -> PathBuf {
+    let path = dir.join(name);
+    let doc = json!({"format": "confide.answers/1", "answers": {"together": answers}});
+    fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+/// Partner A: sex weekly, yes to massage, maybe to a toy, no to a date, yes to a new place.
+fn a_answers() -> Value {
+    json!({"often_sex": 4, "often_affection": 5, "who_starts": 1,
+           "massage": 2, "toy": 1, "date": 0, "new_place": 2})
+}
+
+/// Partner B: sex a few times a month, maybe to massage, yes to a toy, yes to a date, no
+/// to a new place, yes to a therapist.
+fn b_answers() -> Value {
+    json!({"often_sex": 3, "often_affection": 5, "who_starts": 2,
+           "massage": 1, "toy": 2, "date": 2, "new_place": 0, "therapist": 2})
+}
+
+struct Couple {
+    a: Home,
+    b: Home,
+    files: tempfile::TempDir,
+}
+
+impl Couple {
+    /// Two partners, each with a key of their own: the state kept between steps is
+    /// encrypted to it.
+    fn new() -> Couple {
+        let c = Couple {
+            a: Home::new(),
+            b: Home::new(),
+            files: tempfile::tempdir().unwrap(),
+        };
+        c.a.fast_key("pass-a");
+        c.b.fast_key("pass-b");
+        c
+    }
+
+    fn pass(&self, home: &Home) -> &'static str {
+        if std::ptr::eq(home, &self.a) {
+            "pass-a"
+        } else {
+            "pass-b"
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.files.path().join(name)
+    }
+
+    fn run(&self, home: &Home, args: &[&str]) -> std::process::Output {
+        home.cmd()
+            .current_dir(self.files.path())
+            .env("CONFIDE_PASSPHRASE", self.pass(home))
+            .arg("together")
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn invite(&self, answers: Value) -> std::process::Output {
+        answers_file(self.files.path(), "a.json", answers);
+        self.run(
+            &self.a,
+            &["invite", "--out", "invite.json", "--answers", "a.json"],
+        )
+    }
+
+    fn join(&self, invite: &str, out: &str, answers: Value) -> std::process::Output {
+        answers_file(self.files.path(), "b.json", answers);
+        self.run(
+            &self.b,
+            &["join", invite, "--out", out, "--answers", "b.json"],
+        )
+    }
+
+    fn state_files(&self, home: &Home) -> Vec<PathBuf> {
+        fs::read_dir(home.data().join("together"))
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn ok(out: &std::process::Output) -> String {
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(out), stderr(out));
+    stdout(out)
+}
+
+fn refused(out: &std::process::Output, why: &str) {
+    assert_eq!(out.status.code(), Some(2), "{}{}", stdout(out), stderr(out));
+    assert!(stderr(out).contains(why), "{}", stderr(out));
+    assert!(!stdout(out).contains("What you both would like"));
+}
+
+/// The part of the result that lists wishes and same answers.
+fn shown(result: &str) -> &str {
+    let start = result.find("What you both would like").expect(result);
+    let end = result.find("About differences in desire").expect(result);
+    &result[start..end]
+}
+
+#[test]
+fn two_computers_show_both_partners_only_the_mutual_wishes() {
+    let c = Couple::new();
+    let out = ok(&c.invite(a_answers()));
+    assert!(
+        out.contains("confide together join invite.json --out REPLY"),
+        "{out}"
+    );
+    ok(&c.join("invite.json", "reply.json", b_answers()));
+    // Between steps, each partner's state is an age file: no wish, no answer in clear.
+    for home in [&c.a, &c.b] {
+        let states = c.state_files(home);
+        assert_eq!(states.len(), 1, "{states:?}");
+        let bytes = fs::read(&states[0]).unwrap();
+        assert!(bytes.starts_with(b"age-encryption.org/v1"));
+        assert!(!String::from_utf8_lossy(&bytes).contains("wish:"));
+    }
+    let a_sees = ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
+    let b_sees = ok(&c.run(&c.b, &["finish", "result.json"]));
+    for seen in [&a_sees, &b_sees] {
+        let part = shown(seen);
+        assert!(
+            part.contains("  - Giving or receiving a massage\n"),
+            "{part}"
+        );
+        assert!(part.contains("  - Using a sex toy together\n"), "{part}");
+        // A no on either side, and a wish of one partner only, never show.
+        for hidden in ["date", "somewhere new", "therapist", "Mostly"] {
+            assert!(!part.contains(hidden), "{hidden} in {part}");
+        }
+        assert!(part.contains("cuddling, holding"), "{part}");
+        assert!(part.contains("Several times a week"), "{part}");
+        assert!(!part.contains("About once a week"), "{part}");
+        assert!(seen.contains("Your answers to how often you would like sex are not the same"));
+        assert!(seen.contains("sex therapist or a couples therapist"));
+    }
+    assert_eq!(shown(&a_sees), shown(&b_sees));
+    // The state each partner kept is gone once they finish.
+    assert!(c.state_files(&c.a).is_empty() && c.state_files(&c.b).is_empty());
+    // The files name no wish, no answer and no item, and are padded to the same length.
+    let mut lengths = Vec::new();
+    for name in ["invite.json", "reply.json", "result.json"] {
+        let text = fs::read_to_string(c.path(name)).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc["format"], "confide.together/1");
+        for w in WISHES.iter().chain(&["often_sex", "wish:", "yes", "maybe"]) {
+            assert!(!text.contains(w), "{w} in {name}");
+        }
+        let n = doc["points"].as_array().unwrap().len() + doc["tags"].as_array().unwrap().len();
+        lengths.push(n);
+    }
+    assert_eq!(lengths, vec![28, 56, 28]);
+}
+
+#[test]
+fn the_lists_are_the_same_length_whatever_was_answered() {
+    let c = Couple::new();
+    let everything: serde_json::Map<String, Value> =
+        WISHES.iter().map(|w| (w.to_string(), json!(2))).collect();
+    ok(&c.invite(Value::Object(everything)));
+    let many = fs::read_to_string(c.path("invite.json")).unwrap();
+    let d = Couple::new();
+    ok(&d.invite(json!({})));
+    let none = fs::read_to_string(d.path("invite.json")).unwrap();
+    let count = |t: &str| {
+        serde_json::from_str::<Value>(t).unwrap()["points"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(count(&many), 28);
+    assert_eq!(count(&none), 28);
+}
+
+#[test]
+fn replayed_altered_and_misdirected_files_are_refused() {
+    let c = Couple::new();
+    ok(&c.invite(a_answers()));
+    // An invitation given to `finish`, a reply given to `join`.
+    refused(
+        &c.run(&c.a, &["finish", "invite.json"]),
+        "it is an invitation",
+    );
+    ok(&c.join("invite.json", "reply.json", b_answers()));
+    refused(
+        &c.run(
+            &c.b,
+            &[
+                "join",
+                "reply.json",
+                "--out",
+                "x.json",
+                "--answers",
+                "b.json",
+            ],
+        ),
+        "not an invitation",
+    );
+    // Joining the same invitation twice.
+    refused(
+        &c.join("invite.json", "again.json", b_answers()),
+        "joined this invitation already",
+    );
+    // A reply with one point altered, and a reply to an invitation changed on the way.
+    let reply: Value = serde_json::from_slice(&fs::read(c.path("reply.json")).unwrap()).unwrap();
+    let mut altered = reply.clone();
+    let p = altered["points"][0].as_str().unwrap().to_owned();
+    altered["points"][0] = json!(format!(
+        "{}{}",
+        &p[..62],
+        if &p[62..] == "ff" { "fe" } else { "ff" }
+    ));
+    fs::write(c.path("altered.json"), altered.to_string()).unwrap();
+    refused(
+        &c.run(&c.a, &["finish", "altered.json", "--out", "r.json"]),
+        "the file was refused",
+    );
+    let mut other = reply.clone();
+    other["answers"] = json!("00".repeat(32));
+    fs::write(c.path("other.json"), other.to_string()).unwrap();
+    refused(
+        &c.run(&c.a, &["finish", "other.json", "--out", "r.json"]),
+        "does not answer the file you sent",
+    );
+    // Another session: nothing is waiting for it.
+    let mut session = reply.clone();
+    session["session"] = json!("11".repeat(16));
+    fs::write(c.path("session.json"), session.to_string()).unwrap();
+    refused(
+        &c.run(&c.a, &["finish", "session.json", "--out", "r.json"]),
+        "nothing of its session",
+    );
+    // Too few tags.
+    let mut short = reply.clone();
+    short["tags"].as_array_mut().unwrap().pop();
+    fs::write(c.path("short.json"), short.to_string()).unwrap();
+    refused(
+        &c.run(&c.a, &["finish", "short.json", "--out", "r.json"]),
+        "entries where 28 are expected",
+    );
+    assert!(!c.path("r.json").exists());
+    // A reply needs --out; then the genuine reply goes through, once.
+    let out = c.run(&c.a, &["finish", "reply.json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--out RESULT"));
+    ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
+    refused(
+        &c.run(&c.a, &["finish", "reply.json", "--out", "r2.json"]),
+        "nothing of its session",
+    );
+    // The result, altered, is refused; the genuine one goes through, once.
+    let result: Value = serde_json::from_slice(&fs::read(c.path("result.json")).unwrap()).unwrap();
+    let mut changed = result.clone();
+    changed["answers"] = json!("ab".repeat(32));
+    fs::write(c.path("changed.json"), changed.to_string()).unwrap();
+    refused(
+        &c.run(&c.b, &["finish", "changed.json"]),
+        "does not answer the file you sent",
+    );
+    ok(&c.run(&c.b, &["finish", "result.json"]));
+    refused(
+        &c.run(&c.b, &["finish", "result.json"]),
+        "nothing of its session",
+    );
+}
+
+#[test]
+fn an_invitation_changed_on_the_way_is_refused_at_the_end() {
+    let c = Couple::new();
+    ok(&c.invite(a_answers()));
+    // The same content, written again: another file as far as the protocol goes.
+    let invite: Value = serde_json::from_slice(&fs::read(c.path("invite.json")).unwrap()).unwrap();
+    fs::write(c.path("copy.json"), invite.to_string()).unwrap();
+    ok(&c.join("copy.json", "reply.json", b_answers()));
+    refused(
+        &c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]),
+        "does not answer the file you sent",
+    );
+}
+
+#[test]
+fn a_file_of_another_format_or_a_newer_version_is_named_as_such() {
+    let c = Couple::new();
+    ok(&c.invite(a_answers()));
+    let mut invite: Value =
+        serde_json::from_slice(&fs::read(c.path("invite.json")).unwrap()).unwrap();
+    invite["format"] = json!("confide.together/2");
+    fs::write(c.path("newer.json"), invite.to_string()).unwrap();
+    let out = c.join("newer.json", "reply.json", b_answers());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("newer version of confide"),
+        "{}",
+        stderr(&out)
+    );
+    let out = c.join("a.json", "reply.json", b_answers());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("expected `confide.together/1`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_answers_file_for_another_questionnaire_is_refused() {
+    let c = Couple::new();
+    let path = c.path("x.json");
+    fs::write(
+        &path,
+        json!({"format": "confide.answers/1", "answers": {"desire": {"interest": 1}}}).to_string(),
+    )
+    .unwrap();
+    let out = c.run(
+        &c.a,
+        &["invite", "--out", "invite.json", "--answers", "x.json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("asks only the questionnaire `together`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!c.path("invite.json").exists());
+    assert!(c.state_files(&c.a).is_empty());
+}
+
+#[test]
+fn the_couples_questionnaire_is_valid_and_never_part_of_take_or_list() {
+    let home = Home::new();
+    let out = home
+        .cmd()
+        .arg("validate")
+        .arg(root().join("couples/together.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let list = ok(&home
+        .cmd()
+        .args(["list", "--format", "json"])
+        .output()
+        .unwrap());
+    assert!(!list.contains("\"together\""), "{list}");
+    let text = fs::read_to_string(root().join("couples/together.json")).unwrap();
+    // No safety questions: a partner may be watching.
+    assert!(!text.contains("\"safety\""));
+    assert!(!text.to_lowercase().contains("unsafe"));
+}
+
+/// Lines for one partner in plain mode: ready, the six questions before the wishes, then
+/// the wishes (1 yes, 2 maybe, 3 no, empty skips), then save.
+fn plain_turn(often_sex: &str, wishes: &[(&str, &str)]) -> String {
+    let mut lines = vec!["", often_sex, "", "", "", "", ""];
+    for w in WISHES {
+        lines.push(wishes.iter().find(|(k, _)| *k == w).map_or("", |(_, v)| v));
+    }
+    lines.push("y");
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn one_computer_in_turns_shows_only_the_mutual_wishes() {
+    let home = Home::new();
+    let input = plain_turn("4", &[("massage", "1"), ("toy", "2"), ("date", "3")])
+        + &plain_turn(
+            "4",
+            &[
+                ("massage", "2"),
+                ("toy", "3"),
+                ("date", "1"),
+                ("kissing", "1"),
+            ],
+        );
+    let out = home
+        .cmd()
+        .args(["together", "--plain"])
+        .write_stdin(input)
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Second partner: please look away from the screen"),
+        "{text}"
+    );
+    assert!(
+        flat.contains("take the private questionnaires alone"),
+        "{text}"
+    );
+    let part = shown(&text[text.rfind("What you both would like").unwrap()..]);
+    assert!(
+        part.contains("  - Giving or receiving a massage\n"),
+        "{part}"
+    );
+    assert!(
+        !part.contains("toy") && !part.contains("date") && !part.contains("kissing"),
+        "{part}"
+    );
+    assert!(part.contains("About once a week"), "{part}");
+    assert!(!text.contains("Your answers to how often you would like sex are not the same"));
+    // Nothing is saved.
+    assert!(!home.data().exists() || fs::read_dir(home.data()).unwrap().next().is_none());
+}
+
+#[test]
+fn one_computer_stopped_part_way_shows_nothing() {
+    let home = Home::new();
+    let out = home
+        .cmd()
+        .args(["together", "--plain"])
+        .write_stdin("\n4\nq\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert!(!stdout(&out).contains("What you both would like"));
+}
+
+#[test]
+fn one_computer_in_a_real_terminal_clears_the_screen_between_turns() {
+    let home = Home::new();
+    let mut cmd = home.cmd_std();
+    cmd.arg("together")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let options = rexpect::reader::Options::new()
+        .timeout_ms(Some(30_000))
+        .strip_ansi_escape_codes(false);
+    let mut p = rexpect::session::spawn_with_options(cmd, options).unwrap();
+    for (turn, yes_to) in [("First", 3usize), ("Second", 3usize)] {
+        p.exp_string(&format!("{turn} partner, are you ready?"))
+            .unwrap();
+        keys(&mut p, "\r");
+        p.exp_string("How often would you like to have sex")
+            .unwrap();
+        // Enter picks the highlighted (first) option of the five questions before the
+        // wishes.
+        for _ in 0..5 {
+            keys(&mut p, "\r");
+        }
+        // The multi choice: Enter with nothing picked.
+        keys(&mut p, "\r");
+        for i in 1..=25 {
+            // Options: Yes, Maybe, No. Yes to `yes_to`, No to the rest.
+            if i != yes_to {
+                keys(&mut p, "\x1b[B\x1b[B");
+            }
+            keys(&mut p, "\r");
+        }
+        p.exp_string("Review").unwrap();
+        keys(&mut p, "\r");
+        // The screen and its scrollback are cleared before the next turn.
+        p.exp_string("\x1b[3J").unwrap();
+    }
+    p.exp_string("Both of you said yes or maybe to:").unwrap();
+    p.exp_string("Giving or receiving a massage").unwrap();
+    p.exp_eof().unwrap();
+}
+
+#[test]
+fn two_computers_with_one_partner_answering_in_plain_lines() {
+    let c = Couple::new();
+    // The invitation asks no "ready" question: the first line answers the first item.
+    let turn = plain_turn("4", &[("massage", "1"), ("shower", "2"), ("toy", "3")]);
+    let lines = turn.split_once('\n').unwrap().1.to_owned();
+    let out =
+        c.a.cmd()
+            .current_dir(c.files.path())
+            .args(["together", "--plain", "invite", "--out", "invite.json"])
+            .write_stdin(lines)
+            .output()
+            .unwrap();
+    let text = ok(&out);
+    assert!(
+        text.contains("Together, 1 of 31: How often would you like to have sex"),
+        "{text}"
+    );
+    ok(&c.join(
+        "invite.json",
+        "reply.json",
+        json!({"often_sex": 4, "massage": 2, "shower": 2, "toy": 2}),
+    ));
+    let a_sees = ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
+    let part = shown(&a_sees);
+    assert!(
+        part.contains("massage") && part.contains("Showering"),
+        "{part}"
+    );
+    assert!(!part.contains("toy"), "{part}");
+    assert!(part.contains("About once a week"), "{part}");
+}
+
+#[test]
+fn finishing_needs_the_passphrase_of_ones_own_key() {
+    let c = Couple::new();
+    ok(&c.invite(a_answers()));
+    ok(&c.join("invite.json", "reply.json", b_answers()));
+    let out =
+        c.a.cmd()
+            .current_dir(c.files.path())
+            .env("CONFIDE_PASSPHRASE", "not it")
+            .args(["together", "finish", "reply.json", "--out", "result.json"])
+            .output()
+            .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("What you both would like"));
+    assert!(!c.path("result.json").exists());
+    // The state is still there: with the right passphrase, it finishes.
+    ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
+}
