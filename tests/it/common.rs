@@ -317,3 +317,29 @@ pub fn exit_code(p: &rexpect::session::PtySession) -> Option<i32> {
         _ => None,
     }
 }
+
+/// A session as `take --answers` records it: `file` scored with the questionnaires of
+/// `catalog` that it answers.
+pub fn record_answers(
+    catalog: &confide::model::catalog::Catalog,
+    file: &confide::model::answers_file::AnswersFile,
+    id: &str,
+    created: &str,
+    reference: Option<String>,
+) -> confide::model::response::Response {
+    use confide::model::questionnaire::Questionnaire;
+    use confide::scoring::{self, record};
+    let qs: Vec<&Questionnaire> = catalog
+        .entries
+        .iter()
+        .map(|e| e.q())
+        .filter(|q| file.answers.contains_key(&q.id))
+        .collect();
+    let answers = scoring::answers::resolve(&qs, file).unwrap_or_else(|p| panic!("{p:?}"));
+    let scored = scoring::score_session(&qs, &answers);
+    let defs: Vec<(&Questionnaire, &str)> = qs
+        .iter()
+        .map(|q| (*q, catalog.get(&q.id).unwrap().loaded.sha256()))
+        .collect();
+    record::response(&defs, &scored, id.into(), created.into(), reference, "en")
+}

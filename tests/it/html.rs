@@ -6,12 +6,11 @@ use std::path::{Path, PathBuf};
 
 use confide::model::answers_file;
 use confide::model::catalog::Catalog;
-use confide::model::questionnaire::Questionnaire;
 use confide::model::response::Response;
 use confide::scoring::{self, record};
 use confide::store::sessions::session_stem;
 
-use crate::common::{Home, encrypt_to, profile, stderr, stdout};
+use crate::common::{Home, encrypt_to, profile, record_answers, stderr, stdout};
 
 const PASS: &str = "correct horse battery staple";
 
@@ -25,26 +24,7 @@ fn profile_record(
 ) -> Response {
     let file = answers_file::parse(&std::fs::read(profile(name)).unwrap())
         .unwrap_or_else(|p| panic!("{name}: {p:?}"));
-    let qs: Vec<&Questionnaire> = catalog
-        .entries
-        .iter()
-        .map(|e| e.q())
-        .filter(|q| file.answers.contains_key(&q.id))
-        .collect();
-    let answers = scoring::answers::resolve(&qs, &file).unwrap_or_else(|p| panic!("{p:?}"));
-    let scored = scoring::score_session(&qs, &answers);
-    let defs: Vec<(&Questionnaire, &str)> = qs
-        .iter()
-        .map(|q| (*q, catalog.get(&q.id).unwrap().loaded.sha256()))
-        .collect();
-    record::response(
-        &defs,
-        &scored,
-        id.into(),
-        created.into(),
-        Some(reference.into()),
-        "en",
-    )
+    record_answers(catalog, &file, id, created, Some(reference.into()))
 }
 
 /// The bundled example: a client (A-1042) seen three times over half a year, and another

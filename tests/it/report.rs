@@ -3,11 +3,9 @@
 
 use confide::model::answers_file;
 use confide::model::catalog::Catalog;
-use confide::model::questionnaire::Questionnaire;
 use confide::model::response::{AnswerStatus, QuestionnaireRecord, Response};
 use confide::report::clinician::{self, DefinitionCheck, Failure, Input};
 use confide::report::{clinician_text, csv, fhir};
-use confide::scoring::{self, record};
 use confide::term::style::Style;
 use serde_json::{Value, json};
 
@@ -29,26 +27,7 @@ fn session(answers: Value, id: &str, created: &str, reference: Option<&str>) -> 
             .as_bytes(),
     )
     .unwrap_or_else(|p| panic!("{p:?}"));
-    let qs: Vec<&Questionnaire> = catalog
-        .entries
-        .iter()
-        .map(|e| e.q())
-        .filter(|q| file.answers.contains_key(&q.id))
-        .collect();
-    let resolved = scoring::answers::resolve(&qs, &file).unwrap_or_else(|p| panic!("{p:?}"));
-    let scored = scoring::score_session(&qs, &resolved);
-    let defs: Vec<(&Questionnaire, &str)> = qs
-        .iter()
-        .map(|q| (*q, catalog.get(&q.id).unwrap().loaded.sha256()))
-        .collect();
-    record::response(
-        &defs,
-        &scored,
-        id.into(),
-        created.into(),
-        reference.map(str::to_owned),
-        "en",
-    )
+    crate::common::record_answers(&catalog, &file, id, created, reference.map(str::to_owned))
 }
 
 fn unsafe_with_pain() -> Value {
