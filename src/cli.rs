@@ -211,6 +211,29 @@ const HISTORY_EXAMPLES: &[Example] = &[
     },
 ];
 
+const TOGETHER_EXAMPLES: &[Example] = &[
+    Example {
+        command: "confide together",
+        what: "both partners on this computer, in turns",
+    },
+    Example {
+        command: "confide together invite --out invite.json",
+        what: "answer first, and write an invitation for your partner's computer",
+    },
+    Example {
+        command: "confide together join invite.json --out reply.json",
+        what: "on your partner's computer: answer, and write a reply",
+    },
+    Example {
+        command: "confide together finish reply.json --out result.json",
+        what: "see what you both would like, and write the result for your partner",
+    },
+    Example {
+        command: "confide together invite --answers mine.json --save --out invite.json",
+        what: "answers from a file, with a copy kept in your own vault",
+    },
+];
+
 /// The examples of a command (by its name), for its help and its manual page.
 pub(crate) fn examples(command: &str) -> &'static [Example] {
     match command {
@@ -220,6 +243,7 @@ pub(crate) fn examples(command: &str) -> &'static [Example] {
         "history" => HISTORY_EXAMPLES,
         "export" => EXPORT_EXAMPLES,
         "import" => IMPORT_EXAMPLES,
+        "together" => TOGETHER_EXAMPLES,
         _ => &[],
     }
 }
@@ -411,7 +435,9 @@ pub(crate) enum Command {
     ///
     /// With no subcommand, both partners answer on this computer, in turns. On two
     /// computers, one partner runs `invite`, the other `join`, and `finish` shows each of
-    /// them the result. Only the wishes both answered yes or maybe are ever shown.
+    /// them the result. Only the wishes both answered yes or maybe are ever shown. Nothing
+    /// is saved unless a partner chooses to keep their own answers in their own vault.
+    #[command(after_help = examples_help("together"))]
     Together(TogetherArgs),
     /// Open intake files and print a clinician report (therapists)
     #[command(after_help = examples_help("report"))]
@@ -564,6 +590,9 @@ pub(crate) enum TogetherCommand {
         /// Ask in numbered lines instead of with arrow keys
         #[arg(long)]
         plain: bool,
+        /// Keep a copy of your own answers in your own vault, without asking
+        #[arg(long)]
+        save: bool,
     },
     /// Answer your partner's invitation, and write a reply for them
     Join {
@@ -579,6 +608,9 @@ pub(crate) enum TogetherCommand {
         /// Ask in numbered lines instead of with arrow keys
         #[arg(long)]
         plain: bool,
+        /// Keep a copy of your own answers in your own vault, without asking
+        #[arg(long)]
+        save: bool,
     },
     /// Read your partner's reply (or the result) and see what you both would like
     Finish {

@@ -10,9 +10,11 @@ use super::Settings;
 use super::access::Access;
 use crate::cli::ShowFormat;
 use crate::error::{Error, Result};
+use crate::model::load::Loaded;
 use crate::model::response::Response;
 use crate::report::{clinician, html, markdown, summary};
-use crate::term::{self, sanitize};
+use crate::term::{self, sanitize, wrap};
+use crate::together::wishes;
 
 pub(super) fn run(settings: &Settings, id: Option<&str>, format: ShowFormat) -> Result<()> {
     let access = Access::new(settings)?;
@@ -53,6 +55,72 @@ fn is_file_argument(path: &Path) -> bool {
 
 type Render = fn(&Response, &Settings) -> Result<String>;
 
+/// The heading of a session kept from `confide together`.
+const OWN_TITLE: &str = "Your answers in confide together";
+/// What such a session holds, said under its heading.
+const OWN_NOTE: &str = "These are your own answers, which you chose to keep in your vault. \
+Your partner's answers and what you both saw were never kept.";
+
+/// The person's own answers in words, when `record` is a session kept from `confide
+/// together` with the couples questionnaire this confide carries.
+fn own_answers(record: &Response, lang: &str) -> Option<Vec<(String, String)>> {
+    let [rec] = record.questionnaires.as_slice() else {
+        return None;
+    };
+    if rec.id != wishes::ID {
+        return None;
+    }
+    let loaded = Loaded::bundled(wishes::TEXT).ok()?;
+    if loaded.sha256() != rec.sha256 {
+        return None;
+    }
+    let q = &loaded.questionnaire;
+    let answers = crate::scoring::record::answers_from_record(q, rec).ok()?;
+    Some(wishes::own_answers(q, lang, &answers))
+}
+
+/// A kept `together` session as text or Markdown.
+fn own_answers_text(record: &Response, rows: &[(String, String)], markdown: bool) -> String {
+    let width = term::width();
+    let mut out = if markdown {
+        format!(
+            "# {OWN_TITLE}\n\nSession {} of {}. {OWN_NOTE}\n\n",
+            markdown::escape(&record.id),
+            markdown::escape(&record.created)
+        )
+    } else {
+        format!(
+            "{OWN_TITLE}\n{}\n\n{}\n\n",
+            "=".repeat(OWN_TITLE.len()),
+            wrap::fill(
+                &format!(
+                    "Session {} of {}. {OWN_NOTE}",
+                    sanitize::line(&record.id),
+                    sanitize::line(&record.created)
+                ),
+                width,
+                "",
+                ""
+            )
+        )
+    };
+    for (question, answer) in rows {
+        if markdown {
+            out.push_str(&format!(
+                "- {}  \n  **{}**\n",
+                markdown::escape(question),
+                markdown::escape(answer)
+            ));
+        } else {
+            out.push_str(&wrap::fill(&sanitize::line(question), width, "", ""));
+            out.push('\n');
+            out.push_str(&wrap::fill(&sanitize::line(answer), width, "  ", "  "));
+            out.push_str("\n\n");
+        }
+    }
+    out
+}
+
 /// How the record is printed. Checked before the passphrase is asked.
 fn renderer(format: ShowFormat) -> Result<Render> {
     match format {
@@ -74,6 +142,9 @@ fn json(record: &Response, _: &Settings) -> Result<String> {
 
 /// The client summary, scored again from the saved answers.
 fn summary(record: &Response, settings: &Settings, markdown: bool) -> Result<String> {
+    if let Some(rows) = own_answers(record, &settings.lang) {
+        return Ok(own_answers_text(record, &rows, markdown));
+    }
     let catalog = settings.catalog()?;
     let resources = super::support::resources(settings);
     let rescored = summary::rescore(record, &catalog);
@@ -130,6 +201,9 @@ fn summary(record: &Response, settings: &Settings, markdown: bool) -> Result<Str
 
 /// The client summary as one HTML page, with each scale drawn in its range.
 fn html(record: &Response, settings: &Settings) -> Result<String> {
+    if let Some(rows) = own_answers(record, &settings.lang) {
+        return Ok(html::own_answers_page(record, OWN_TITLE, OWN_NOTE, &rows));
+    }
     let catalog = settings.catalog()?;
     let resources = super::support::resources(settings);
     let rescored = summary::rescore(record, &catalog);

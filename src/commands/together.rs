@@ -35,32 +35,33 @@ use crate::together::{psi, wishes};
 pub(crate) fn run(settings: &Settings, args: &TogetherArgs) -> Result<()> {
     let loaded = Loaded::bundled(wishes::TEXT)
         .map_err(|_| Error::failure("the couples questionnaire built into confide is damaged"))?;
-    let q = &loaded.questionnaire;
     match &args.command {
-        None => one_computer(settings, q, args.plain),
+        None => one_computer(settings, &loaded, args.plain),
         Some(TogetherCommand::Invite {
             out,
             answers,
             plain,
+            save,
         }) => invite(
             settings,
             &loaded,
             out,
             answers.as_deref(),
-            *plain || args.plain,
+            (*plain || args.plain, *save),
         ),
         Some(TogetherCommand::Join {
             file,
             out,
             answers,
             plain,
+            save,
         }) => join(
             settings,
             &loaded,
             file,
             out,
             answers.as_deref(),
-            *plain || args.plain,
+            (*plain || args.plain, *save),
         ),
         Some(TogetherCommand::Finish { file, out }) => {
             finish(settings, &loaded, file, out.as_deref())
@@ -74,14 +75,15 @@ confide together: find out what you both would like, without showing what only o
 
 Each of you answers the same questions in private. At the end, only the wishes that both of you \
 answered yes or maybe are shown. A no, and a wish only one of you would like, stay private. \
-Nothing is saved.
+Nothing is saved, unless you choose to keep your own answers in your own vault.
 
 Each of you can also take the private questionnaires alone, with `confide take`, at a time of \
 your own. Nothing from them is ever shown here.";
 
 // One computer.
 
-fn one_computer(settings: &Settings, q: &Questionnaire, plain: bool) -> Result<()> {
+fn one_computer(settings: &Settings, loaded: &Loaded, plain: bool) -> Result<()> {
+    let q = &loaded.questionnaire;
     interrupt::install();
     term::print(&wrap_lines(START, term::width()))?;
     let mut sets = Vec::new();
@@ -96,16 +98,28 @@ fn one_computer(settings: &Settings, q: &Questionnaire, plain: bool) -> Result<(
             &["Yes, start my questions"],
         ) {
             Ok(_) => {}
-            Err(stop) => return Err(stopped(stop.into())),
+            Err(stop) => return Err(stopped_by(stop)),
         }
         let answers = interview(q, prompter.as_mut())?;
+        if let Some(access) = ask_keep(prompter.as_mut(), settings).map_err(stopped_by)? {
+            keep_and_say(prompter.as_mut(), &access, loaded, &answers, &settings.lang);
+            let hand_over = if who == "first" {
+                "Clear the screen for my partner"
+            } else {
+                "Clear the screen and show what we both would like"
+            };
+            prompter
+                .choose("When you have read this:", &[hand_over])
+                .map_err(stopped_by)?;
+        }
         drop(prompter);
         term::clear_screen(true);
         sets.push(wishes::elements(q, &answers));
         if who == "first" {
-            term::println(
-                "The answers of the first partner are kept in memory only, and the screen was cleared.",
-            )?;
+            term::print(&wrap_lines(
+                "The screen was cleared. The answers of the first partner are held in memory until the end.",
+                term::width(),
+            ))?;
         }
     }
     let theirs: BTreeSet<&String> = sets[1].iter().collect();
@@ -146,10 +160,16 @@ fn prompter(settings: &Settings, plain: bool) -> Box<dyn Prompter> {
 fn interview(q: &Questionnaire, prompter: &mut dyn Prompter) -> Result<ItemAnswers> {
     let parts = vec![Part { q, explicit: true }];
     let mut flow = Flow::new(parts, SessionAnswers::new());
-    match session::run_with(&mut flow, prompter, false, &mut |_| None) {
+    match session::run_with(&mut flow, prompter, session::Confirm::Together, &mut |_| {
+        None
+    }) {
         End::Finished => Ok(flow.answers().get(wishes::ID).cloned().unwrap_or_default()),
         end => Err(stopped(end)),
     }
+}
+
+fn stopped_by(stop: session::Stop) -> Error {
+    stopped(stop.into())
 }
 
 fn stopped(end: End) -> Error {
@@ -164,18 +184,30 @@ fn stopped(end: End) -> Error {
     }
 }
 
-/// One partner's answers: from `--answers FILE`, or asked.
+/// One partner's answers: from `--answers FILE`, or asked. With `save` (`--save`) a copy
+/// is kept in their vault without asking; when asked, they are offered to keep one.
 fn answers(
     settings: &Settings,
-    q: &Questionnaire,
+    loaded: &Loaded,
     file: Option<&Path>,
     plain: bool,
+    save: bool,
 ) -> Result<ItemAnswers> {
+    let q = &loaded.questionnaire;
     let Some(path) = file else {
         interrupt::install();
         let mut prompter = prompter(settings, plain);
         prompter.intro(&wrap_lines(START, term::width()));
-        return interview(q, prompter.as_mut());
+        let answers = interview(q, prompter.as_mut())?;
+        let keep = if save {
+            Some(Access::new(settings)?)
+        } else {
+            ask_keep(prompter.as_mut(), settings).map_err(stopped_by)?
+        };
+        if let Some(access) = keep {
+            keep_and_say(prompter.as_mut(), &access, loaded, &answers, &settings.lang);
+        }
+        return Ok(answers);
     };
     let name = sanitize::line(&path.display().to_string()).into_owned();
     let bytes = read_limited(path, answers_file::MAX_ANSWERS_BYTES).map_err(|e| {
@@ -203,7 +235,111 @@ fn answers(
         print_problems(&name, &p);
         invalid()
     })?;
-    Ok(session.get(wishes::ID).cloned().unwrap_or_default())
+    let answers = session.get(wishes::ID).cloned().unwrap_or_default();
+    if save {
+        let access = Access::new(settings)?;
+        let id = keep(&access, loaded, &answers, &settings.lang)?;
+        term::println(&kept_words(&access, &id))?;
+    }
+    Ok(answers)
+}
+
+// Keeping one's own answers.
+
+/// Said before a partner is offered to keep their own answers.
+const KEEP: &str = "You can keep a copy of your own answers, encrypted, in your own confide \
+vault, to read them again later with `confide show`. Nothing of your partner's is kept with \
+them. Whoever can open a vault can read what is in it: keep them only in a vault that is yours.";
+
+/// Offers to keep a copy of the partner's own answers: in the vault of this computer's
+/// data folder, in a vault in another folder, or nowhere (the default). Returns the vault
+/// chosen, checked; a vault that cannot be used is said and the offer made again.
+fn ask_keep(
+    prompter: &mut dyn Prompter,
+    settings: &Settings,
+) -> std::result::Result<Option<Access>, session::Stop> {
+    let here = Access::new(settings).ok();
+    let here_words = here.as_ref().map(|a| {
+        format!(
+            "Yes, in my vault in {}",
+            sanitize::line(&a.vault.dir().display().to_string())
+        )
+    });
+    let mut choices = vec!["No, keep nothing"];
+    if let Some(w) = &here_words {
+        choices.push(w);
+    }
+    choices.push("Yes, in my own vault in another folder");
+    prompter.intro(&wrap_lines(KEEP, term::width()));
+    loop {
+        let picked = prompter.choose("Keep a copy of your own answers?", &choices)?;
+        let access = match (picked, &here) {
+            (0, _) => return Ok(None),
+            (1, Some(a)) => a.clone(),
+            _ => {
+                let Some(folder) = prompter.text(
+                    "The folder of your own confide vault (made if it does not exist yet):",
+                )?
+                else {
+                    continue;
+                };
+                let mut other = settings.clone();
+                other.data_dir = Some(folder.into());
+                match Access::new(&other) {
+                    Ok(a) => a,
+                    Err(e) => {
+                        prompter.notice(&format!("That folder cannot be used: {}", e.message));
+                        continue;
+                    }
+                }
+            }
+        };
+        match access.check_can_save() {
+            Ok(()) => return Ok(Some(access)),
+            Err(e) => prompter.notice(&format!("That vault cannot be used: {}", e.message)),
+        }
+    }
+}
+
+/// Saves the partner's own answers in the vault of `access` (making its key first if it
+/// has none), as a session of the questionnaire `together`; its id.
+fn keep(access: &Access, loaded: &Loaded, answers: &ItemAnswers, lang: &str) -> Result<String> {
+    let q = &loaded.questionnaire;
+    let scored = scoring::score(q, answers, &scoring::Earlier::default());
+    let response = scoring::record::response(
+        &[(q, loaded.sha256())],
+        &[scored],
+        uuid::Uuid::new_v4().to_string(),
+        crate::clock::now_rfc3339(),
+        None,
+        lang,
+    );
+    Ok(access.save_session(&response)?.id)
+}
+
+fn kept_words(access: &Access, id: &str) -> String {
+    format!(
+        "Kept a copy of your own answers in {} (session {id}); `confide show {id}` shows them.",
+        sanitize::line(&access.vault.dir().display().to_string())
+    )
+}
+
+/// [`keep`], then says what happened. A copy that cannot be kept is said, and the couple
+/// goes on: the answers are still used for what both see.
+fn keep_and_say(
+    prompter: &mut dyn Prompter,
+    access: &Access,
+    loaded: &Loaded,
+    answers: &ItemAnswers,
+    lang: &str,
+) {
+    match keep(access, loaded, answers, lang) {
+        Ok(id) => prompter.notice(&kept_words(access, &id)),
+        Err(e) => prompter.notice(&format!(
+            "Your answers were not kept: {}. They are still used for what you both see.",
+            e.message
+        )),
+    }
 }
 
 fn print_problems(name: &str, problems: &[Problem]) {
@@ -286,11 +422,11 @@ fn invite(
     loaded: &Loaded,
     out: &Path,
     file: Option<&Path>,
-    plain: bool,
+    (plain, save): (bool, bool),
 ) -> Result<()> {
     let q = &loaded.questionnaire;
     let (access, dir) = state_dir(settings)?;
-    let mine = answers(settings, q, file, plain)?;
+    let mine = answers(settings, loaded, file, plain, save)?;
     let elements = wishes::elements(q, &mine);
     let mut session = [0u8; 16];
     OsRng.fill_bytes(&mut session);
@@ -366,7 +502,7 @@ fn join(
     file: &Path,
     out: &Path,
     answers_path: Option<&Path>,
-    plain: bool,
+    (plain, save): (bool, bool),
 ) -> Result<()> {
     let q = &loaded.questionnaire;
     let n = wishes::size(q);
@@ -390,7 +526,7 @@ fn join(
     if dir.join(&state_file).exists() {
         return Err(refused("you have joined this invitation already"));
     }
-    let mine = answers(settings, q, answers_path, plain)?;
+    let mine = answers(settings, loaded, answers_path, plain, save)?;
     let elements = wishes::elements(q, &mine);
     let secret = psi::secret(&mut OsRng);
     let tags = psi::tags(&secret, &session, "reply", &theirs);

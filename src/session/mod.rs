@@ -76,12 +76,23 @@ impl From<std::io::Error> for Stop {
     }
 }
 
+/// What confirming the review does, as the review says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Confirm {
+    /// The answers are saved (`take`).
+    Save,
+    /// The summary is shown and nothing is saved (`take --no-save`).
+    Summary,
+    /// The answers are used for what both partners see (`together`).
+    Together,
+}
+
 /// How the person is asked.
 pub(crate) trait Prompter {
     /// Asks one question; implementations re-ask until the reply is acceptable.
     fn ask(&mut self, question: &Question) -> Result<Reply, Stop>;
     /// Shows every answer and asks what to do.
-    fn review(&mut self, lines: &[ReviewLine], saving: bool) -> Result<ReviewReply, Stop>;
+    fn review(&mut self, lines: &[ReviewLine], confirm: Confirm) -> Result<ReviewReply, Stop>;
     /// Tells the person something short (a refused reply, for instance).
     fn notice(&mut self, message: &str);
     /// Shows a block of text as it is (an invitation's message, for instance).
@@ -133,7 +144,7 @@ impl From<Stop> for End {
 pub(crate) fn run_with(
     flow: &mut Flow,
     prompter: &mut dyn Prompter,
-    saving: bool,
+    confirm: Confirm,
     changed: &mut dyn FnMut(&Flow) -> Option<String>,
 ) -> End {
     loop {
@@ -170,7 +181,7 @@ pub(crate) fn run_with(
                 }
             }
             Stage::Review => {
-                let reply = prompter.review(&flow.review(), saving);
+                let reply = prompter.review(&flow.review(), confirm);
                 match reply {
                     Ok(ReviewReply::Save) => return End::Finished,
                     Ok(ReviewReply::Discard) => match prompter.confirm(DISCARD_QUESTION) {

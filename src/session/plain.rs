@@ -7,7 +7,7 @@
 use std::io::{BufRead, Read, Write};
 
 use super::input::{Typed, choice_labels, describe, instructions, parse_line};
-use super::{BEGIN, Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
+use super::{BEGIN, Confirm, Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
 use crate::model::questionnaire::Item;
 use crate::term::sanitize;
 
@@ -213,7 +213,7 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
         }
     }
 
-    fn review(&mut self, lines: &[ReviewLine], saving: bool) -> Result<ReviewReply, Stop> {
+    fn review(&mut self, lines: &[ReviewLine], confirm: Confirm) -> Result<ReviewReply, Stop> {
         let lang = self.lang.clone();
         let mut text = String::from("\nReview your answers\n===================\n");
         let mut last_q = "";
@@ -234,10 +234,16 @@ impl<R: BufRead, W: Write> Prompter for Plain<R, W> {
                 sanitize::line(&answer)
             ));
         }
-        let action = if saving {
-            "Type y to save these answers, n to discard them, or a number to change an answer (b to go back, q to quit)."
-        } else {
-            "Type y to see your summary (nothing will be saved), n to discard, or a number to change an answer (b to go back, q to quit)."
+        let action = match confirm {
+            Confirm::Save => {
+                "Type y to save these answers, n to discard them, or a number to change an answer (b to go back, q to quit)."
+            }
+            Confirm::Summary => {
+                "Type y to see your summary (nothing will be saved), n to discard, or a number to change an answer (b to go back, q to quit)."
+            }
+            Confirm::Together => {
+                "Type y when these are your answers, n to discard them, or a number to change an answer (b to go back, q to quit)."
+            }
         };
         text.push_str(&self.wrap(action, ""));
         text.push('\n');

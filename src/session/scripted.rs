@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use super::{Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
+use super::{Confirm, Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
 
 /// A step of a script.
 #[derive(Debug, Clone)]
@@ -50,7 +50,7 @@ impl Prompter for Scripted {
         }
     }
 
-    fn review(&mut self, _: &[ReviewLine], _: bool) -> Result<ReviewReply, Stop> {
+    fn review(&mut self, _: &[ReviewLine], _: Confirm) -> Result<ReviewReply, Stop> {
         self.reviews += 1;
         match self.steps.pop_front() {
             Some(Step::Review(r)) => Ok(r),

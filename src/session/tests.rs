@@ -28,7 +28,7 @@ fn reply(a: Answer) -> Step {
 fn run_script(q: &Questionnaire, steps: Vec<Step>) -> (End, Scripted, SessionAnswers) {
     let mut flow = Flow::new(vec![Part { q, explicit: true }], SessionAnswers::new());
     let mut s = Scripted::new(steps);
-    let end = run_with(&mut flow, &mut s, true, &mut |_| None);
+    let end = run_with(&mut flow, &mut s, Confirm::Save, &mut |_| None);
     let answers = final_answers(&flow);
     (end, s, answers)
 }
@@ -191,7 +191,7 @@ fn discarding_at_the_review_asks_first_and_no_returns_to_the_review() {
     }];
     let mut flow = Flow::new(parts, SessionAnswers::new());
     let mut p = Scripted::new(steps);
-    let end = run_with(&mut flow, &mut p, true, &mut |_| None);
+    let end = run_with(&mut flow, &mut p, Confirm::Save, &mut |_| None);
     assert!(matches!(end, End::Finished), "{end:?}");
     assert_eq!(p.confirms, vec![super::DISCARD_QUESTION.to_owned()]);
     assert_eq!(p.reviews, 2);
@@ -218,7 +218,7 @@ fn back_at_the_review_asks_the_last_question_again_and_q_leaves() {
     }];
     let mut flow = Flow::new(parts, SessionAnswers::new());
     let mut p = Scripted::new(steps);
-    let end = run_with(&mut flow, &mut p, true, &mut |_| None);
+    let end = run_with(&mut flow, &mut p, Confirm::Save, &mut |_| None);
     assert!(matches!(end, End::Quit), "{end:?}");
     assert_eq!(p.asked.len(), 5, "{:?}", p.asked);
     assert_eq!(p.asked[3], p.asked[4], "the last question, again");

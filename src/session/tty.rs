@@ -14,7 +14,7 @@ use super::input::{
     DECLINE_LABEL, choice_labels, describe, instructions, parse_answer, typed_text,
 };
 use super::pick::{Pick, Picked};
-use super::{BEGIN, Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
+use super::{BEGIN, Confirm, Prompter, Question, Reply, ReviewLine, ReviewReply, Stop};
 use crate::model::answer::{Answer, check};
 use crate::model::questionnaire::{Item, Questionnaire};
 use crate::term::sanitize;
@@ -419,7 +419,7 @@ impl Prompter for Tty {
         }
     }
 
-    fn review(&mut self, lines: &[ReviewLine], saving: bool) -> Result<ReviewReply, Stop> {
+    fn review(&mut self, lines: &[ReviewLine], confirm: Confirm) -> Result<ReviewReply, Stop> {
         let lang = self.lang.clone();
         self.line("")?;
         self.line(&self.style.bold("Review your answers"))?;
@@ -438,11 +438,14 @@ impl Prompter for Tty {
                 format!("{short}  →  {}", sanitize::line(&answer))
             })
             .collect();
-        items.push(if saving {
-            "Save these answers".into()
-        } else {
-            "Show my summary (nothing is saved)".into()
-        });
+        items.push(
+            match confirm {
+                Confirm::Save => "Save these answers",
+                Confirm::Summary => "Show my summary (nothing is saved)",
+                Confirm::Together => "These are my answers",
+            }
+            .into(),
+        );
         items.push("Discard these answers".into());
         let default = lines.len();
         let picked = Pick::one(&self.term, self.style, None, &items, default, REVIEW_KEYS)

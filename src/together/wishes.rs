@@ -85,6 +85,40 @@ pub(crate) fn describe(q: &Questionnaire, lang: &str, mutual: &[String]) -> Vec<
     out
 }
 
+/// One partner's own answers in words, in questionnaire order: each question asked and what
+/// they chose (several choices joined with commas; "Skipped" when left out). For `confide
+/// show` of a session a partner chose to keep in their own vault.
+pub(crate) fn own_answers(
+    q: &Questionnaire,
+    lang: &str,
+    answers: &ItemAnswers,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for item in q.items.iter().filter(|i| i.is_question()) {
+        let text = item.common().text.resolve(lang, &q.language).to_owned();
+        let label = |v: &i64| {
+            q.options_of(item)
+                .iter()
+                .find(|o| o.value == *v)
+                .map(|o| o.label.resolve(lang, &q.language).to_owned())
+        };
+        let words = match answers.get(item.id()) {
+            Some(Answer::Choice(v)) => label(v),
+            Some(Answer::Choices(vs)) if vs.is_empty() => Some("None of these".to_owned()),
+            Some(Answer::Choices(vs)) => {
+                Some(vs.iter().filter_map(label).collect::<Vec<_>>().join(", "))
+            }
+            Some(Answer::Declined) => Some("Prefer not to answer".to_owned()),
+            Some(Answer::Number(_) | Answer::Text(_)) => None,
+            None => Some("Skipped".to_owned()),
+        };
+        if let Some(words) = words {
+            out.push((text, words));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -390,13 +390,14 @@ fn the_couples_questionnaire_is_valid_and_never_part_of_take_or_list() {
 }
 
 /// Lines for one partner in plain mode: ready, the six questions before the wishes, then
-/// the wishes (1 yes, 2 maybe, 3 no, empty skips), then save.
+/// the wishes (1 yes, 2 maybe, 3 no, empty skips), then confirm, then keep nothing.
 fn plain_turn(often_sex: &str, wishes: &[(&str, &str)]) -> String {
     let mut lines = vec!["", often_sex, "", "", "", "", ""];
     for w in WISHES {
         lines.push(wishes.iter().find(|(k, _)| *k == w).map_or("", |(_, v)| v));
     }
     lines.push("y");
+    lines.push("");
     lines.join("\n") + "\n"
 }
 
@@ -427,6 +428,10 @@ fn one_computer_in_turns_shows_only_the_mutual_wishes() {
     );
     assert!(
         flat.contains("take the private questionnaires alone"),
+        "{text}"
+    );
+    assert!(
+        flat.contains("Type y when these are your answers") && !flat.contains("your summary"),
         "{text}"
     );
     let part = shown(&text[text.rfind("What you both would like").unwrap()..]);
@@ -488,7 +493,11 @@ fn one_computer_in_a_real_terminal_clears_the_screen_between_turns() {
             }
             keys(&mut p, "\r");
         }
-        p.exp_string("Review").unwrap();
+        // The review ends with what confirming does here: nothing is saved, no summary.
+        p.exp_string("These are my answers").unwrap();
+        keys(&mut p, "\r");
+        // Keep a copy? The first choice, keep nothing, is highlighted.
+        p.exp_string("Keep a copy of your own answers?").unwrap();
         keys(&mut p, "\r");
         // The screen and its scrollback are cleared before the next turn.
         p.exp_string("\x1b[3J").unwrap();
@@ -548,4 +557,156 @@ fn finishing_needs_the_passphrase_of_ones_own_key() {
     assert!(!c.path("result.json").exists());
     // The state is still there: with the right passphrase, it finishes.
     ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
+}
+
+/// The saved sessions of a data folder.
+fn sessions(data: &Path) -> Vec<PathBuf> {
+    fs::read_dir(data.join("sessions"))
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
+}
+
+/// `confide show ARGS` on the data folder `data`, with its passphrase.
+fn show(home: &Home, data: &Path, pass: &str, args: &[&str]) -> String {
+    ok(&home
+        .cmd()
+        .env("CONFIDE_DATA_DIR", data)
+        .env("CONFIDE_PASSPHRASE", pass)
+        .arg("show")
+        .args(args)
+        .output()
+        .unwrap())
+}
+
+/// The answer the saved record gives to `item`, if it was answered.
+fn saved_value(record: &Value, item: &str) -> Option<Value> {
+    let q = &record["questionnaires"][0];
+    assert_eq!(q["id"], "together");
+    q["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["item"] == item && a["status"] == "answered")
+        .map(|a| a["value"].clone())
+}
+
+#[test]
+fn with_save_each_partner_keeps_only_their_own_answers_in_their_own_vault() {
+    let c = Couple::new();
+    answers_file(c.files.path(), "a.json", a_answers());
+    let out = c.run(
+        &c.a,
+        &[
+            "invite",
+            "--out",
+            "invite.json",
+            "--answers",
+            "a.json",
+            "--save",
+        ],
+    );
+    assert!(ok(&out).contains("Kept a copy of your own answers"));
+    // B keeps nothing: no --save.
+    ok(&c.join("invite.json", "reply.json", b_answers()));
+    ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
+    ok(&c.run(&c.b, &["finish", "result.json"]));
+    assert!(sessions(&c.b.data()).is_empty());
+    // A's vault holds one session: A's own answers, nothing of B's, not the result.
+    assert_eq!(sessions(&c.a.data()).len(), 1);
+    let json = show(&c.a, &c.a.data(), "pass-a", &["--format", "json"]);
+    let record: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(record["questionnaires"].as_array().unwrap().len(), 1);
+    assert_eq!(saved_value(&record, "massage"), Some(json!(2)));
+    assert_eq!(saved_value(&record, "often_sex"), Some(json!(4)));
+    // B said yes to a date and a therapist; A answered no and nothing.
+    assert_eq!(saved_value(&record, "date"), Some(json!(0)));
+    assert_eq!(saved_value(&record, "therapist"), None);
+    // In words: each question and what A chose.
+    let text = show(&c.a, &c.a.data(), "pass-a", &[]);
+    assert!(
+        text.starts_with("Your answers in confide together\n"),
+        "{text}"
+    );
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Giving or receiving a massage Yes")
+            && flat.contains("Using a sex toy together Maybe")
+            && flat.contains("A regular date, just the two of you No")
+            && flat.contains("Seeing a sex or couples therapist together Skipped"),
+        "{text}"
+    );
+    assert!(!flat.contains("What you both would like"), "{text}");
+    let md = show(&c.a, &c.a.data(), "pass-a", &["--format", "markdown"]);
+    assert!(
+        md.contains("- Giving or receiving a massage  \n  **Yes**\n"),
+        "{md}"
+    );
+    let page = show(&c.a, &c.a.data(), "pass-a", &["--format", "html"]);
+    assert!(
+        page.contains("<dt>Giving or receiving a massage</dt><dd>Yes</dd>"),
+        "{page}"
+    );
+}
+
+#[test]
+fn one_computer_a_partner_may_keep_their_answers_in_a_vault_in_another_folder() {
+    let home = Home::new();
+    let own = tempfile::tempdir().unwrap();
+    let folder = own.path().join("my vault");
+    // The first partner keeps a copy in a folder of their own (choice 3, then the
+    // folder); the second keeps nothing.
+    let first = plain_turn("4", &[("massage", "1"), ("toy", "2")]);
+    let first =
+        first.strip_suffix("\n\n").unwrap().to_owned() + &format!("\n3\n{}\n\n", folder.display());
+    let second = plain_turn("3", &[("massage", "1"), ("kissing", "1")]);
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", "pass-own")
+        .args(["together", "--plain"])
+        .write_stdin(first + &second)
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    assert!(text.contains("Keep a copy of your own answers?"), "{text}");
+    assert!(
+        text.contains("Kept a copy of your own answers in"),
+        "{text}"
+    );
+    assert!(text.contains("Both of you said yes or maybe to:"), "{text}");
+    // Nothing in this computer's own data folder; one session in the folder chosen.
+    assert!(sessions(&home.data()).is_empty());
+    assert_eq!(sessions(&folder).len(), 1);
+    let json = show(&home, &folder, "pass-own", &["--format", "json"]);
+    let record: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(saved_value(&record, "massage"), Some(json!(2)));
+    assert_eq!(saved_value(&record, "toy"), Some(json!(1)));
+    assert_eq!(saved_value(&record, "often_sex"), Some(json!(4)));
+    // The second partner's yes to kissing is not in it.
+    assert_eq!(saved_value(&record, "kissing"), None);
+}
+
+#[test]
+fn asked_in_plain_lines_a_partner_may_keep_a_copy_in_their_vault() {
+    let c = Couple::new();
+    let turn = plain_turn("4", &[("massage", "1")]);
+    // No "ready" question on two computers; then choice 2: the vault of this data folder.
+    let lines = turn.split_once('\n').unwrap().1;
+    let lines = lines.strip_suffix("\n\n").unwrap().to_owned() + "\n2\n";
+    let out =
+        c.b.cmd()
+            .current_dir(c.files.path())
+            .env("CONFIDE_PASSPHRASE", "pass-b")
+            .args(["together", "--plain", "invite", "--out", "invite.json"])
+            .write_stdin(lines)
+            .output()
+            .unwrap();
+    let text = ok(&out);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("keep them only in a vault that is yours"),
+        "{text}"
+    );
+    assert!(text.contains("Kept a copy of your own answers"), "{text}");
+    assert_eq!(sessions(&c.b.data()).len(), 1);
+    assert!(c.path("invite.json").exists());
 }

@@ -12,7 +12,8 @@ use crate::scoring::{Scored, SessionAnswers};
 use crate::session::plain::Plain;
 use crate::session::tty::Tty;
 use crate::session::{
-    self, Derived, End, Flow, Part, Prompter, Question, Reply, ReviewLine, ReviewReply, Stop,
+    self, Confirm, Derived, End, Flow, Part, Prompter, Question, Reply, ReviewLine, ReviewReply,
+    Stop,
 };
 use crate::store::draft::Draft;
 use crate::term::{self, interrupt, sanitize};
@@ -61,9 +62,9 @@ impl Prompter for CtrlCLeaves {
     fn review(
         &mut self,
         lines: &[ReviewLine],
-        saving: bool,
+        confirm: Confirm,
     ) -> std::result::Result<ReviewReply, Stop> {
-        unless_ctrl_c(self.0.review(lines, saving))
+        unless_ctrl_c(self.0.review(lines, confirm))
     }
 
     fn notice(&mut self, message: &str) {
@@ -170,7 +171,12 @@ fn interview(
             flow.estimate(),
         )?;
     }
-    let end = session::run_with(flow, prompter.as_mut(), plan.save, &mut |f| {
+    let confirm = if plan.save {
+        Confirm::Save
+    } else {
+        Confirm::Summary
+    };
+    let end = session::run_with(flow, prompter.as_mut(), confirm, &mut |f| {
         autosave.changed(f)
     });
     let kept = match &end {

@@ -385,6 +385,21 @@ pub fn summary_page(
     )
 }
 
+/// The page of a session kept from `confide together`: the person's own answers.
+pub(crate) fn own_answers_page(
+    record: &Response,
+    title: &str,
+    note: &str,
+    rows: &[(String, String)],
+) -> String {
+    let about = person::About {
+        id: &record.id,
+        created: &record.created,
+        reference: record.reference.as_deref(),
+    };
+    person::own_answers_page(&about, title, note, rows)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,6 +57,36 @@ pub(crate) fn summary_page(
     out
 }
 
+/// The page of a session kept from `confide together`: the person's own answers, each
+/// question with what they chose. `title` and `note` are the words the other formats use.
+pub(crate) fn own_answers_page(
+    about: &About,
+    title: &str,
+    note: &str,
+    rows: &[(String, String)],
+) -> String {
+    let id8: String = about.id.chars().take(8).collect();
+    let running = format!(
+        "{title} \u{b7} {} \u{b7} session {id8}",
+        when(about.created)
+    );
+    let body = html! {
+        h1 { (title) }
+        p.note { "Session " (about.id) " of " (when(about.created)) ". " (note) }
+        dl.answers {
+            @for (question, answer) in rows {
+                dt { (question) }
+                dd { (answer) }
+            }
+        }
+    };
+    let mut out = super::begin(title);
+    out.push_str(&super::text_of(page(&running, body)));
+    out.push('\n');
+    out.push_str(super::end());
+    out
+}
+
 fn block(b: &Block) -> Markup {
     html! {
         @match b {
