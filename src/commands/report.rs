@@ -20,6 +20,7 @@ use crate::report::change::ScaleNorms;
 use crate::report::clinician::{
     self, Detail, Failure, Grouped, Input, Point, REPORT_FORMAT, SessionReport, ToolInfo,
 };
+use crate::report::couple::{self, Couple};
 use crate::report::html::{self, Scales};
 use crate::report::{clinician_text, csv, fhir};
 use crate::store::crypto::{self, Identities};
@@ -69,7 +70,7 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         render: &render,
     };
     let (grouped, couple_points, unread) = work.report(&files, &mut out)?;
-    let couples = crate::report::couple::couples(&couple_points);
+    let couples = couple::couples(&couple_points);
     let failed: Vec<Failure> = unread.iter().map(Unread::failure).collect();
     let ends = Ends {
         failures: &failed,
@@ -77,9 +78,9 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         norms: &ScaleNorms::of(&catalog),
         scales: &render.scales,
         generated: &generated,
+        couples: &couples,
     };
     out.end(&ends)?;
-    out.couples(&couples)?;
     out.w.flush().map_err(|e| output_error(&e))?;
     drop(out);
     if unread.is_empty() {
@@ -230,7 +231,7 @@ impl Work<'_> {
                         Ok(part) => {
                             out.session(part.text?)?;
                             if let Some(p) = part.point {
-                                if crate::report::couple::is_partner(&p) {
+                                if couple::is_partner(&p) {
                                     couple_points.push(p.clone());
                                 }
                                 grouped.add(p);
@@ -517,6 +518,8 @@ struct Ends<'a> {
     norms: &'a ScaleNorms,
     scales: &'a Scales,
     generated: &'a str,
+    /// The couples whose two partners are both in the report.
+    couples: &'a [Couple],
 }
 
 /// Writes the report in one format, a session at a time.
@@ -590,10 +593,9 @@ impl<W: Write> Output<W> {
         self.put(&part.text)
     }
 
-    /// The couple view, after everything else (JSON: before the closing brace, which
-    /// `end` leaves open when there are couples).
-    fn couples(&mut self, couples: &[crate::report::couple::Couple]) -> Result<()> {
-        use crate::report::couple;
+    /// The couple view as text, Markdown or JSON, after everything else (JSON: before the
+    /// closing brace, which is written here); HTML writes it before the end of the page.
+    fn couples(&mut self, couples: &[Couple]) -> Result<()> {
         match self.format {
             ReportFormat::Text if !couples.is_empty() => {
                 self.put(&couple::text(couples, self.style))
@@ -611,7 +613,7 @@ impl<W: Write> Output<W> {
     }
 
     /// Writes what follows the sessions: the files that could not be read, the summary
-    /// table (a reference at a time), and the closing note.
+    /// table (a reference at a time), the closing note and the couple view.
     fn end(&mut self, ends: &Ends) -> Result<()> {
         let Ends {
             failures,
@@ -619,6 +621,7 @@ impl<W: Write> Output<W> {
             norms,
             scales,
             generated,
+            couples,
         } = *ends;
         let sessions = grouped.sessions();
         match self.format {
@@ -638,7 +641,7 @@ impl<W: Write> Output<W> {
                 if sessions > 0 {
                     self.put(&clinician_text::footer(self.width))?;
                 }
-                Ok(())
+                self.couples(couples)
             }
             ReportFormat::Markdown => {
                 self.put(&clinician_text::markdown_failures(failures))?;
@@ -654,13 +657,14 @@ impl<W: Write> Output<W> {
                 if sessions > 0 {
                     self.put(&clinician_text::markdown_footer())?;
                 }
-                Ok(())
+                self.couples(couples)
             }
             ReportFormat::Json => {
                 self.put("\n],\n\"failures\": ")?;
                 self.json(&failures)?;
                 self.put(",\n\"summary\": ")?;
-                self.json_groups(grouped, norms)
+                self.json_groups(grouped, norms)?;
+                self.couples(couples)
             }
             ReportFormat::Csv => Ok(()),
             ReportFormat::Fhir => self.put("\n]\n}\n"),
@@ -675,7 +679,13 @@ impl<W: Write> Output<W> {
                     }
                     self.put(&html::clinician::summary_end(unjudged))?;
                 }
-                self.put(&html::clinician::end())
+                self.put(&html::clinician::footer())?;
+                // After the closing note, as in text, and inside the page: each couple a
+                // page group that starts a printed page. (Before the note, a full last
+                // couple page would push the note to a page of its own, without a running
+                // head.)
+                self.put(&html::couple::couples(couples, scales, generated))?;
+                self.put(html::end())
             }
         }
     }

@@ -1,7 +1,8 @@
 //! The couple view of a report: when the intakes of both partners of a couple invited with
 //! `confide invite --couple` (references `CODE-1` and `CODE-2`) are present, their latest
 //! scales side by side, the difference in desire, and each partner's safety screen. Only
-//! the therapist reads a report; nothing here is ever shown to a partner.
+//! the therapist reads a report; nothing here is ever shown to a partner. The HTML of the
+//! view is in `html::couple`, from the same values and words.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +17,7 @@ use crate::term::style::Style;
 pub(crate) const PARTNERS: [&str; 2] = ["-1", "-2"];
 
 /// The desire scale compared between partners.
-const DESIRE: &str = "desire.desire";
+pub(crate) const DESIRE: &str = "desire.desire";
 
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Couple {
@@ -83,7 +84,8 @@ pub(crate) fn couples(points: &[Point]) -> Vec<Couple> {
     out
 }
 
-fn num(v: Option<f64>) -> String {
+/// A score as the couple view shows it: a whole number, or one decimal; `n/a` for none.
+pub(crate) fn num(v: Option<f64>) -> String {
     match v {
         Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
         Some(v) => format!("{v:.1}"),
@@ -92,14 +94,15 @@ fn num(v: Option<f64>) -> String {
 }
 
 /// Every scale of either partner, in order.
-fn scales(c: &Couple) -> Vec<&String> {
+pub(crate) fn scales(c: &Couple) -> Vec<&String> {
     let mut keys: Vec<&String> = c.partners.iter().flat_map(|p| p.scores.keys()).collect();
     keys.sort();
     keys.dedup();
     keys
 }
 
-fn difference_words(c: &Couple) -> String {
+/// The desire difference in words, after `Desire difference: `.
+pub(crate) fn difference_words(c: &Couple) -> String {
     match c.desire_difference {
         None => "not available (a desire score is missing)".to_owned(),
         Some(0.0) => "none on the desire scale".to_owned(),

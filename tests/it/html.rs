@@ -29,7 +29,8 @@ fn profile_record(
 
 /// The bundled example: a client (A-1042) seen three times over half a year, and another
 /// (B-2203) seen twice. Returns the home (its vault holds A-1042's sessions) and the
-/// folder of intake files of both, encrypted to the vault key.
+/// folder of intake files of both, encrypted to the vault key. A couple invited with
+/// `--couple` (C-3307) has its two intakes in a folder of its own ([`couple_page`]).
 fn example() -> (Home, PathBuf) {
     let catalog = Catalog::bundled().unwrap_or_else(|(n, p)| panic!("{n}: {p:?}"));
     let home = Home::new();
@@ -75,7 +76,37 @@ fn example() -> (Home, PathBuf) {
         }
         std::fs::write(intakes.join(format!("{reference}-{id8}.age")), &bytes).unwrap();
     }
+    let couple = home.path().join("couple");
+    std::fs::create_dir_all(&couple).unwrap();
+    for (name, id8, created, reference) in [
+        (
+            "desire-difference",
+            "c3307001",
+            "2026-04-07T16:00:00Z",
+            "C-3307-1",
+        ),
+        (
+            "not-safe-partner",
+            "c3307002",
+            "2026-04-08T11:30:00Z",
+            "C-3307-2",
+        ),
+    ] {
+        let id = format!("{id8}-0000-4000-8000-000000000000");
+        let r = profile_record(&catalog, name, &id, created, reference);
+        let bytes = encrypt_to(&recipient, &serde_json::to_vec(&r).unwrap());
+        std::fs::write(couple.join(format!("{reference}.age")), &bytes).unwrap();
+    }
     (home, intakes)
+}
+
+/// The report of the example's couple: both partners' intakes, then the couple view.
+fn couple_page(home: &Home) -> String {
+    run(
+        home,
+        &["report", "--format", "html"],
+        Some(&home.path().join("couple")),
+    )
 }
 
 fn run(home: &Home, args: &[&str], path: Option<&Path>) -> String {
@@ -141,7 +172,9 @@ fn assert_self_contained(what: &str, page: &str) {
 #[test]
 fn every_html_page_is_self_contained_with_charts_that_have_titles_and_tables() {
     let (home, intakes) = example();
-    for (what, page) in pages(&home, &intakes) {
+    let mut pages = pages(&home, &intakes);
+    pages.push(("couple", couple_page(&home)));
+    for (what, page) in pages {
         assert_self_contained(what, &page);
         assert!(page.contains("<svg"), "{what} has charts");
         assert_eq!(
@@ -341,11 +374,51 @@ fn expected_words(home: &Home, intakes: &Path) -> Vec<(&'static str, Vec<String>
             }
         }
     }
+    let couples: serde_json::Value = serde_json::from_str(&run(
+        home,
+        &["report", "--format", "json"],
+        Some(&home.path().join("couple")),
+    ))
+    .unwrap();
+    let mut in_couple = vec![
+        "Couple C-3307".to_owned(),
+        "C-3307-1 (partner 1)".to_owned(),
+        "C-3307-2 (partner 2)".to_owned(),
+        "Desire, both partners".to_owned(),
+        "Desire difference:".to_owned(),
+        "Safety screens, for the therapist only".to_owned(),
+        "(for the therapist only)".to_owned(),
+        "raised: ".to_owned(),
+    ];
+    let c = &couples["couples"][0];
+    for p in c["partners"].as_array().unwrap() {
+        for v in p["scores"].as_object().unwrap().values() {
+            if !v.is_null() {
+                in_couple.push(num(v));
+            }
+        }
+    }
+    in_couple.push(num(&c["desire_difference"]));
     vec![
         ("report", in_report),
         ("show", in_show),
         ("history", in_history),
+        ("couple", in_couple),
     ]
+}
+
+/// Page `page` of `pdf` (1 for the first) as a picture, `png_stem` plus `.png`, made with
+/// `pdftoppm` (from the same package as `pdftotext`).
+fn printed_page(pdf: &Path, page: usize, png_stem: &Path) -> PathBuf {
+    let n = page.to_string();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-png", "-r", "110", "-singlefile", "-f", &n, "-l", &n])
+        .arg(pdf)
+        .arg(png_stem)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftoppm: {}", stderr(&out));
+    png_stem.with_extension("png")
 }
 
 #[test]
@@ -356,7 +429,8 @@ fn every_html_page_renders_in_chromium_to_a_screenshot_and_a_pdf_with_its_text()
     let (home, intakes) = example();
     let dir = home.path().join("rendered");
     std::fs::create_dir_all(&dir).unwrap();
-    let pages = pages(&home, &intakes);
+    let mut pages = pages(&home, &intakes);
+    pages.push(("couple", couple_page(&home)));
     for (name, page) in &pages {
         std::fs::write(dir.join(format!("{name}.html")), page).unwrap();
     }
@@ -390,7 +464,7 @@ fn every_html_page_renders_in_chromium_to_a_screenshot_and_a_pdf_with_its_text()
             .filter(|p| !p.trim().is_empty())
             .collect();
         let head = match *name {
-            "report" => "confide intake report",
+            "report" | "couple" => "confide intake report",
             "show" => "Your confide summary",
             _ => "Your confide history",
         };
@@ -416,11 +490,41 @@ fn every_html_page_renders_in_chromium_to_a_screenshot_and_a_pdf_with_its_text()
                 );
             }
         }
+        // The window shows the top of the page; the couple view is at the end, so its
+        // picture is the printed page that holds it.
+        let mut picture = png_file.clone();
+        if *name == "couple" {
+            let at = pages
+                .iter()
+                .position(|p| p.contains("Couple C-3307"))
+                .unwrap_or_else(|| panic!("no couple view in couple.pdf:\n{text}"));
+            let page = pages[at];
+            assert!(
+                page.contains("couple C-3307")
+                    && !page.contains("summary by reference")
+                    && !page.contains("screening aids"),
+                "the couple view starts a printed page after the clinical note:\n{page}"
+            );
+            for reference in ["C-3307-1", "C-3307-2"] {
+                assert!(
+                    pages[..at]
+                        .iter()
+                        .any(|p| p.contains(&format!("reference {reference}"))),
+                    "{reference}'s intake comes first"
+                );
+            }
+            picture = printed_page(&pdf, at + 1, &dir.join("couple-page"));
+            let (_, _, colours, inked) = look(&picture);
+            assert!(
+                colours > 16 && inked > 0.03,
+                "the couple's printed page looks blank: {colours} colours, {inked:.3} inked"
+            );
+        }
         // `CONFIDE_SCREENSHOTS=docs/images` keeps the pictures for the documentation.
         if let Some(keep) = std::env::var_os("CONFIDE_SCREENSHOTS") {
             let keep = crate::common::root().join(keep);
             std::fs::create_dir_all(&keep).unwrap();
-            std::fs::copy(&png_file, keep.join(format!("{name}-html.png"))).unwrap();
+            std::fs::copy(&picture, keep.join(format!("{name}-html.png"))).unwrap();
             std::fs::copy(&pdf, keep.join(format!("{name}-html.pdf"))).unwrap();
         }
     }

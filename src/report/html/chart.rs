@@ -115,6 +115,62 @@ pub(crate) fn range(
     }
 }
 
+/// One row of a chart of values side by side: whose value it is, and the value (`None`:
+/// not enough answers).
+pub(crate) struct Row<'a> {
+    pub(crate) label: &'a str,
+    pub(crate) value: Option<f64>,
+}
+
+/// The height of one row of [`rows`]: its label above, then its track.
+const ROW_H: f64 = 46.0;
+
+/// Values of one scale side by side (both partners of a couple, for instance): a track per
+/// row with the bands shaded, its label and value above it and the value as a marker; the
+/// bands labelled once, under the last track.
+pub(crate) fn rows(
+    labels: &Labels,
+    rows: &[Row],
+    min: f64,
+    max: f64,
+    bands: &[BandSpan],
+) -> Markup {
+    let span = (max - min).max(f64::EPSILON);
+    let x = |v: f64| RANGE_LEFT + (v.clamp(min, max) - min) / span * (RANGE_RIGHT - RANGE_LEFT);
+    let track = |i: usize| 22.0 + ROW_H * i as f64;
+    let below = track(rows.len().saturating_sub(1)) + 18.0;
+    let height = below + 32.0;
+    let title_id = format!("{}-t", labels.id);
+    let desc_id = format!("{}-d", labels.id);
+    html! {
+        svg.rows viewBox=(format!("0 0 {RANGE_W} {height}")) role="img"
+            aria-labelledby=(format!("{title_id} {desc_id}")) {
+            title id=(title_id) { (labels.title) }
+            desc id=(desc_id) { (labels.desc) }
+            @for (i, r) in rows.iter().enumerate() {
+                @let y = track(i);
+                text.value x=(n(RANGE_LEFT)) y=(n(y - 6.0)) text-anchor="start" {
+                    (r.label) ": " (r.value.map_or("no value".to_owned(), value_text))
+                }
+                rect.track x=(n(RANGE_LEFT)) y=(n(y)) width=(n(RANGE_RIGHT - RANGE_LEFT)) height="18" {}
+                @for (j, b) in bands.iter().enumerate() {
+                    rect class=(format!("band band-{}", j % 4)) x=(n(x(b.lo))) y=(n(y))
+                        width=(n((x(b.hi) - x(b.lo)).max(1.0))) height="18" {}
+                }
+                text.axis x=(n(RANGE_LEFT - 6.0)) y=(n(y + 13.0)) text-anchor="end" { (value_text(min)) }
+                text.axis x=(n(RANGE_RIGHT + 6.0)) y=(n(y + 13.0)) text-anchor="start" { (value_text(max)) }
+                @if let Some(v) = r.value {
+                    line.marker x1=(n(x(v))) x2=(n(x(v))) y1=(n(y - 3.0)) y2=(n(y + 21.0)) {}
+                }
+            }
+            @for (j, b) in bands.iter().enumerate() {
+                text.band-label x=(n((x(b.lo) + x(b.hi)) / 2.0))
+                    y=(n(below + if j % 2 == 0 { 14.0 } else { 28.0 })) text-anchor="middle" { (b.label) }
+            }
+        }
+    }
+}
+
 /// One point of a trend: its date as shown, and its value (`None`: not enough answers).
 pub(crate) struct TrendPoint {
     pub(crate) date: String,
@@ -298,5 +354,47 @@ mod tests {
         );
         assert_eq!(svg.matches("<circle").count(), 3);
         assert!(svg.contains(">2026-02-01</text>") && svg.contains(">no value</text>"));
+    }
+
+    #[test]
+    fn values_side_by_side_get_a_track_each_with_their_label_and_a_marker_when_known() {
+        let labels = Labels {
+            id: "p1",
+            title: "Desire, both partners",
+            desc: "C7-1: 12; C7-2: no value",
+        };
+        let bands = spans(
+            0.0,
+            20.0,
+            true,
+            &[(None, 9.0, "Low".into()), (None, 20.0, "High".into())],
+        );
+        let svg = rows(
+            &labels,
+            &[
+                Row {
+                    label: "C7-1 <b>",
+                    value: Some(12.0),
+                },
+                Row {
+                    label: "C7-2",
+                    value: None,
+                },
+            ],
+            0.0,
+            20.0,
+            &bands,
+        )
+        .into_string();
+        assert!(svg.contains(r#"aria-labelledby="p1-t p1-d""#), "{svg}");
+        assert!(svg.contains(">C7-1 &lt;b&gt;: 12</text>"), "{svg}");
+        assert!(svg.contains(">C7-2: no value</text>"), "{svg}");
+        assert_eq!(svg.matches("class=\"track\"").count(), 2, "{svg}");
+        assert_eq!(svg.matches("<line").count(), 1, "one marker: {svg}");
+        assert_eq!(
+            svg.matches(">Low</text>").count(),
+            1,
+            "bands named once: {svg}"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The clinician report as HTML: a page group per intake, then the files that could not
 //! be read, the summary by reference (with a trend chart per scale of a reference seen
-//! more than once) and the clinical note. Written a part at a time, as the other formats.
+//! more than once) and the clinical note; the couple view (`html::couple`) may follow.
+//! Written a part at a time, as the other formats.
 
 use maud::{Markup, html};
 
@@ -327,6 +328,11 @@ pub(crate) fn summary_end(unjudged: bool) -> String {
 
 /// The clinical note the report ends with, and the end of the page.
 pub(crate) fn end() -> String {
+    format!("{}{}", footer(), super::end())
+}
+
+/// The clinical note the report ends with; `confide report` writes the couple view after it.
+pub(crate) fn footer() -> String {
     let note = html! { footer { p.note { (CLINICAL_NOTE) } } };
-    format!("{}\n{}", super::text_of(note), super::end())
+    format!("{}\n", super::text_of(note))
 }
