@@ -24,21 +24,26 @@ pub(crate) fn run(settings: &Settings, args: &InviteArgs) -> Result<()> {
     if args.couple {
         return couple::invite(args, &entries);
     }
-    one(args, &entries, args.reference.clone(), args.out.as_deref())
+    one(
+        args,
+        &entries,
+        (args.reference.clone(), args.message.clone()),
+        args.out.as_deref(),
+    )
 }
 
-/// One invitation, with `reference`, written to `out` or printed.
+/// One invitation, with its reference and message, written to `out` or printed.
 pub(super) fn one(
     args: &InviteArgs,
     entries: &[&Entry],
-    reference: Option<String>,
+    (reference, message): (Option<String>, Option<String>),
     out: Option<&Path>,
 ) -> Result<()> {
     let inv = invitation::make(
         args.to.trim(),
         entries,
         reference,
-        args.message.clone(),
+        message,
         args.practice.clone(),
         clock::now_rfc3339(),
     );

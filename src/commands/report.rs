@@ -69,8 +69,14 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         lang: &settings.lang,
         render: &render,
     };
-    let (grouped, couple_points, unread) = work.report(&files, &mut out)?;
+    let Collected {
+        grouped,
+        couple_points,
+        held,
+        unread,
+    } = work.report(&files, &mut out)?;
     let couples = couple::couples(&couple_points);
+    out.couples_first(&couples, held, &render.scales, &generated)?;
     let failed: Vec<Failure> = unread.iter().map(Unread::failure).collect();
     let ends = Ends {
         failures: &failed,
@@ -177,6 +183,26 @@ impl Unread {
     }
 }
 
+/// What reading every file leaves for the end of the report.
+struct Collected {
+    /// The summary table's points, packed.
+    grouped: Grouped,
+    /// Whole points of partners' intakes, for the couple view.
+    couple_points: Vec<Point>,
+    /// Partners' intakes kept back (text, Markdown, HTML).
+    held: Vec<Held>,
+    /// The files that could not be read.
+    unread: Vec<Unread>,
+}
+
+/// A partner's intake, rendered, kept back to be written after its couple's view.
+struct Held {
+    reference: String,
+    /// Oldest first within a reference.
+    key: (String, String),
+    text: Rendered,
+}
+
 /// What became of one file: its part of the report, or why it could not be read.
 type Done = std::result::Result<Part, Unread>;
 
@@ -201,14 +227,17 @@ impl Work<'_> {
     ///
     /// Decrypting, scoring and rendering happen on every core, a chunk at a time; this
     /// thread only writes, one chunk behind, so the cores never wait for the writing.
-    fn report<W: Write>(
-        &self,
-        files: &[Entry],
-        out: &mut Output<W>,
-    ) -> Result<(Grouped, Vec<Point>, Vec<Unread>)> {
+    fn report<W: Write>(&self, files: &[Entry], out: &mut Output<W>) -> Result<Collected> {
         let mut grouped = Grouped::default();
         // The couple view needs whole points, but only of partners' intakes.
         let mut couple_points: Vec<Point> = Vec::new();
+        // Partners' intakes, kept back in the formats read from the top: each couple's
+        // come after its couple view, which puts safety first.
+        let mut held: Vec<Held> = Vec::new();
+        let hold = matches!(
+            self.render.format,
+            ReportFormat::Text | ReportFormat::Markdown | ReportFormat::Html
+        );
         let mut unread: Vec<Unread> = Vec::new();
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
         std::thread::scope(|scope| -> Result<()> {
@@ -229,7 +258,16 @@ impl Work<'_> {
                 for r in results {
                     match r {
                         Ok(part) => {
-                            out.session(part.text?)?;
+                            let text = part.text?;
+                            let partner = part.point.as_ref().filter(|p| couple::is_partner(p));
+                            match partner {
+                                Some(p) if hold => held.push(Held {
+                                    reference: p.reference.clone().unwrap_or_default(),
+                                    key: (p.created.clone(), p.id.clone()),
+                                    text,
+                                }),
+                                _ => out.session(text)?,
+                            }
                             if let Some(p) = part.point {
                                 if couple::is_partner(&p) {
                                     couple_points.push(p.clone());
@@ -243,7 +281,12 @@ impl Work<'_> {
             }
             Ok(())
         })?;
-        Ok((grouped, couple_points, unread))
+        Ok(Collected {
+            grouped,
+            couple_points,
+            held,
+            unread,
+        })
     }
 
     /// One entry's part of the report.
@@ -593,14 +636,57 @@ impl<W: Write> Output<W> {
         self.put(&part.text)
     }
 
-    /// The couple view as text, Markdown or JSON, after everything else (JSON: before the
-    /// closing brace, which is written here); HTML writes it before the end of the page.
+    /// After the other intakes, in text, Markdown and HTML: each couple's view (safety
+    /// first), then both partners' intakes; then the intakes of partners whose partner is
+    /// not in the report.
+    fn couples_first(
+        &mut self,
+        couples: &[Couple],
+        mut held: Vec<Held>,
+        scales: &Scales,
+        generated: &str,
+    ) -> Result<()> {
+        held.sort_by(|a, b| (&a.reference, &a.key).cmp(&(&b.reference, &b.key)));
+        let mut held: Vec<Option<Held>> = held.into_iter().map(Some).collect();
+        for c in couples {
+            let view = match self.format {
+                ReportFormat::Text => couple::text(std::slice::from_ref(c), self.style, self.width),
+                ReportFormat::Markdown => couple::markdown(std::slice::from_ref(c)),
+                ReportFormat::Html => {
+                    html::couple::couples(std::slice::from_ref(c), scales, generated)
+                }
+                _ => String::new(),
+            };
+            if !view.is_empty() {
+                if self.format == ReportFormat::Text && self.written > 0 {
+                    let sep = clinician_text::separator(self.width);
+                    self.put(&sep)?;
+                }
+                self.put(&view)?;
+                if self.format == ReportFormat::Text && self.written == 0 {
+                    let sep = clinician_text::separator(self.width);
+                    self.put(&sep)?;
+                }
+            }
+            for p in &c.partners {
+                for h in held.iter_mut() {
+                    if h.as_ref().is_some_and(|h| h.reference == p.reference) {
+                        let h = h.take().expect("checked");
+                        self.session(h.text)?;
+                    }
+                }
+            }
+        }
+        for h in held.into_iter().flatten() {
+            self.session(h.text)?;
+        }
+        Ok(())
+    }
+
+    /// The couple view in JSON, after everything else, before the closing brace, which is
+    /// written here.
     fn couples(&mut self, couples: &[Couple]) -> Result<()> {
         match self.format {
-            ReportFormat::Text if !couples.is_empty() => {
-                self.put(&couple::text(couples, self.style))
-            }
-            ReportFormat::Markdown if !couples.is_empty() => self.put(&couple::markdown(couples)),
             ReportFormat::Json => {
                 if !couples.is_empty() {
                     self.put(",\n\"couples\": ")?;
@@ -641,7 +727,7 @@ impl<W: Write> Output<W> {
                 if sessions > 0 {
                     self.put(&clinician_text::footer(self.width))?;
                 }
-                self.couples(couples)
+                Ok(())
             }
             ReportFormat::Markdown => {
                 self.put(&clinician_text::markdown_failures(failures))?;
@@ -657,7 +743,7 @@ impl<W: Write> Output<W> {
                 if sessions > 0 {
                     self.put(&clinician_text::markdown_footer())?;
                 }
-                self.couples(couples)
+                Ok(())
             }
             ReportFormat::Json => {
                 self.put("\n],\n\"failures\": ")?;
@@ -680,11 +766,6 @@ impl<W: Write> Output<W> {
                     self.put(&html::clinician::summary_end(unjudged))?;
                 }
                 self.put(&html::clinician::footer())?;
-                // After the closing note, as in text, and inside the page: each couple a
-                // page group that starts a printed page. (Before the note, a full last
-                // couple page would push the note to a page of its own, without a running
-                // head.)
-                self.put(&html::couple::couples(couples, scales, generated))?;
                 self.put(html::end())
             }
         }
@@ -746,7 +827,7 @@ mod tests {
                 created: created.into(),
                 file: Some(format!("in/{created}.age")),
                 scores: [("q.s".to_owned(), Some(score)), ("q.t".to_owned(), None)].into(),
-                safety: String::new(),
+                safety: None,
             });
         }
         out.w.clear();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::InviteArgs;
 use crate::error::{Error, Result};
 use crate::model::catalog::Entry;
-use crate::model::invitation;
+use crate::model::invitation::{self, MAX_MESSAGE_CHARS};
 use crate::report::couple::PARTNERS;
 
 /// Writes the two invitations of a couple: `FILE` with `-1` and `-2` before its extension.
@@ -26,11 +26,32 @@ pub(super) fn invite(args: &InviteArgs, entries: &[&Entry]) -> Result<()> {
         return Err(Error::usage(format!("{} already exists", p.display()))
             .with_hint("choose another name with --out; confide never overwrites a file"));
     }
+    let message = match &args.message {
+        Some(m) => format!("{m}\n\n{PARTNER_NOTE}"),
+        None => PARTNER_NOTE.to_owned(),
+    };
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(Error::usage(format!(
+            "with --couple, --message can be at most {} characters: confide adds a note for each partner",
+            MAX_MESSAGE_CHARS - PARTNER_NOTE.chars().count() - 2
+        )));
+    }
     for (reference, path) in references.into_iter().zip(&paths) {
-        super::invite::one(args, entries, Some(reference), Some(path))?;
+        super::invite::one(
+            args,
+            entries,
+            (Some(reference), Some(message.clone())),
+            Some(path),
+        )?;
     }
     Ok(())
 }
+
+/// Shown to each partner of a couple before the questions, after the therapist's message:
+/// whom the answers go to, and that the therapist can see them alone.
+pub(crate) const PARTNER_NOTE: &str = "Your answers go to your therapist only. confide never \
+shows them to your partner. If something here is not safe to talk about with your partner in \
+the room, your therapist can see you on your own.";
 
 /// `dir/name.ext` as `dir/name-1.ext`.
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::change::{self, Reliable, ScaleNorms};
 use super::clinician::{ReferenceGroup, SessionReport, TrendPoint};
+use super::couple::Screen;
 
 /// What the summary table needs of one session: its reference and scores.
 #[derive(Debug, Clone)]
@@ -22,8 +23,8 @@ pub(crate) struct Point {
     pub(crate) created: String,
     pub(crate) file: Option<String>,
     pub(crate) scores: BTreeMap<String, Option<f64>>,
-    /// The safety screen in words, for the couple view; not kept in the packed summary.
-    pub(crate) safety: String,
+    /// The safety screen, for the couple view; not kept in the packed summary.
+    pub(crate) safety: Option<Screen>,
 }
 
 /// The summary point of a session.
@@ -33,7 +34,7 @@ pub(crate) fn point(s: &SessionReport) -> Point {
         id: s.id.clone(),
         created: s.created.clone(),
         file: s.file.clone(),
-        safety: s.safety_screen.text.clone(),
+        safety: Some(Screen::of(s)),
         scores: s
             .questionnaires
             .iter()
@@ -155,7 +156,7 @@ impl Grouped {
             created,
             file,
             scores,
-            safety: String::new(),
+            safety: None,
         }
     }
 }
@@ -403,7 +404,7 @@ mod tests {
             created: created.into(),
             file: file.map(String::from),
             scores: scores.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
-            safety: String::new(),
+            safety: None,
         }
     }
 

@@ -74,20 +74,52 @@ fn both_intakes_give_a_couple_view_in_every_format() {
     );
     let both = ["intake-1.age", "intake-2.age"];
     let text = report(&therapist, dir.path(), "text", &both);
-    let view = &text[text.find("Couple C7").expect(&text)..];
-    assert!(view.contains("C7-1") && view.contains("C7-2"), "{view}");
-    assert!(view.contains("desire.desire"), "{view}");
-    assert!(view.contains("Desire difference:"), "{view}");
+    // The couple view comes first, before both partners' intakes: safety first.
+    let at = text.find("Couple C7").expect(&text);
+    let first_intake = text.find("Reference:  C7-1").expect(&text);
+    assert!(at < first_intake && at < text.find("Reference:  C7-2").unwrap());
+    let view = &text[at..first_intake];
+    let flat = view.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        view.contains("Safety screen of C7-1 (for the therapist only): screened, nothing raised"),
+        flat.starts_with(
+            "Couple C7 SAFETY FIRST (for the therapist only): the safety screen of C7-2 raised something in the latest intake:"
+        ),
+        "{view}"
+    );
+    // The concerns in words, not ids, then what not to do.
+    assert!(
+        flat.contains("- Reports not always feeling safe with a partner"),
         "{view}"
     );
     assert!(
-        view.contains("Safety screen of C7-2 (for the therapist only): raised"),
+        flat.contains("Couple-based work is contraindicated")
+            && flat.contains("Do not disclose anything from C7-2's intake to C7-1"),
+        "{view}"
+    );
+    assert!(
+        flat.contains("C7-1 reported no concern about their own safety. This screen asks only about a person's own safety"),
+        "{view}"
+    );
+    assert!(flat.contains("desire.desire"), "{view}");
+    assert!(
+        flat.contains("Desire difference: not interpreted, because a safety concern was raised"),
+        "{view}"
+    );
+    assert!(!flat.contains("no one's fault"), "{view}");
+    assert!(
+        flat.contains(
+            "Safety screen of C7-2, latest intake (for the therapist only): raised: context."
+        ),
         "{view}"
     );
     let md = report(&therapist, dir.path(), "markdown", &both);
-    assert!(md.contains("## Couple C7"), "{md}");
+    let md_at = md.find("## Couple C7").expect(&md);
+    assert!(md_at < md.find("Reference").expect(&md), "{md}");
+    assert!(
+        md[md_at..]
+            .contains("**SAFETY FIRST \\(for the therapist only\\): the safety screen of C7-2"),
+        "{md}"
+    );
     assert!(
         md.contains("| scale | C7\\-1 | C7\\-2 |") || md.contains("| scale | C7-1 | C7-2 |"),
         "{md}"
@@ -95,6 +127,16 @@ fn both_intakes_give_a_couple_view_in_every_format() {
     let json: Value = serde_json::from_str(&report(&therapist, dir.path(), "json", &both)).unwrap();
     let c = &json["couples"][0];
     assert_eq!(c["couple"], "C7");
+    assert_eq!(c["safety_first"], true);
+    assert_eq!(c["partners"][0]["raised"], serde_json::json!([]));
+    let raised = &c["partners"][1]["raised"][0];
+    assert!(
+        raised["concerns"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Reports "),
+        "{raised}"
+    );
     assert_eq!(c["partners"][0]["reference"], "C7-1");
     assert!(
         c["partners"][1]["safety_screen"]
@@ -168,7 +210,7 @@ fn couple_section<'a>(page: &'a str, heading: &str) -> &'a str {
 }
 
 #[test]
-fn the_html_report_shows_the_couple_on_a_page_of_its_own_inside_the_page() {
+fn the_html_report_shows_the_couple_first_on_a_page_of_its_own() {
     let therapist = Home::new();
     let dir = tempfile::tempdir().unwrap();
     couple(
@@ -181,19 +223,17 @@ fn the_html_report_shows_the_couple_on_a_page_of_its_own_inside_the_page() {
     let c = &json["couples"][0];
     let page = report(&therapist, dir.path(), "html", &both);
 
-    // After the summary and the closing note, as in text, and inside the page: a page
-    // group that starts a printed page.
+    // Before both partners' intakes, as in text: a page group of its own.
     let heading = page.find("<h2>Couple C7</h2>").expect(&page);
-    assert!(page.find("Summary by reference").unwrap() < heading);
-    assert!(page.find("</footer>").unwrap() < heading);
-    assert!(
-        page.trim_end().ends_with("</section>\n</body></html>"),
-        "{page}"
-    );
+    assert!(heading < page.find("Intake, reference C7-1").expect(&page));
+    assert!(heading < page.find("Intake, reference C7-2").expect(&page));
+    assert!(heading < page.find("Summary by reference").unwrap());
     assert_eq!(page.matches("<h2>Couple ").count(), 1);
     let view = couple_section(&page, "<h2>Couple C7</h2>");
+    assert!(view.starts_with("<section class=\"page\">"), "{view}");
+    // Safety first, marked as urgent.
     assert!(
-        view.starts_with("<section class=\"page new-page\">"),
+        view.contains("<div class=\"flag urgent\"><p><strong>SAFETY FIRST (for the therapist only): the safety screen of C7-2"),
         "{view}"
     );
     assert!(
@@ -232,24 +272,15 @@ fn the_html_report_shows_the_couple_on_a_page_of_its_own_inside_the_page() {
         "{view}"
     );
 
-    // The difference, in the words of the text view.
-    let difference = match c["desire_difference"].as_f64() {
-        None => "not available (a desire score is missing)".to_owned(),
-        Some(0.0) => "none on the desire scale".to_owned(),
-        Some(_) => format!(
-            "{} on the desire scale (partner 2 minus partner 1)",
-            shown(&c["desire_difference"])
-        ),
-    };
+    // With a safety concern the difference is not interpreted, and not drawn.
     assert!(
-        view.contains(&format!("<strong>Desire difference: </strong>{difference}")),
+        view.contains("<strong>Desire difference: </strong>not interpreted, because a safety concern was raised"),
         "{view}"
     );
-    // The desire of both, drawn, titled and described.
-    assert!(view.contains("<svg class=\"rows\""), "{view}");
-    assert!(view.contains(">Desire, both partners</title>"), "{view}");
+    assert!(!view.contains("<svg"), "{view}");
 
-    // Each safety screen, for the therapist only.
+    // Each safety screen, for the therapist only, coloured as in the intakes.
+    assert!(view.contains("<div class=\"screen raised\">"), "{view}");
     assert!(
         view.contains("Safety screen of <strong>C7-1</strong> (for the therapist only): <strong>screened, nothing raised</strong>"),
         "{view}"
@@ -301,5 +332,136 @@ fn a_hostile_couple_reference_is_text_in_the_html_report() {
     assert!(
         view.contains(&format!("Safety screen of <strong>{escaped}-2</strong>")),
         "{view}"
+    );
+}
+
+#[test]
+fn when_nothing_was_raised_the_view_says_a_negative_screen_rules_nothing_out() {
+    let therapist = Home::new();
+    let dir = tempfile::tempdir().unwrap();
+    couple(
+        &therapist,
+        dir.path(),
+        ["desire-difference", "everything-fine"],
+    );
+    let both = ["intake-1.age", "intake-2.age"];
+    let text = report(&therapist, dir.path(), "text", &both);
+    let at = text.find("Couple C7").expect(&text);
+    let view = &text[at..text.find("Reference:  C7-1").unwrap()];
+    let flat = view.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(!flat.contains("SAFETY FIRST"), "{view}");
+    assert!(
+        flat.contains("Safety screen of C7-1: nothing raised. A negative screen does not rule out coercion: see each partner alone at least once before joint work."),
+        "{view}"
+    );
+    let json: Value = serde_json::from_str(&report(&therapist, dir.path(), "json", &both)).unwrap();
+    let c = &json["couples"][0];
+    assert_eq!(c["safety_first"], false);
+    let d = c["desire_difference"].as_f64().unwrap();
+    assert!(d != 0.0, "{c}");
+    let (lower, higher) = if d < 0.0 {
+        ("C7-2", "C7-1")
+    } else {
+        ("C7-1", "C7-2")
+    };
+    assert!(
+        flat.contains(&format!(
+            "Desire difference: {} lower for {lower} than for {higher} on the desire scale (a screening scale, not a validated measure of discrepancy)",
+            shown(&serde_json::json!(d.abs()))
+        )),
+        "{view}"
+    );
+    assert!(
+        flat.contains("not a deficit of the partner with lower desire"),
+        "{view}"
+    );
+    // In HTML, the desire of both is drawn.
+    let page = report(&therapist, dir.path(), "html", &both);
+    let section = couple_section(&page, "<h2>Couple C7</h2>");
+    assert!(section.contains("<svg class=\"rows\""), "{section}");
+    assert!(!section.contains("SAFETY FIRST"), "{section}");
+}
+
+#[test]
+fn a_concern_raised_in_an_earlier_intake_keeps_safety_first() {
+    let therapist = Home::new();
+    let dir = tempfile::tempdir().unwrap();
+    couple(
+        &therapist,
+        dir.path(),
+        ["desire-difference", "not-safe-partner"],
+    );
+    // Later, partner 2 answers again and raises nothing.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let client = Home::new();
+    let out = client
+        .cmd()
+        .args(["take", "--no-save", "--invite"])
+        .arg(dir.path().join("inv-2.json"))
+        .arg("--answers")
+        .arg(profile("everything-fine"))
+        .arg("-o")
+        .arg(dir.path().join("intake-3.age"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let all = ["intake-1.age", "intake-2.age", "intake-3.age"];
+    let text = report(&therapist, dir.path(), "text", &all);
+    let at = text.find("Couple C7").expect(&text);
+    let flat = text[at..].split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("SAFETY FIRST (for the therapist only): the safety screen of C7-2 raised something in the intake of "),
+        "{flat}"
+    );
+    assert!(flat.contains("; not in the latest, of "), "{flat}");
+    assert!(
+        flat.contains("Safety screen of C7-2, latest intake (for the therapist only): screened, nothing raised"),
+        "{flat}"
+    );
+}
+
+#[test]
+fn each_partner_of_a_couple_is_told_their_answers_go_to_the_therapist_only() {
+    let therapist = Home::new();
+    let recipient = therapist.fast_key(PASS);
+    let dir = tempfile::tempdir().unwrap();
+    let out = therapist
+        .cmd()
+        .args(["invite", "-r", &recipient, "--reference", "C9", "--couple"])
+        .args(["--message", "Welcome to the practice."])
+        .arg("-o")
+        .arg(dir.path().join("inv.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    for n in 1..=2 {
+        let inv: Value = serde_json::from_slice(
+            &std::fs::read(dir.path().join(format!("inv-{n}.json"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            inv["message"],
+            "Welcome to the practice.\n\nYour answers go to your therapist only. confide never shows them to your partner. If something here is not safe to talk about with your partner in the room, your therapist can see you on your own."
+        );
+    }
+    // The client sees it before the first question.
+    let client = Home::new();
+    let out = client
+        .cmd()
+        .args(["take", "--no-save", "--plain", "--invite"])
+        .arg(dir.path().join("inv-1.json"))
+        .write_stdin("q\n")
+        .output()
+        .unwrap();
+    let flat = stdout(&out)
+        .split_whitespace()
+        .filter(|w| *w != "\u{2502}")
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains(
+            "Your answers go to your therapist only. confide never shows them to your partner."
+        ),
+        "{flat}"
     );
 }

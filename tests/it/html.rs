@@ -384,10 +384,10 @@ fn expected_words(home: &Home, intakes: &Path) -> Vec<(&'static str, Vec<String>
         "Couple C-3307".to_owned(),
         "C-3307-1 (partner 1)".to_owned(),
         "C-3307-2 (partner 2)".to_owned(),
-        "Desire, both partners".to_owned(),
-        "Desire difference:".to_owned(),
-        "Safety screens, for the therapist only".to_owned(),
-        "(for the therapist only)".to_owned(),
+        "SAFETY FIRST (for the therapist only)".to_owned(),
+        "Couple-based work is contraindicated".to_owned(),
+        "Desire difference: not interpreted".to_owned(),
+        "Safety screens of the latest intakes, for the therapist only".to_owned(),
         "raised: ".to_owned(),
     ];
     let c = &couples["couples"][0];
@@ -398,7 +398,6 @@ fn expected_words(home: &Home, intakes: &Path) -> Vec<(&'static str, Vec<String>
             }
         }
     }
-    in_couple.push(num(&c["desire_difference"]));
     vec![
         ("report", in_report),
         ("show", in_show),
@@ -490,8 +489,8 @@ fn every_html_page_renders_in_chromium_to_a_screenshot_and_a_pdf_with_its_text()
                 );
             }
         }
-        // The window shows the top of the page; the couple view is at the end, so its
-        // picture is the printed page that holds it.
+        // The couple view comes before both partners' intakes, on a printed page of its
+        // own; its picture is that page.
         let mut picture = png_file.clone();
         if *name == "couple" {
             let at = pages
@@ -501,16 +500,16 @@ fn every_html_page_renders_in_chromium_to_a_screenshot_and_a_pdf_with_its_text()
             let page = pages[at];
             assert!(
                 page.contains("couple C-3307")
-                    && !page.contains("summary by reference")
-                    && !page.contains("screening aids"),
-                "the couple view starts a printed page after the clinical note:\n{page}"
+                    && !page.contains("reference C-3307-1")
+                    && !page.contains("Summary by reference"),
+                "the couple view is a printed page of its own:\n{page}"
             );
             for reference in ["C-3307-1", "C-3307-2"] {
                 assert!(
-                    pages[..at]
+                    pages[at + 1..]
                         .iter()
                         .any(|p| p.contains(&format!("reference {reference}"))),
-                    "{reference}'s intake comes first"
+                    "{reference}'s intake comes after the couple view"
                 );
             }
             picture = printed_page(&pdf, at + 1, &dir.join("couple-page"));

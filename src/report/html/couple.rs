@@ -1,12 +1,13 @@
-//! The couple view of the clinician report as HTML: a page group per couple, each starting
-//! a printed page, at the end of the report (after the closing note, as in text). Both
-//! partners' latest scales side by side in a table, the desire of both drawn in its range,
-//! the desire difference, and each partner's safety screen, for the therapist only. Values
-//! and words are those of the text view ([`crate::report::couple`]).
+//! The couple view of the clinician report as HTML: a page group per couple, before both partners' intakes (as in text). Safety first when either
+//! partner raised the screen; both partners' latest scales side by side in a table, the
+//! desire of both drawn in its range (not when safety comes first: the difference is then
+//! not interpreted), the desire difference, and each partner's safety screen, for the
+//! therapist only. Values and words are those of the text view ([`crate::report::couple`]).
 
 use maud::{Markup, html};
 
-use super::{Scales, chart, element_id, new_page, when};
+use super::{Scales, chart, element_id, page, when};
+use crate::report::clinician::ScreenStatus;
 use crate::report::couple::{self, Couple, DESIRE, Partner};
 
 /// Every couple's view, a page group each; nothing when there is no couple.
@@ -29,7 +30,17 @@ fn one(c: &Couple, scales: &Scales, generated: &str) -> String {
         h2 { "Couple " (c.couple) }
         p.note {
             "For the therapist only: nothing of this view is shown to either partner. \
-             Each partner's latest intake."
+             Each partner's latest intake; their intakes follow."
+        }
+        @for s in couple::safety_words(c) {
+            @if s.text.starts_with("SAFETY FIRST") {
+                div.flag.urgent { p { strong { (s.text) } } }
+            } @else {
+                p { (s.text) }
+            }
+            @if !s.bullets.is_empty() {
+                ul { @for b in &s.bullets { li { (b) } } }
+            }
         }
         dl.facts {
             @for (i, p) in c.partners.iter().enumerate() {
@@ -62,11 +73,11 @@ fn one(c: &Couple, scales: &Scales, generated: &str) -> String {
                 }
             }
         }
-        (desire_figure(c, scales))
+        @if !c.safety_first { (desire_figure(c, scales)) }
         p { strong { "Desire difference: " } (couple::difference_words(c)) }
-        h3 { "Safety screens, for the therapist only" }
+        h3 { "Safety screens of the latest intakes, for the therapist only" }
         @for p in &c.partners {
-            div.screen {
+            div class=(screen_class(p.screen)) {
                 p {
                     "Safety screen of " strong { (p.reference) } " (for the therapist only): "
                     strong { (p.safety_screen) }
@@ -74,9 +85,20 @@ fn one(c: &Couple, scales: &Scales, generated: &str) -> String {
             }
         }
     };
-    let mut out = super::text_of(new_page(&running, body));
+    let mut out = super::text_of(page(&running, body));
     out.push('\n');
     out
+}
+
+/// The class of a screen's box: coloured as in each intake's own page.
+fn screen_class(status: Option<ScreenStatus>) -> &'static str {
+    match status {
+        Some(ScreenStatus::Screened) => "screen screened",
+        Some(ScreenStatus::Raised) => "screen raised",
+        Some(ScreenStatus::Declined) => "screen declined",
+        Some(ScreenStatus::NotAsked) => "screen not_asked",
+        None => "screen",
+    }
 }
 
 /// The desire of both partners, each on a track of the scale's range with its bands; nothing

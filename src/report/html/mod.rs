@@ -71,11 +71,11 @@ svg .point { fill: #b42318; }
 table.frame, table.frame > thead > tr > td, table.frame > tbody > tr > td { border: 0; padding: 0; margin: 0; width: 100%; font-size: inherit; }
 table.frame > thead > tr > td { color: var(--muted); font-size: .8rem; padding-bottom: .4rem; border-bottom: 1px solid var(--line); }
 section.page { margin-bottom: 2.5rem; }
-@media screen { section.page + section.page, section.page.new-page { border-top: 3px double var(--line); padding-top: 1.2rem; } }
+@media screen { section.page + section.page { border-top: 3px double var(--line); padding-top: 1.2rem; } }
 @page { size: A4; margin: 14mm 12mm 14mm 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
-  section.page + section.page, section.page.new-page { break-before: page; }
+  section.page + section.page { break-before: page; }
   table.frame > thead { display: table-header-group; }
   table:not(.frame), table:not(.frame) tr, figure, .flag, .screen, blockquote, dl.facts { break-inside: avoid; }
   h1, h2, h3, figcaption { break-after: avoid; }
@@ -131,18 +131,8 @@ pub(crate) fn end() -> &'static str {
 /// the section is: `running` (the reference and the date, for instance). It starts a
 /// printed page when it follows another.
 pub(crate) fn page(running: &str, body: Markup) -> Markup {
-    page_of("page", running, body)
-}
-
-/// A page section, as [`page`], that starts a printed page wherever it is: after the
-/// closing note, for instance.
-pub(crate) fn new_page(running: &str, body: Markup) -> Markup {
-    page_of("page new-page", running, body)
-}
-
-fn page_of(class: &str, running: &str, body: Markup) -> Markup {
     html! {
-        section class=(class) {
+        section.page {
             table.frame role="presentation" {
                 thead { tr { td { (running) } } }
                 tbody { tr { td { (body) } } }
