@@ -76,7 +76,7 @@ pub(super) fn run(settings: &Settings, args: &ReportArgs) -> Result<()> {
         unread,
     } = work.report(&files, &mut out)?;
     let couples = couple::couples(&couple_points);
-    out.couples_first(&couples, held, &render.scales, &generated)?;
+    out.couples_first(&couples, held, &render, &generated)?;
     let failed: Vec<Failure> = unread.iter().map(Unread::failure).collect();
     let ends = Ends {
         failures: &failed,
@@ -189,18 +189,18 @@ struct Collected {
     grouped: Grouped,
     /// Whole points of partners' intakes, for the couple view.
     couple_points: Vec<Point>,
-    /// Partners' intakes kept back (text, Markdown, HTML).
+    /// Partners' intakes kept back (every format with a summary table).
     held: Vec<Held>,
     /// The files that could not be read.
     unread: Vec<Unread>,
 }
 
-/// A partner's intake, rendered, kept back to be written after its couple's view.
+/// A partner's intake, kept back to be written after its couple's view.
 struct Held {
     reference: String,
     /// Oldest first within a reference.
     key: (String, String),
-    text: Rendered,
+    report: Box<SessionReport>,
 }
 
 /// What became of one file: its part of the report, or why it could not be read.
@@ -208,9 +208,17 @@ type Done = std::result::Result<Part, Unread>;
 
 /// One session's part of the report, made on a worker thread.
 struct Part {
-    text: Result<Rendered>,
+    body: Body,
     /// What the summary table needs, for the formats that end with one.
     point: Option<Point>,
+}
+
+/// A session's part as rendered, or, for a partner of a couple, its report kept whole: it
+/// is rendered at the end, once it is known whether the other partner raised the safety
+/// screen.
+enum Body {
+    Rendered(Result<Rendered>),
+    Partner(Box<SessionReport>),
 }
 
 /// What every file of the report is read, reported and rendered with.
@@ -234,10 +242,6 @@ impl Work<'_> {
         // Partners' intakes, kept back in the formats read from the top: each couple's
         // come after its couple view, which puts safety first.
         let mut held: Vec<Held> = Vec::new();
-        let hold = matches!(
-            self.render.format,
-            ReportFormat::Text | ReportFormat::Markdown | ReportFormat::Html
-        );
         let mut unread: Vec<Unread> = Vec::new();
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
         std::thread::scope(|scope| -> Result<()> {
@@ -258,15 +262,13 @@ impl Work<'_> {
                 for r in results {
                     match r {
                         Ok(part) => {
-                            let text = part.text?;
-                            let partner = part.point.as_ref().filter(|p| couple::is_partner(p));
-                            match partner {
-                                Some(p) if hold => held.push(Held {
-                                    reference: p.reference.clone().unwrap_or_default(),
-                                    key: (p.created.clone(), p.id.clone()),
-                                    text,
+                            match part.body {
+                                Body::Rendered(text) => out.session(text?)?,
+                                Body::Partner(report) => held.push(Held {
+                                    reference: report.reference.clone().unwrap_or_default(),
+                                    key: (report.created.clone(), report.id.clone()),
+                                    report,
                                 }),
-                                _ => out.session(text)?,
                             }
                             if let Some(p) = part.point {
                                 if couple::is_partner(&p) {
@@ -292,9 +294,14 @@ impl Work<'_> {
     /// One entry's part of the report.
     fn part(&self, entry: &Entry) -> Done {
         match entry {
-            Entry::File(f) => self.session(f).map(|s| Part {
-                text: self.render.session(&s),
-                point: self.render.summary().then(|| clinician::point(&s)),
+            Entry::File(f) => self.session(f).map(|s| {
+                let point = self.render.summary().then(|| clinician::point(&s));
+                let body = if point.as_ref().is_some_and(couple::is_partner) {
+                    Body::Partner(Box::new(s))
+                } else {
+                    Body::Rendered(self.render.session(&s))
+                };
+                Part { body, point }
             }),
             Entry::Skipped(s) => Err(s.unread.clone()),
         }
@@ -636,14 +643,15 @@ impl<W: Write> Output<W> {
         self.put(&part.text)
     }
 
-    /// After the other intakes, in text, Markdown and HTML: each couple's view (safety
-    /// first), then both partners' intakes; then the intakes of partners whose partner is
-    /// not in the report.
+    /// After the other intakes: each couple's view (safety first; in text, Markdown and
+    /// HTML), then both partners' intakes, each with its couple suggestions deferred when
+    /// the other partner raised the safety screen; then the intakes of partners whose
+    /// partner is not in the report.
     fn couples_first(
         &mut self,
         couples: &[Couple],
         mut held: Vec<Held>,
-        scales: &Scales,
+        render: &Render,
         generated: &str,
     ) -> Result<()> {
         held.sort_by(|a, b| (&a.reference, &a.key).cmp(&(&b.reference, &b.key)));
@@ -653,7 +661,7 @@ impl<W: Write> Output<W> {
                 ReportFormat::Text => couple::text(std::slice::from_ref(c), self.style, self.width),
                 ReportFormat::Markdown => couple::markdown(std::slice::from_ref(c)),
                 ReportFormat::Html => {
-                    html::couple::couples(std::slice::from_ref(c), scales, generated)
+                    html::couple::couples(std::slice::from_ref(c), &render.scales, generated)
                 }
                 _ => String::new(),
             };
@@ -668,17 +676,23 @@ impl<W: Write> Output<W> {
                     self.put(&sep)?;
                 }
             }
-            for p in &c.partners {
+            for (p, other) in [
+                (&c.partners[0], &c.partners[1]),
+                (&c.partners[1], &c.partners[0]),
+            ] {
                 for h in held.iter_mut() {
                     if h.as_ref().is_some_and(|h| h.reference == p.reference) {
-                        let h = h.take().expect("checked");
-                        self.session(h.text)?;
+                        let mut h = h.take().expect("checked");
+                        if !other.raised.is_empty() {
+                            h.report.defer_for_partner(&other.reference);
+                        }
+                        self.session(render.session(&h.report)?)?;
                     }
                 }
             }
         }
         for h in held.into_iter().flatten() {
-            self.session(h.text)?;
+            self.session(render.session(&h.report)?)?;
         }
         Ok(())
     }

@@ -88,6 +88,27 @@ pub struct SessionReport {
     /// Every free-text answer, in the order asked.
     pub(crate) free_text: Vec<FreeText>,
     pub questionnaires: Vec<QuestionnaireReport>,
+    /// Why couple and skills suggestions are deferred when the reason is not this intake's
+    /// own screen: the other partner of a couple raised theirs.
+    #[serde(skip)]
+    pub(crate) deferred_because: Option<String>,
+}
+
+impl SessionReport {
+    /// Defers the couple and skills suggestions of a partner whose partner, `other`, raised
+    /// the safety screen: couple work with them is contraindicated too.
+    pub(crate) fn defer_for_partner(&mut self, other: &str) {
+        let mut any = false;
+        for f in self.flags.iter_mut().filter(|f| f.deferrable) {
+            f.deferred = true;
+            any = true;
+        }
+        if any {
+            self.deferred_because = Some(format!(
+                "Deferred because the other partner of this couple ({other}) raised the safety screen: see the couple view."
+            ));
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,6 +126,10 @@ pub struct FlagEntry {
     /// True when a raised safety flag withholds this flag's advice (couple or skills work,
     /// for instance): it is listed apart, as deferred while safety concerns are unresolved.
     pub(crate) deferred: bool,
+    /// Couple or skills work (tags `partner` and `skills`), and no safety concern: what a
+    /// safety concern of the other partner of a couple defers too.
+    #[serde(skip)]
+    pub(crate) deferrable: bool,
 }
 
 /// A raised flag's level as the record names it. A record comes from outside (an intake
@@ -508,6 +533,7 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
         overview: session.overview,
         free_text,
         questionnaires: session.questionnaires,
+        deferred_because: None,
     }
 }
 
@@ -646,6 +672,7 @@ impl<'a> SessionBuilder<'a> {
             clinician,
             safety,
             deferred: false,
+            deferrable: false,
         };
         self.flags
             .push((entry, def.map_or(&[][..], |d| d.tags.as_slice())));
@@ -661,7 +688,9 @@ impl<'a> SessionBuilder<'a> {
                 // raised flag withholds. Other withheld advice (about sex itself, for
                 // instance) is left out of the client's summary but stays part of the
                 // clinical picture, and a safety concern is never deferred.
-                f.deferred = !f.safety
+                f.deferrable =
+                    !f.safety && tags.iter().any(|t| DEFERRABLE_TAGS.contains(&t.as_str()));
+                f.deferred = f.deferrable
                     && tags.iter().any(|t| {
                         DEFERRABLE_TAGS.contains(&t.as_str()) && withheld.contains(t.as_str())
                     });

@@ -347,6 +347,9 @@ impl Text {
         }
         if !deferred.is_empty() {
             self.section(DEFERRED_HEADING);
+            if let Some(why) = &s.deferred_because {
+                self.fill(why, "  ", "  ");
+            }
             self.fill(DEFERRED_NOTE, "  ", "  ");
             for f in deferred {
                 let line = format!(
@@ -626,11 +629,11 @@ fn markdown_flags(out: &mut String, s: &SessionReport) {
         out.push_str(&flag(f));
     }
     if !deferred.is_empty() {
-        out.push_str(&format!(
-            "\n### {}\n\n{}\n\n",
-            md(DEFERRED_HEADING),
-            md(DEFERRED_NOTE)
-        ));
+        out.push_str(&format!("\n### {}\n\n", md(DEFERRED_HEADING)));
+        if let Some(why) = &s.deferred_because {
+            out.push_str(&format!("{}\n\n", md(why)));
+        }
+        out.push_str(&format!("{}\n\n", md(DEFERRED_NOTE)));
         for f in deferred {
             out.push_str(&flag(f));
         }

@@ -249,7 +249,7 @@ pub(crate) fn safety_words(c: &Couple) -> Vec<Said> {
             bullets: concerns,
         });
         out.push(said(format!(
-            "The partner meant may be {o}. Couple-based work is contraindicated: do not start or continue joint sessions, and assess {r} alone first, with no partner present, and agree a safe way to contact them. Do not disclose anything from {r}'s intake to {o}, in a session, letter, message or invoice, including that this screen raised anything. Treat the couple and communication suggestions in both partners' intakes as deferred.",
+            "The partner meant may be {o}. Couple-based work is contraindicated: do not start or continue joint sessions, and assess {r} alone first, with no partner present, and agree a safe way to contact them. Do not disclose anything from {r}'s intake to {o}, in a session, letter, message or invoice, including that this screen raised anything. Couple and communication suggestions in both partners' intakes are deferred.",
             r = p.reference,
             o = other(p).reference
         )));

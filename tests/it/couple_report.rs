@@ -106,6 +106,20 @@ fn both_intakes_give_a_couple_view_in_every_format() {
         "{view}"
     );
     assert!(!flat.contains("no one's fault"), "{view}");
+    // C7-1's own couple suggestions are deferred too, saying why.
+    let c71 = &text[first_intake..text.find("Reference:  C7-2").unwrap()];
+    let deferred = &c71[c71
+        .find("Deferred until safety and pressure are assessed")
+        .expect(c71)..];
+    let deferred_flat = deferred.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        deferred_flat.starts_with("Deferred until safety and pressure are assessed Deferred because the other partner of this couple (C7-2) raised the safety screen: see the couple view."),
+        "{deferred}"
+    );
+    assert!(
+        deferred_flat.contains("Consider couple-based sex therapy"),
+        "{deferred}"
+    );
     assert!(
         flat.contains(
             "Safety screen of C7-2, latest intake (for the therapist only): raised: context."
@@ -128,6 +142,19 @@ fn both_intakes_give_a_couple_view_in_every_format() {
     let c = &json["couples"][0];
     assert_eq!(c["couple"], "C7");
     assert_eq!(c["safety_first"], true);
+    let c71 = json["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["reference"] == "C7-1")
+        .unwrap();
+    let couple_work = c71["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["clinician"].as_str().unwrap().contains("couple-based"))
+        .expect("C7-1's couple suggestion");
+    assert_eq!(couple_work["deferred"], true, "{couple_work}");
     assert_eq!(c["partners"][0]["raised"], serde_json::json!([]));
     let raised = &c["partners"][1]["raised"][0];
     assert!(
@@ -350,6 +377,10 @@ fn when_nothing_was_raised_the_view_says_a_negative_screen_rules_nothing_out() {
     let view = &text[at..text.find("Reference:  C7-1").unwrap()];
     let flat = view.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(!flat.contains("SAFETY FIRST"), "{view}");
+    assert!(
+        !text.contains("Deferred because the other partner"),
+        "{text}"
+    );
     assert!(
         flat.contains("Safety screen of C7-1: nothing raised. A negative screen does not rule out coercion: see each partner alone at least once before joint work."),
         "{view}"

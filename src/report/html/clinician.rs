@@ -107,6 +107,7 @@ fn flags(s: &SessionReport) -> Markup {
         @for f in listed { (flag(f)) }
         @if !deferred.is_empty() {
             h3 { (DEFERRED_HEADING) }
+            @if let Some(why) = &s.deferred_because { p { strong { (why) } } }
             p { (DEFERRED_NOTE) }
             @for f in deferred { (flag(f)) }
         }
