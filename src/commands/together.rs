@@ -69,13 +69,24 @@ pub(crate) fn run(settings: &Settings, args: &TogetherArgs) -> Result<()> {
     }
 }
 
-/// Said before anyone answers, on one computer and on two.
+/// Said before anyone answers, on one computer and on two. It says what the result shows
+/// and what a set intersection cannot hide: a wish one partner answered yes or maybe that
+/// is not shown tells them the other did not.
 const START: &str = "\
 confide together: find out what you both would like, without showing what only one of you wants.
 
-Each of you answers the same questions in private. At the end, only the wishes that both of you \
-answered yes or maybe are shown. A no, and a wish only one of you would like, stay private. \
-Nothing is saved, unless you choose to keep your own answers in your own vault.
+Do this only if both of you want to. Each of you answers the same questions in private. You can \
+skip any question, and either of you can stop part way through; then nothing is shown. If either \
+of you would not feel free to answer honestly, or to say no, this is not the right time for it.
+
+At the end you both see the wishes that both of you answered yes or maybe (a yes and a maybe \
+look the same), and the \"how often\" questions you both answered the same way. Nothing else is \
+shown. This rests on honest answers and has limits. If you say yes or maybe to a wish and it is \
+not on the list, you will know that your partner did not, and the same is true for them. If one \
+of you said yes to every wish, the list would show everything the other said yes or maybe to. \
+Answer only as openly as you are comfortable with.
+
+Nothing is saved, unless you choose to keep your own answers in a vault of your own.
 
 Each of you can also take the private questionnaires alone, with `confide take`, at a time of \
 your own. Nothing from them is ever shown here.";
@@ -87,6 +98,9 @@ fn one_computer(settings: &Settings, loaded: &Loaded, plain: bool) -> Result<()>
     interrupt::install();
     term::print(&wrap_lines(START, term::width()))?;
     let mut sets = Vec::new();
+    // The vault the first partner chose for a copy of their answers: never offered to the
+    // second, whose answers would be encrypted to the first partner's key.
+    let mut taken: Option<std::path::PathBuf> = None;
     for (who, other) in [("first", "second"), ("second", "first")] {
         let mut prompter = prompter(settings, plain);
         prompter.intro(&format!(
@@ -101,12 +115,14 @@ fn one_computer(settings: &Settings, loaded: &Loaded, plain: bool) -> Result<()>
             Err(stop) => return Err(stopped_by(stop)),
         }
         let answers = interview(q, prompter.as_mut())?;
-        if let Some(access) = ask_keep(prompter.as_mut(), settings).map_err(stopped_by)? {
+        let keep = ask_keep(prompter.as_mut(), settings, taken.as_deref()).map_err(stopped_by)?;
+        if let Some(access) = keep {
+            taken = Some(access.vault.dir().to_path_buf());
             keep_and_say(prompter.as_mut(), &access, loaded, &answers, &settings.lang);
             let hand_over = if who == "first" {
                 "Clear the screen for my partner"
             } else {
-                "Clear the screen and show what we both would like"
+                "Clear the screen and show what we are both open to"
             };
             prompter
                 .choose("When you have read this:", &[hand_over])
@@ -202,7 +218,7 @@ fn answers(
         let keep = if save {
             Some(Access::new(settings)?)
         } else {
-            ask_keep(prompter.as_mut(), settings).map_err(stopped_by)?
+            ask_keep(prompter.as_mut(), settings, None).map_err(stopped_by)?
         };
         if let Some(access) = keep {
             keep_and_say(prompter.as_mut(), &access, loaded, &answers, &settings.lang);
@@ -247,35 +263,56 @@ fn answers(
 // Keeping one's own answers.
 
 /// Said before a partner is offered to keep their own answers.
-const KEEP: &str = "You can keep a copy of your own answers, encrypted, in your own confide \
-vault, to read them again later with `confide show`. Nothing of your partner's is kept with \
-them. Whoever can open a vault can read what is in it: keep them only in a vault that is yours.";
+const KEEP: &str = "\
+You can keep a copy of your own answers, encrypted, to read again later with `confide show`. The \
+copy holds all your answers, including every no. Nothing of your partner's is kept with it.
+
+Anyone who knows a vault's passphrase can read everything in it, and saving into a vault that \
+already exists does not ask for its passphrase. On a computer you share, this computer's vault may \
+be your partner's, or one you both can open. Keep a copy only in a vault whose passphrase you alone \
+know, for example on a USB stick of your own. If anyone could make you open it for them, keep \
+nothing: that is the safe choice.";
+
+/// What a partner can choose when offered to keep their own answers.
+#[derive(Clone, Copy)]
+enum Keep {
+    Nothing,
+    Here,
+    Elsewhere,
+}
 
 /// Offers to keep a copy of the partner's own answers: in the vault of this computer's
-/// data folder, in a vault in another folder, or nowhere (the default). Returns the vault
-/// chosen, checked; a vault that cannot be used is said and the offer made again.
+/// data folder, in a vault in another folder, or nowhere (the default). `taken` is the
+/// folder of a vault the other partner chose in this run: it is neither offered nor
+/// accepted. Returns the vault chosen, checked; a vault that cannot be used is said and
+/// the offer made again.
 fn ask_keep(
     prompter: &mut dyn Prompter,
     settings: &Settings,
+    taken: Option<&Path>,
 ) -> std::result::Result<Option<Access>, session::Stop> {
-    let here = Access::new(settings).ok();
-    let here_words = here.as_ref().map(|a| {
-        format!(
-            "Yes, in my vault in {}",
-            sanitize::line(&a.vault.dir().display().to_string())
-        )
-    });
-    let mut choices = vec!["No, keep nothing"];
-    if let Some(w) = &here_words {
-        choices.push(w);
+    let is_taken = |dir: &Path| taken.is_some_and(|t| same_folder(t, dir));
+    let here = Access::new(settings)
+        .ok()
+        .filter(|a| !is_taken(a.vault.dir()));
+    let mut choices = vec![(
+        "No, keep nothing (the safe choice on a shared computer)".to_owned(),
+        Keep::Nothing,
+    )];
+    if let Some(a) = &here {
+        choices.push((here_words(a), Keep::Here));
     }
-    choices.push("Yes, in my own vault in another folder");
+    choices.push((
+        "Yes, in a vault of my own in another folder".to_owned(),
+        Keep::Elsewhere,
+    ));
+    let labels: Vec<&str> = choices.iter().map(|(l, _)| l.as_str()).collect();
     prompter.intro(&wrap_lines(KEEP, term::width()));
     loop {
-        let picked = prompter.choose("Keep a copy of your own answers?", &choices)?;
-        let access = match (picked, &here) {
-            (0, _) => return Ok(None),
-            (1, Some(a)) => a.clone(),
+        let picked = prompter.choose("Keep a copy of your own answers?", &labels)?;
+        let access = match (choices[picked].1, &here) {
+            (Keep::Nothing, _) => return Ok(None),
+            (Keep::Here, Some(a)) => a.clone(),
             _ => {
                 let Some(folder) = prompter.text(
                     "The folder of your own confide vault (made if it does not exist yet):",
@@ -286,6 +323,12 @@ fn ask_keep(
                 let mut other = settings.clone();
                 other.data_dir = Some(folder.into());
                 match Access::new(&other) {
+                    Ok(a) if is_taken(a.vault.dir()) => {
+                        prompter.notice(
+                            "That folder already holds a copy kept in this run: choose a folder of your own.",
+                        );
+                        continue;
+                    }
                     Ok(a) => a,
                     Err(e) => {
                         prompter.notice(&format!("That folder cannot be used: {}", e.message));
@@ -298,6 +341,28 @@ fn ask_keep(
             Ok(()) => return Ok(Some(access)),
             Err(e) => prompter.notice(&format!("That vault cannot be used: {}", e.message)),
         }
+    }
+}
+
+/// The choice of this computer's vault, saying plainly when it already has a key: saving
+/// into it then asks for no passphrase, and whoever holds that passphrase can read the copy.
+fn here_words(access: &Access) -> String {
+    let dir = sanitize::line(&access.vault.dir().display().to_string()).into_owned();
+    if access.vault.has_identity() || access.vault.can_encrypt() {
+        format!(
+            "Yes, in this computer's vault in {dir}, which already has a key: only if its passphrase is yours alone"
+        )
+    } else {
+        format!("Yes, in this computer's vault in {dir}, whose passphrase only I know")
+    }
+}
+
+/// Whether two paths name the same folder (compared as written when either cannot be
+/// resolved, such as a folder not made yet).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
     }
 }
 
@@ -674,10 +739,33 @@ fn finish(settings: &Settings, loaded: &Loaded, file: &Path, out: Option<&Path>)
 
 // The result.
 
-/// What both partners see: the mutual wishes, and a calm word about differences in desire.
+/// The heading of the result.
+const HEADING: &str = "What you are both open to";
+
+/// What both partners see: the mutual wishes and the same answers, what they mean and do
+/// not mean, a fixed text about desire, and where the questions come from.
 fn result_text(settings: &Settings, q: &Questionnaire, mutual: &[String]) -> String {
     let words = wishes::describe(q, &settings.lang, mutual);
-    let mut out = String::from("\nWhat you both would like\n\n");
+    let mut out = format!("\n{HEADING}\n\n");
+    out.push_str(&shown_text(&words));
+    // A skipped or declined answer is no element, so it cannot be told from a different one.
+    let same_sex = mutual.iter().any(|e| e.starts_with("often:often_sex="));
+    out.push_str("\nAbout desire\n\n");
+    if !same_sex {
+        out.push_str(
+            "You did not give the same answer to how often you would like sex, or one of you \
+             left that question out. That is true for many couples, and it is no one's fault.\n\n",
+        );
+    }
+    out.push_str(DESIRE);
+    out.push('\n');
+    out.push_str(PROVENANCE);
+    wrap_lines(&out, term::width())
+}
+
+/// The mutual wishes and the same answers in words, with what a shown wish means.
+fn shown_text(words: &[wishes::Mutual]) -> String {
+    let mut out = String::new();
     let wished: Vec<&String> = words
         .iter()
         .filter_map(|m| match m {
@@ -687,19 +775,25 @@ fn result_text(settings: &Settings, q: &Questionnaire, mutual: &[String]) -> Str
         .collect();
     if wished.is_empty() {
         out.push_str(
-            "No wish on the list was answered yes or maybe by both of you this time. That is \
-             common, and it says nothing about what else you might enjoy together: talking \
-             about it is a good start.\n",
+            "No wish on the list was answered yes or maybe by both of you this time. The list is \
+             short, and it leaves out most of what people enjoy together. If this is \
+             disappointing, give it some time before you talk about it. A no to an item on a \
+             list is not a no to the person.\n",
         );
     } else {
         out.push_str("Both of you said yes or maybe to:\n");
         for w in wished {
             out.push_str(&format!("  - {}\n", sanitize::line(w)));
         }
+        out.push_str(
+            "\nThis is a place to start talking, not a promise. Either of you can say no, or \
+             change your mind, at any time, about anything on this list and about sex itself.\n\n\
+             If you want to talk about the list, choose a calm time, not in bed. Start with one \
+             item that feels easy. Either of you can say \"not now\", and you do not have to do \
+             anything on the list.\n",
+        );
     }
-    out.push_str(
-        "\nWhat only one of you said yes or maybe to, and every no, is not shown to anyone.\n",
-    );
+    out.push_str("\nWhat only one of you said yes or maybe to, and every no, is not shown.\n");
     let same: Vec<(&String, &String)> = words
         .iter()
         .filter_map(|m| match m {
@@ -717,16 +811,7 @@ fn result_text(settings: &Settings, q: &Questionnaire, mutual: &[String]) -> Str
             ));
         }
     }
-    let same_sex = mutual.iter().any(|e| e.starts_with("often:often_sex="));
-    out.push_str("\nAbout differences in desire\n\n");
-    if !same_sex {
-        out.push_str(
-            "Your answers to how often you would like sex are not the same. That is true for \
-             most couples, and it is no one's fault.\n\n",
-        );
-    }
-    out.push_str(DESIRE);
-    wrap_lines(&out, term::width())
+    out
 }
 
 /// Each line wrapped to `width`, list entries with a hanging indent.
@@ -744,21 +829,42 @@ fn wrap_lines(text: &str, width: usize) -> String {
     out
 }
 
+/// The fixed text about desire, the same for every couple: it can say nothing that depends
+/// on what either partner answered, so its advice is conditional and its last paragraph
+/// names help for a partner who is pressured or afraid.
 const DESIRE: &str = "\
-A difference in desire is the most common concern couples bring to sex therapy. It often \
-changes over the years, with stress, sleep, health, medicines and the rest of life.
+Most couples in a long relationship go through times when one of them wants sex more often, or \
+differently, than the other. Desire changes over the years, with stress, sleep, health, medicines, \
+children and the rest of life. A difference is only a problem if it troubles one of you. Wanting \
+sex less often, or not at all for now, is not a fault, and neither is wanting it more often. For \
+some people, little or no interest in sex is simply part of who they are.
 
 Desire does not always come first. For many people it grows once closeness or touch has begun \
-(responsive desire), rather than out of the blue (spontaneous desire). Neither is better, and \
-knowing which is more usual for each of you can change who starts, and how.
+(responsive desire), rather than out of the blue (spontaneous desire). Neither is better. \
+Responsive desire still starts with a willing yes: it is a reason to offer closeness with no \
+strings attached, never a reason to start sex with someone who has not said yes, or to carry on \
+when they are not enjoying it.
 
-What often helps: talking about it at a calm moment, outside the bedroom; planning time for \
-closeness; affection that does not have to lead to sex; an easy way to say no that neither of \
-you takes as a rejection; and finding out what helps each of you feel desire.
+Either of you can always say no, and a no deserves to be heard without sulking, pressure or \
+anger. If the difference troubles either of you, these often help: talking about it at a calm \
+moment, outside the bedroom; time set aside for closeness, which either of you can still say no \
+to on the day; affection that does not have to lead to sex; and finding out what helps each of \
+you feel desire.
 
-A sex therapist or a couples therapist can help when the difference causes distress, when \
-talking about it ends in arguments or silence, or when sex has stopped and one of you misses \
-it. If pain, health or a medicine may play a part, talk to a doctor too. If either of you ever \
-feels pressured into sex, or unsafe, that comes first: seek help for that before anything \
-else.
+Differences in desire are among the most common reasons couples see a sex therapist. A sex \
+therapist or a couples therapist can help when the difference causes distress, when talking about \
+it ends in arguments or silence, or when sex has stopped and that troubles either of you. If pain, \
+health or a medicine may play a part, talk to a doctor too.
+
+If either of you feels pressured into sex, afraid of how the other will react, or unsafe, that \
+comes before everything on this page, and the ideas above are not the place to start. You can get \
+confidential help on your own: findahelpline.com lists free helplines in your country. If you are \
+in danger now, call your local emergency number.
+";
+
+/// The last line of every result: what these questions are, and are not.
+const PROVENANCE: &str = "\
+These questions were written for confide. They are a way to start talking, not a test or an \
+assessment of your relationship; a sex therapist or couples therapist can help you look at things \
+more fully.
 ";

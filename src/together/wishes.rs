@@ -127,7 +127,8 @@ mod tests {
     #[test]
     fn only_yes_and_maybe_and_the_how_often_answers_are_elements() {
         let q = Loaded::bundled(TEXT).unwrap().questionnaire;
-        assert_eq!(size(&q), 28);
+        // 27 wishes and the three "how often" questions.
+        assert_eq!(size(&q), 30);
         let answers: ItemAnswers = [
             ("massage", Answer::Choice(2)),
             ("toy", Answer::Choice(1)),
@@ -154,5 +155,28 @@ mod tests {
                 Mutual::Wish("Using a sex toy together".into()),
             ]
         );
+    }
+
+    #[test]
+    fn not_at_the_moment_is_an_answer_and_declining_is_none() {
+        let q = Loaded::bundled(TEXT).unwrap().questionnaire;
+        let answers: ItemAnswers = [
+            ("often_sex", Answer::Choice(0)),
+            ("often_affection", Answer::Choice(0)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let mine = elements(&q, &answers);
+        assert_eq!(mine, vec!["often:often_sex=0", "often:often_affection=0"]);
+        assert_eq!(
+            describe(&q, "en", &mine[..1]),
+            vec![Mutual::Same(
+                "How often would you like to have sex with your partner?".into(),
+                "Not at the moment".into()
+            )]
+        );
+        let declined: ItemAnswers = [("often_sex".to_owned(), Answer::Declined)].into();
+        assert!(elements(&q, &declined).is_empty());
     }
 }

@@ -9,7 +9,7 @@ use crate::common::{Home, keys, root, stderr, stdout};
 use serde_json::{Value, json};
 
 /// The wishes in questionnaire order (numbers in plain mode are the place in this list).
-const WISHES: [&str; 25] = [
+const WISHES: [&str; 27] = [
     "more_affection",
     "planned_time",
     "massage",
@@ -19,13 +19,14 @@ const WISHES: [&str; 25] = [
     "slower_start",
     "date",
     "shower",
-    "time_of_day",
     "say_what_feels_good",
     "touch_without_goal",
+    "no_script",
     "kissing",
     "feeling_desired",
     "taking_turns",
-    "easy_no",
+    "pause",
+    "fit_bodies",
     "dressing_up",
     "read_watch",
     "away",
@@ -33,9 +34,21 @@ const WISHES: [&str; 25] = [
     "new_position",
     "role_play",
     "after_closeness",
+    "share_load",
     "check_in",
     "therapist",
 ];
+
+/// The heading of every result.
+const HEADING: &str = "What you are both open to";
+
+/// Said when the answers to how often each would like sex are not both given and the same.
+const NOT_THE_SAME: &str = "You did not give the same answer to how often you would like sex, \
+or one of you left that question out.";
+
+/// The last line of every result, and the help named in every result.
+const PROVENANCE: &str = "These questions were written for confide.";
+const HELPLINES: &str = "findahelpline.com lists free helplines in your country";
 
 fn answers_file(dir: &Path, name: &str, answers: Value) -> PathBuf {
     let path = dir.join(name);
@@ -130,14 +143,38 @@ fn ok(out: &std::process::Output) -> String {
 fn refused(out: &std::process::Output, why: &str) {
     assert_eq!(out.status.code(), Some(2), "{}{}", stdout(out), stderr(out));
     assert!(stderr(out).contains(why), "{}", stderr(out));
-    assert!(!stdout(out).contains("What you both would like"));
+    assert!(!stdout(out).contains(HEADING));
 }
 
 /// The part of the result that lists wishes and same answers.
 fn shown(result: &str) -> &str {
-    let start = result.find("What you both would like").expect(result);
-    let end = result.find("About differences in desire").expect(result);
+    let start = result.find(HEADING).expect(result);
+    let end = result.find("About desire").expect(result);
     &result[start..end]
+}
+
+/// Text with every run of white space made one space, as wrapping does not matter.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What every result says, whatever was answered: what a shown wish is not, the fixed text
+/// about desire with the help it names, and where the questions come from, last.
+fn assert_every_result_says(result: &str) {
+    let f = flat(result);
+    for said in [
+        "What only one of you said yes or maybe to, and every no, is not shown.",
+        "Either of you can always say no",
+        "never a reason to start sex with someone who has not said yes",
+        HELPLINES,
+        "call your local emergency number",
+    ] {
+        assert!(f.contains(said), "{said} not in {result}");
+    }
+    assert!(!f.contains("to anyone"), "{result}");
+    assert!(f.contains(PROVENANCE), "{result}");
+    let last = f.rfind(PROVENANCE).unwrap();
+    assert!(f.rfind(HELPLINES).unwrap() < last, "{result}");
 }
 
 #[test]
@@ -173,8 +210,14 @@ fn two_computers_show_both_partners_only_the_mutual_wishes() {
         assert!(part.contains("cuddling, holding"), "{part}");
         assert!(part.contains("Several times a week"), "{part}");
         assert!(!part.contains("About once a week"), "{part}");
-        assert!(seen.contains("Your answers to how often you would like sex are not the same"));
+        assert!(flat(seen).contains(NOT_THE_SAME), "{seen}");
         assert!(seen.contains("sex therapist or a couples therapist"));
+        // A shown wish is not a promise.
+        assert!(
+            flat(part).contains("This is a place to start talking, not a promise."),
+            "{part}"
+        );
+        assert_every_result_says(seen);
     }
     assert_eq!(shown(&a_sees), shown(&b_sees));
     // The state each partner kept is gone once they finish.
@@ -191,7 +234,7 @@ fn two_computers_show_both_partners_only_the_mutual_wishes() {
         let n = doc["points"].as_array().unwrap().len() + doc["tags"].as_array().unwrap().len();
         lengths.push(n);
     }
-    assert_eq!(lengths, vec![28, 56, 28]);
+    assert_eq!(lengths, vec![30, 60, 30]);
 }
 
 #[test]
@@ -210,8 +253,8 @@ fn the_lists_are_the_same_length_whatever_was_answered() {
             .unwrap()
             .len()
     };
-    assert_eq!(count(&many), 28);
-    assert_eq!(count(&none), 28);
+    assert_eq!(count(&many), 30);
+    assert_eq!(count(&none), 30);
 }
 
 #[test]
@@ -278,7 +321,7 @@ fn replayed_altered_and_misdirected_files_are_refused() {
     fs::write(c.path("short.json"), short.to_string()).unwrap();
     refused(
         &c.run(&c.a, &["finish", "short.json", "--out", "r.json"]),
-        "entries where 28 are expected",
+        "entries where 30 are expected",
     );
     assert!(!c.path("r.json").exists());
     // A reply needs --out; then the genuine reply goes through, once.
@@ -389,8 +432,10 @@ fn the_couples_questionnaire_is_valid_and_never_part_of_take_or_list() {
     assert!(!text.to_lowercase().contains("unsafe"));
 }
 
-/// Lines for one partner in plain mode: ready, the six questions before the wishes, then
-/// the wishes (1 yes, 2 maybe, 3 no, empty skips), then confirm, then keep nothing.
+/// Lines for one partner in plain mode: ready, the six questions before the wishes (the
+/// first, how often sex, gets `often_sex`: 1 "Not at the moment", 5 "About once a week"; the
+/// note before the third takes no line), then the wishes (1 yes, 2 maybe, 3 no, empty
+/// skips), then confirm, then keep nothing.
 fn plain_turn(often_sex: &str, wishes: &[(&str, &str)]) -> String {
     let mut lines = vec!["", often_sex, "", "", "", "", ""];
     for w in WISHES {
@@ -404,9 +449,9 @@ fn plain_turn(often_sex: &str, wishes: &[(&str, &str)]) -> String {
 #[test]
 fn one_computer_in_turns_shows_only_the_mutual_wishes() {
     let home = Home::new();
-    let input = plain_turn("4", &[("massage", "1"), ("toy", "2"), ("date", "3")])
+    let input = plain_turn("5", &[("massage", "1"), ("toy", "2"), ("date", "3")])
         + &plain_turn(
-            "4",
+            "5",
             &[
                 ("massage", "2"),
                 ("toy", "3"),
@@ -421,7 +466,7 @@ fn one_computer_in_turns_shows_only_the_mutual_wishes() {
         .output()
         .unwrap();
     let text = ok(&out);
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = flat(&text);
     assert!(
         flat.contains("Second partner: please look away from the screen"),
         "{text}"
@@ -430,11 +475,24 @@ fn one_computer_in_turns_shows_only_the_mutual_wishes() {
         flat.contains("take the private questionnaires alone"),
         "{text}"
     );
+    // What the result cannot hide is said before anyone answers.
+    assert!(
+        flat.contains("you will know that your partner did not, and the same is true for them"),
+        "{text}"
+    );
+    assert!(
+        flat.contains(
+            "The next three questions are for you to think about. Your answers to them are never shown to your partner."
+        ),
+        "{text}"
+    );
     assert!(
         flat.contains("Type y when these are your answers") && !flat.contains("your summary"),
         "{text}"
     );
-    let part = shown(&text[text.rfind("What you both would like").unwrap()..]);
+    let result = &text[text.rfind(HEADING).unwrap()..];
+    assert_every_result_says(result);
+    let part = shown(result);
     assert!(
         part.contains("  - Giving or receiving a massage\n"),
         "{part}"
@@ -444,7 +502,7 @@ fn one_computer_in_turns_shows_only_the_mutual_wishes() {
         "{part}"
     );
     assert!(part.contains("About once a week"), "{part}");
-    assert!(!text.contains("Your answers to how often you would like sex are not the same"));
+    assert!(!flat.contains(NOT_THE_SAME), "{text}");
     // Nothing is saved.
     assert!(!home.data().exists() || fs::read_dir(home.data()).unwrap().next().is_none());
 }
@@ -459,7 +517,7 @@ fn one_computer_stopped_part_way_shows_nothing() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(130));
-    assert!(!stdout(&out).contains("What you both would like"));
+    assert!(!stdout(&out).contains(HEADING));
 }
 
 #[test]
@@ -486,7 +544,7 @@ fn one_computer_in_a_real_terminal_clears_the_screen_between_turns() {
         }
         // The multi choice: Enter with nothing picked.
         keys(&mut p, "\r");
-        for i in 1..=25 {
+        for i in 1..=27 {
             // Options: Yes, Maybe, No. Yes to `yes_to`, No to the rest.
             if i != yes_to {
                 keys(&mut p, "\x1b[B\x1b[B");
@@ -504,6 +562,9 @@ fn one_computer_in_a_real_terminal_clears_the_screen_between_turns() {
     }
     p.exp_string("Both of you said yes or maybe to:").unwrap();
     p.exp_string("Giving or receiving a massage").unwrap();
+    // Enter chose the first option of each "how often" question on both turns.
+    p.exp_string("You chose the same answer to:").unwrap();
+    p.exp_string("Not at the moment").unwrap();
     p.exp_eof().unwrap();
 }
 
@@ -511,7 +572,7 @@ fn one_computer_in_a_real_terminal_clears_the_screen_between_turns() {
 fn two_computers_with_one_partner_answering_in_plain_lines() {
     let c = Couple::new();
     // The invitation asks no "ready" question: the first line answers the first item.
-    let turn = plain_turn("4", &[("massage", "1"), ("shower", "2"), ("toy", "3")]);
+    let turn = plain_turn("5", &[("massage", "1"), ("shower", "2"), ("toy", "3")]);
     let lines = turn.split_once('\n').unwrap().1.to_owned();
     let out =
         c.a.cmd()
@@ -522,7 +583,7 @@ fn two_computers_with_one_partner_answering_in_plain_lines() {
             .unwrap();
     let text = ok(&out);
     assert!(
-        text.contains("Together, 1 of 31: How often would you like to have sex"),
+        text.contains("Together, 1 of 33: How often would you like to have sex"),
         "{text}"
     );
     ok(&c.join(
@@ -553,7 +614,7 @@ fn finishing_needs_the_passphrase_of_ones_own_key() {
             .output()
             .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(!stdout(&out).contains("What you both would like"));
+    assert!(!stdout(&out).contains(HEADING));
     assert!(!c.path("result.json").exists());
     // The state is still there: with the right passphrase, it finishes.
     ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
@@ -635,7 +696,7 @@ fn with_save_each_partner_keeps_only_their_own_answers_in_their_own_vault() {
             && flat.contains("Seeing a sex or couples therapist together Skipped"),
         "{text}"
     );
-    assert!(!flat.contains("What you both would like"), "{text}");
+    assert!(!flat.contains(HEADING), "{text}");
     let md = show(&c.a, &c.a.data(), "pass-a", &["--format", "markdown"]);
     assert!(
         md.contains("- Giving or receiving a massage  \n  **Yes**\n"),
@@ -655,10 +716,10 @@ fn one_computer_a_partner_may_keep_their_answers_in_a_vault_in_another_folder() 
     let folder = own.path().join("my vault");
     // The first partner keeps a copy in a folder of their own (choice 3, then the
     // folder); the second keeps nothing.
-    let first = plain_turn("4", &[("massage", "1"), ("toy", "2")]);
+    let first = plain_turn("5", &[("massage", "1"), ("toy", "2")]);
     let first =
         first.strip_suffix("\n\n").unwrap().to_owned() + &format!("\n3\n{}\n\n", folder.display());
-    let second = plain_turn("3", &[("massage", "1"), ("kissing", "1")]);
+    let second = plain_turn("4", &[("massage", "1"), ("kissing", "1")]);
     let out = home
         .cmd()
         .env("CONFIDE_PASSPHRASE", "pass-own")
@@ -688,7 +749,7 @@ fn one_computer_a_partner_may_keep_their_answers_in_a_vault_in_another_folder() 
 #[test]
 fn asked_in_plain_lines_a_partner_may_keep_a_copy_in_their_vault() {
     let c = Couple::new();
-    let turn = plain_turn("4", &[("massage", "1")]);
+    let turn = plain_turn("5", &[("massage", "1")]);
     // No "ready" question on two computers; then choice 2: the vault of this data folder.
     let lines = turn.split_once('\n').unwrap().1;
     let lines = lines.strip_suffix("\n\n").unwrap().to_owned() + "\n2\n";
@@ -701,12 +762,194 @@ fn asked_in_plain_lines_a_partner_may_keep_a_copy_in_their_vault() {
             .output()
             .unwrap();
     let text = ok(&out);
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = flat(&text);
     assert!(
-        flat.contains("keep them only in a vault that is yours"),
+        flat.contains(
+            "If anyone could make you open it for them, keep nothing: that is the safe choice."
+        ),
+        "{text}"
+    );
+    // This data folder has a key already: the choice says so.
+    assert!(
+        flat.contains("which already has a key: only if its passphrase is yours alone"),
         "{text}"
     );
     assert!(text.contains("Kept a copy of your own answers"), "{text}");
     assert_eq!(sessions(&c.b.data()).len(), 1);
     assert!(c.path("invite.json").exists());
+}
+
+#[test]
+fn not_at_the_moment_on_both_sides_is_shown_as_the_same_answer() {
+    let c = Couple::new();
+    ok(&c.invite(json!({"often_sex": 0, "often_affection": 4, "massage": 2})));
+    ok(&c.join(
+        "invite.json",
+        "reply.json",
+        json!({"often_sex": 0, "often_affection": 5, "massage": 1}),
+    ));
+    let a_sees = ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
+    let b_sees = ok(&c.run(&c.b, &["finish", "result.json"]));
+    for seen in [&a_sees, &b_sees] {
+        let part = flat(shown(seen));
+        assert!(
+            part.contains(
+                "You chose the same answer to: - How often would you like to have sex with your partner? Not at the moment"
+            ),
+            "{seen}"
+        );
+        assert!(!part.contains("cuddling"), "{seen}");
+        assert!(!flat(seen).contains(NOT_THE_SAME), "{seen}");
+        assert_every_result_says(seen);
+    }
+}
+
+#[test]
+fn a_skipped_or_declined_how_often_sex_is_not_called_a_different_answer() {
+    for (a, b) in [
+        (json!({"often_affection": 5}), json!({"often_sex": 4})),
+        (json!({"often_sex": "declined"}), json!({"often_sex": 4})),
+        (json!({}), json!({})),
+    ] {
+        let c = Couple::new();
+        ok(&c.invite(a));
+        ok(&c.join("invite.json", "reply.json", b));
+        let a_sees = ok(&c.run(&c.a, &["finish", "reply.json", "--out", "result.json"]));
+        let b_sees = ok(&c.run(&c.b, &["finish", "result.json"]));
+        for seen in [&a_sees, &b_sees] {
+            let f = flat(seen);
+            assert!(
+                f.contains(&format!(
+                    "{NOT_THE_SAME} That is true for many couples, and it is no one's fault."
+                )),
+                "{seen}"
+            );
+            assert!(!f.contains("are not the same"), "{seen}");
+            // Nothing mutual: the text for an empty list, and no list to promise anything.
+            assert!(
+                f.contains("A no to an item on a list is not a no to the person."),
+                "{seen}"
+            );
+            assert!(!f.contains("not a promise"), "{seen}");
+            assert!(
+                f.contains(&format!("{HEADING} No wish on the list")),
+                "{seen}"
+            );
+            assert_every_result_says(seen);
+        }
+    }
+}
+
+#[test]
+fn a_wish_of_the_first_edition_is_refused_in_an_answers_file() {
+    let c = Couple::new();
+    let out = c.invite(json!({"often_sex": 4, "easy_no": 2}));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("easy_no"), "{err}");
+    assert!(
+        err.contains("the answers file is not a valid confide.answers/1 file"),
+        "{err}"
+    );
+    assert!(!c.path("invite.json").exists());
+    assert!(c.state_files(&c.a).is_empty());
+}
+
+/// Lines for the end of a plain turn: `plain_turn` without its last answer (keep nothing),
+/// then `keep`.
+fn plain_turn_keeping(often_sex: &str, wishes: &[(&str, &str)], keep: &str) -> String {
+    let turn = plain_turn(often_sex, wishes);
+    turn.strip_suffix("\n\n").unwrap().to_owned() + "\n" + keep
+}
+
+#[test]
+fn one_computer_the_second_partner_is_not_offered_the_vault_the_first_kept_a_copy_in() {
+    let home = Home::new();
+    let own = tempfile::tempdir().unwrap();
+    let folder = own.path().join("second");
+    // First: choice 2, this computer's vault (no key yet: one is made), then clear the
+    // screen. Second: choice 2 is now another folder; the first partner's folder is typed
+    // and refused, and the offer made again; then choice 2 and a folder of their own.
+    let first = plain_turn_keeping("5", &[("massage", "1")], "2\n\n");
+    let second = plain_turn_keeping(
+        "5",
+        &[("massage", "1")],
+        &format!("2\n{}\n2\n{}\n\n", home.data().display(), folder.display()),
+    );
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", "pass-here")
+        .args(["together", "--plain"])
+        .write_stdin(first + &second)
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    let here = format!("in this computer's vault in {}", home.data().display());
+    let turns: Vec<&str> = text.split("Keep a copy of your own answers?").collect();
+    assert_eq!(turns.len(), 4, "{text}");
+    // The first partner is offered this computer's vault, which has no key yet.
+    assert!(
+        turns[1].contains(&format!("2) Yes, {here}, whose passphrase only I know")),
+        "{text}"
+    );
+    assert!(
+        turns[1].contains("1) No, keep nothing (the safe choice on a shared computer)"),
+        "{text}"
+    );
+    // The second is not, and cannot type its folder either.
+    for turn in &turns[2..] {
+        assert!(!turn.contains(&here), "{text}");
+        assert!(
+            turn.contains("2) Yes, in a vault of my own in another folder") && !turn.contains("3)"),
+            "{text}"
+        );
+    }
+    assert!(
+        turns[2].contains("That folder already holds a copy kept in this run"),
+        "{text}"
+    );
+    // One session in each vault: the first partner's here, the second's in their folder.
+    assert_eq!(sessions(&home.data()).len(), 1);
+    assert_eq!(sessions(&folder).len(), 1);
+    assert!(text.contains("Both of you said yes or maybe to:"), "{text}");
+}
+
+#[test]
+fn one_computer_a_vault_with_a_key_is_offered_only_with_that_said() {
+    let home = Home::new();
+    home.fast_key("someone");
+    let first = plain_turn("5", &[("massage", "1")]);
+    let out = home
+        .cmd()
+        .args(["together", "--plain"])
+        .write_stdin(first.clone() + &first)
+        .output()
+        .unwrap();
+    let text = ok(&out);
+    let f = flat(&text);
+    let offer = format!(
+        "2) Yes, in this computer's vault in {}, which already has a key: only if its passphrase is yours alone",
+        home.data().display()
+    );
+    assert_eq!(f.matches(&offer).count(), 2, "{text}");
+    // Keeping nothing (Enter) leaves the vault as it was.
+    assert!(sessions(&home.data()).is_empty());
+}
+
+#[test]
+fn an_invitation_of_the_first_edition_of_the_questionnaire_is_refused() {
+    let c = Couple::new();
+    ok(&c.invite(a_answers()));
+    let mut invite: Value =
+        serde_json::from_slice(&fs::read(c.path("invite.json")).unwrap()).unwrap();
+    assert_eq!(invite["questionnaire"]["id"], "together");
+    // The sha256 of `together` 1.0.0, which had 25 wishes.
+    invite["questionnaire"]["sha256"] =
+        json!("f1f373336757e52aae82e976cea2fe6b767a76a18c69021035124fb9c248ef37");
+    fs::write(c.path("old.json"), invite.to_string()).unwrap();
+    refused(
+        &c.join("old.json", "reply.json", b_answers()),
+        "it was made for another version of the couples questionnaire",
+    );
+    assert!(!c.path("reply.json").exists());
 }
