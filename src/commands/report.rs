@@ -691,7 +691,8 @@ impl<W: Write> Output<W> {
                 }
             }
         }
-        for h in held.into_iter().flatten() {
+        for mut h in held.into_iter().flatten() {
+            h.report.partner_absent = couple::other_partner(&h.reference);
             self.session(render.session(&h.report)?)?;
         }
         Ok(())

@@ -49,9 +49,13 @@ pub(super) fn invite(args: &InviteArgs, entries: &[&Entry]) -> Result<()> {
 
 /// Shown to each partner of a couple before the questions, after the therapist's message:
 /// whom the answers go to, and that the therapist can see them alone.
-pub(crate) const PARTNER_NOTE: &str = "Your answers go to your therapist only. confide never \
-shows them to your partner. If something here is not safe to talk about with your partner in \
-the room, your therapist can see you on your own.";
+pub(crate) const PARTNER_NOTE: &str = "Your answers go to your therapist. confide does not show \
+them to your partner. If you share this computer with your partner, answer with `confide take \
+--no-save --invite FILE`, which keeps nothing on this computer, not even a draft while you \
+answer; otherwise, choose to keep no copy when you are asked at the end: a copy kept here can \
+be read by anyone who knows the passphrase of this computer's confide vault. If something here \
+is not safe to talk about with your partner in the room, your therapist can see you on your \
+own.";
 
 /// `dir/name.ext` as `dir/name-1.ext`.
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {

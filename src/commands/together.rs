@@ -86,17 +86,30 @@ not on the list, you will know that your partner did not, and the same is true f
 of you said yes to every wish, the list would show everything the other said yes or maybe to. \
 Answer only as openly as you are comfortable with.
 
-Nothing is saved, unless you choose to keep your own answers in a vault of your own.
-
-Each of you can also take the private questionnaires alone, with `confide take`, at a time of \
-your own. Nothing from them is ever shown here.";
+Nothing is saved, unless you choose to keep your own answers in a vault of your own. Each of \
+you can also take the private questionnaires alone, with `confide take`, at a time of your own \
+(on a computer you share, `confide take --no-save`, so that nothing is kept where your partner \
+could open it). Nothing from them is ever shown here.";
 
 // One computer.
+
+/// Shows the start text until both have read it (Enter), then clears the screen, so that
+/// the first turn begins at the top; `q` leaves.
+fn read_start(settings: &Settings, plain: bool) -> Result<()> {
+    let mut prompter = prompter(settings, plain);
+    prompter.intro(START);
+    if !prompter.begin().map_err(stopped_by)? {
+        return Err(stopped(End::Quit));
+    }
+    drop(prompter);
+    term::clear_screen(false);
+    Ok(())
+}
 
 fn one_computer(settings: &Settings, loaded: &Loaded, plain: bool) -> Result<()> {
     let q = &loaded.questionnaire;
     interrupt::install();
-    term::print(&wrap_lines(START, term::width()))?;
+    read_start(settings, plain)?;
     let mut sets = Vec::new();
     // The vault the first partner chose for a copy of their answers: never offered to the
     // second, whose answers would be encrypted to the first partner's key.
@@ -192,13 +205,24 @@ fn stopped(end: End) -> Error {
     match end {
         End::Interrupted => interrupt::leave(),
         End::Failed(e) => Error::failure(format!("the terminal failed: {}", describe_io(&e))),
+        End::Eof if interrupt::is_done() => {
+            Error::cancelled("input ended before the questions were finished")
+                .with_hint(KEPT_BEFORE)
+        }
         End::Eof => Error::cancelled("input ended before the questions were finished")
             .with_hint("nothing was shown or saved"),
+        End::Finished | End::Quit | End::Discarded if interrupt::is_done() => {
+            Error::stopped(format!("Stopped. Nothing was shown. {KEPT_BEFORE}"))
+        }
         End::Finished | End::Quit | End::Discarded => {
             Error::stopped("Stopped. Nothing was shown or saved.")
         }
     }
 }
+
+/// Said when the run stops after a copy of one partner's answers was kept.
+const KEPT_BEFORE: &str = "A copy of answers that was kept before stopping stays where it was \
+kept; `confide delete` with the session id shown then removes it.";
 
 /// One partner's answers: from `--answers FILE`, or asked. With `save` (`--save`) a copy
 /// is kept in their vault without asking; when asked, they are offered to keep one.
@@ -213,7 +237,10 @@ fn answers(
     let Some(path) = file else {
         interrupt::install();
         let mut prompter = prompter(settings, plain);
-        prompter.intro(&wrap_lines(START, term::width()));
+        prompter.intro(START);
+        if !prompter.begin().map_err(stopped_by)? {
+            return Err(stopped(End::Quit));
+        }
         let answers = interview(q, prompter.as_mut())?;
         let keep = if save {
             Some(Access::new(settings)?)
@@ -307,7 +334,7 @@ fn ask_keep(
         Keep::Elsewhere,
     ));
     let labels: Vec<&str> = choices.iter().map(|(l, _)| l.as_str()).collect();
-    prompter.intro(&wrap_lines(KEEP, term::width()));
+    prompter.intro(KEEP);
     loop {
         let picked = prompter.choose("Keep a copy of your own answers?", &labels)?;
         let access = match (choices[picked].1, &here) {
@@ -399,7 +426,11 @@ fn keep_and_say(
     lang: &str,
 ) {
     match keep(access, loaded, answers, lang) {
-        Ok(id) => prompter.notice(&kept_words(access, &id)),
+        Ok(id) => {
+            // Ctrl-C from now on no longer says that nothing was saved.
+            interrupt::done();
+            prompter.notice(&kept_words(access, &id));
+        }
         Err(e) => prompter.notice(&format!(
             "Your answers were not kept: {}. They are still used for what you both see.",
             e.message

@@ -88,10 +88,14 @@ pub struct SessionReport {
     /// Every free-text answer, in the order asked.
     pub(crate) free_text: Vec<FreeText>,
     pub questionnaires: Vec<QuestionnaireReport>,
-    /// Why couple and skills suggestions are deferred when the reason is not this intake's
-    /// own screen: the other partner of a couple raised theirs.
-    #[serde(skip)]
-    pub(crate) deferred_because: Option<String>,
+    /// The other partner of a couple, when their safety screen raised something: this
+    /// intake's couple and skills suggestions are deferred because of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) deferred_for: Option<String>,
+    /// The other partner of a couple (`CODE-2` for `CODE-1`), when this is one partner's
+    /// intake and the other's is not in the report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) partner_absent: Option<String>,
 }
 
 impl SessionReport {
@@ -104,9 +108,7 @@ impl SessionReport {
             any = true;
         }
         if any {
-            self.deferred_because = Some(format!(
-                "Deferred because the other partner of this couple ({other}) raised the safety screen: see the couple view."
-            ));
+            self.deferred_for = Some(other.to_owned());
         }
     }
 }
@@ -533,7 +535,8 @@ pub fn session_with(input: &Input, catalog: &Catalog, lang: &str, detail: Detail
         overview: session.overview,
         free_text,
         questionnaires: session.questionnaires,
-        deferred_because: None,
+        deferred_for: None,
+        partner_absent: None,
     }
 }
 

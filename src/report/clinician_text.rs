@@ -80,6 +80,39 @@ pub(crate) const DEFERRED_HEADING: &str = "Deferred until safety and pressure ar
 /// What the deferred flags mean.
 pub(crate) const DEFERRED_NOTE: &str = "Couple-based, communication and assertiveness work is contraindicated while the client reports coercion, pressure or fear of a partner; reconsider only after an individual assessment of safety and with the client's independent agreement. Medical, mood and anxiety assessments are not deferred.";
 
+/// For the intake of one partner of a couple whose other partner's intake is not in the
+/// report: that it may be a couple's, and what to do before any joint session.
+pub(crate) fn partner_absent_words(s: &SessionReport) -> Option<String> {
+    let other = s.partner_absent.as_deref()?;
+    let me = s.reference.as_deref()?;
+    let couple = me.get(..me.len().saturating_sub(2)).unwrap_or(me);
+    Some(format!(
+        "{me} may be one partner of a couple invited together ({couple}); the intake of {other} is not in this report. Read it for a safety concern, and see each partner alone, before any joint session."
+    ))
+}
+
+/// What the deferred section of an intake says before its flags: when the other partner of
+/// a couple raised the safety screen, why, and what that means for work with them (about
+/// that partner, not this client); and, when this intake's own screen raised something,
+/// [`DEFERRED_NOTE`].
+pub(crate) fn deferred_words(s: &SessionReport) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(o) = &s.deferred_for {
+        let me = s.reference.as_deref().unwrap_or("this client");
+        out.push(format!(
+            "Deferred because the other partner of this couple ({o}) raised the safety screen: see the couple view."
+        ));
+        out.push(format!(
+            "Couple-based and communication work with {o} is contraindicated while {o} reports coercion, pressure or fear of a partner; reconsider only after an individual assessment of {o}'s safety and with {o}'s independent agreement, given when seen alone. Nothing from {o}'s intake may be disclosed in work with {me}. Medical, mood and anxiety assessments are not deferred."
+        ));
+        if s.safety_screen.status != ScreenStatus::Raised {
+            return out;
+        }
+    }
+    out.push(DEFERRED_NOTE.to_owned());
+    out
+}
+
 /// What a report asks of the clinician first, given the safety screen and the flags. Where
 /// a safety concern was raised, it also says once that the sexual difficulties reported may
 /// be a response to it; the flags' own texts do not repeat that caveat in every intake.
@@ -326,6 +359,9 @@ impl Text {
         if let Some(prompt) = risk_prompt(s) {
             self.fill(prompt, "  ", "  ");
         }
+        if let Some(note) = partner_absent_words(s) {
+            self.fill(&note, "  ", "  ");
+        }
     }
 
     /// The flags, most urgent first with the level coloured; then those deferred.
@@ -347,10 +383,9 @@ impl Text {
         }
         if !deferred.is_empty() {
             self.section(DEFERRED_HEADING);
-            if let Some(why) = &s.deferred_because {
-                self.fill(why, "  ", "  ");
+            for words in deferred_words(s) {
+                self.fill(&words, "  ", "  ");
             }
-            self.fill(DEFERRED_NOTE, "  ", "  ");
             for f in deferred {
                 let line = format!(
                     "{} [{}] {}",
@@ -608,6 +643,9 @@ fn markdown_head(out: &mut String, s: &SessionReport) {
     if let Some(prompt) = risk_prompt(s) {
         out.push_str(&format!("\n> {}\n", md(prompt)));
     }
+    if let Some(note) = partner_absent_words(s) {
+        out.push_str(&format!("\n> {}\n", md(&note)));
+    }
 }
 
 /// The flags, most urgent first, then those deferred.
@@ -630,10 +668,9 @@ fn markdown_flags(out: &mut String, s: &SessionReport) {
     }
     if !deferred.is_empty() {
         out.push_str(&format!("\n### {}\n\n", md(DEFERRED_HEADING)));
-        if let Some(why) = &s.deferred_because {
-            out.push_str(&format!("{}\n\n", md(why)));
+        for words in deferred_words(s) {
+            out.push_str(&format!("{}\n\n", md(&words)));
         }
-        out.push_str(&format!("{}\n\n", md(DEFERRED_NOTE)));
         for f in deferred {
             out.push_str(&flag(f));
         }

@@ -1,10 +1,10 @@
 //! The couple view of a report: when the intakes of both partners of a couple invited with
 //! `confide invite --couple` (references `CODE-1` and `CODE-2`) are present, safety first
 //! when either partner's screen raised something in any intake, then their latest scales
-//! side by side, the difference in desire (not interpreted when safety comes first), and
-//! each partner's latest safety screen. The report writes the view before both partners'
-//! intakes. Only the therapist reads a report; nothing here is ever shown to a partner. The
-//! HTML of the view is in `html::couple`, from the same values and words.
+//! side by side, and the difference in desire (not interpreted when safety comes first).
+//! The report writes the view before both partners' intakes. Only the therapist reads a
+//! report; nothing here is ever shown to a partner. The HTML of the view is in
+//! `html::couple`, from the same values and words.
 
 use std::collections::BTreeMap;
 
@@ -95,6 +95,18 @@ pub(crate) fn is_partner(p: &Point) -> bool {
     p.reference
         .as_deref()
         .is_some_and(|r| PARTNERS.iter().any(|s| r.ends_with(s)))
+}
+
+/// The reference of the other partner: `CODE-2` for `CODE-1`, and the reverse.
+pub(crate) fn other_partner(reference: &str) -> Option<String> {
+    let [one, two] = PARTNERS;
+    if let Some(base) = reference.strip_suffix(one) {
+        Some(format!("{base}{two}"))
+    } else {
+        reference
+            .strip_suffix(two)
+            .map(|base| format!("{base}{one}"))
+    }
 }
 
 /// Every couple whose two partners both have an intake, by reference; each partner's
@@ -321,22 +333,11 @@ pub(crate) fn text(couples: &[Couple], style: Style, width: usize) -> String {
             ));
         }
         out.push_str(&fill(
-            &format!("Desire difference: {}", difference_words(c)),
+            &format!("Desire difference: {}.", difference_words(c)),
             "  ",
             "  ",
         ));
         out.push('\n');
-        for p in &c.partners {
-            out.push_str(&fill(
-                &format!(
-                    "Safety screen of {}, latest intake (for the therapist only): {}",
-                    p.reference, p.safety_screen
-                ),
-                "  ",
-                "  ",
-            ));
-            out.push('\n');
-        }
     }
     out
 }
@@ -374,16 +375,9 @@ pub(crate) fn markdown(couples: &[Couple]) -> String {
             ));
         }
         out.push_str(&format!(
-            "\n- Desire difference: {}\n",
+            "\nDesire difference: {}.\n",
             escape(&difference_words(c))
         ));
-        for p in &c.partners {
-            out.push_str(&format!(
-                "- Safety screen of {}, latest intake (for the therapist only): {}\n",
-                escape(&p.reference),
-                escape(&p.safety_screen)
-            ));
-        }
     }
     out
 }

@@ -48,7 +48,8 @@ impl<R: BufRead, W: Write> Plain<R, W> {
     fn wrap(&self, text: &str, indent: &str) -> String {
         let options = textwrap::Options::new(self.width)
             .initial_indent(indent)
-            .subsequent_indent(indent);
+            .subsequent_indent(indent)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
         textwrap::fill(&sanitize::text(text), options)
     }
 

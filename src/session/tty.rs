@@ -75,7 +75,7 @@ impl Tty {
     }
 
     fn wrap(&self, text: &str) -> String {
-        textwrap::fill(&sanitize::text(text), self.width())
+        crate::term::wrap::fill(&sanitize::text(text), self.width(), "", "")
     }
 
     /// Reads a line with simple editing. `None` means Esc.

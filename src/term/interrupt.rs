@@ -122,6 +122,11 @@ pub(crate) fn done() {
     DONE.store(true, Ordering::SeqCst);
 }
 
+/// Whether the run is past saving ([`done`]).
+pub(crate) fn is_done() -> bool {
+    DONE.load(Ordering::SeqCst)
+}
+
 /// Runs `f` with Ctrl-C deferred until it returns.
 pub(crate) fn critical<T>(f: impl FnOnce() -> T) -> T {
     CRITICAL.fetch_add(1, Ordering::SeqCst);

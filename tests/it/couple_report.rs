@@ -120,11 +120,21 @@ fn both_intakes_give_a_couple_view_in_every_format() {
         deferred_flat.contains("Consider couple-based sex therapy"),
         "{deferred}"
     );
-    assert!(
-        flat.contains(
-            "Safety screen of C7-2, latest intake (for the therapist only): raised: context."
-        ),
+    // The concerns are said once, in words: no flag ids, and no second list of screens.
+    assert!(!flat.contains("raised: context."), "{view}");
+    assert_eq!(
+        flat.matches("C7-1 reported no concern").count(),
+        1,
         "{view}"
+    );
+    // In C7-1's section, the note about the deferral speaks of C7-2.
+    assert!(
+        deferred_flat.contains("Couple-based and communication work with C7-2 is contraindicated while C7-2 reports coercion, pressure or fear of a partner; reconsider only after an individual assessment of C7-2's safety and with C7-2's independent agreement, given when seen alone. Nothing from C7-2's intake may be disclosed in work with C7-1."),
+        "{deferred}"
+    );
+    assert!(
+        !deferred_flat.contains("while the client reports"),
+        "{deferred}"
     );
     let md = report(&therapist, dir.path(), "markdown", &both);
     let md_at = md.find("## Couple C7").expect(&md);
@@ -194,6 +204,13 @@ fn one_intake_alone_gives_no_couple_view() {
     );
     let text = report(&therapist, dir.path(), "text", &["intake-1.age"]);
     assert!(!text.contains("Couple C7"), "{text}");
+    // The intake says it may be one partner's, and what to read first.
+    let note = "C7-1 may be one partner of a couple invited together (C7); the intake of C7-2 is not in this report. Read it for a safety concern, and see each partner alone, before any joint session.";
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(note), "{text}");
+    let json: Value =
+        serde_json::from_str(&report(&therapist, dir.path(), "json", &["intake-1.age"])).unwrap();
+    assert_eq!(json["sessions"][0]["partner_absent"], "C7-2");
     let page = report(&therapist, dir.path(), "html", &["intake-1.age"]);
     assert!(page.contains("reference C7-1"), "{page}");
     assert!(
@@ -306,18 +323,12 @@ fn the_html_report_shows_the_couple_first_on_a_page_of_its_own() {
     );
     assert!(!view.contains("<svg"), "{view}");
 
-    // Each safety screen, for the therapist only, coloured as in the intakes.
-    assert!(view.contains("<div class=\"screen raised\">"), "{view}");
+    // The other partner's screen, in words; no flag ids.
     assert!(
-        view.contains("Safety screen of <strong>C7-1</strong> (for the therapist only): <strong>screened, nothing raised</strong>"),
+        view.contains("<p>C7-1 reported no concern about their own safety."),
         "{view}"
     );
-    assert!(
-        view.contains(
-            "Safety screen of <strong>C7-2</strong> (for the therapist only): <strong>raised: "
-        ),
-        "{view}"
-    );
+    assert!(!view.contains("raised: context."), "{view}");
 }
 
 #[test]
@@ -357,7 +368,7 @@ fn a_hostile_couple_reference_is_text_in_the_html_report() {
     let view = couple_section(&page, &format!("<h2>Couple {escaped}</h2>"));
     assert!(view.contains(&format!("{escaped}-1 (partner 1)")), "{view}");
     assert!(
-        view.contains(&format!("Safety screen of <strong>{escaped}-2</strong>")),
+        view.contains(&format!("Safety screen of {escaped}-2: nothing raised.")),
         "{view}"
     );
 }
@@ -445,14 +456,10 @@ fn a_concern_raised_in_an_earlier_intake_keeps_safety_first() {
         "{flat}"
     );
     assert!(flat.contains("; not in the latest, of "), "{flat}");
-    assert!(
-        flat.contains("Safety screen of C7-2, latest intake (for the therapist only): screened, nothing raised"),
-        "{flat}"
-    );
 }
 
 #[test]
-fn each_partner_of_a_couple_is_told_their_answers_go_to_the_therapist_only() {
+fn each_partner_of_a_couple_is_told_who_sees_their_answers_and_how_to_keep_none_here() {
     let therapist = Home::new();
     let recipient = therapist.fast_key(PASS);
     let dir = tempfile::tempdir().unwrap();
@@ -472,7 +479,7 @@ fn each_partner_of_a_couple_is_told_their_answers_go_to_the_therapist_only() {
         .unwrap();
         assert_eq!(
             inv["message"],
-            "Welcome to the practice.\n\nYour answers go to your therapist only. confide never shows them to your partner. If something here is not safe to talk about with your partner in the room, your therapist can see you on your own."
+            "Welcome to the practice.\n\nYour answers go to your therapist. confide does not show them to your partner. If you share this computer with your partner, answer with `confide take --no-save --invite FILE`, which keeps nothing on this computer, not even a draft while you answer; otherwise, choose to keep no copy when you are asked at the end: a copy kept here can be read by anyone who knows the passphrase of this computer's confide vault. If something here is not safe to talk about with your partner in the room, your therapist can see you on your own."
         );
     }
     // The client sees it before the first question.
@@ -491,7 +498,7 @@ fn each_partner_of_a_couple_is_told_their_answers_go_to_the_therapist_only() {
         .join(" ");
     assert!(
         flat.contains(
-            "Your answers go to your therapist only. confide never shows them to your partner."
+            "Your answers go to your therapist. confide does not show them to your partner. If you share this computer with your partner, answer with `confide take --no-save --invite FILE`"
         ),
         "{flat}"
     );

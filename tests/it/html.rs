@@ -387,8 +387,7 @@ fn expected_words(home: &Home, intakes: &Path) -> Vec<(&'static str, Vec<String>
         "SAFETY FIRST (for the therapist only)".to_owned(),
         "Couple-based work is contraindicated".to_owned(),
         "Desire difference: not interpreted".to_owned(),
-        "Safety screens of the latest intakes, for the therapist only".to_owned(),
-        "raised: ".to_owned(),
+        "reported no concern about their own safety".to_owned(),
     ];
     let c = &couples["couples"][0];
     for p in c["partners"].as_array().unwrap() {

@@ -447,3 +447,53 @@ fn in_the_terminal_interface_the_choice_defaults_to_not_saving_and_y_clears() {
     assert_eq!(sessions(&home), 0);
     assert_eq!(drafts(&home), 0, "choosing not to save removes the draft");
 }
+
+#[test]
+fn an_intake_never_keeps_a_copy_without_asking_even_with_nothing_raised() {
+    // On a shared computer this computer's vault may be a partner's: an intake asks before
+    // keeping a copy (and so before encrypting the file to the vault key), safety flag or
+    // not, and keeps none by default.
+    let therapist = Home::new();
+    let recipient = therapist.fast_key(PASS);
+    for (choice, copies) in [("\n", 0), ("2\n", 1)] {
+        let home = Home::new();
+        let mine = home.fast_key(PASS);
+        let file = home.path().join("intake.age");
+        // safe = 1 (Yes): no safety flag.
+        let out = take(
+            &home,
+            &["--to", &recipient, "--out", file.to_str().unwrap()],
+            &input("1", &format!("{choice}\n")),
+        );
+        let (text, err) = (stdout(&out), stderr(&out));
+        assert_eq!(out.status.code(), Some(0), "{err}");
+        let said = flat(&out);
+        assert!(
+            said.contains("At the end you are asked whether to keep a copy on this computer; only then is it also encrypted to this computer's vault key"),
+            "{text}"
+        );
+        assert!(
+            said.contains("On a computer you share, that may be someone else, such as a partner: then keep no copy."),
+            "{text}"
+        );
+        assert!(
+            text.contains("Also keep a copy on this computer?"),
+            "{text}"
+        );
+        assert_eq!(sessions(&home), copies, "{err}");
+        // The file for sending is encrypted to the vault key only with a copy kept.
+        let opened_by_mine = home
+            .cmd()
+            .env("CONFIDE_PASSPHRASE", PASS)
+            .arg("report")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(
+            opened_by_mine.status.code() == Some(0),
+            copies == 1,
+            "{} {mine}",
+            stderr(&opened_by_mine)
+        );
+    }
+}

@@ -462,7 +462,7 @@ fn one_computer_in_turns_shows_only_the_mutual_wishes() {
     let out = home
         .cmd()
         .args(["together", "--plain"])
-        .write_stdin(input)
+        .write_stdin(format!("\n{input}"))
         .output()
         .unwrap();
     let text = ok(&out);
@@ -513,7 +513,7 @@ fn one_computer_stopped_part_way_shows_nothing() {
     let out = home
         .cmd()
         .args(["together", "--plain"])
-        .write_stdin("\n4\nq\n")
+        .write_stdin("\n\n4\nq\n")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(130));
@@ -531,6 +531,11 @@ fn one_computer_in_a_real_terminal_clears_the_screen_between_turns() {
         .timeout_ms(Some(30_000))
         .strip_ansi_escape_codes(false);
     let mut p = rexpect::session::spawn_with_options(cmd, options).unwrap();
+    // Both read the start text; Enter begins, and the screen is cleared.
+    p.exp_string("Press Enter to begin, or q to leave.")
+        .unwrap();
+    keys(&mut p, "\r");
+    p.exp_string("\x1b[3J").unwrap();
     for (turn, yes_to) in [("First", 3usize), ("Second", 3usize)] {
         p.exp_string(&format!("{turn} partner, are you ready?"))
             .unwrap();
@@ -571,9 +576,9 @@ fn one_computer_in_a_real_terminal_clears_the_screen_between_turns() {
 #[test]
 fn two_computers_with_one_partner_answering_in_plain_lines() {
     let c = Couple::new();
-    // The invitation asks no "ready" question: the first line answers the first item.
-    let turn = plain_turn("5", &[("massage", "1"), ("shower", "2"), ("toy", "3")]);
-    let lines = turn.split_once('\n').unwrap().1.to_owned();
+    // The invitation asks no "ready" question: the first line begins, after the start
+    // text, as the first line of a turn does.
+    let lines = plain_turn("5", &[("massage", "1"), ("shower", "2"), ("toy", "3")]);
     let out =
         c.a.cmd()
             .current_dir(c.files.path())
@@ -724,7 +729,7 @@ fn one_computer_a_partner_may_keep_their_answers_in_a_vault_in_another_folder() 
         .cmd()
         .env("CONFIDE_PASSPHRASE", "pass-own")
         .args(["together", "--plain"])
-        .write_stdin(first + &second)
+        .write_stdin(format!("\n{first}{second}"))
         .output()
         .unwrap();
     let text = ok(&out);
@@ -750,9 +755,8 @@ fn one_computer_a_partner_may_keep_their_answers_in_a_vault_in_another_folder() 
 fn asked_in_plain_lines_a_partner_may_keep_a_copy_in_their_vault() {
     let c = Couple::new();
     let turn = plain_turn("5", &[("massage", "1")]);
-    // No "ready" question on two computers; then choice 2: the vault of this data folder.
-    let lines = turn.split_once('\n').unwrap().1;
-    let lines = lines.strip_suffix("\n\n").unwrap().to_owned() + "\n2\n";
+    // Enter begins after the start text; then choice 2: the vault of this data folder.
+    let lines = turn.strip_suffix("\n\n").unwrap().to_owned() + "\n2\n";
     let out =
         c.b.cmd()
             .current_dir(c.files.path())
@@ -880,7 +884,7 @@ fn one_computer_the_second_partner_is_not_offered_the_vault_the_first_kept_a_cop
         .cmd()
         .env("CONFIDE_PASSPHRASE", "pass-here")
         .args(["together", "--plain"])
-        .write_stdin(first + &second)
+        .write_stdin(format!("\n{first}{second}"))
         .output()
         .unwrap();
     let text = ok(&out);
@@ -922,7 +926,7 @@ fn one_computer_a_vault_with_a_key_is_offered_only_with_that_said() {
     let out = home
         .cmd()
         .args(["together", "--plain"])
-        .write_stdin(first.clone() + &first)
+        .write_stdin(format!("\n{first}{first}"))
         .output()
         .unwrap();
     let text = ok(&out);
@@ -952,4 +956,28 @@ fn an_invitation_of_the_first_edition_of_the_questionnaire_is_refused() {
         "it was made for another version of the couples questionnaire",
     );
     assert!(!c.path("reply.json").exists());
+}
+
+#[test]
+fn one_computer_stopped_after_a_copy_was_kept_does_not_say_nothing_was_saved() {
+    let home = Home::new();
+    // The first partner keeps a copy in this computer's vault; the second leaves at their
+    // first question.
+    let first = plain_turn_keeping("5", &[("massage", "1")], "2\n\n");
+    let out = home
+        .cmd()
+        .env("CONFIDE_PASSPHRASE", "pass-here")
+        .args(["together", "--plain"])
+        .write_stdin(format!("\n{first}\nq\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let err = stderr(&out);
+    let said = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        said.contains("Stopped. Nothing was shown. A copy of answers that was kept before stopping stays where it was kept"),
+        "{err}"
+    );
+    assert!(!said.contains("Nothing was shown or saved"), "{err}");
+    assert!(!stdout(&out).contains(HEADING));
 }

@@ -57,8 +57,10 @@ pub(crate) fn check(
         return Ok(None);
     }
     let expected = check_expected(&args.expect_fingerprint, named)?;
-    let block = block(named, dest.own_copy(), invitation, term::width());
-    if let Mode::Answers(_) = plan.mode {
+    let answers = matches!(plan.mode, Mode::Answers(_));
+    let own = dest.own_copy().map(|o| (o, !answers));
+    let block = block(named, own, invitation, term::width());
+    if answers {
         term::eprintln(&block);
         if !expected {
             term::eprintln(NOT_CONFIRMED);
@@ -197,7 +199,7 @@ fn check_expected(given: &[String], named: &[String]) -> Result<bool> {
 /// the first two quoted line by line.
 pub(crate) fn block(
     named: &[String],
-    own: Option<&str>,
+    own: Option<(&str, bool)>,
     invitation: Option<&Invitation>,
     width: usize,
 ) -> String {
@@ -214,11 +216,18 @@ pub(crate) fn block(
             fingerprint(r)
         ));
     }
-    if let Some(o) = own {
-        text.push_str(&format!(
+    match own {
+        Some((o, false)) => text.push_str(&format!(
             "and to your own vault key (fingerprint {}), because you keep a copy.\n",
             fingerprint(o)
-        ));
+        )),
+        // An interview asks at the end whether to keep a copy (and so whether to encrypt
+        // the file to the vault key too).
+        Some((o, true)) => text.push_str(&format!(
+            "At the end you are asked whether to keep a copy on this computer; only then is it also encrypted to this computer's vault key (fingerprint {}).\n",
+            fingerprint(o)
+        )),
+        None => {}
     }
     text.push_str(if named.len() == 1 {
         "Your therapist should have told you this fingerprint by phone or in person. If it is not the same, do not answer: the key may not be theirs."
@@ -241,9 +250,13 @@ pub(crate) fn block(
                 continue;
             }
             quoted.extend(
-                textwrap::wrap(&line, inner)
-                    .into_iter()
-                    .map(|l| l.into_owned()),
+                textwrap::wrap(
+                    &line,
+                    textwrap::Options::new(inner)
+                        .word_splitter(textwrap::WordSplitter::NoHyphenation),
+                )
+                .into_iter()
+                .map(|l| l.into_owned()),
             );
         }
     }

@@ -340,7 +340,12 @@ fn store_and_show(
     finished: &Finished,
 ) -> Result<()> {
     let safety = safety::raised(finished.parts, finished.scored);
-    if safety {
+    // An intake in an interview never keeps a copy without asking: on a shared computer,
+    // this computer's vault may be someone else's (a partner's).
+    let intake_copy = dest.intake_path(finished.response).is_some()
+        && dest.keeps_copy()
+        && !matches!(plan.mode, Mode::Answers(_));
+    if safety || intake_copy {
         ask_about_safety(plan, &mut dest, finished.response, autosave);
     }
     // A first save asks for a new passphrase: right after "save", before the summary.
@@ -381,9 +386,9 @@ fn store_and_show(
     printed
 }
 
-/// A safety flag: before anything more is written, say who could see it and, in an
-/// interview, let the person choose not to keep a copy on this computer (the draft kept
-/// while they answered is removed then).
+/// A safety flag, or an intake that would keep a copy: before anything more is written,
+/// say who could see it and, in an interview, let the person choose not to keep a copy on
+/// this computer (the draft kept while they answered is removed then).
 fn ask_about_safety(
     plan: &Plan,
     dest: &mut Destinations,

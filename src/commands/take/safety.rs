@@ -51,8 +51,10 @@ the file, you can delete it from this computer.",
     )
 }
 
-const SEEN_INTAKE_VAULT: &str = "You can also keep a copy in your own vault on this computer. \
-If that is not safe for you, do not keep one.";
+const SEEN_INTAKE_VAULT: &str = "You can also keep a copy on this computer, in this computer's \
+confide vault. If you do, anyone who knows that vault's passphrase can read the copy, and the \
+file for sending too. On a computer you share, that may be someone else, such as a partner: \
+then keep no copy. If keeping one is not safe for you, do not keep one.";
 /// Added when a draft was kept while the person answered.
 const DRAFT_REMOVED_EITHER_WAY: &str =
     "The encrypted draft kept while you answered is removed either way.";
@@ -226,7 +228,9 @@ mod tests {
             true,
             false
         ));
-        assert!(p.notices[0].contains("keep a copy in your own vault"));
+        assert!(
+            p.notices[0].contains("keep a copy on this computer, in this computer's confide vault")
+        );
     }
 
     #[test]

@@ -13,8 +13,8 @@ use crate::report::clinician::{
     SessionReport,
 };
 use crate::report::clinician_text::{
-    DEFERRED_HEADING, DEFERRED_NOTE, UNJUDGED_NOTE, definition_words, level_label,
-    listed_and_deferred, num, risk_prompt,
+    DEFERRED_HEADING, UNJUDGED_NOTE, deferred_words, definition_words, level_label,
+    listed_and_deferred, num, partner_absent_words, risk_prompt,
 };
 
 /// The start of the report page: its head and title.
@@ -87,6 +87,7 @@ fn screen(s: &SessionReport) -> Markup {
         div class=(class) {
             p { strong { "Safety screen: " (s.safety_screen.text) } }
             @if let Some(prompt) = risk_prompt(s) { p { (prompt) } }
+            @if let Some(note) = partner_absent_words(s) { p { (note) } }
         }
     }
 }
@@ -107,8 +108,7 @@ fn flags(s: &SessionReport) -> Markup {
         @for f in listed { (flag(f)) }
         @if !deferred.is_empty() {
             h3 { (DEFERRED_HEADING) }
-            @if let Some(why) = &s.deferred_because { p { strong { (why) } } }
-            p { (DEFERRED_NOTE) }
+            @for words in deferred_words(s) { p { (words) } }
             @for f in deferred { (flag(f)) }
         }
     }

@@ -1,13 +1,14 @@
-//! The couple view of the clinician report as HTML: a page group per couple, before both partners' intakes (as in text). Safety first when either
-//! partner raised the screen; both partners' latest scales side by side in a table, the
-//! desire of both drawn in its range (not when safety comes first: the difference is then
-//! not interpreted), the desire difference, and each partner's safety screen, for the
-//! therapist only. Values and words are those of the text view ([`crate::report::couple`]).
+//! The couple view of the clinician report as HTML: a page group per couple, before both
+//! partners' intakes (as in text). Safety first, in a red box, when either partner raised
+//! the screen; otherwise each partner's screen in words. Then both partners' latest scales
+//! side by side in a table, the desire of both drawn in its range (not when safety comes
+//! first: the difference is then not interpreted) and the desire difference, for the
+//! therapist only. Values and words are those of the text view
+//! ([`crate::report::couple`]).
 
 use maud::{Markup, html};
 
 use super::{Scales, chart, element_id, page, when};
-use crate::report::clinician::ScreenStatus;
 use crate::report::couple::{self, Couple, DESIRE, Partner};
 
 /// Every couple's view, a page group each; nothing when there is no couple.
@@ -74,31 +75,11 @@ fn one(c: &Couple, scales: &Scales, generated: &str) -> String {
             }
         }
         @if !c.safety_first { (desire_figure(c, scales)) }
-        p { strong { "Desire difference: " } (couple::difference_words(c)) }
-        h3 { "Safety screens of the latest intakes, for the therapist only" }
-        @for p in &c.partners {
-            div class=(screen_class(p.screen)) {
-                p {
-                    "Safety screen of " strong { (p.reference) } " (for the therapist only): "
-                    strong { (p.safety_screen) }
-                }
-            }
-        }
+        p { strong { "Desire difference: " } (couple::difference_words(c)) "." }
     };
     let mut out = super::text_of(page(&running, body));
     out.push('\n');
     out
-}
-
-/// The class of a screen's box: coloured as in each intake's own page.
-fn screen_class(status: Option<ScreenStatus>) -> &'static str {
-    match status {
-        Some(ScreenStatus::Screened) => "screen screened",
-        Some(ScreenStatus::Raised) => "screen raised",
-        Some(ScreenStatus::Declined) => "screen declined",
-        Some(ScreenStatus::NotAsked) => "screen not_asked",
-        None => "screen",
-    }
 }
 
 /// The desire of both partners, each on a track of the scale's range with its bands; nothing
