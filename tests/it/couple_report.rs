@@ -50,6 +50,17 @@ fn couple(therapist: &Home, dir: &Path, profiles: [&str; 2]) {
     }
 }
 
+/// A text, its words joined by single spaces: prose as wrapped at any width.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The couple view of a text report: from its heading to partner 1's intake, which follows.
+fn text_view(text: &str) -> &str {
+    let at = text.find("Couple C7").expect(text);
+    &text[at..text.find("Reference:  C7-1").expect(text)]
+}
+
 fn report(therapist: &Home, dir: &Path, format: &str, files: &[&str]) -> String {
     let out = therapist
         .cmd()
@@ -79,7 +90,7 @@ fn both_intakes_give_a_couple_view_in_every_format() {
     let first_intake = text.find("Reference:  C7-1").expect(&text);
     assert!(at < first_intake && at < text.find("Reference:  C7-2").unwrap());
     let view = &text[at..first_intake];
-    let flat = view.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = words(view);
     assert!(
         flat.starts_with(
             "Couple C7 SAFETY FIRST (for the therapist only): the safety screen of C7-2 raised something in the latest intake:"
@@ -111,7 +122,7 @@ fn both_intakes_give_a_couple_view_in_every_format() {
     let deferred = &c71[c71
         .find("Deferred until safety and pressure are assessed")
         .expect(c71)..];
-    let deferred_flat = deferred.split_whitespace().collect::<Vec<_>>().join(" ");
+    let deferred_flat = words(deferred);
     assert!(
         deferred_flat.starts_with("Deferred until safety and pressure are assessed Deferred because the other partner of this couple (C7-2) raised the safety screen: see the couple view."),
         "{deferred}"
@@ -206,7 +217,7 @@ fn one_intake_alone_gives_no_couple_view() {
     assert!(!text.contains("Couple C7"), "{text}");
     // The intake says it may be one partner's, and what to read first.
     let note = "C7-1 may be one partner of a couple invited together (C7); the intake of C7-2 is not in this report. Read it for a safety concern, and see each partner alone, before any joint session.";
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = words(&text);
     assert!(flat.contains(note), "{text}");
     let json: Value =
         serde_json::from_str(&report(&therapist, dir.path(), "json", &["intake-1.age"])).unwrap();
@@ -384,9 +395,8 @@ fn when_nothing_was_raised_the_view_says_a_negative_screen_rules_nothing_out() {
     );
     let both = ["intake-1.age", "intake-2.age"];
     let text = report(&therapist, dir.path(), "text", &both);
-    let at = text.find("Couple C7").expect(&text);
-    let view = &text[at..text.find("Reference:  C7-1").unwrap()];
-    let flat = view.split_whitespace().collect::<Vec<_>>().join(" ");
+    let view = text_view(&text);
+    let flat = words(view);
     assert!(!flat.contains("SAFETY FIRST"), "{view}");
     assert!(
         !text.contains("Deferred because the other partner"),
@@ -450,7 +460,7 @@ fn a_concern_raised_in_an_earlier_intake_keeps_safety_first() {
     let all = ["intake-1.age", "intake-2.age", "intake-3.age"];
     let text = report(&therapist, dir.path(), "text", &all);
     let at = text.find("Couple C7").expect(&text);
-    let flat = text[at..].split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = words(&text[at..]);
     assert!(
         flat.contains("SAFETY FIRST (for the therapist only): the safety screen of C7-2 raised something in the intake of "),
         "{flat}"
