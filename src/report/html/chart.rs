@@ -91,13 +91,7 @@ pub(crate) fn range(
 ) -> Markup {
     let span = (max - min).max(f64::EPSILON);
     let x = |v: f64| RANGE_LEFT + (v.clamp(min, max) - min) / span * (RANGE_RIGHT - RANGE_LEFT);
-    let title_id = format!("{}-t", labels.id);
-    let desc_id = format!("{}-d", labels.id);
-    html! {
-        svg.range viewBox=(format!("0 0 {RANGE_W} 80")) role="img"
-            aria-labelledby=(format!("{title_id} {desc_id}")) {
-            title id=(title_id) { (labels.title) }
-            desc id=(desc_id) { (labels.desc) }
+    let body = html! {
             rect.track x=(n(RANGE_LEFT)) y="24" width=(n(RANGE_RIGHT - RANGE_LEFT)) height="20" {}
             @for (i, b) in bands.iter().enumerate() {
                 rect class=(format!("band band-{}", i % 4)) x=(n(x(b.lo))) y="24"
@@ -111,6 +105,21 @@ pub(crate) fn range(
                 line.marker x1=(n(x(v))) x2=(n(x(v))) y1="18" y2="50" {}
                 text.value x=(n(x(v))) y="14" text-anchor="middle" { (value_text(v)) }
             }
+    };
+    frame("range", RANGE_W, 80.0, labels, body)
+}
+
+/// An SVG chart: an image titled and described in words (`<title>`, `<desc>`, named by
+/// `aria-labelledby`), `width` by `height`, holding `body`.
+fn frame(class: &str, width: f64, height: f64, labels: &Labels, body: Markup) -> Markup {
+    let title_id = format!("{}-t", labels.id);
+    let desc_id = format!("{}-d", labels.id);
+    html! {
+        svg class=(class) viewBox=(format!("0 0 {width} {height}")) role="img"
+            aria-labelledby=(format!("{title_id} {desc_id}")) {
+            title id=(title_id) { (labels.title) }
+            desc id=(desc_id) { (labels.desc) }
+            (body)
         }
     }
 }
@@ -140,13 +149,7 @@ pub(crate) fn rows(
     let track = |i: usize| 22.0 + ROW_H * i as f64;
     let below = track(rows.len().saturating_sub(1)) + 18.0;
     let height = below + 32.0;
-    let title_id = format!("{}-t", labels.id);
-    let desc_id = format!("{}-d", labels.id);
-    html! {
-        svg.rows viewBox=(format!("0 0 {RANGE_W} {height}")) role="img"
-            aria-labelledby=(format!("{title_id} {desc_id}")) {
-            title id=(title_id) { (labels.title) }
-            desc id=(desc_id) { (labels.desc) }
+    let body = html! {
             @for (i, r) in rows.iter().enumerate() {
                 @let y = track(i);
                 text.value x=(n(RANGE_LEFT)) y=(n(y - 6.0)) text-anchor="start" {
@@ -167,8 +170,8 @@ pub(crate) fn rows(
                 text.band-label x=(n((x(b.lo) + x(b.hi)) / 2.0))
                     y=(n(below + if j % 2 == 0 { 14.0 } else { 28.0 })) text-anchor="middle" { (b.label) }
             }
-        }
-    }
+    };
+    frame("rows", RANGE_W, height, labels, body)
 }
 
 /// One point of a trend: its date as shown, and its value (`None`: not enough answers).
@@ -231,13 +234,7 @@ pub(crate) fn trend(
     // Dates are turned to fit; past 16 points only every other one is written.
     let every = points.len().div_ceil(16).max(1);
     let height = PLOT_BOTTOM + 84.0;
-    let title_id = format!("{}-t", labels.id);
-    let desc_id = format!("{}-d", labels.id);
-    html! {
-        svg.trend viewBox=(format!("0 0 {TREND_W} {height}")) role="img"
-            aria-labelledby=(format!("{title_id} {desc_id}")) {
-            title id=(title_id) { (labels.title) }
-            desc id=(desc_id) { (labels.desc) }
+    let body = html! {
             rect.track x=(n(PLOT_LEFT)) y=(n(PLOT_TOP)) width=(n(PLOT_RIGHT - PLOT_LEFT))
                 height=(n(PLOT_BOTTOM - PLOT_TOP)) {}
             @for (i, b) in bands.iter().enumerate() {
@@ -263,8 +260,8 @@ pub(crate) fn trend(
                         transform=(format!("rotate(-35 {} {})", n(x(i)), n(PLOT_BOTTOM + 14.0))) { (p.date) }
                 }
             }
-        }
-    }
+    };
+    frame("trend", TREND_W, height, labels, body)
 }
 
 #[cfg(test)]
