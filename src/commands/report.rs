@@ -842,7 +842,7 @@ mod tests {
                 created: created.into(),
                 file: Some(format!("in/{created}.age")),
                 scores: [("q.s".to_owned(), Some(score)), ("q.t".to_owned(), None)].into(),
-                safety: None,
+                couple: None,
             });
         }
         out.w.clear();

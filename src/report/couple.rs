@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::clinician::{Point, ScreenStatus, SessionReport};
 use super::markdown::escape;
+use crate::model::response::AnswerStatus;
 use crate::term::sanitize;
 use crate::term::style::Style;
 
@@ -21,20 +22,49 @@ pub(crate) const PARTNERS: [&str; 2] = ["-1", "-2"];
 /// The desire scale compared between partners.
 pub(crate) const DESIRE: &str = "desire.desire";
 
-/// One intake's safety screen, as the couple view needs it.
+/// What the couple view needs of one intake: its safety screen, and the person's own
+/// answers about desire.
 #[derive(Debug, Clone)]
-pub(crate) struct Screen {
+pub(crate) struct Facts {
     pub(crate) status: ScreenStatus,
     /// The screen in words (`screened, nothing raised`, `raised: ...`).
     pub(crate) text: String,
     /// Each raised safety flag in the clinician's words: the first sentence of its
     /// clinician text.
     pub(crate) concerns: Vec<String>,
+    /// The person's own answers about desire ([`OWN_REPORTS`]): what each is, and the
+    /// answer in words.
+    pub(crate) desire: Vec<OwnReport>,
 }
 
-impl Screen {
-    pub(crate) fn of(s: &SessionReport) -> Screen {
-        Screen {
+/// The answers of the desire questionnaire the couple view quotes: the difference from the
+/// partner, the tension it causes, the bother, and the change from what is usual and for
+/// how long. Each with what the view calls it.
+const OWN_REPORTS: [(&str, &str); 5] = [
+    ("gap", "gap"),
+    ("gap_tension", "tension"),
+    ("bother", "bother"),
+    ("change", "desire compared with usual"),
+    ("since", "for"),
+];
+
+impl Facts {
+    pub(crate) fn of(s: &SessionReport) -> Facts {
+        let desire = s
+            .questionnaires
+            .iter()
+            .filter(|q| DESIRE.split_once('.').is_some_and(|(id, _)| q.id == id))
+            .flat_map(|q| {
+                OWN_REPORTS.iter().filter_map(|(item, name)| {
+                    let a = q.answers.iter().find(|a| a.item == *item)?;
+                    (a.status == AnswerStatus::Answered).then(|| OwnReport {
+                        about: (*name).to_owned(),
+                        answer: a.display.clone(),
+                    })
+                })
+            })
+            .collect();
+        Facts {
             status: s.safety_screen.status,
             text: s.safety_screen.text.clone(),
             concerns: s
@@ -43,6 +73,7 @@ impl Screen {
                 .filter(|f| f.safety)
                 .map(|f| first_sentence(&f.clinician))
                 .collect(),
+            desire,
         }
     }
 }
@@ -80,6 +111,16 @@ pub(crate) struct Partner {
     /// Every intake of this partner in the report whose screen raised something, oldest
     /// first (the latest screen alone may hide an earlier concern).
     pub(crate) raised: Vec<Raised>,
+    /// The partner's own answers about desire in the latest intake.
+    pub(crate) desire: Vec<OwnReport>,
+}
+
+/// One of a partner's own answers about desire: what it is about (`gap`, `tension`,
+/// `bother`, `desire compared with usual`, `for`), and the answer in words.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct OwnReport {
+    pub(crate) about: String,
+    pub(crate) answer: String,
 }
 
 /// An intake whose safety screen raised something.
@@ -137,15 +178,20 @@ pub(crate) fn couples(points: &[Point]) -> Vec<Couple> {
                 created: p.created.clone(),
                 scores: p.scores.clone(),
                 safety_screen: p
-                    .safety
+                    .couple
                     .as_ref()
                     .map(|s| s.text.clone())
                     .unwrap_or_default(),
-                screen: p.safety.as_ref().map(|s| s.status),
+                screen: p.couple.as_ref().map(|s| s.status),
+                desire: p
+                    .couple
+                    .as_ref()
+                    .map(|s| s.desire.clone())
+                    .unwrap_or_default(),
                 raised: all
                     .iter()
                     .filter_map(|q| {
-                        let s = q.safety.as_ref()?;
+                        let s = q.couple.as_ref()?;
                         (s.status == ScreenStatus::Raised).then(|| Raised {
                             created: q.created.clone(),
                             session: q.id.clone(),
@@ -202,6 +248,31 @@ pub(crate) fn difference_words(c: &Couple) -> String {
             if d < 0.0 { &a.reference } else { &b.reference },
         ),
     }
+}
+
+/// Each partner's own answers about desire, and what they ask of the therapist; `None`
+/// when safety comes first (the difference is then not interpreted) or neither answered.
+pub(crate) fn own_reports_words(c: &Couple) -> Option<String> {
+    if c.safety_first || c.partners.iter().all(|p| p.desire.is_empty()) {
+        return None;
+    }
+    let each: Vec<String> = c
+        .partners
+        .iter()
+        .filter(|p| !p.desire.is_empty())
+        .map(|p| {
+            let said: Vec<String> = p
+                .desire
+                .iter()
+                .map(|r| format!("{} \"{}\"", r.about, r.answer))
+                .collect();
+            format!("{} {}", p.reference, said.join(", "))
+        })
+        .collect();
+    Some(format!(
+        "Own reports (desire questionnaire): {}. Where a partner reports desire lower than usual for them, with distress, assess that individually too (medical, hormonal, mood and medication contributors) alongside any couple work.",
+        each.join("; ")
+    ))
 }
 
 /// A paragraph of the safety part of the couple view, with the bullet lines under it.
@@ -338,6 +409,10 @@ pub(crate) fn text(couples: &[Couple], style: Style, width: usize) -> String {
             "  ",
         ));
         out.push('\n');
+        if let Some(own) = own_reports_words(c) {
+            out.push_str(&fill(&own, "  ", "  "));
+            out.push('\n');
+        }
     }
     out
 }
@@ -378,6 +453,9 @@ pub(crate) fn markdown(couples: &[Couple]) -> String {
             "\nDesire difference: {}.\n",
             escape(&difference_words(c))
         ));
+        if let Some(own) = own_reports_words(c) {
+            out.push_str(&format!("\n{}\n", escape(&own)));
+        }
     }
     out
 }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::change::{self, Reliable, ScaleNorms};
 use super::clinician::{ReferenceGroup, SessionReport, TrendPoint};
-use super::couple::Screen;
+use super::couple::Facts;
 
 /// What the summary table needs of one session: its reference and scores.
 #[derive(Debug, Clone)]
@@ -23,8 +23,9 @@ pub(crate) struct Point {
     pub(crate) created: String,
     pub(crate) file: Option<String>,
     pub(crate) scores: BTreeMap<String, Option<f64>>,
-    /// The safety screen, for the couple view; not kept in the packed summary.
-    pub(crate) safety: Option<Screen>,
+    /// What the couple view needs of a partner's intake (the safety screen, the answers
+    /// about desire); not kept in the packed summary.
+    pub(crate) couple: Option<Facts>,
 }
 
 /// The summary point of a session.
@@ -34,7 +35,7 @@ pub(crate) fn point(s: &SessionReport) -> Point {
         id: s.id.clone(),
         created: s.created.clone(),
         file: s.file.clone(),
-        safety: Some(Screen::of(s)),
+        couple: Some(Facts::of(s)),
         scores: s
             .questionnaires
             .iter()
@@ -156,7 +157,7 @@ impl Grouped {
             created,
             file,
             scores,
-            safety: None,
+            couple: None,
         }
     }
 }
@@ -404,7 +405,7 @@ mod tests {
             created: created.into(),
             file: file.map(String::from),
             scores: scores.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
-            safety: None,
+            couple: None,
         }
     }
 

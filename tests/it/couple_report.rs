@@ -117,6 +117,7 @@ fn both_intakes_give_a_couple_view_in_every_format() {
         "{view}"
     );
     assert!(!flat.contains("no one's fault"), "{view}");
+    assert!(!flat.contains("Own reports"), "{view}");
     // C7-1's own couple suggestions are deferred too, saying why.
     let c71 = &text[first_intake..text.find("Reference:  C7-2").unwrap()];
     let deferred = &c71[c71
@@ -425,6 +426,20 @@ fn when_nothing_was_raised_the_view_says_a_negative_screen_rules_nothing_out() {
     );
     assert!(
         flat.contains("not a deficit of the partner with lower desire"),
+        "{view}"
+    );
+    // Each partner's own answers about desire, in their words.
+    let gap = c["partners"][0]["desire"][0].clone();
+    assert_eq!(gap["about"], "gap", "{c}");
+    assert!(
+        flat.contains(&format!(
+            "Own reports (desire questionnaire): C7-1 gap \"{}\"",
+            gap["answer"].as_str().unwrap()
+        )),
+        "{view}"
+    );
+    assert!(
+        flat.contains("Where a partner reports desire lower than usual for them, with distress, assess that individually too"),
         "{view}"
     );
     // In HTML, the desire of both is drawn.

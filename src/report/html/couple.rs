@@ -76,6 +76,7 @@ fn one(c: &Couple, scales: &Scales, generated: &str) -> String {
         }
         @if !c.safety_first { (desire_figure(c, scales)) }
         p { strong { "Desire difference: " } (couple::difference_words(c)) "." }
+        @if let Some(own) = couple::own_reports_words(c) { p { (own) } }
     };
     let mut out = super::text_of(page(&running, body));
     out.push('\n');
