@@ -202,15 +202,7 @@ pub fn render_show(catalog: &Catalog, response: &Response) {
     let qs: Vec<&Questionnaire> = rescored.parts.iter().map(|(q, _, _)| *q).collect();
     let scored: Vec<Scored> = rescored.parts.iter().map(|(_, s, _)| s.clone()).collect();
     render_summary(&qs, &scored);
-    let parts: Vec<summary::Part> = rescored
-        .parts
-        .iter()
-        .map(|(q, s, taken)| summary::Part {
-            q,
-            scored: s,
-            taken: *taken,
-        })
-        .collect();
+    let parts = rescored.summary_parts();
     render_summary_html(catalog, response, &parts);
     if let Some(note) = summary::missing_note(&rescored.missing) {
         assert_printable("the note on questionnaires not shown", &note);

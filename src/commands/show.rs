@@ -140,6 +140,21 @@ fn json(record: &Response, _: &Settings) -> Result<String> {
     Ok(s)
 }
 
+/// How the summary is rendered: the settings' language and country, this terminal's width.
+fn options<'a>(
+    settings: &'a Settings,
+    resources: &'a crate::report::resources::Resources,
+    style: crate::term::style::Style,
+) -> summary::Options<'a> {
+    summary::Options {
+        lang: &settings.lang,
+        width: term::width(),
+        style,
+        resources,
+        country: settings.country.clone(),
+    }
+}
+
 /// The client summary, scored again from the saved answers.
 fn summary(record: &Response, settings: &Settings, markdown: bool) -> Result<String> {
     if let Some(rows) = own_answers(record, &settings.lang) {
@@ -148,22 +163,8 @@ fn summary(record: &Response, settings: &Settings, markdown: bool) -> Result<Str
     let catalog = settings.catalog()?;
     let resources = super::support::resources(settings);
     let rescored = summary::rescore(record, &catalog);
-    let parts: Vec<summary::Part> = rescored
-        .parts
-        .iter()
-        .map(|(q, s, taken)| summary::Part {
-            q,
-            scored: s,
-            taken: *taken,
-        })
-        .collect();
-    let opts = summary::Options {
-        lang: &settings.lang,
-        width: term::width(),
-        style: settings.style,
-        resources: &resources,
-        country: settings.country.clone(),
-    };
+    let parts = rescored.summary_parts();
+    let opts = options(settings, &resources, settings.style);
     // The record's own words, made safe for the terminal or as literal Markdown.
     let safe = |s: &str| -> String {
         if markdown {
@@ -207,22 +208,8 @@ fn html(record: &Response, settings: &Settings) -> Result<String> {
     let catalog = settings.catalog()?;
     let resources = super::support::resources(settings);
     let rescored = summary::rescore(record, &catalog);
-    let parts: Vec<summary::Part> = rescored
-        .parts
-        .iter()
-        .map(|(q, s, taken)| summary::Part {
-            q,
-            scored: s,
-            taken: *taken,
-        })
-        .collect();
-    let opts = summary::Options {
-        lang: &settings.lang,
-        width: term::width(),
-        style: crate::term::style::Style::plain(),
-        resources: &resources,
-        country: settings.country.clone(),
-    };
+    let parts = rescored.summary_parts();
+    let opts = options(settings, &resources, crate::term::style::Style::plain());
     let missing = summary::missing_note(&rescored.missing);
     Ok(html::summary_page(
         record,

@@ -555,6 +555,20 @@ pub struct Rescored<'a> {
     pub missing: Vec<String>,
 }
 
+impl Rescored<'_> {
+    /// The parts as the renderers take them.
+    pub fn summary_parts(&self) -> Vec<Part<'_>> {
+        self.parts
+            .iter()
+            .map(|(q, s, taken)| Part {
+                q,
+                scored: s,
+                taken: *taken,
+            })
+            .collect()
+    }
+}
+
 /// How a questionnaire that cannot be summarised is named: its id and version come from the
 /// record, which may have been forged, so they are shortened and made safe to print.
 fn missing_name(rec: &crate::model::response::QuestionnaireRecord) -> String {
