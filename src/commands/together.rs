@@ -500,6 +500,41 @@ fn write_state(
     atomic::write_new(dir, name, &bytes)
 }
 
+/// What a partner keeps of a message they send, to finish with.
+struct Sent<'a> {
+    secret: &'a curve25519_dalek::Scalar,
+    own: &'a [([u8; 32], Option<String>)],
+    keep: Vec<String>,
+}
+
+/// Sends `message`: keeps the state to finish with (encrypted to one's own key, bound to
+/// the message's bytes), then writes the message to `out`; when that fails, the state is
+/// removed again.
+fn send(access: &Access, dir: &Path, message: &Message, sent: &Sent, out: &Path) -> Result<()> {
+    let bytes = to_json(message)?;
+    let state = State {
+        format: message::STATE_FORMAT.to_owned(),
+        step: message.step,
+        session: message.session.clone(),
+        questionnaire: message.questionnaire.clone(),
+        secret: hex(sent.secret.as_bytes()),
+        own: own_hex(sent.own),
+        sent: message::digest(&bytes),
+        keep: sent.keep.clone(),
+    };
+    let state_path = write_state(
+        access,
+        dir,
+        &state_name(&message.session, message.step),
+        &state,
+    )?;
+    if let Err(e) = write_out(out, &bytes) {
+        let _ = atomic::remove(&state_path);
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to a new file at `out` (never over an existing one).
 fn write_out(out: &Path, bytes: &[u8]) -> Result<()> {
     let name = out
@@ -537,27 +572,12 @@ fn invite(
         tags: vec![],
         points: own.iter().map(|(b, _)| hex(b)).collect(),
     };
-    let bytes = to_json(&invite)?;
-    let state = State {
-        format: message::STATE_FORMAT.to_owned(),
-        step: Step::Invite,
-        session: invite.session.clone(),
-        questionnaire: reference(loaded),
-        secret: hex(secret.as_bytes()),
-        own: own_hex(&own),
-        sent: message::digest(&bytes),
+    let state = Sent {
+        secret: &secret,
+        own: &own,
         keep: vec![],
     };
-    let state_path = write_state(
-        &access,
-        &dir,
-        &state_name(&invite.session, Step::Invite),
-        &state,
-    )?;
-    if let Err(e) = write_out(out, &bytes) {
-        let _ = atomic::remove(&state_path);
-        return Err(e);
-    }
+    send(&access, &dir, &invite, &state, out)?;
     let out = sanitize::line(&out.display().to_string()).into_owned();
     term::println(&format!(
         "Wrote the invitation to {out}. Send it to your partner; it holds nothing they can read.\n\
@@ -637,22 +657,12 @@ fn join(
         tags: hex_list(&tags),
         points: own.iter().map(|(b, _)| hex(b)).collect(),
     };
-    let bytes = to_json(&reply)?;
-    let state = State {
-        format: message::STATE_FORMAT.to_owned(),
-        step: Step::Reply,
-        session: invite.session.clone(),
-        questionnaire: reference(loaded),
-        secret: hex(secret.as_bytes()),
-        own: own_hex(&own),
-        sent: message::digest(&bytes),
+    let state = Sent {
+        secret: &secret,
+        own: &own,
         keep: hex_list(&keep),
     };
-    let state_path = write_state(&access, &dir, &state_file, &state)?;
-    if let Err(e) = write_out(out, &bytes) {
-        let _ = atomic::remove(&state_path);
-        return Err(e);
-    }
+    send(&access, &dir, &reply, &state, out)?;
     let out = sanitize::line(&out.display().to_string()).into_owned();
     term::println(&format!(
         "Wrote your reply to {out}. Send it to your partner; it holds nothing they can read.\n\

@@ -89,8 +89,7 @@ pub(crate) fn range(
     max: f64,
     bands: &[BandSpan],
 ) -> Markup {
-    let span = (max - min).max(f64::EPSILON);
-    let x = |v: f64| RANGE_LEFT + (v.clamp(min, max) - min) / span * (RANGE_RIGHT - RANGE_LEFT);
+    let x = across(min, max);
     let body = html! {
             rect.track x=(n(RANGE_LEFT)) y="24" width=(n(RANGE_RIGHT - RANGE_LEFT)) height="20" {}
             @for (i, b) in bands.iter().enumerate() {
@@ -107,6 +106,12 @@ pub(crate) fn range(
             }
     };
     frame("range", RANGE_W, 80.0, labels, body)
+}
+
+/// Where a value of `min..=max` lies across a range track (clamped to it).
+fn across(min: f64, max: f64) -> impl Fn(f64) -> f64 {
+    let span = (max - min).max(f64::EPSILON);
+    move |v: f64| RANGE_LEFT + (v.clamp(min, max) - min) / span * (RANGE_RIGHT - RANGE_LEFT)
 }
 
 /// An SVG chart: an image titled and described in words (`<title>`, `<desc>`, named by
@@ -144,8 +149,7 @@ pub(crate) fn rows(
     max: f64,
     bands: &[BandSpan],
 ) -> Markup {
-    let span = (max - min).max(f64::EPSILON);
-    let x = |v: f64| RANGE_LEFT + (v.clamp(min, max) - min) / span * (RANGE_RIGHT - RANGE_LEFT);
+    let x = across(min, max);
     let track = |i: usize| 22.0 + ROW_H * i as f64;
     let below = track(rows.len().saturating_sub(1)) + 18.0;
     let height = below + 32.0;
