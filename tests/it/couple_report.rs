@@ -12,7 +12,15 @@ use serde_json::Value;
 const PASS: &str = "therapist pass";
 
 /// A couple invited with `--couple`; partner 1 and partner 2 answer with the given profiles.
-fn couple(therapist: &Home, dir: &Path, profiles: [&str; 2]) {
+/// A therapist and a folder holding the intakes of a couple answered with `profiles`.
+fn couple(profiles: [&str; 2]) -> (Home, tempfile::TempDir) {
+    let therapist = Home::new();
+    let dir = tempfile::tempdir().unwrap();
+    invite_couple(&therapist, dir.path(), profiles);
+    (therapist, dir)
+}
+
+fn invite_couple(therapist: &Home, dir: &Path, profiles: [&str; 2]) {
     let recipient = therapist.fast_key(PASS);
     let out = therapist
         .cmd()
@@ -76,13 +84,7 @@ fn report(therapist: &Home, dir: &Path, format: &str, files: &[&str]) -> String 
 
 #[test]
 fn both_intakes_give_a_couple_view_in_every_format() {
-    let therapist = Home::new();
-    let dir = tempfile::tempdir().unwrap();
-    couple(
-        &therapist,
-        dir.path(),
-        ["desire-difference", "coercion-unsafe-partner"],
-    );
+    let (therapist, dir) = couple(["desire-difference", "coercion-unsafe-partner"]);
     let both = ["intake-1.age", "intake-2.age"];
     let text = report(&therapist, dir.path(), "text", &both);
     // The couple view comes first, before both partners' intakes: safety first.
@@ -207,13 +209,7 @@ fn both_intakes_give_a_couple_view_in_every_format() {
 
 #[test]
 fn one_intake_alone_gives_no_couple_view() {
-    let therapist = Home::new();
-    let dir = tempfile::tempdir().unwrap();
-    couple(
-        &therapist,
-        dir.path(),
-        ["desire-difference", "desire-difference"],
-    );
+    let (therapist, dir) = couple(["desire-difference", "desire-difference"]);
     let text = report(&therapist, dir.path(), "text", &["intake-1.age"]);
     assert!(!text.contains("Couple C7"), "{text}");
     // The intake says it may be one partner's, and what to read first.
@@ -267,13 +263,7 @@ fn couple_section<'a>(page: &'a str, heading: &str) -> &'a str {
 
 #[test]
 fn the_html_report_shows_the_couple_first_on_a_page_of_its_own() {
-    let therapist = Home::new();
-    let dir = tempfile::tempdir().unwrap();
-    couple(
-        &therapist,
-        dir.path(),
-        ["desire-difference", "coercion-unsafe-partner"],
-    );
+    let (therapist, dir) = couple(["desire-difference", "coercion-unsafe-partner"]);
     let both = ["intake-1.age", "intake-2.age"];
     let json: Value = serde_json::from_str(&report(&therapist, dir.path(), "json", &both)).unwrap();
     let c = &json["couples"][0];
@@ -387,13 +377,7 @@ fn a_hostile_couple_reference_is_text_in_the_html_report() {
 
 #[test]
 fn when_nothing_was_raised_the_view_says_a_negative_screen_rules_nothing_out() {
-    let therapist = Home::new();
-    let dir = tempfile::tempdir().unwrap();
-    couple(
-        &therapist,
-        dir.path(),
-        ["desire-difference", "everything-fine"],
-    );
+    let (therapist, dir) = couple(["desire-difference", "everything-fine"]);
     let both = ["intake-1.age", "intake-2.age"];
     let text = report(&therapist, dir.path(), "text", &both);
     let view = text_view(&text);
@@ -451,13 +435,7 @@ fn when_nothing_was_raised_the_view_says_a_negative_screen_rules_nothing_out() {
 
 #[test]
 fn a_concern_raised_in_an_earlier_intake_keeps_safety_first() {
-    let therapist = Home::new();
-    let dir = tempfile::tempdir().unwrap();
-    couple(
-        &therapist,
-        dir.path(),
-        ["desire-difference", "not-safe-partner"],
-    );
+    let (therapist, dir) = couple(["desire-difference", "not-safe-partner"]);
     // Later, partner 2 answers again and raises nothing.
     std::thread::sleep(std::time::Duration::from_millis(1100));
     let client = Home::new();
