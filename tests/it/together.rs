@@ -904,7 +904,8 @@ fn one_computer_the_second_partner_is_not_offered_the_vault_the_first_kept_a_cop
     for turn in &turns[2..] {
         assert!(!turn.contains(&here), "{text}");
         assert!(
-            turn.contains("2) Yes, in a vault of my own in another folder") && !turn.contains("3)"),
+            turn.contains("2) Yes, in a vault of my own in another folder")
+                && !turn.contains("\n  3) "),
             "{text}"
         );
     }
